@@ -1,0 +1,2 @@
+// @quantproof/viewer has no public API yet.
+export {};

@@ -1,0 +1,2 @@
+// @quantproof/benchmarks has no public API yet.
+export {};

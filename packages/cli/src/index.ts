@@ -1,0 +1,2 @@
+// @quantproof/cli has no public API yet.
+export {};

@@ -1,0 +1,2 @@
+// @quantproof/env has no public API yet.
+export {};

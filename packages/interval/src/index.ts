@@ -1,0 +1,2 @@
+// @quantproof/interval has no public API yet.
+export {};

@@ -1,0 +1,2 @@
+// @quantproof/onnx has no public API yet.
+export {};

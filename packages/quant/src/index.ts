@@ -1,0 +1,2 @@
+// @quantproof/quant has no public API yet.
+export {};

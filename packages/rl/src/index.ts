@@ -1,0 +1,2 @@
+// @quantproof/rl has no public API yet.
+export {};

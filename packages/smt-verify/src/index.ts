@@ -1,0 +1,2 @@
+// @quantproof/smt-verify has no public API yet.
+export {};

@@ -1,0 +1,2 @@
+// @quantproof/web-report has no public API yet.
+export {};
