@@ -1,2 +1,3 @@
-// @quantproof/cli has no public API yet.
-export {};
+export { createProgram, runProgram } from './program.js';
+export type { ProgramIo } from './program.js';
+export { EXIT_CODES, UsageError } from './errors.js';

@@ -1,0 +1,54 @@
+// The `quantproof` program: its commands, and one place that turns errors into exit codes.
+
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo.js';
+import { EXIT_CODES, UsageError } from './errors.js';
+
+/** Where the program writes; injectable so tests can run it in-process. */
+export interface ProgramIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** Builds the command tree. */
+export function createProgram(io: ProgramIo): Command {
+  const program = new Command('quantproof')
+    .description(
+      'Train a policy, quantise it to int8, and prove or refute that the int8 policy takes the FP32 decision.',
+    )
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+  const commands = [demoCommand((text) => io.stdout(`${text}\n`))];
+  for (const command of commands) {
+    program.addCommand(
+      command
+        .showHelpAfterError('(run with --help for usage)')
+        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+        .exitOverride(),
+    );
+  }
+  return program;
+}
+
+/** Runs the program on argv (without node and script) and returns the exit code. */
+export async function runProgram(argv: readonly string[], io: ProgramIo): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_CODES.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`quantproof: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr(
+      `quantproof: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return EXIT_CODES.internal;
+  }
+}
