@@ -1,2 +1,108 @@
-// @quantproof/quant has no public API yet.
-export {};
+// The public surface of @quantproof/quant. Everything not exported here is internal.
+
+export { argmaxFirst } from './argmax.js';
+export {
+  calibrateRanges,
+  type CalibrationMethod,
+  type CalibrationRanges,
+  type TensorRange,
+} from './calibration.js';
+export {
+  type CpuSemantics,
+  type CpuSemanticsDetection,
+  cpuSemanticsFromFlags,
+  DEFAULT_CPU_SEMANTICS,
+} from './cpu-semantics.js';
+export {
+  type DynamicQuantized,
+  dynamicQuantizationParams,
+  dynamicQuantizeLinear,
+} from './dynamic-quantization.js';
+export {
+  allocateQuantized,
+  elementTypeRange,
+  type IntRange,
+  QUANT_ELEMENT_TYPES,
+  type QuantElementType,
+  type QuantizedArray,
+  quantizedArrayType,
+} from './element-type.js';
+export {
+  AccumulatorOverflowError,
+  CalibrationDataError,
+  InputShapeError,
+  InvalidQMlpError,
+  NonFiniteInputError,
+  QuantError,
+  QuantOptionsError,
+  UnsupportedSchemeError,
+} from './errors.js';
+export {
+  createInt8Executor,
+  type ForwardInt8Options,
+  forwardInt8,
+  forwardInt8Batch,
+  type Int8Executor,
+  type Int8Trace,
+  type LayerTrace,
+  traceInt8,
+} from './forward-int8.js';
+export {
+  biasScales,
+  type ExecutionPath,
+  type FloatGemmLayout,
+  layerInputQuant,
+  layerMultipliers,
+  type QDynamicLayer,
+  type QMlp,
+  type QMlpDynamic,
+  type QMlpFormat,
+  type QMlpStatic,
+  qmlpInputSize,
+  qmlpOutputSize,
+  type QStaticLayer,
+  validateQMlp,
+  type WeightQuant,
+  weightQuantFor,
+} from './qmlp.js';
+export { quantizeDynamic, type QuantizeDynamicResult } from './quantize-dynamic.js';
+export {
+  dequantizeLinear,
+  dequantizeLinearArray,
+  quantizeLinear,
+  quantizeLinearArray,
+  type TensorQuant,
+} from './quantize-linear.js';
+export { quantizeStatic, type QuantizeStaticResult, type QuantWarning } from './quantize-static.js';
+export {
+  type QuantizedBias,
+  type QuantizedWeights,
+  quantizeBias,
+  quantizeWeights,
+  type WeightScheme,
+} from './quantize-weights.js';
+export {
+  qgemmMultiplier,
+  requantize,
+  requantizeMultiplier,
+  scaleAccumulator,
+} from './requantize.js';
+export {
+  roundHalfEven,
+  saturateInt32,
+  saturateInt8,
+  saturateTo,
+  saturateUint8,
+} from './round-half-even.js';
+export {
+  computeScaleZeroPoint,
+  quantizationRange,
+  type RangeSpec,
+  type ScaleZeroPoint,
+} from './scale-zero-point.js';
+export {
+  DEFAULT_STATIC_SCHEME,
+  type QuantizeDynamicOptions,
+  type QuantizeStaticOptions,
+  type StaticScheme,
+} from './scheme.js';

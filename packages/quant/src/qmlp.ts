@@ -1,0 +1,409 @@
+import type { Activation } from '@quantproof/nn';
+import {
+  elementTypeRange,
+  QUANT_ELEMENT_TYPES,
+  quantizedArrayType,
+  type QuantElementType,
+  type QuantizedArray,
+} from './element-type.js';
+import { InvalidQMlpError } from './errors.js';
+import type { TensorQuant } from './quantize-linear.js';
+import { requantizeMultiplier } from './requantize.js';
+
+/**
+ * The ONNX layout a quantised model is written as: `qdq` (QuantizeLinear/DequantizeLinear around
+ * Gemm), `qoperator` (QLinearMatMul / com.microsoft QGemm) or `dynamic` (DynamicQuantizeLinear →
+ * MatMulInteger → Cast → Mul → Add, as `quantize_dynamic` writes it).
+ */
+export type QMlpFormat = 'qdq' | 'qoperator' | 'dynamic';
+
+/**
+ * The float node an unfused QDQ layer runs and hence the MLAS kernel: `gemm-transb` is
+ * `Gemm(transB = 1)` with the bias as C (`MlasSgemmKernelM1TransposeBAvx`, beta 1); `gemm` is
+ * `Gemm(transB = 0)` with the bias as C (`MlasSgemmKernelM1Avx`, beta 1) — what a `MatMul + Add`
+ * graph becomes at optimisation level `basic`; `matmul-add` is `MatMul` (`MlasSgemmKernelM1Avx`,
+ * beta 0) then a float `Add` — level `disabled`. All are modelled for a batch of one.
+ */
+export type FloatGemmLayout = 'gemm-transb' | 'gemm' | 'matmul-add';
+
+/**
+ * Which onnxruntime CPU path the model's arithmetic reproduces. `fused-integer`: integer
+ * accumulation with float32 requantisation (QLinearMatMul, QGemm, MatMulInteger,
+ * MatMulIntegerToFloat) — what onnxruntime 1.30.0 runs for QDQ Gemm graphs (uint8 or int8
+ * activations) at optimisation level `extended`/`all` and for QOperator and dynamic graphs.
+ * `unfused-float`: a QDQ graph run at level `disabled` or `basic` executes DequantizeLinear →
+ * float32 Gemm → QuantizeLinear; modelled with MLAS's M = 1 SGEMM kernels (batch of one only).
+ */
+export type ExecutionPath =
+  | { readonly kind: 'fused-integer' }
+  | { readonly kind: 'unfused-float'; readonly gemm: FloatGemmLayout };
+
+/** Per-tensor or per-output-channel weight quantisation parameters. */
+export interface WeightQuant {
+  readonly elementType: QuantElementType;
+  readonly granularity: 'per-tensor' | 'per-channel';
+  /** float32 scales: length 1 (per tensor) or `outFeatures` (per channel). */
+  readonly scales: Float32Array;
+  /** Zero points, same length as `scales`, inside the element type's range. */
+  readonly zeroPoints: Int32Array;
+  /** Bit width 2..8; below 8 the values lie in `[-(2^(bits-1) - 1), 2^(bits-1) - 1]`. */
+  readonly bits: number;
+}
+
+/** One statically quantised dense layer (QDQ or QOperator format). */
+export interface QStaticLayer {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** Quantised weights, row-major [out][in] like `nn`'s DenseLayer: `weight[j * inFeatures + i]`. */
+  readonly weight: QuantizedArray;
+  readonly weightQuant: WeightQuant;
+  /** int32 bias with scale `fl32(s_in · s_w[j])` and zero point 0, added to the accumulator. */
+  readonly bias: Int32Array;
+  /**
+   * `relu` is folded into the requantisation clamp, which is exact because the output zero point
+   * equals the element type's minimum (onnxruntime removes such a Relu); `identity` otherwise.
+   */
+  readonly activation: Activation;
+  /**
+   * Quantisation of this layer's output, which is also the next layer's input. `null` only for
+   * the last layer of a model whose `logits` are `float`.
+   */
+  readonly output: TensorQuant | null;
+}
+
+/** A statically quantised MLP (QDQ or QOperator format). */
+export interface QMlpStatic {
+  readonly format: 'qdq' | 'qoperator';
+  readonly executionPath: ExecutionPath;
+  /** Quantisation of the network input (QuantizeLinear before the first layer). */
+  readonly input: TensorQuant;
+  readonly layers: readonly QStaticLayer[];
+  /**
+   * How the last layer produces float logits: `dequantize` (quantised logits, then
+   * DequantizeLinear — the Python quantiser's QDQ layout) or `float` (QGemm without `y_scale`,
+   * or the float Gemm output on the unfused path).
+   */
+  readonly logits: 'dequantize' | 'float';
+}
+
+/** One dynamically quantised dense layer: int weights, float bias, activations quantised at run time. */
+export interface QDynamicLayer {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** Quantised weights, row-major [out][in]. */
+  readonly weight: QuantizedArray;
+  readonly weightQuant: WeightQuant;
+  /** float32 bias, added after scaling (the `Add` that `quantize_dynamic` leaves in float). */
+  readonly bias: Float32Array;
+  /** Applied in float32 (`Relu` node) between layers. */
+  readonly activation: Activation;
+}
+
+/** A dynamically quantised MLP, as onnxruntime's `quantize_dynamic` writes it. */
+export interface QMlpDynamic {
+  readonly format: 'dynamic';
+  readonly executionPath: { readonly kind: 'fused-integer' };
+  readonly layers: readonly QDynamicLayer[];
+}
+
+/** A quantised MLP, discriminated by `format`. */
+export type QMlp = QMlpStatic | QMlpDynamic;
+
+/** The quantisation of static layer `index`'s input: the model input or the previous layer's output. */
+export function layerInputQuant(model: QMlpStatic, index: number): TensorQuant {
+  if (index === 0) return model.input;
+  const previous = model.layers[index - 1];
+  if (previous === undefined || previous.output === null) {
+    throw new InvalidQMlpError(
+      `$.layers[${index - 1}].output`,
+      'a layer that feeds another layer needs output quantisation parameters',
+    );
+  }
+  return previous.output;
+}
+
+/** The weight scale and zero point that apply to output `j` of a layer (per tensor or per channel). */
+export function weightQuantFor(
+  weightQuant: WeightQuant,
+  j: number,
+): { scale: number; zeroPoint: number } {
+  const k = weightQuant.granularity === 'per-tensor' ? 0 : j;
+  return { scale: weightQuant.scales[k]!, zeroPoint: weightQuant.zeroPoints[k]! };
+}
+
+/**
+ * The float32 requantisation multipliers `M[j] = fl32(fl32(s_in · s_w[j]) / s_out)` of static layer
+ * `index` (one per output), or `fl32(s_in · s_w[j])` when the layer has no output quantisation
+ * (float logits). These are the values onnxruntime's QGemm/QLinearMatMul multiply by.
+ */
+export function layerMultipliers(model: QMlpStatic, index: number): Float32Array {
+  const layer = model.layers[index];
+  if (layer === undefined) throw new RangeError(`layer ${index} does not exist`);
+  const input = layerInputQuant(model, index);
+  const out = new Float32Array(layer.outFeatures);
+  for (let j = 0; j < layer.outFeatures; j++) {
+    const ws = weightQuantFor(layer.weightQuant, j).scale;
+    out[j] =
+      layer.output === null
+        ? Math.fround(input.scale * ws)
+        : requantizeMultiplier(input.scale, ws, layer.output.scale);
+  }
+  return out;
+}
+
+/** The float32 scales `fl32(s_in · s_w[j])` of static layer `index`'s int32 bias (zero point 0). */
+export function biasScales(model: QMlpStatic, index: number): Float32Array {
+  const layer = model.layers[index];
+  if (layer === undefined) throw new RangeError(`layer ${index} does not exist`);
+  const input = layerInputQuant(model, index);
+  const out = new Float32Array(layer.outFeatures);
+  for (let j = 0; j < layer.outFeatures; j++) {
+    out[j] = Math.fround(input.scale * weightQuantFor(layer.weightQuant, j).scale);
+  }
+  return out;
+}
+
+/** Number of inputs a quantised model takes. */
+export function qmlpInputSize(model: QMlp): number {
+  const first = model.layers[0];
+  if (first === undefined) throw new InvalidQMlpError('$.layers', 'a QMlp has at least one layer');
+  return first.inFeatures;
+}
+
+/** Number of logits a quantised model produces. */
+export function qmlpOutputSize(model: QMlp): number {
+  const last = model.layers[model.layers.length - 1];
+  if (last === undefined) throw new InvalidQMlpError('$.layers', 'a QMlp has at least one layer');
+  return last.outFeatures;
+}
+
+function isFloat32Positive(x: number): boolean {
+  return Number.isFinite(x) && x > 0 && Math.fround(x) === x;
+}
+
+function checkTensorQuant(path: string, q: TensorQuant): void {
+  if (!QUANT_ELEMENT_TYPES.includes(q.elementType)) {
+    throw new InvalidQMlpError(
+      `${path}.elementType`,
+      `must be 'uint8' or 'int8'; got ${String(q.elementType)}`,
+    );
+  }
+  if (!isFloat32Positive(q.scale)) {
+    throw new InvalidQMlpError(
+      `${path}.scale`,
+      `must be a positive finite float32 value; got ${q.scale}`,
+    );
+  }
+  const { qmin, qmax } = elementTypeRange(q.elementType);
+  if (!Number.isInteger(q.zeroPoint) || q.zeroPoint < qmin || q.zeroPoint > qmax) {
+    throw new InvalidQMlpError(
+      `${path}.zeroPoint`,
+      `must be an integer in [${qmin}, ${qmax}] for ${q.elementType}; got ${q.zeroPoint}`,
+    );
+  }
+}
+
+function checkWeights(
+  path: string,
+  weight: QuantizedArray,
+  wq: WeightQuant,
+  inFeatures: number,
+  outFeatures: number,
+): void {
+  if (weight.length !== inFeatures * outFeatures) {
+    throw new InvalidQMlpError(
+      `${path}.weight`,
+      `has ${weight.length} values; expected outFeatures · inFeatures = ${outFeatures * inFeatures}`,
+    );
+  }
+  if (quantizedArrayType(weight) !== wq.elementType) {
+    throw new InvalidQMlpError(
+      `${path}.weight`,
+      `is a ${quantizedArrayType(weight)} array but weightQuant.elementType is ${wq.elementType}`,
+    );
+  }
+  const count = wq.granularity === 'per-tensor' ? 1 : outFeatures;
+  if (wq.scales.length !== count || wq.zeroPoints.length !== count) {
+    throw new InvalidQMlpError(
+      `${path}.weightQuant`,
+      `${wq.granularity} quantisation needs ${count} scales and zero points; got ` +
+        `${wq.scales.length} and ${wq.zeroPoints.length}`,
+    );
+  }
+  if (!Number.isInteger(wq.bits) || wq.bits < 2 || wq.bits > 8) {
+    throw new InvalidQMlpError(
+      `${path}.weightQuant.bits`,
+      `must be an integer in 2..8; got ${wq.bits}`,
+    );
+  }
+  const { qmin, qmax } = elementTypeRange(wq.elementType);
+  for (let k = 0; k < count; k++) {
+    if (!isFloat32Positive(wq.scales[k]!)) {
+      throw new InvalidQMlpError(
+        `${path}.weightQuant.scales[${k}]`,
+        `must be a positive finite float32 value; got ${wq.scales[k]}`,
+      );
+    }
+    const zp = wq.zeroPoints[k]!;
+    if (zp < qmin || zp > qmax) {
+      throw new InvalidQMlpError(
+        `${path}.weightQuant.zeroPoints[${k}]`,
+        `must lie in [${qmin}, ${qmax}]; got ${zp}`,
+      );
+    }
+  }
+  if (wq.bits < 8) {
+    const limit = 2 ** (wq.bits - 1) - 1;
+    for (let n = 0; n < weight.length; n++) {
+      const j = Math.floor(n / inFeatures);
+      const centred = weight[n]! - weightQuantFor(wq, j).zeroPoint;
+      if (centred < -limit || centred > limit) {
+        throw new InvalidQMlpError(
+          `${path}.weight[${n}]`,
+          `${wq.bits}-bit weights lie in [-${limit}, ${limit}] around the zero point; got ${centred}`,
+        );
+      }
+    }
+  }
+}
+
+function checkActivation(path: string, activation: Activation): void {
+  if (activation !== 'relu' && activation !== 'identity') {
+    throw new InvalidQMlpError(
+      `${path}.activation`,
+      `must be 'relu' or 'identity'; got ${String(activation)}`,
+    );
+  }
+}
+
+function checkShape(
+  path: string,
+  inFeatures: number,
+  outFeatures: number,
+  previousOut: number | null,
+): void {
+  if (!Number.isSafeInteger(inFeatures) || inFeatures <= 0) {
+    throw new InvalidQMlpError(
+      `${path}.inFeatures`,
+      `must be a positive integer; got ${inFeatures}`,
+    );
+  }
+  if (!Number.isSafeInteger(outFeatures) || outFeatures <= 0) {
+    throw new InvalidQMlpError(
+      `${path}.outFeatures`,
+      `must be a positive integer; got ${outFeatures}`,
+    );
+  }
+  if (previousOut !== null && previousOut !== inFeatures) {
+    throw new InvalidQMlpError(
+      `${path}.inFeatures`,
+      `is ${inFeatures} but the previous layer produces ${previousOut} outputs`,
+    );
+  }
+}
+
+/**
+ * Checks every invariant the executor, the ONNX writer, the bounds and the encodings rely on, and
+ * returns `model`; throws `InvalidQMlpError` with the path of the first violation.
+ */
+export function validateQMlp(model: QMlp): QMlp {
+  if (model.layers.length === 0)
+    throw new InvalidQMlpError('$.layers', 'a QMlp needs at least one layer');
+  if (model.format === 'dynamic') {
+    if (model.executionPath.kind !== 'fused-integer') {
+      throw new InvalidQMlpError(
+        '$.executionPath',
+        "a dynamic model always runs as 'fused-integer'",
+      );
+    }
+    let previousOut: number | null = null;
+    model.layers.forEach((layer, l) => {
+      const path = `$.layers[${l}]`;
+      checkShape(path, layer.inFeatures, layer.outFeatures, previousOut);
+      checkActivation(path, layer.activation);
+      checkWeights(path, layer.weight, layer.weightQuant, layer.inFeatures, layer.outFeatures);
+      if (layer.bias.length !== layer.outFeatures) {
+        throw new InvalidQMlpError(
+          `${path}.bias`,
+          `has ${layer.bias.length} values; expected ${layer.outFeatures}`,
+        );
+      }
+      previousOut = layer.outFeatures;
+    });
+    return model;
+  }
+  if (model.format !== 'qdq' && model.format !== 'qoperator') {
+    throw new InvalidQMlpError(
+      '$.format',
+      `must be 'qdq', 'qoperator' or 'dynamic'; got ${String(model.format)}`,
+    );
+  }
+  const path0 = model.executionPath;
+  if (
+    path0.kind === 'unfused-float' &&
+    !['gemm-transb', 'gemm', 'matmul-add'].includes(path0.gemm)
+  ) {
+    throw new InvalidQMlpError(
+      '$.executionPath.gemm',
+      `must be 'gemm-transb', 'gemm' or 'matmul-add'; got ${String(path0.gemm)}`,
+    );
+  }
+  if (path0.kind !== 'fused-integer' && path0.kind !== 'unfused-float') {
+    throw new InvalidQMlpError(
+      '$.executionPath.kind',
+      `must be 'fused-integer' or 'unfused-float'; got ${String((path0 as { kind: unknown }).kind)}`,
+    );
+  }
+  if (model.logits !== 'dequantize' && model.logits !== 'float') {
+    throw new InvalidQMlpError(
+      '$.logits',
+      `must be 'dequantize' or 'float'; got ${String(model.logits)}`,
+    );
+  }
+  checkTensorQuant('$.input', model.input);
+  let previousOut: number | null = null;
+  const last = model.layers.length - 1;
+  model.layers.forEach((layer, l) => {
+    const path = `$.layers[${l}]`;
+    checkShape(path, layer.inFeatures, layer.outFeatures, previousOut);
+    checkActivation(path, layer.activation);
+    checkWeights(path, layer.weight, layer.weightQuant, layer.inFeatures, layer.outFeatures);
+    if (layer.bias.length !== layer.outFeatures) {
+      throw new InvalidQMlpError(
+        `${path}.bias`,
+        `has ${layer.bias.length} values; expected ${layer.outFeatures}`,
+      );
+    }
+    if (layer.output === null) {
+      if (l !== last || model.logits !== 'float') {
+        throw new InvalidQMlpError(
+          `${path}.output`,
+          'only the last layer of a model with float logits may omit output quantisation',
+        );
+      }
+    } else {
+      checkTensorQuant(`${path}.output`, layer.output);
+      if (layer.activation === 'relu') {
+        const { qmin } = elementTypeRange(layer.output.elementType);
+        if (layer.output.zeroPoint !== qmin) {
+          throw new InvalidQMlpError(
+            `${path}.output.zeroPoint`,
+            `a ReLU layer's output zero point must be ${qmin} (the ${layer.output.elementType} minimum) so ` +
+              `that the ReLU folds exactly into the requantisation clamp; got ${layer.output.zeroPoint}`,
+          );
+        }
+      }
+    }
+    if (layer.output === null && layer.activation === 'relu') {
+      throw new InvalidQMlpError(
+        `${path}.activation`,
+        'a layer with float output cannot fold a ReLU',
+      );
+    }
+    if (l === last && model.logits === 'float' && layer.output !== null) {
+      throw new InvalidQMlpError(`${path}.output`, 'must be null when the model has float logits');
+    }
+    previousOut = layer.outFeatures;
+  });
+  return model;
+}

@@ -1,0 +1,174 @@
+import { type Mlp, mlpInputSize } from '@quantproof/nn';
+import { calibrateRanges, type CalibrationRanges } from './calibration.js';
+import { elementTypeRange } from './element-type.js';
+import { QuantOptionsError, UnsupportedSchemeError } from './errors.js';
+import type { QMlpStatic, QStaticLayer } from './qmlp.js';
+import { validateQMlp } from './qmlp.js';
+import type { TensorQuant } from './quantize-linear.js';
+import { quantizeBias, quantizeWeights } from './quantize-weights.js';
+import { computeScaleZeroPoint, quantizationRange } from './scale-zero-point.js';
+import { resolveStaticScheme, type QuantizeStaticOptions, type StaticScheme } from './scheme.js';
+
+/** Something the quantiser noticed that does not stop it but changes what the model means. */
+export type QuantWarning =
+  | {
+      /** An operating-box bound lies outside what the input quantisation represents: inputs saturate there. */
+      readonly kind: 'input-range-not-covered';
+      readonly feature: number;
+      readonly boxLower: number;
+      readonly boxUpper: number;
+      /** `scale · (qmin - zp)` and `scale · (qmax - zp)` of the input quantisation. */
+      readonly representableLower: number;
+      readonly representableUpper: number;
+    }
+  | {
+      /** A bias value needed more than int32 and was clipped (bias scale too small). */
+      readonly kind: 'bias-saturated';
+      readonly layer: number;
+      readonly output: number;
+    }
+  | {
+      /** A calibrated range was empty (`max - min` below 2^-126): scale 1, zero point 0 were used. */
+      readonly kind: 'degenerate-range';
+      /** `input` or a layer index. */
+      readonly tensor: 'input' | number;
+    };
+
+/** What `quantizeStatic` returns: the model, the calibrated ranges and any warnings. */
+export interface QuantizeStaticResult {
+  readonly model: QMlpStatic;
+  readonly scheme: StaticScheme;
+  readonly ranges: CalibrationRanges;
+  readonly warnings: readonly QuantWarning[];
+}
+
+function activationQuant(
+  scheme: StaticScheme,
+  range: { min: number; max: number },
+  tensor: 'input' | number,
+  warnings: QuantWarning[],
+  relu: boolean,
+): TensorQuant {
+  const intRange = quantizationRange(scheme.activationType, {
+    symmetric: scheme.activationSymmetric,
+    reduceRange: false,
+    bits: 8,
+  });
+  const lo = Math.min(range.min, 0);
+  const hi = Math.max(range.max, 0);
+  if (Math.fround(hi - lo) / (intRange.qmax - intRange.qmin) < 2 ** -126) {
+    warnings.push({ kind: 'degenerate-range', tensor });
+    if (relu && !scheme.activationSymmetric) {
+      // compute_scale_zp gives (1, 0) here; onnxruntime's quantiser would still drop the Relu, and
+      // int8 zero point 0 would then let negative values through. Zero point qmin keeps the ReLU.
+      return {
+        scale: 1,
+        zeroPoint: elementTypeRange(scheme.activationType).qmin,
+        elementType: scheme.activationType,
+      };
+    }
+  }
+  const { scale, zeroPoint } = computeScaleZeroPoint(
+    range.min,
+    range.max,
+    intRange,
+    scheme.activationSymmetric,
+  );
+  return { scale, zeroPoint, elementType: scheme.activationType };
+}
+
+/**
+ * Post-training static quantisation as onnxruntime's `quantize_static` computes it: calibrate
+ * ranges on the FP32 network, quantise the input and every layer output (after its ReLU) with
+ * `compute_scale_zp`, the weights with `quantize_data`, the bias to int32 with scale
+ * `fl32(s_in · s_w)`. Throws `CalibrationDataError`, `QuantOptionsError`, or
+ * `UnsupportedSchemeError` when a ReLU layer's output zero point would not be the element type's
+ * minimum (symmetric activations, or a ReLU output that is constant 0 on int8 activations).
+ */
+export function quantizeStatic(
+  mlp: Mlp,
+  calibrationInputs: Float32Array | readonly Float32Array[],
+  options: QuantizeStaticOptions = {},
+): QuantizeStaticResult {
+  const scheme = resolveStaticScheme(options, mlp.layers.length);
+  const ranges = calibrateRanges(mlp, calibrationInputs, scheme.calibration);
+  const warnings: QuantWarning[] = [];
+  const input = activationQuant(scheme, ranges.input, 'input', warnings, false);
+  let inputQuant = input;
+  const last = mlp.layers.length - 1;
+  const layers = mlp.layers.map((layer, l): QStaticLayer => {
+    const weights = quantizeWeights(layer.weight, layer.outFeatures, layer.inFeatures, {
+      elementType: scheme.weightType,
+      symmetric: scheme.weightSymmetric,
+      perChannel: scheme.perChannel,
+      reduceRange: scheme.reduceRange,
+      bits: scheme.weightBits[l]!,
+    });
+    const bias = quantizeBias(layer.bias, inputQuant.scale, weights.quant);
+    for (const j of bias.saturated) warnings.push({ kind: 'bias-saturated', layer: l, output: j });
+    const output =
+      l === last && scheme.logits === 'float'
+        ? null
+        : activationQuant(scheme, ranges.layers[l]!, l, warnings, layer.activation === 'relu');
+    if (layer.activation === 'relu') {
+      if (output === null) {
+        throw new UnsupportedSchemeError(
+          `layer ${l} ends in a ReLU but float logits leave no requantisation to fold it into; use logits: 'dequantize'`,
+        );
+      }
+      const { qmin } = elementTypeRange(output.elementType);
+      if (output.zeroPoint !== qmin) {
+        throw new UnsupportedSchemeError(
+          `layer ${l}'s ReLU output gets zero point ${output.zeroPoint}, not ${qmin} (symmetric activations), so ` +
+            'the ReLU cannot fold into the requantisation clamp and onnxruntime would run it as a separate step ' +
+            'that this executor does not model; use asymmetric activations (the default)',
+        );
+      }
+    }
+    if (output !== null) inputQuant = output;
+    return {
+      inFeatures: layer.inFeatures,
+      outFeatures: layer.outFeatures,
+      weight: weights.values,
+      weightQuant: weights.quant,
+      bias: bias.values,
+      activation: layer.activation,
+      output,
+    };
+  });
+  const model: QMlpStatic = {
+    format: scheme.format,
+    executionPath: scheme.executionPath,
+    input,
+    layers,
+    logits: scheme.logits,
+  };
+  validateQMlp(model);
+  if (options.operatingBox !== undefined) {
+    const { lower, upper } = options.operatingBox;
+    const size = mlpInputSize(mlp);
+    if (lower.length !== size || upper.length !== size) {
+      throw new QuantOptionsError(
+        `operatingBox needs ${size} lower and upper bounds (one per input); got ${lower.length} and ${upper.length}`,
+      );
+    }
+    const { qmin, qmax } = elementTypeRange(input.elementType);
+    const representableLower = input.scale * (qmin - input.zeroPoint);
+    const representableUpper = input.scale * (qmax - input.zeroPoint);
+    for (let i = 0; i < size; i++) {
+      const boxLower = lower[i]!;
+      const boxUpper = upper[i]!;
+      if (boxLower < representableLower || boxUpper > representableUpper) {
+        warnings.push({
+          kind: 'input-range-not-covered',
+          feature: i,
+          boxLower,
+          boxUpper,
+          representableLower,
+          representableUpper,
+        });
+      }
+    }
+  }
+  return { model, scheme, ranges, warnings };
+}
