@@ -1,2 +1,12 @@
-// @quantproof/rl has no public API yet.
-export {};
+export { RlError, RlOptionsError, RlShapeError } from './errors.js';
+export type { Clock, ProgressCallback, StopReason, TrainingProgress } from './progress.js';
+export type { GaeInput } from './gae.js';
+export { computeGae } from './gae.js';
+export type { PpoOptions, ResolvedPpoOptions } from './ppo-options.js';
+export { PPO_DEFAULTS, resolvePpoOptions } from './ppo-options.js';
+export type { PpoResult } from './ppo.js';
+export { trainPpo } from './ppo.js';
+export type { EvaluateOptions, EvaluationResult } from './evaluate.js';
+export { DEFAULT_EVAL_SEED_BASE, evaluate, greedyPolicy } from './evaluate.js';
+export type { ReinforceOptions, ReinforceResult } from './reinforce.js';
+export { trainReinforce } from './reinforce.js';
