@@ -1,4 +1,4 @@
-// Micro benchmarks of the training hot path: `pnpm vitest bench --run` in packages/nn.
+// Micro benchmarks of the training hot path: `pnpm --filter @quantproof/benchmarks bench:nn`.
 import { bench, describe } from 'vitest';
 import {
   adamStep,
@@ -13,7 +13,7 @@ import {
   forwardFp32Into,
   forwardTrain,
   zeroGradients,
-} from '../src/index.js';
+} from '@quantproof/nn';
 
 const rng = createSeededRng(1);
 const batch = 256;
