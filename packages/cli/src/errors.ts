@@ -14,3 +14,10 @@ export class UsageError extends Error {
   /** The exit code this error ends the process with. */
   readonly exitCode: number = EXIT_CODES.usage;
 }
+
+/** A missing, unreadable or invalid input file: printed as one line, exit code 3. */
+export class InputError extends Error {
+  override readonly name: string = 'InputError';
+  /** The exit code this error ends the process with. */
+  readonly exitCode: number = EXIT_CODES.input;
+}

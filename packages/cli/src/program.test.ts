@@ -5,6 +5,7 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   let out = '';
   let err = '';
   const code = await runProgram(argv, {
+    stderrIsTTY: false,
     stdout: (t) => (out += t),
     stderr: (t) => (err += t),
   });

@@ -2,12 +2,16 @@
 
 import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demo.js';
-import { EXIT_CODES, UsageError } from './errors.js';
+import { trainCommand } from './commands/train.js';
+import { EXIT_CODES, InputError, UsageError } from './errors.js';
+import type { ProgressTarget } from './progress.js';
 
 /** Where the program writes; injectable so tests can run it in-process. */
 export interface ProgramIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Whether stderr is an interactive terminal (progress bars are drawn only then). */
+  readonly stderrIsTTY: boolean;
 }
 
 /** Builds the command tree. */
@@ -18,8 +22,17 @@ export function createProgram(io: ProgramIo): Command {
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
-  const commands = [demoCommand((text) => io.stdout(`${text}\n`))];
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `\nExit codes: ${EXIT_CODES.ok} success, ${EXIT_CODES.usage} bad flags, ${EXIT_CODES.input} bad input file, ${EXIT_CODES.internal} internal error.`,
+    );
+  const print = (text: string): void => io.stdout(`${text}\n`);
+  const progressTarget = (json: boolean): ProgressTarget => ({
+    stream: { write: io.stderr, isTTY: io.stderrIsTTY },
+    plain: json,
+  });
+  const commands = [demoCommand(print), trainCommand(print, progressTarget)];
   for (const command of commands) {
     program.addCommand(
       command
@@ -42,12 +55,12 @@ export async function runProgram(argv: readonly string[], io: ProgramIo): Promis
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof InputError) {
       io.stderr(`quantproof: ${error.message}\n`);
       return error.exitCode;
     }
     io.stderr(
-      `quantproof: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `quantproof: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
     return EXIT_CODES.internal;
   }

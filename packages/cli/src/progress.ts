@@ -1,0 +1,59 @@
+// Progress on long work: a bar on an interactive terminal, plain lines otherwise.
+
+import { SingleBar } from 'cli-progress';
+
+/** A progress display for one task of known size. */
+export interface Progress {
+  /** Sets the current value and the fields shown after the bar. */
+  update(value: number, fields: Readonly<Record<string, string>>): void;
+  /** Ends the display. */
+  stop(): void;
+}
+
+/** Where progress goes and whether it may draw a bar. */
+export interface ProgressTarget {
+  readonly stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  /** `--json` or a non-terminal: plain lines, at most one per `plainEveryMs`. */
+  readonly plain: boolean;
+}
+
+/** Starts a display for `label` with `total` units; `format` names the fields shown. */
+export function startProgress(
+  target: ProgressTarget,
+  label: string,
+  total: number,
+  fieldNames: readonly string[],
+  plainEveryMs = 2000,
+): Progress {
+  const interactive = !target.plain && target.stream.isTTY === true;
+  if (interactive) {
+    const color = process.env['NO_COLOR'] === undefined;
+    const fields = fieldNames.map((name) => `${name} {${name}}`).join(' | ');
+    const bar = new SingleBar({
+      format: `${label} [{bar}] {percentage}% | ${fields} | ETA {eta_formatted}`,
+      hideCursor: true,
+      stream: target.stream as NodeJS.WriteStream,
+      barCompleteChar: color ? '█' : '#',
+      barIncompleteChar: color ? '░' : '-',
+      etaBuffer: 20,
+    });
+    bar.start(total, 0, Object.fromEntries(fieldNames.map((n) => [n, ''])));
+    return {
+      update: (value, values) => bar.update(Math.min(value, total), values),
+      stop: () => bar.stop(),
+    };
+  }
+  let last = -Infinity;
+  return {
+    update: (value, values) => {
+      const now = Date.now();
+      if (now - last < plainEveryMs) return;
+      last = now;
+      const fields = Object.entries(values)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      target.stream.write(`${label}: ${value}/${total}${fields ? `, ${fields}` : ''}\n`);
+    },
+    stop: () => undefined,
+  };
+}
