@@ -93,8 +93,34 @@ export class InvalidMlpError extends OnnxError {
 export class InvalidWriteOptionsError extends OnnxError {
   override readonly name: string = 'InvalidWriteOptionsError';
 
-  constructor(reason: string) {
-    super(`invalid options for writeMlpOnnx: ${reason}. Choose distinct, non-empty tensor names.`);
+  constructor(reason: string, writer = 'writeMlpOnnx') {
+    super(
+      `invalid options for ${writer}: ${reason}. Choose distinct, non-empty tensor names and ` +
+        "metadata keys outside the 'quantproof.' namespace.",
+    );
+  }
+}
+
+/**
+ * Quantisation parameters in an int8 model that no quantised network can have: a scale that is not
+ * a positive finite float32, a zero point outside its element type, per-channel lengths that do
+ * not match the channels, a bias zero point other than 0.
+ */
+export class InvalidQuantParamsError extends OnnxError {
+  override readonly name: string = 'InvalidQuantParamsError';
+  /** TensorProto.name of the offending scale or zero point. */
+  readonly tensorName: string;
+  /** What is wrong with it. */
+  readonly reason: string;
+
+  constructor(tensorName: string, reason: string) {
+    super(
+      `invalid quantisation parameter '${tensorName}': ${reason}. The file is corrupt or was ` +
+        "edited by hand; re-quantise the FP32 model (onnxruntime's quantize_static / " +
+        'quantize_dynamic, or @quantproof/quant) and write it again.',
+    );
+    this.tensorName = tensorName;
+    this.reason = reason;
   }
 }
 

@@ -1,12 +1,8 @@
 import type { Mlp } from '@quantproof/nn';
 import { InvalidMlpError, InvalidWriteOptionsError } from './errors.js';
-import { AttributeType, TensorDataType, encodeModelProto } from './proto/onnx-schema.js';
-import type {
-  ModelProtoObject,
-  NodeProtoObject,
-  TensorProtoObject,
-  ValueInfoProtoObject,
-} from './proto/onnx-schema.js';
+import { matrixValueInfo } from './graph-builder.js';
+import { AttributeType, encodeModelProto } from './proto/onnx-schema.js';
+import type { ModelProtoObject, NodeProtoObject, TensorProtoObject } from './proto/onnx-schema.js';
 import { floatTensorProto } from './tensor-data.js';
 
 /** ModelProto.producer_name of every file this package writes. */
@@ -103,22 +99,6 @@ function mlpModelProto(mlp: Mlp, options: WriteMlpOptions): ModelProtoObject {
       output: [matrixValueInfo(outputName, batchDimName, outFeatures)],
     },
     metadata_props: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-  };
-}
-
-function matrixValueInfo(
-  name: string,
-  batchDimName: string,
-  features: number,
-): ValueInfoProtoObject {
-  return {
-    name,
-    type: {
-      tensor_type: {
-        elem_type: TensorDataType.FLOAT,
-        shape: { dim: [{ dim_param: batchDimName }, { dim_value: features }] },
-      },
-    },
   };
 }
 

@@ -431,8 +431,10 @@ function runDynamicLayer(
       // The graph's Mul(a_scale, b_scale) (or the fused kernel's a_scale * b_scale) in float32.
       const multiplier = Math.fround(p.scale * layer.weightScales[j]!);
       let v = scaleAccumulator(acc[j]!, multiplier, layer.bias[j]!);
-      // MLAS Relu is _mm_max_ps(v, 0): v > 0 ? v : +0.
-      if (layer.relu) v = v > 0 ? v : 0;
+      // onnxruntime's CPU Relu is Eigen's cwiseMax(0), i.e. std::max(v, 0.f) = v < 0 ? 0 : v
+      // (_mm_max_ps(0, v)): NaN and -0 pass through unchanged (checked against onnxruntime-node
+      // 1.30.0 by @quantproof/onnx's differential tests).
+      if (layer.relu) v = v < 0 ? 0 : v;
       y[yOffset + r * n + j] = v;
     }
     trace?.push({

@@ -7,8 +7,17 @@ import { ONNX_PROTO } from './onnx-proto.js';
 // are Uint8Array. Only the fields we use are listed; protobufjs keeps the others on decode.
 
 /** onnx.TensorProto.DataType values used here. */
-export const TensorDataType: { readonly FLOAT: 1; readonly DOUBLE: 11 } = {
+export const TensorDataType: {
+  readonly FLOAT: 1;
+  readonly UINT8: 2;
+  readonly INT8: 3;
+  readonly INT32: 6;
+  readonly DOUBLE: 11;
+} = {
   FLOAT: 1,
+  UINT8: 2,
+  INT8: 3,
+  INT32: 6,
   DOUBLE: 11,
 } as const;
 
@@ -37,6 +46,8 @@ export interface TensorProtoObject {
   readonly dims?: readonly number[];
   readonly data_type?: number;
   readonly float_data?: readonly number[];
+  /** Values of INT32 tensors, and of INT8/UINT8 tensors (one element each) without raw_data. */
+  readonly int32_data?: readonly number[];
   readonly raw_data?: Uint8Array;
   readonly external_data?: readonly StringStringEntry[];
   readonly data_location?: number;

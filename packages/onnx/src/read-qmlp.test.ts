@@ -1,0 +1,273 @@
+import { quantizeDynamic, quantizeStatic } from '@quantproof/quant';
+import type { QMlp, QMlpDynamic, QMlpStatic } from '@quantproof/quant';
+import { describe, expect, it } from 'vitest';
+import {
+  addInitializers,
+  editNodes,
+  replaceInitializer,
+  withMetadata,
+} from '../test/helpers/edit-model.js';
+import { node } from '../test/helpers/onnx-objects.js';
+import {
+  quantizerDynamicGraph,
+  quantizerQdqGraph,
+  quantizerQOperatorGraph,
+} from '../test/helpers/ort-quantizer-graphs.js';
+import { CARTPOLE_BOUNDS, calibrationInputs, policyMlp } from '../test/helpers/qmlp-fixtures.js';
+import { differentialInputs } from './differential-inputs.js';
+import {
+  InvalidQuantParamsError,
+  NotAnOnnxModelError,
+  UnsupportedGraphError,
+  UnsupportedNodeError,
+} from './errors.js';
+import { compareInt8WithOrt } from './int8-ort-comparison.js';
+import { ortExecutionPath } from './ort-execution-path.js';
+import { floatTensorProto, intTensorProto } from './tensor-data.js';
+import { readModelOnnx } from './read-model.js';
+import { readQMlpOnnx } from './read-qmlp.js';
+import { writeMlpOnnx } from './write-mlp.js';
+import { writeQMlpOnnx } from './write-qmlp.js';
+
+const mlp = policyMlp([4, 16, 16, 2], 11);
+const calibration = calibrationInputs(4, 300, 12);
+const int8 = quantizeStatic(mlp, calibration).model;
+const uint8PerChannel = quantizeStatic(mlp, calibration, {
+  activationType: 'uint8',
+  perChannel: true,
+}).model;
+const dynamic = quantizeDynamic(mlp).model;
+
+/** ORT on the original bytes vs the executor on the model read from them: zero differing bits. */
+async function expectOrtAgrees(model: QMlp, bytes: Uint8Array): Promise<void> {
+  for (const kind of ['box', 'ties'] as const) {
+    const inputs = differentialInputs(model, kind, 2000, { seed: 5, box: CARTPOLE_BOUNDS });
+    const result = await compareInt8WithOrt(model, inputs, { onnx: bytes, batchSize: 500 });
+    expect(result.differences).toEqual([]);
+  }
+}
+
+function withZeroBias(model: QMlpStatic): QMlpStatic {
+  return {
+    ...model,
+    layers: model.layers.map((layer) => ({ ...layer, bias: new Int32Array(layer.outFeatures) })),
+  };
+}
+
+describe("readQMlpOnnx on onnxruntime's quantiser layouts", () => {
+  it('reads QDQ Gemm graphs (int8; uint8 per channel; Relu kept) as onnxruntime runs them', async () => {
+    for (const [model, keepRelu] of [
+      [int8, false],
+      [uint8PerChannel, false],
+      [int8, true],
+    ] as const) {
+      const bytes = quantizerQdqGraph(model, { keepRelu });
+      const read = readQMlpOnnx(bytes);
+      expect(read.model).toEqual(model);
+      expect(read.inputName).toBe('input');
+      expect(read.batch).toEqual({ kind: 'symbolic', name: 'batch_size' });
+      expect(read.notes.some((n) => n.includes("assumed 'fused-integer'"))).toBe(true);
+      expect(read.notes.some((n) => n.includes("read as 'relu'"))).toBe(!keepRelu);
+      await expectOrtAgrees(read.model, bytes);
+    }
+    // With the Relu kept, onnxruntime still fuses every layer into QGemm.
+    const report = await ortExecutionPath(quantizerQdqGraph(int8, { keepRelu: true }), 'all');
+    expect(report.layers.map((l) => l.node.opType)).toEqual(['QGemm', 'QGemm', 'QGemm']);
+  });
+
+  it('reads bias-free QDQ MatMul graphs, which run as QLinearMatMul / MatMulIntegerToFloat', async () => {
+    for (const logits of ['dequantize', 'float'] as const) {
+      const source = quantizeStatic(mlp, calibration, { perChannel: true, logits }).model;
+      const model = withZeroBias(source);
+      const bytes = quantizerQdqGraph(model, { matmul: true });
+      const read = readQMlpOnnx(bytes);
+      expect(read.model).toEqual(model);
+      await expectOrtAgrees(read.model, bytes);
+      const report = await ortExecutionPath(bytes, 'all');
+      expect(report.layers.map((l) => l.node.opType)).toEqual(
+        logits === 'float'
+          ? ['QLinearMatMul', 'QLinearMatMul', 'MatMulIntegerToFloat']
+          : ['QLinearMatMul', 'QLinearMatMul', 'QLinearMatMul'],
+      );
+    }
+  });
+
+  it('reads QOperator QGemm and QLinearMatMul graphs', async () => {
+    const qgemm: QMlpStatic = { ...uint8PerChannel, format: 'qoperator' };
+    const read = readQMlpOnnx(quantizerQOperatorGraph(qgemm));
+    expect(read.model).toEqual(qgemm);
+    await expectOrtAgrees(read.model, quantizerQOperatorGraph(qgemm));
+    const matmul = withZeroBias({ ...int8, format: 'qoperator' });
+    const bytes = quantizerQOperatorGraph(matmul, true);
+    expect(readQMlpOnnx(bytes).model).toEqual(matmul);
+    await expectOrtAgrees(matmul, bytes);
+  });
+
+  it('reads quantize_dynamic graphs, with and without the bias Add', async () => {
+    const bytes = quantizerDynamicGraph(dynamic);
+    const read = readQMlpOnnx(bytes);
+    expect(read.model).toEqual(dynamic);
+    await expectOrtAgrees(read.model, bytes);
+    const noBias: QMlpDynamic = {
+      ...dynamic,
+      layers: dynamic.layers.map((layer) => ({
+        ...layer,
+        bias: new Float32Array(layer.outFeatures),
+      })),
+    };
+    expect(readQMlpOnnx(quantizerDynamicGraph(noBias, false)).model).toEqual(noBias);
+  });
+});
+
+describe('readModelOnnx', () => {
+  it('tells FP32 and int8 files apart', () => {
+    const fp32 = readModelOnnx(writeMlpOnnx(mlp));
+    expect(fp32.kind).toBe('fp32');
+    if (fp32.kind === 'fp32') expect(fp32.mlp).toEqual(mlp);
+    const q = readModelOnnx(writeQMlpOnnx(dynamic));
+    expect(q.kind).toBe('int8');
+    if (q.kind === 'int8') expect(q.model).toEqual(dynamic);
+    expect(() => readQMlpOnnx(writeMlpOnnx(mlp))).toThrow(/it is an FP32 model/);
+    expect(() => readModelOnnx(Uint8Array.of(1, 2, 3))).toThrow(NotAnOnnxModelError);
+  });
+});
+
+describe('readQMlpOnnx refuses what it cannot represent, naming the node or tensor', () => {
+  const bytes = writeQMlpOnnx(int8);
+
+  it('bad scales and zero points', () => {
+    for (const scale of [0, -0.5, NaN, Infinity]) {
+      const bad = replaceInitializer(
+        bytes,
+        'input_scale',
+        floatTensorProto('', [], Float32Array.of(scale)),
+      );
+      expect(() => readQMlpOnnx(bad)).toThrow(InvalidQuantParamsError);
+      expect(() => readQMlpOnnx(bad)).toThrow(/'input_scale'/);
+    }
+    const outOfRange = replaceInitializer(bytes, 'input_zero_point', {
+      dims: [],
+      data_type: 2,
+      int32_data: [300],
+    });
+    expect(() => readQMlpOnnx(outOfRange)).toThrow(
+      /'input_zero_point'.*300, outside the uint8 range/,
+    );
+    const perChannel = writeQMlpOnnx(uint8PerChannel);
+    const short = replaceInitializer(
+      perChannel,
+      'layers.1.weight_scale',
+      floatTensorProto('', [3], Float32Array.of(0.1, 0.1, 0.1)),
+    );
+    expect(() => readQMlpOnnx(short)).toThrow(InvalidQuantParamsError);
+    const mismatchedZeroPoints = replaceInitializer(
+      perChannel,
+      'layers.1.weight_zero_point',
+      intTensorProto('', [2], 'int8', [0, 0]),
+    );
+    expect(() => readQMlpOnnx(mismatchedZeroPoints)).toThrow(/2 zero points for 16 scale/);
+  });
+
+  it('a bias whose scale is not s_in · s_w', () => {
+    const bad = replaceInitializer(
+      bytes,
+      'layers.1.bias_scale',
+      floatTensorProto('', [], Float32Array.of(0.123)),
+    );
+    expect(() => readQMlpOnnx(bad)).toThrow(UnsupportedNodeError);
+    expect(() => readQMlpOnnx(bad)).toThrow(
+      /'layers.1.bias_DequantizeLinear' \(DequantizeLinear\).*bias scale/,
+    );
+  });
+
+  it('a Relu whose output zero point is not the minimum', () => {
+    const symmetric: QMlpStatic = {
+      ...int8,
+      layers: int8.layers.map((layer, l) =>
+        l === 0 && layer.output !== null
+          ? { ...layer, activation: 'identity', output: { ...layer.output, zeroPoint: 0 } }
+          : layer,
+      ),
+    };
+    const withRelu = editNodes(writeQMlpOnnx(symmetric), (nodes) =>
+      nodes.flatMap((n) =>
+        n.name === '/layers.0/Gemm'
+          ? [
+              { ...n, output: ['pre'] },
+              node('Relu', 'my_relu', ['pre'], ['/layers.0/Gemm_output_0']),
+            ]
+          : [n],
+      ),
+    );
+    expect(() => readQMlpOnnx(withRelu)).toThrow(/'my_relu' \(Relu\).*zero point is 0/);
+  });
+
+  it('operators outside the subset, side branches and float weights', () => {
+    const matmul = withZeroBias({ ...int8, format: 'qoperator' });
+    const qlinearAdd = editNodes(quantizerQOperatorGraph(matmul, true), (nodes) =>
+      nodes.flatMap((n) =>
+        n.name === '/fc1/MatMul_quant'
+          ? [
+              { ...n, output: ['mm'] },
+              {
+                ...node(
+                  'QLinearAdd',
+                  '/fc1/Add_quant',
+                  ['mm', 'x', 'y', 'b', 'x', 'y', 'x', 'y'],
+                  ['/fc1/Gemm_output_0_quantized'],
+                ),
+                domain: 'com.microsoft',
+              },
+            ]
+          : [n],
+      ),
+    );
+    expect(() => readQMlpOnnx(qlinearAdd)).toThrow(/'\/fc1\/Add_quant' \(QLinearAdd\)/);
+    const branch = editNodes(bytes, (nodes) => [
+      ...nodes,
+      node('Relu', 'extra', ['obs'], ['side']),
+    ]);
+    expect(() => readQMlpOnnx(branch)).toThrow(/'extra' \(Relu\).*branches/);
+    const floatWeight = addInitializers(
+      editNodes(bytes, (nodes) =>
+        nodes.map((n) =>
+          n.name === '/layers.1/Gemm'
+            ? { ...n, input: [n.input?.[0] ?? '', 'w_float', n.input?.[2] ?? ''] }
+            : n,
+        ),
+      ),
+      [floatTensorProto('w_float', [2, 16], new Float32Array(32))],
+    );
+    expect(() => readQMlpOnnx(floatWeight)).toThrow(
+      /'\/layers.1\/Gemm' \(Gemm\).*'w_float' is not the output of a DequantizeLinear/,
+    );
+    const mixed = editNodes(writeQMlpOnnx(dynamic), (nodes) => [
+      ...nodes,
+      node('Gemm', 'float_gemm', ['logits', 'w', 'b'], ['z']),
+    ]);
+    expect(() => readQMlpOnnx(mixed)).toThrow(/'float_gemm' \(Gemm\)/);
+  });
+
+  it('metadata that contradicts the graph', () => {
+    const wrongFormat = withMetadata(bytes, { 'quantproof.format': 'dynamic' });
+    expect(readQMlpOnnx(wrongFormat).notes[0]).toMatch(/says 'dynamic' but the graph is qdq/);
+    const qoperator = writeQMlpOnnx({ ...int8, format: 'qoperator' });
+    const unfused = withMetadata(qoperator, {
+      'quantproof.execution-path': '{"kind":"unfused-float","gemm":"gemm-transb"}',
+    });
+    expect(() => readQMlpOnnx(unfused)).toThrow(UnsupportedGraphError);
+    const badBits = withMetadata(bytes, {
+      'quantproof.scheme': JSON.stringify({
+        activationType: 'int8',
+        logits: 'dequantize',
+        layers: int8.layers.map((layer) => ({
+          activation: layer.activation,
+          weightType: 'int8',
+          weightGranularity: 'per-tensor',
+          weightBits: 2,
+        })),
+      }),
+    });
+    expect(() => readQMlpOnnx(badBits)).toThrow(/2-bit weights/);
+  });
+});
