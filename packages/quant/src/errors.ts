@@ -64,3 +64,20 @@ export class NonFiniteInputError extends QuantError {
 export class AccumulatorOverflowError extends QuantError {
   override readonly name: string = 'AccumulatorOverflowError';
 }
+
+/**
+ * A serialised quantised model (`qmlpFromJson`) cannot be read: another format or version, a
+ * missing or mistyped field, a tensor of the wrong size, or quantisation parameters that break a
+ * `QMlp` invariant. `path` locates the offending field in the document (`$.model.layers[1].bias`).
+ */
+export class QMlpFormatError extends QuantError {
+  override readonly name: string = 'QMlpFormatError';
+  /** Where in the document the problem is, as a JavaScript-style access path (`$` is the root). */
+  readonly path: string;
+
+  /** `message` says what is wrong and what to do; `path` says where. */
+  constructor(path: string, message: string) {
+    super(`${path}: ${message}`);
+    this.path = path;
+  }
+}

@@ -33,10 +33,17 @@ export {
   InputShapeError,
   InvalidQMlpError,
   NonFiniteInputError,
+  QMlpFormatError,
   QuantError,
   QuantOptionsError,
   UnsupportedSchemeError,
 } from './errors.js';
+export {
+  type FakeQuantNetwork,
+  fakeQuantizeActivations,
+  forwardFakeQuant,
+  type ForwardFakeQuantOptions,
+} from './fake-quant.js';
 export {
   createInt8Executor,
   type ForwardInt8Options,
@@ -65,6 +72,37 @@ export {
   type WeightQuant,
   weightQuantFor,
 } from './qmlp.js';
+export {
+  type MixedPrecisionCandidate,
+  type MixedPrecisionResult,
+  type MixedPrecisionRound,
+  searchMixedPrecision,
+  type SearchMixedPrecisionOptions,
+  weightSizeBits,
+} from './mixed-precision.js';
+export {
+  QMLP_JSON_FORMAT,
+  QMLP_JSON_TENSOR_ENCODING,
+  QMLP_JSON_VERSION,
+  type QDynamicLayerJson,
+  type QMlpJson,
+  type QMlpMetadata,
+  type QMlpModelJson,
+  type QStaticLayerJson,
+  qmlpToJson,
+  type TensorQuantJson,
+  type WeightQuantJson,
+} from './qmlp-json.js';
+export { qmlpFromJson, type QMlpFromJsonResult } from './qmlp-from-json.js';
+export {
+  type QatBoxSamples,
+  type QatEpoch,
+  type QatLoss,
+  type QatRangeTracking,
+  quantizeAwareTrain,
+  type QuantizeAwareTrainOptions,
+  type QuantizeAwareTrainResult,
+} from './quantize-aware-train.js';
 export { quantizeDynamic, type QuantizeDynamicResult } from './quantize-dynamic.js';
 export {
   dequantizeLinear,
@@ -73,7 +111,12 @@ export {
   quantizeLinearArray,
   type TensorQuant,
 } from './quantize-linear.js';
-export { quantizeStatic, type QuantizeStaticResult, type QuantWarning } from './quantize-static.js';
+export {
+  quantizeStatic,
+  type QuantizeStaticResult,
+  quantizeStaticWithRanges,
+  type QuantWarning,
+} from './quantize-static.js';
 export {
   type QuantizedBias,
   type QuantizedWeights,

@@ -1,5 +1,5 @@
 import { type Mlp, mlpInputSize } from '@quantproof/nn';
-import { calibrateRanges, type CalibrationRanges } from './calibration.js';
+import { calibrateRanges, type CalibrationRanges, type TensorRange } from './calibration.js';
 import { elementTypeRange } from './element-type.js';
 import { QuantOptionsError, UnsupportedSchemeError } from './errors.js';
 import type { QMlpStatic, QStaticLayer } from './qmlp.js';
@@ -77,35 +77,27 @@ function activationQuant(
   return { scale, zeroPoint, elementType: scheme.activationType };
 }
 
+/** The activation quantisation of a network: its input and every layer's output (null for float logits). */
+export interface ActivationQuants {
+  readonly input: TensorQuant;
+  readonly outputs: readonly (TensorQuant | null)[];
+}
+
 /**
- * Post-training static quantisation as onnxruntime's `quantize_static` computes it: calibrate
- * ranges on the FP32 network, quantise the input and every layer output (after its ReLU) with
- * `compute_scale_zp`, the weights with `quantize_data`, the bias to int32 with scale
- * `fl32(s_in · s_w)`. Throws `CalibrationDataError`, `QuantOptionsError`, or
- * `UnsupportedSchemeError` when a ReLU layer's output zero point would not be the element type's
- * minimum (symmetric activations, or a ReLU output that is constant 0 on int8 activations).
+ * The activation quantisation `quantizeStatic` derives from `ranges` (`compute_scale_zp` on the
+ * input range and on every layer's output range after its activation), with the ReLU-folding
+ * checks. Internal: shared with quantisation-aware training so that fake quantisation and the
+ * converted model use the same parameters.
  */
-export function quantizeStatic(
+export function activationQuants(
   mlp: Mlp,
-  calibrationInputs: Float32Array | readonly Float32Array[],
-  options: QuantizeStaticOptions = {},
-): QuantizeStaticResult {
-  const scheme = resolveStaticScheme(options, mlp.layers.length);
-  const ranges = calibrateRanges(mlp, calibrationInputs, scheme.calibration);
-  const warnings: QuantWarning[] = [];
+  ranges: CalibrationRanges,
+  scheme: StaticScheme,
+  warnings: QuantWarning[],
+): ActivationQuants {
   const input = activationQuant(scheme, ranges.input, 'input', warnings, false);
-  let inputQuant = input;
   const last = mlp.layers.length - 1;
-  const layers = mlp.layers.map((layer, l): QStaticLayer => {
-    const weights = quantizeWeights(layer.weight, layer.outFeatures, layer.inFeatures, {
-      elementType: scheme.weightType,
-      symmetric: scheme.weightSymmetric,
-      perChannel: scheme.perChannel,
-      reduceRange: scheme.reduceRange,
-      bits: scheme.weightBits[l]!,
-    });
-    const bias = quantizeBias(layer.bias, inputQuant.scale, weights.quant);
-    for (const j of bias.saturated) warnings.push({ kind: 'bias-saturated', layer: l, output: j });
+  const outputs = mlp.layers.map((layer, l): TensorQuant | null => {
     const output =
       l === last && scheme.logits === 'float'
         ? null
@@ -125,6 +117,108 @@ export function quantizeStatic(
         );
       }
     }
+    return output;
+  });
+  return { input, outputs };
+}
+
+function checkRange(range: unknown, what: string): TensorRange {
+  const r = range as Partial<TensorRange> | undefined;
+  if (
+    r === undefined ||
+    typeof r.min !== 'number' ||
+    typeof r.max !== 'number' ||
+    !Number.isFinite(r.min) ||
+    !Number.isFinite(r.max) ||
+    r.min > r.max
+  ) {
+    throw new QuantOptionsError(
+      `ranges.${what} must be { min, max } with finite min <= max; got ${JSON.stringify(range)}`,
+    );
+  }
+  return r as TensorRange;
+}
+
+/**
+ * Checks that `ranges` has one finite `{ min, max }` (min <= max) for the input and for every
+ * layer of `mlp`; throws `QuantOptionsError`. Internal.
+ */
+export function checkRanges(mlp: Mlp, ranges: CalibrationRanges): void {
+  checkRange(ranges.input, 'input');
+  if (!Array.isArray(ranges.layers) || ranges.layers.length !== mlp.layers.length) {
+    throw new QuantOptionsError(
+      `ranges.layers must hold one range per layer (${mlp.layers.length}); got ${
+        Array.isArray(ranges.layers) ? ranges.layers.length : String(ranges.layers)
+      }`,
+    );
+  }
+  ranges.layers.forEach((range, l) => checkRange(range, `layers[${l}]`));
+}
+
+/**
+ * Post-training static quantisation as onnxruntime's `quantize_static` computes it: calibrate
+ * ranges on the FP32 network, quantise the input and every layer output (after its ReLU) with
+ * `compute_scale_zp`, the weights with `quantize_data`, the bias to int32 with scale
+ * `fl32(s_in · s_w)`. Throws `CalibrationDataError`, `QuantOptionsError`, or
+ * `UnsupportedSchemeError` when a ReLU layer's output zero point would not be the element type's
+ * minimum (symmetric activations, or a ReLU output that is constant 0 on int8 activations).
+ */
+export function quantizeStatic(
+  mlp: Mlp,
+  calibrationInputs: Float32Array | readonly Float32Array[],
+  options: QuantizeStaticOptions = {},
+): QuantizeStaticResult {
+  const scheme = resolveStaticScheme(options, mlp.layers.length);
+  const ranges = calibrateRanges(mlp, calibrationInputs, scheme.calibration);
+  return buildStatic(mlp, ranges, scheme, options);
+}
+
+/**
+ * `quantizeStatic` with given (frozen) activation ranges instead of calibration: the input range
+ * and every layer's output range after its activation, e.g. the ranges learned by
+ * quantisation-aware training or saved from an earlier calibration. `options.calibration` is
+ * ignored. Identical to `quantizeStatic` when `ranges` are the ranges it would calibrate. Throws
+ * `QuantOptionsError` for ranges of the wrong shape or with non-finite or inverted bounds.
+ */
+export function quantizeStaticWithRanges(
+  mlp: Mlp,
+  ranges: CalibrationRanges,
+  options: QuantizeStaticOptions = {},
+): QuantizeStaticResult {
+  const scheme = resolveStaticScheme(options, mlp.layers.length);
+  checkRanges(mlp, ranges);
+  const copied: CalibrationRanges = {
+    input: { min: ranges.input.min, max: ranges.input.max },
+    layers: ranges.layers.map((r) => ({ min: r.min, max: r.max })),
+  };
+  return buildStatic(mlp, copied, scheme, options);
+}
+
+function buildStatic(
+  mlp: Mlp,
+  ranges: CalibrationRanges,
+  scheme: StaticScheme,
+  options: QuantizeStaticOptions,
+): QuantizeStaticResult {
+  const activationWarnings: QuantWarning[] = [];
+  const { input, outputs } = activationQuants(mlp, ranges, scheme, activationWarnings);
+  // Warnings in quantizeStatic's order: the input's, then per layer its bias's and its output's.
+  const degenerate = (tensor: 'input' | number): QuantWarning[] =>
+    activationWarnings.filter((w) => w.kind === 'degenerate-range' && w.tensor === tensor);
+  const warnings: QuantWarning[] = degenerate('input');
+  let inputQuant = input;
+  const layers = mlp.layers.map((layer, l): QStaticLayer => {
+    const weights = quantizeWeights(layer.weight, layer.outFeatures, layer.inFeatures, {
+      elementType: scheme.weightType,
+      symmetric: scheme.weightSymmetric,
+      perChannel: scheme.perChannel,
+      reduceRange: scheme.reduceRange,
+      bits: scheme.weightBits[l]!,
+    });
+    const bias = quantizeBias(layer.bias, inputQuant.scale, weights.quant);
+    for (const j of bias.saturated) warnings.push({ kind: 'bias-saturated', layer: l, output: j });
+    warnings.push(...degenerate(l));
+    const output = outputs[l] ?? null;
     if (output !== null) inputQuant = output;
     return {
       inFeatures: layer.inFeatures,
