@@ -2,7 +2,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const LOOKUP = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
-/** Standard base64 (RFC 4648 §4, with `=` padding) of `bytes`. Internal to the package. */
+/** Standard base64 (RFC 4648 §4, with `=` padding) of `bytes`. */
 export function encodeBase64(bytes: Uint8Array): string {
   const parts: string[] = [];
   let chunk = '';

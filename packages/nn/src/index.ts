@@ -72,3 +72,5 @@ export {
   mlpFromJson,
   mlpToJson,
 } from './mlp-json.js';
+// The base64 codec of the JSON formats (nn's Mlp JSON, quant's QMlp JSON).
+export { decodeBase64, encodeBase64 } from './base64.js';

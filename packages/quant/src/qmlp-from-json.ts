@@ -1,5 +1,5 @@
 import type { Activation } from '@quantproof/nn';
-import { decodeBase64 } from './base64.js';
+import { decodeBase64 } from '@quantproof/nn';
 import { allocateQuantized, type QuantElementType, type QuantizedArray } from './element-type.js';
 import { InvalidQMlpError, QMlpFormatError } from './errors.js';
 import {

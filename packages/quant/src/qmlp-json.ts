@@ -1,5 +1,5 @@
 import type { Activation, JsonValue } from '@quantproof/nn';
-import { encodeBase64 } from './base64.js';
+import { encodeBase64 } from '@quantproof/nn';
 import type { QuantElementType, QuantizedArray } from './element-type.js';
 import { InvalidQMlpError } from './errors.js';
 import { validateQMlp, type ExecutionPath, type QMlp, type WeightQuant } from './qmlp.js';
