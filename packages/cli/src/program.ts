@@ -2,6 +2,9 @@
 
 import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demo.js';
+import { evalCommand } from './commands/eval.js';
+import { quantizeCommand } from './commands/quantize.js';
+import { runCommand } from './commands/run.js';
 import { trainCommand } from './commands/train.js';
 import { EXIT_CODES, InputError, UsageError } from './errors.js';
 import type { ProgressTarget } from './progress.js';
@@ -32,7 +35,14 @@ export function createProgram(io: ProgramIo): Command {
     stream: { write: io.stderr, isTTY: io.stderrIsTTY },
     plain: json,
   });
-  const commands = [demoCommand(print), trainCommand(print, progressTarget)];
+  const warn = (text: string): void => io.stderr(`${text}\n`);
+  const commands = [
+    demoCommand(print),
+    trainCommand(print, progressTarget),
+    quantizeCommand(print, warn),
+    evalCommand(print),
+    runCommand(print, warn, progressTarget),
+  ];
   for (const command of commands) {
     program.addCommand(
       command

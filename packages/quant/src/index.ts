@@ -149,3 +149,5 @@ export {
   type QuantizeStaticOptions,
   type StaticScheme,
 } from './scheme.js';
+export type { DecisionAgreement } from './decision-agreement.js';
+export { decisionAgreement } from './decision-agreement.js';

@@ -35,7 +35,7 @@ export interface TrainReport {
 export async function runTrain(
   options: TrainOptions,
   progressTarget: ProgressTarget,
-): Promise<{ report: TrainReport; policy: Mlp }> {
+): Promise<{ report: TrainReport; policy: Mlp; onnx: Uint8Array }> {
   const start = performance.now();
   const clock = (): number => performance.now();
   const total = options.algo === 'ppo' ? options.timesteps : 2000;
@@ -72,6 +72,7 @@ export async function runTrain(
   await writeFileAtomic(options.out, bytes);
   return {
     policy: result.policy,
+    onnx: bytes,
     report: {
       algorithm: options.algo,
       seed: options.seed,

@@ -1,0 +1,104 @@
+// `quantproof eval`: greedy return of an ONNX policy (FP32 or int8), and its agreement with FP32.
+
+import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import { createSeededRng, type Mlp } from '@quantproof/nn';
+import { argmaxFirst, createInt8Executor, decisionAgreement } from '@quantproof/quant';
+import { evaluate, greedyPolicy } from '@quantproof/rl';
+import { Command } from 'commander';
+import { InputError } from '../errors.js';
+import { integerFlag } from '../options.js';
+import { loadFp32, loadModel } from '../study/load-model.js';
+import { visitedStates } from '../study/visited-states.js';
+
+/** Options of the eval command after parsing. */
+export interface EvalOptions {
+  readonly model: string;
+  readonly fp32?: string;
+  readonly episodes: number;
+  readonly json?: boolean;
+}
+
+/** `count` float32 states uniform in the operating box (seeded). */
+export function boxSamples(count: number, seed: number): Float32Array {
+  const rng = createSeededRng(seed);
+  const { lower, upper } = CARTPOLE_OPERATING_BOX;
+  const out = new Float32Array(count * 4);
+  for (let i = 0; i < out.length; i++) {
+    const d = i % 4;
+    out[i] = lower[d]! + (upper[d]! - lower[d]!) * rng.nextFloat64();
+  }
+  return out;
+}
+
+/** The `eval` command. */
+export function evalCommand(print: (text: string) => void): Command {
+  return new Command('eval')
+    .description(
+      'Evaluate an ONNX policy greedily on seeded CartPole-v1 episodes (int8 models run in the executor that is bit-identical to onnxruntime-node); with --fp32, also measure decision agreement.',
+    )
+    .requiredOption('--model <file>', 'the ONNX policy to evaluate (FP32 or int8)')
+    .option('--fp32 <file>', 'an FP32 reference: report action agreement with it')
+    .option(
+      '--episodes <n>',
+      'evaluation episodes (fixed seeds)',
+      integerFlag('--episodes', 1),
+      100,
+    )
+    .option('--json', 'print one JSON document instead of a summary')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ quantproof eval --model policy.onnx\n  $ quantproof eval --model policy.qdq.onnx --fp32 policy.onnx --json',
+    )
+    .action(async (opts: EvalOptions) => {
+      const loaded = await loadModel(opts.model, '--model');
+      const act =
+        loaded.kind === 'fp32'
+          ? greedyPolicy(loaded.mlp)
+          : (() => {
+              const executor = createInt8Executor(loaded.model);
+              return (x: Float32Array): number => argmaxFirst(executor.forward(x));
+            })();
+      const result = evaluate(act, { episodes: opts.episodes });
+      let agreement: Record<string, number> | null = null;
+      if (opts.fp32 !== undefined) {
+        const reference: Mlp = await loadFp32(opts.fp32, '--fp32');
+        if (loaded.kind === 'fp32')
+          throw new InputError(
+            '--fp32 compares an int8 --model with its FP32 source; --model is FP32 too',
+          );
+        const visited = decisionAgreement(reference, loaded.model, visitedStates(reference, 20));
+        const box = decisionAgreement(reference, loaded.model, boxSamples(10_000, 1));
+        agreement = {
+          visitedStates: visited.agreement,
+          visitedCount: visited.states,
+          boxSamples: box.agreement,
+          boxCount: box.states,
+          maxLogitDifference: Math.max(visited.maxLogitDifference, box.maxLogitDifference),
+        };
+      }
+      const report = {
+        model: opts.model,
+        kind: loaded.kind,
+        episodes: result.returns.length,
+        mean: result.mean,
+        std: result.std,
+        min: result.min,
+        max: result.max,
+        agreement,
+        notes: loaded.notes,
+      };
+      if (opts.json === true) {
+        print(JSON.stringify(report, null, 2));
+        return;
+      }
+      const lines = [
+        `${opts.model} (${loaded.kind}): greedy return ${result.mean.toFixed(2)} ± ${result.std.toFixed(2)} over ${report.episodes} seeded episodes (min ${result.min}, max ${result.max})`,
+      ];
+      if (agreement !== null) {
+        lines.push(
+          `agreement with ${opts.fp32}: ${(100 * agreement['visitedStates']!).toFixed(2)}% of ${agreement['visitedCount']} visited states, ${(100 * agreement['boxSamples']!).toFixed(2)}% of ${agreement['boxCount']} operating-box samples`,
+        );
+      }
+      print(lines.join('\n'));
+    });
+}

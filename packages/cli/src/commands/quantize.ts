@@ -1,0 +1,129 @@
+// `quantproof quantize`: quantise an FP32 ONNX policy to int8 ONNX with one of the study's methods.
+
+import { readFile } from 'node:fs/promises';
+import { writeQMlpOnnx } from '@quantproof/onnx';
+import { decisionAgreement } from '@quantproof/quant';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { writeFileAtomic } from '../files.js';
+import { integerFlag } from '../options.js';
+import { loadFp32 } from '../study/load-model.js';
+import {
+  QUANTIZE_METHODS,
+  type QuantizeMethod,
+  type QuantizeModelOptions,
+  quantizeModel,
+} from '../study/quantize-model.js';
+import { visitedStates } from '../study/visited-states.js';
+
+/** Options of the quantize command after parsing. */
+export interface QuantizeCommandOptions extends QuantizeModelOptions {
+  readonly fp32: string;
+  readonly out: string;
+  readonly calibrationEpisodes: number;
+  readonly json?: boolean;
+}
+
+function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n <= 1))
+    throw new InvalidArgumentError(`must be a number in (0, 1], got "${value}".`);
+  return n;
+}
+
+/** The `quantize` command. */
+export function quantizeCommand(
+  print: (text: string) => void,
+  warn: (text: string) => void,
+): Command {
+  return new Command('quantize')
+    .description(
+      'Quantise an FP32 ONNX policy to int8 ONNX (calibrated on states the FP32 policy visits) and report its agreement with FP32.',
+    )
+    .requiredOption('--fp32 <file>', 'the FP32 ONNX policy (ours, or exported from PyTorch)')
+    .addOption(
+      new Option('--method <name>', 'quantisation method')
+        .choices([...QUANTIZE_METHODS])
+        .default('ptq-static'),
+    )
+    .addOption(
+      new Option('--format <name>', 'static int8 layout')
+        .choices(['qdq', 'qoperator'])
+        .default('qdq'),
+    )
+    .addOption(
+      new Option('--activations <type>', 'activation element type')
+        .choices(['int8', 'uint8'])
+        .default('int8'),
+    )
+    .option('--per-channel', 'per-output-channel weight scales', false)
+    .addOption(
+      new Option('--calibration <name>', 'activation range calibration')
+        .choices(['minmax', 'percentile', 'entropy'])
+        .default('minmax'),
+    )
+    .option(
+      '--weight-bits <n>',
+      'weight bit width 2..8 (mixed: the starting width)',
+      integerFlag('--weight-bits', 2),
+      8,
+    )
+    .option(
+      '--mixed-threshold <p>',
+      'agreement the mixed-precision search must keep',
+      fraction,
+      0.999,
+    )
+    .option(
+      '--calibration-episodes <n>',
+      'greedy episodes whose states calibrate',
+      integerFlag('--calibration-episodes', 1),
+      20,
+    )
+    .option('--seed <n>', 'seed of QAT', integerFlag('--seed', 0), 0)
+    .option('--out <file>', 'where to write the int8 ONNX model', 'policy.int8.onnx')
+    .option('--json', 'print one JSON document instead of a summary')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx',
+    )
+    .action(async (opts: QuantizeCommandOptions) => {
+      if (opts.weightBits > 8) throw new InvalidArgumentError('--weight-bits must be in 2..8');
+      const mlp = await loadFp32(opts.fp32, '--fp32');
+      const states = visitedStates(mlp, opts.calibrationEpisodes);
+      const { model, warnings, details } = quantizeModel(mlp, states, {
+        ...opts,
+        method: opts.method as QuantizeMethod,
+      });
+      const bytes = writeQMlpOnnx(model, {
+        metadata: { 'source.fp32': opts.fp32, 'source.method': opts.method },
+      });
+      await writeFileAtomic(opts.out, bytes);
+      const agreement = decisionAgreement(mlp, model, states);
+      const report = {
+        method: opts.method,
+        format: model.format,
+        executionPath: model.executionPath.kind,
+        bytes: bytes.length,
+        fp32Bytes: (await readFile(opts.fp32)).length,
+        calibrationStates: agreement.states,
+        agreementOnVisitedStates: agreement.agreement,
+        int8Ties: agreement.int8Ties,
+        maxLogitDifference: agreement.maxLogitDifference,
+        warnings,
+        details,
+        model: opts.out,
+      };
+      for (const w of warnings) warn(`warning: ${w}`);
+      if (opts.json === true) {
+        print(JSON.stringify(report, null, 2));
+        return;
+      }
+      print(
+        [
+          `quantised ${opts.fp32} with ${opts.method} (${model.format}, ${model.executionPath.kind} in onnxruntime): ${report.fp32Bytes} → ${report.bytes} bytes`,
+          `agreement with FP32 on ${agreement.states} visited states: ${(100 * agreement.agreement).toFixed(2)}% (int8 ties ${agreement.int8Ties}, max |Δlogit| ${agreement.maxLogitDifference.toPrecision(3)})`,
+          `wrote ${opts.out}`,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,233 @@
+// `quantproof run`: the whole study on built-in defaults — train, quantise every way, compare.
+
+import { cpus, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { writeQMlpOnnx } from '@quantproof/onnx';
+import { Command } from 'commander';
+import { writeFileAtomic } from '../files.js';
+import { formatTable } from '../format-table.js';
+import { integerFlag } from '../options.js';
+import type { ProgressTarget } from '../progress.js';
+import { compareModels, type Variant, type VariantMetrics } from '../study/compare-models.js';
+import { quantizeModel, type QuantizeModelOptions } from '../study/quantize-model.js';
+import { visitedStates } from '../study/visited-states.js';
+import { boxSamples } from './eval.js';
+import { runTrain } from './train.js';
+
+/** Options of the run command after parsing. */
+export interface RunOptions {
+  readonly seed: number;
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly episodes: number;
+}
+
+/** The int8 variants of the study: name → method and scheme. */
+export const STUDY_VARIANTS: readonly {
+  readonly name: string;
+  readonly options: Omit<QuantizeModelOptions, 'seed'>;
+}[] = [
+  {
+    name: 'ptq-dynamic',
+    options: {
+      method: 'ptq-dynamic',
+      format: 'qdq',
+      activations: 'int8',
+      perChannel: false,
+      calibration: 'minmax',
+      weightBits: 8,
+      mixedThreshold: 0.999,
+    },
+  },
+  {
+    name: 'ptq-static-qdq',
+    options: {
+      method: 'ptq-static',
+      format: 'qdq',
+      activations: 'int8',
+      perChannel: false,
+      calibration: 'minmax',
+      weightBits: 8,
+      mixedThreshold: 0.999,
+    },
+  },
+  {
+    name: 'ptq-static-qoperator',
+    options: {
+      method: 'ptq-static',
+      format: 'qoperator',
+      activations: 'uint8',
+      perChannel: false,
+      calibration: 'minmax',
+      weightBits: 8,
+      mixedThreshold: 0.999,
+    },
+  },
+  {
+    name: 'qat',
+    options: {
+      method: 'qat',
+      format: 'qdq',
+      activations: 'int8',
+      perChannel: false,
+      calibration: 'minmax',
+      weightBits: 8,
+      mixedThreshold: 0.999,
+    },
+  },
+  {
+    name: 'mixed',
+    options: {
+      method: 'mixed',
+      format: 'qdq',
+      activations: 'int8',
+      perChannel: true,
+      calibration: 'minmax',
+      weightBits: 8,
+      mixedThreshold: 0.99,
+    },
+  },
+];
+
+function timestamp(): string {
+  return new Date()
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+function summary(rows: readonly VariantMetrics[]): string {
+  const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+  return formatTable({
+    header: [
+      'variant',
+      'format',
+      'onnx B',
+      'params B',
+      'b1 p50 µs',
+      'b256 p50 µs',
+      'reward',
+      'agree visited',
+      'agree box',
+      'max |Δlogit|',
+    ],
+    rows: rows.map((r) => [
+      r.name,
+      r.format,
+      String(r.onnxBytes),
+      String(r.parameterBytes),
+      r.latencyBatch1.p50.toFixed(1),
+      r.latencyBatch256.p50.toFixed(1),
+      `${r.reward.mean.toFixed(1)} ± ${r.reward.std.toFixed(1)}`,
+      pct(r.agreementVisited),
+      pct(r.agreementBox),
+      r.maxLogitDifference.toPrecision(3),
+    ]),
+  });
+}
+
+/** The `run` command. */
+export function runCommand(
+  print: (text: string) => void,
+  log: (text: string) => void,
+  progressTarget: (json: boolean) => ProgressTarget,
+): Command {
+  return new Command('run')
+    .description(
+      'Run the whole study on built-in defaults: train a PPO policy, quantise it (PTQ dynamic, PTQ static QDQ and QOperator, QAT, mixed precision), and compare size, latency, reward and decision agreement.',
+    )
+    .option('--seed <n>', 'seed of the whole study', integerFlag('--seed', 0), 0)
+    .option('--out <dir>', 'run directory (default runs/<timestamp>-<seed>)')
+    .option(
+      '--episodes <n>',
+      'greedy evaluation episodes per variant',
+      integerFlag('--episodes', 1),
+      100,
+    )
+    .option('--json', 'print metrics.json to stdout instead of a table')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ quantproof run\n  $ quantproof run --seed 3 --out runs/seed3 --json > metrics.json',
+    )
+    .action(async (opts: RunOptions) => {
+      const started = performance.now();
+      const dir = opts.out ?? join('runs', `${timestamp()}-${opts.seed}`);
+      const timings: Record<string, number> = {};
+      const step = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
+        const t0 = performance.now();
+        log(`[${name}]`);
+        const result = await work();
+        timings[name] = (performance.now() - t0) / 1000;
+        return result;
+      };
+      const fp32Path = join(dir, 'models', 'fp32.onnx');
+      const {
+        policy,
+        onnx: fp32Onnx,
+        report: training,
+      } = await step('train', () =>
+        runTrain(
+          { algo: 'ppo', seed: opts.seed, timesteps: 100_000, out: fp32Path },
+          progressTarget(opts.json === true),
+        ),
+      );
+      const calibration = visitedStates(policy, 20);
+      const visited = visitedStates(policy, 40, 3_000_000).subarray(0, 10_000 * 4);
+      const box = boxSamples(10_000, opts.seed + 1);
+      const variants: Variant[] = [{ name: 'fp32', kind: 'fp32', mlp: policy, onnx: fp32Onnx }];
+      const warnings: Record<string, readonly string[]> = {};
+      await step('quantize', async () => {
+        for (const v of STUDY_VARIANTS) {
+          log(`  ${v.name}`);
+          const {
+            model,
+            warnings: w,
+            details,
+          } = quantizeModel(policy, calibration, { ...v.options, seed: opts.seed });
+          const onnx = writeQMlpOnnx(model, {
+            metadata: { 'source.method': v.name, 'source.details': JSON.stringify(details) },
+          });
+          await writeFileAtomic(join(dir, 'models', `${v.name}.onnx`), onnx);
+          warnings[v.name] = w;
+          variants.push({ name: v.name, kind: 'int8', model, onnx });
+        }
+      });
+      const rows = await step('compare', () =>
+        compareModels(policy, variants, { visited, box, episodes: opts.episodes }, (name) =>
+          log(`  ${name}`),
+        ),
+      );
+      const metrics = { schemaVersion: 1, seed: opts.seed, variants: rows, warnings };
+      await writeFileAtomic(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+      const run = {
+        schemaVersion: 1,
+        seed: opts.seed,
+        training: { ...training, history: undefined },
+        versions: { node: process.version, onnxruntime: '1.30.0' },
+        machine: {
+          cpu: cpus()[0]?.model ?? 'unknown',
+          cores: cpus().length,
+          platform: platform(),
+          release: release(),
+        },
+        timings: { ...timings, total: (performance.now() - started) / 1000 },
+        trainingCurve: training.history,
+      };
+      await writeFileAtomic(join(dir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+      if (opts.json === true) {
+        print(JSON.stringify(metrics, null, 2));
+        return;
+      }
+      print(
+        [
+          `quantproof study, seed ${opts.seed}: FP32 PPO policy ${training.evaluation.mean.toFixed(1)} ± ${training.evaluation.std.toFixed(1)} after ${training.steps} steps (${training.seconds.toFixed(1)} s)`,
+          '',
+          summary(rows),
+          '',
+          `agreement: greedy action equal to FP32's on ${visited.length / 4} visited states and ${box.length / 4} uniform operating-box samples; latency: onnxruntime-node, 1 thread`,
+          `run directory: ${dir} (models/*.onnx, metrics.json, run.json); ${((performance.now() - started) / 1000) | 0} s`,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { readModelOnnx } from '@quantproof/onnx';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES, runProgram } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'quantproof-quantize-'));
+const fp32 = join(dir, 'policy.onnx');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runProgram(argv, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    stderrIsTTY: false,
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  const { code } = await run(['train', '--seed', '4', '--out', fp32]);
+  expect(code).toBe(EXIT_CODES.ok);
+});
+
+describe('quantproof quantize and eval', () => {
+  it.each([
+    ['ptq-static', 'qdq', ['--format', 'qdq']],
+    ['ptq-static', 'qoperator', ['--format', 'qoperator', '--activations', 'uint8']],
+    ['ptq-dynamic', 'dynamic', []],
+  ] as const)(
+    'quantises with %s into a %s model that reads back and evaluates',
+    async (method, format, extra) => {
+      const out = join(dir, `${method}-${format}.onnx`);
+      const q = await run([
+        'quantize',
+        '--fp32',
+        fp32,
+        '--method',
+        method,
+        ...extra,
+        '--out',
+        out,
+        '--json',
+      ]);
+      expect(q.code).toBe(EXIT_CODES.ok);
+      const report = JSON.parse(q.out) as {
+        format: string;
+        agreementOnVisitedStates: number;
+        bytes: number;
+      };
+      expect(report.format).toBe(format);
+      expect(report.agreementOnVisitedStates).toBeGreaterThan(0.5);
+      const read = readModelOnnx(new Uint8Array(readFileSync(out)));
+      expect(read.kind).toBe('int8');
+      const e = await run(['eval', '--model', out, '--fp32', fp32, '--episodes', '5', '--json']);
+      expect(e.code).toBe(EXIT_CODES.ok);
+      const evaluation = JSON.parse(e.out) as {
+        kind: string;
+        episodes: number;
+        agreement: { boxCount: number };
+      };
+      expect(evaluation.kind).toBe('int8');
+      expect(evaluation.episodes).toBe(5);
+      expect(evaluation.agreement.boxCount).toBe(10_000);
+    },
+  );
+
+  it('says what is wrong with a bad input file, with exit code 3 and nothing written', async () => {
+    const junk = join(dir, 'junk.onnx');
+    writeFileSync(junk, 'this is not a model');
+    const before = readdirSync(dir).sort();
+    for (const argv of [
+      ['quantize', '--fp32', join(dir, 'missing.onnx'), '--out', join(dir, 'never.onnx')],
+      ['quantize', '--fp32', junk, '--out', join(dir, 'never.onnx')],
+      ['eval', '--model', dir],
+    ]) {
+      const { code, err } = await run(argv);
+      expect(code, argv.join(' ')).toBe(EXIT_CODES.input);
+      expect(err.trim().split('\n')).toHaveLength(1);
+      expect(err).not.toMatch(/\bat .*:\d+:\d+/);
+    }
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
+  it('rejects an int8 model where an FP32 one is needed', async () => {
+    const out = join(dir, 'ptq-static-qdq.onnx');
+    const { code, err } = await run(['quantize', '--fp32', out, '--out', join(dir, 'x.onnx')]);
+    expect(code).toBe(EXIT_CODES.input);
+    expect(err).toMatch(/is an int8 model/);
+  });
+});

@@ -1,0 +1,63 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readModelOnnx } from '@quantproof/onnx';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES, runProgram } from '../src/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'quantproof-run-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('quantproof run', () => {
+  it('runs a short study and leaves a run directory a program can parse', async () => {
+    let out = '';
+    let err = '';
+    const runDir = join(dir, 'run');
+    const code = await runProgram(['run', '--seed', '4', '--episodes', '3', '--out', runDir], {
+      stdout: (t) => (out += t),
+      stderr: (t) => (err += t),
+      stderrIsTTY: false,
+    });
+    expect(code, err).toBe(EXIT_CODES.ok);
+    expect(readdirSync(join(runDir, 'models')).sort()).toEqual(
+      ['fp32', 'mixed', 'ptq-dynamic', 'ptq-static-qdq', 'ptq-static-qoperator', 'qat'].map(
+        (n) => `${n}.onnx`,
+      ),
+    );
+    const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as {
+      variants: {
+        name: string;
+        format: string;
+        agreementVisited: number;
+        onnxBytes: number;
+        sqnrDb: number[] | null;
+        reward: { episodes: number };
+      }[];
+    };
+    expect(metrics.variants.map((v) => v.name)).toEqual([
+      'fp32',
+      'ptq-dynamic',
+      'ptq-static-qdq',
+      'ptq-static-qoperator',
+      'qat',
+      'mixed',
+    ]);
+    for (const v of metrics.variants) {
+      const bytes = readFileSync(join(runDir, 'models', `${v.name}.onnx`));
+      expect(bytes.length).toBe(v.onnxBytes);
+      expect(readModelOnnx(new Uint8Array(bytes)).kind).toBe(v.name === 'fp32' ? 'fp32' : 'int8');
+      expect(v.reward.episodes).toBe(3);
+      expect(v.agreementVisited).toBeGreaterThan(0.5);
+      if (v.name !== 'fp32') expect(v.sqnrDb).toHaveLength(3);
+      // The printed table shows what metrics.json holds.
+      expect(out).toContain(`${(100 * v.agreementVisited).toFixed(2)}%`);
+    }
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
+      seed: number;
+      trainingCurve: unknown[];
+    };
+    expect(run.seed).toBe(4);
+    expect(run.trainingCurve.length).toBeGreaterThan(0);
+    expect(readdirSync(runDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
