@@ -11,7 +11,8 @@ export const sharedProjectConfig: UserWorkspaceConfig = {
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     setupFiles: [new URL('./vitest.setup.ts', import.meta.url).pathname],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Generous: CI runs every package's suite at once on 2 cores, so a 3 s training can take 60 s.
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
   },
 };

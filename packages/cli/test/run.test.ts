@@ -59,5 +59,5 @@ describe('quantproof run', () => {
     expect(run.seed).toBe(4);
     expect(run.trainingCurve.length).toBeGreaterThan(0);
     expect(readdirSync(runDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-  });
+  }, 300_000);
 });

@@ -24,7 +24,7 @@ describe('trainPpo', () => {
     expect(evaluation.returns).toHaveLength(100);
     expect(evaluation.mean).toBeGreaterThanOrEqual(475);
     expect(result.stopReason).toBe('target-reached');
-  });
+  }, 300_000);
 
   it('gives the same weights, bit for bit, for the same seed, and others for another', () => {
     const options = { totalTimesteps: 2048, targetReturn: null, nEpochs: 4 } as const;
