@@ -1,2 +1,72 @@
-// @quantproof/smt-verify has no public API yet.
-export {};
+// The public surface of @quantproof/smt-verify. Everything not exported here is internal.
+
+export { type AgreementOptions, type AgreementResult, checkAgreement } from './agreement.js';
+export { type Float32Box, float32Box, type InputBox } from './box.js';
+export {
+  type Cell,
+  decideByCells,
+  enumerateCells,
+  type Fp32CellDecider,
+  smtCellDecider,
+} from './cell-oracle.js';
+export {
+  encodeBoth,
+  type PreparedBox,
+  prepareBox,
+  type QueryOptions,
+  type SearchResult,
+  searchDisagreement,
+  type UnknownReason,
+} from './disagreement-query.js';
+export { type ErrorBoundOptions, type ErrorBoundResult, errorBound } from './error-bound.js';
+export {
+  InvalidBoxError,
+  ModelMismatchError,
+  SmtVerifyError,
+  SmtVerifyOptionsError,
+  VnnlibNetworkMismatchError,
+} from './errors.js';
+export { type ExactAffine, exactAffineObjective, exactLogits } from './exact-fp32.js';
+export { encodeFp32, type Fp32Encoding } from './fp32-encoding.js';
+export { type FlipMarginOptions, type FlipMarginResult, flipMargin } from './flip-margin.js';
+export { cellInterval, type InputCells, inputCells } from './input-cells.js';
+export {
+  encodeInt8,
+  type Int8Encoding,
+  type Int8EncodingGap,
+  int8Decides,
+  int8EncodingGap,
+} from './int8-encoding.js';
+export {
+  type Fp32Bounds,
+  fp32Bounds,
+  type Int8Ranges,
+  int8Ranges,
+  type VectorBounds,
+} from './internal-bounds.js';
+export { type Rational } from './rational.js';
+export { type Counterexample, exactDecision, replayCandidate } from './replay.js';
+export {
+  halfUpRound,
+  type RequantException,
+  type RequantForm,
+  requantForm,
+  requantizeUnclamped,
+} from './requant-exceptions.js';
+export { SmtScript } from './smtlib.js';
+export { fp32ExecutionErrorBound, tieToleranceFromErrors } from './tie-tolerance.js';
+export {
+  type VnnlibCounterexample,
+  type VnnlibOptions,
+  type VnnlibResult,
+  type VnnlibStats,
+  verifyVnnlib,
+  verifyVnnlibProperty,
+} from './vnnlib-verify.js';
+export {
+  type CheckResult,
+  checkSmt,
+  releaseZ3,
+  type SmtQuery,
+  z3CheckCount,
+} from './z3-session.js';

@@ -1,0 +1,128 @@
+// The independent exact oracle for small boxes: enumerate the quantisation cells the box meets
+// (the product of each dimension's q-range), evaluate the int8 executor once per cell (its action
+// is constant on a cell), and decide the FP32 side on each cell box — by bounds when they suffice,
+// else by z3 on the FP32 network alone (or a caller-supplied decider).
+import { argmaxFirst, forwardInt8 } from '@quantproof/quant';
+import type { Mlp } from '@quantproof/nn';
+import {
+  fp32DecidesAbove,
+  type PreparedBox,
+  type QueryOptions,
+  runQuery,
+  type SearchResult,
+} from './disagreement-query.js';
+import { encodeFp32 } from './fp32-encoding.js';
+import { cellInterval } from './input-cells.js';
+import { fp32Bounds, fp32LinearUpperBound } from './internal-bounds.js';
+import { toFloat32 } from './rational.js';
+import { replayCandidate } from './replay.js';
+import { realOf, SmtScript } from './smtlib.js';
+
+/** One cell: its float32 box and the int8 action there. */
+export interface Cell {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly int8Action: number;
+}
+
+/**
+ * Decides whether some real x of `cell` gives FP32 action `c` with margin above `threshold`:
+ * returns a float32 candidate inside the cell, null for "no", or 'unknown'.
+ */
+export type Fp32CellDecider = (
+  mlp: Mlp,
+  cell: Cell,
+  c: number,
+  threshold: number,
+) => Promise<Float32Array | null | 'unknown'>;
+
+/** The cells of a prepared box, in lexicographic order of their q vectors. */
+export function enumerateCells(p: PreparedBox): Cell[] {
+  const cells: Cell[] = [];
+  const d = p.cells.length;
+  const q = p.cells.map((c) => c.qLow);
+  for (;;) {
+    const lower = new Float64Array(d);
+    const upper = new Float64Array(d);
+    for (let i = 0; i < d; i++) {
+      const { lo, hi } = cellInterval(p.cells[i]!, q[i]!);
+      lower[i] = lo;
+      upper[i] = hi;
+    }
+    const int8Action = argmaxFirst(forwardInt8(p.model, Float32Array.from(lower)));
+    cells.push({ lower, upper, int8Action });
+    let i = d - 1;
+    while (i >= 0 && q[i] === p.cells[i]!.qHigh) {
+      q[i] = p.cells[i]!.qLow;
+      i--;
+    }
+    if (i < 0) return cells;
+    q[i] = q[i]! + 1;
+  }
+}
+
+/** The default FP32 cell decider: bounds, then z3 on the FP32 network restricted to the cell. */
+export function smtCellDecider(options: QueryOptions): Fp32CellDecider {
+  return async (mlp, cell, c, threshold) => {
+    const script = new SmtScript();
+    const inputs = Array.from(cell.lower, (lo, i) => {
+      const x = script.real(`x${i}`, true);
+      script.assert(`(<= ${realOf(lo)} ${x})`);
+      script.assert(`(<= ${x} ${realOf(cell.upper[i]!)})`);
+      return x;
+    });
+    const { logits } = encodeFp32(script, mlp, fp32Bounds(mlp, cell.lower, cell.upper), inputs);
+    script.assert(fp32DecidesAbove(logits, c, threshold));
+    const result = await runQuery(script, options, 'QF_LRA');
+    if (result.kind === 'unsat') return null;
+    if (result.kind === 'unknown') return 'unknown';
+    return Float32Array.from(inputs, (x, i) => {
+      const v = toFloat32(result.reals.get(x)!, 'nearest');
+      return Math.min(Math.max(v, cell.lower[i]!), cell.upper[i]!);
+    });
+  };
+}
+
+/**
+ * Decides a prepared box cell by cell. With `decider` omitted, FP32 questions go to z3 (FP32
+ * network only); tests pass an independent exact decider instead.
+ */
+export async function decideByCells(
+  p: PreparedBox,
+  options: QueryOptions,
+  decider: Fp32CellDecider = smtCellDecider(options),
+): Promise<SearchResult> {
+  const outputs = p.mlp.layers[p.mlp.layers.length - 1]!.outFeatures;
+  let unknown = false;
+  for (const cell of enumerateCells(p)) {
+    const bounds = fp32Bounds(p.mlp, cell.lower, cell.upper);
+    for (let c = 0; c < outputs; c++) {
+      if (c === cell.int8Action) continue;
+      // FP32 can take c with margin > tolerance only if every y_c − y_j can exceed it.
+      const possible = Array.from({ length: outputs }, (_, j) => j).every((j) => {
+        if (j === c) return true;
+        const diff = new Float64Array(outputs);
+        diff[c] = 1;
+        diff[j] = -1;
+        return fp32LinearUpperBound(p.mlp, bounds, diff) > p.tolerance;
+      });
+      if (!possible) continue;
+      const candidate = await decider(p.mlp, cell, c, p.tolerance);
+      if (candidate === null) continue;
+      if (candidate === 'unknown') {
+        unknown = true;
+        continue;
+      }
+      const cex = await replayCandidate(
+        p.mlp,
+        p.model,
+        candidate,
+        p.tolerance,
+        options.replayInOrt ?? true,
+      );
+      if (cex !== null) return { kind: 'found', counterexample: cex };
+      unknown = true; // a real witness without a float32 one: leave the verdict open
+    }
+  }
+  return unknown ? { kind: 'unknown', reason: 'replay-failed' } : { kind: 'none' };
+}

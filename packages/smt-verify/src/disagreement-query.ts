@@ -1,0 +1,202 @@
+// The shared core of the agreement, flip-margin and error-bound queries: one box, both networks
+// encoded over the same Real inputs, and the search for a replayed counterexample.
+import type { Mlp } from '@quantproof/nn';
+import type { QMlp, QMlpStatic } from '@quantproof/quant';
+import { type Float32Box, float32Box, type InputBox } from './box.js';
+import { ModelMismatchError } from './errors.js';
+import { encodeFp32, type Fp32Encoding } from './fp32-encoding.js';
+import { cellInterval, type InputCells, inputCells } from './input-cells.js';
+import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
+import { fp32Bounds, type Fp32Bounds, int8Ranges, type Int8Ranges } from './internal-bounds.js';
+import { toFloat32 } from './rational.js';
+import { type Counterexample, replayCandidate } from './replay.js';
+import { realOf, SmtScript } from './smtlib.js';
+import { fp32ExecutionErrorBound, tieToleranceFromErrors } from './tie-tolerance.js';
+import { type CheckResult, checkSmt } from './z3-session.js';
+
+/** Why a query could not decide. */
+export type UnknownReason =
+  | 'timeout'
+  | 'dynamic-scale'
+  | 'float-path'
+  | 'float-logits'
+  | 'degenerate-logit-scale'
+  | 'replay-failed'
+  | 'solver';
+
+/** Options shared by the queries. */
+export interface QueryOptions {
+  /**
+   * FP32 margins at or below this are ties (never counterexamples). Default: a sound bound on
+   * |float32 execution − exact real semantics| over the box (see `fp32ExecutionErrorBound`).
+   */
+  readonly tieTolerance?: number;
+  /** Time limit of each z3 check in seconds. Default 30. */
+  readonly timeoutSeconds?: number;
+  /** Replay counterexamples in onnxruntime-node too. Default true. */
+  readonly replayInOrt?: boolean;
+  /** Receives the standalone SMT-LIB 2 text of every z3 query and its answer. Default: none. */
+  readonly onQuery?: (smtlib: string, result: CheckResult['kind']) => void;
+}
+
+/** Everything prepared once per box. */
+export interface PreparedBox {
+  readonly mlp: Mlp;
+  readonly model: QMlpStatic;
+  readonly box: Float32Box;
+  readonly bounds: Fp32Bounds;
+  readonly tolerance: number;
+  readonly cells: readonly InputCells[];
+  readonly ranges: Int8Ranges;
+}
+
+/** Checks shapes and formats; returns the prepared box or an unknown reason. */
+export function prepareBox(
+  mlp: Mlp,
+  model: QMlp,
+  box: InputBox,
+  options: QueryOptions,
+): PreparedBox | { readonly unknown: UnknownReason } {
+  const inputs = mlp.layers[0]!.inFeatures;
+  const outputs = mlp.layers[mlp.layers.length - 1]!.outFeatures;
+  const qIn = model.layers[0]!.inFeatures;
+  const qOut = model.layers[model.layers.length - 1]!.outFeatures;
+  if (inputs !== qIn || outputs !== qOut) {
+    throw new ModelMismatchError(`FP32 ${inputs}→${outputs}, int8 ${qIn}→${qOut}`);
+  }
+  const b = float32Box(box, inputs);
+  if (model.format === 'dynamic') return { unknown: 'dynamic-scale' };
+  if (model.executionPath.kind !== 'fused-integer') return { unknown: 'float-path' };
+  const bounds = fp32Bounds(mlp, b.lower, b.upper);
+  const tolerance =
+    options.tieTolerance ?? tieToleranceFromErrors(fp32ExecutionErrorBound(mlp, bounds));
+  const cells = Array.from(b.lower, (lo, i) => inputCells(lo, b.upper[i]!, model.input));
+  const zp = model.input.zeroPoint;
+  const ranges = int8Ranges(
+    model,
+    cells.map((c) => c.qLow - zp),
+    cells.map((c) => c.qHigh - zp),
+  );
+  const gap = int8EncodingGap(model, ranges);
+  if (gap !== null) return { unknown: gap };
+  return { mlp, model, box: b, bounds, tolerance, cells, ranges };
+}
+
+/** A script with both networks over the box's Real inputs. */
+export function encodeBoth(p: PreparedBox): {
+  script: SmtScript;
+  inputs: string[];
+  fp32: Fp32Encoding;
+  int8: Int8Encoding;
+} {
+  const script = new SmtScript();
+  const inputs = Array.from(p.box.lower, (lo, i) => {
+    const x = script.real(`x${i}`, true);
+    script.assert(`(<= ${realOf(lo)} ${x})`);
+    script.assert(`(<= ${x} ${realOf(p.box.upper[i]!)})`);
+    return x;
+  });
+  const fp32 = encodeFp32(script, p.mlp, p.bounds, inputs);
+  const int8 = encodeInt8(script, p.model, inputs, p.cells, p.ranges);
+  return { script, inputs, fp32, int8 };
+}
+
+/** `(and …)`: the FP32 network decides `c` with margin above `threshold` over every other logit. */
+export function fp32DecidesAbove(logits: readonly string[], c: number, threshold: number): string {
+  const parts = logits.flatMap((y, j) =>
+    j === c ? [] : [`(> (- ${logits[c]} ${y}) ${realOf(threshold)})`],
+  );
+  return parts.length === 0 ? 'true' : `(and ${parts.join(' ')})`;
+}
+
+/** Result of one search for a replayed point. */
+export type SearchResult =
+  | { readonly kind: 'found'; readonly counterexample: Counterexample }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown'; readonly reason: UnknownReason };
+
+/** Runs a z3 check and reports it. */
+export async function runQuery(
+  script: SmtScript,
+  options: QueryOptions,
+  logic: string,
+): Promise<CheckResult> {
+  const result = await checkSmt(
+    { body: script.body(), reals: script.reals, ints: script.ints },
+    (options.timeoutSeconds ?? 30) * 1000,
+  );
+  options.onQuery?.(script.toSmtlib(logic), result.kind);
+  return result;
+}
+
+/** The float32 point inside the cell z3 chose that is nearest to z3's real witness. */
+export function pointInCell(
+  p: PreparedBox,
+  result: CheckResult & { kind: 'sat' },
+  inputs: readonly string[],
+  int8: Int8Encoding,
+): Float32Array {
+  const zp = p.model.input.zeroPoint;
+  return Float32Array.from(inputs, (x, i) => {
+    const q = Number(result.ints.get(int8.inputs[i]!)!) + zp;
+    const { lo, hi } = cellInterval(p.cells[i]!, q);
+    const v = toFloat32(result.reals.get(x)!, 'nearest');
+    return v < lo ? lo : v > hi ? hi : v;
+  });
+}
+
+/**
+ * Searches the box for an input where the int8 action differs from an FP32 action whose margin
+ * exceeds `threshold` (≥ the tie tolerance); replays what z3 finds.
+ */
+export async function searchDisagreement(
+  p: PreparedBox,
+  threshold: number,
+  options: QueryOptions,
+): Promise<SearchResult> {
+  const outputs = p.mlp.layers[p.mlp.layers.length - 1]!.outFeatures;
+  // z3's witness is real; its float32 neighbour may lose a sliver of margin. Retry once with a
+  // margin raised by a Lipschitz bound times the float32 spacing before giving up.
+  for (const extra of [0, lipschitzSlack(p)]) {
+    const { script, inputs, fp32, int8 } = encodeBoth(p);
+    const cases: string[] = [];
+    for (let c = 0; c < outputs; c++) {
+      cases.push(
+        `(and ${fp32DecidesAbove(fp32.logits, c, threshold + extra)} (not ${int8Decides(int8.decision, c)}))`,
+      );
+    }
+    script.assert(cases.length === 1 ? cases[0]! : `(or ${cases.join(' ')})`);
+    const result = await runQuery(script, options, 'QF_LIRA');
+    if (result.kind === 'unsat') return { kind: 'none' };
+    if (result.kind === 'unknown') {
+      return { kind: 'unknown', reason: result.reason === 'timeout' ? 'timeout' : 'solver' };
+    }
+    const x = pointInCell(p, result, inputs, int8);
+    const cex = await replayCandidate(p.mlp, p.model, x, threshold, options.replayInOrt ?? true);
+    if (cex !== null) return { kind: 'found', counterexample: cex };
+  }
+  return { kind: 'unknown', reason: 'replay-failed' };
+}
+
+/** A bound on how much the FP32 margin moves when each input moves by its float32 spacing. */
+function lipschitzSlack(p: PreparedBox): number {
+  let norm = 2;
+  for (const layer of p.mlp.layers) {
+    let worst = 0;
+    for (let j = 0; j < layer.outFeatures; j++) {
+      let row = 0;
+      for (let i = 0; i < layer.inFeatures; i++)
+        row += Math.abs(layer.weight[j * layer.inFeatures + i]!);
+      worst = Math.max(worst, row);
+    }
+    norm *= worst;
+  }
+  let spacing = 0;
+  for (let i = 0; i < p.box.lower.length; i++) {
+    spacing = Math.max(
+      spacing,
+      Math.max(Math.abs(p.box.lower[i]!), Math.abs(p.box.upper[i]!)) * 2 ** -23,
+    );
+  }
+  return norm * spacing * 2 + p.tolerance;
+}

@@ -1,0 +1,377 @@
+// VNN-LIB checking of one FP32 network over exact reals: bounds refute what they can, the input box
+// is split where they cannot, z3 decides small leaves, and a gradient attack hunts for
+// counterexamples, each confirmed exactly and in onnxruntime-node before it is reported.
+import { forwardFp32, type Mlp } from '@quantproof/nn';
+import {
+  createOrtSession,
+  parseVnnlib,
+  readMlpOnnx,
+  type VnnlibLinearConstraint,
+  type VnnlibProperty,
+} from '@quantproof/onnx';
+import { SmtVerifyOptionsError, VnnlibNetworkMismatchError } from './errors.js';
+import { exactAffineObjective, exactLogits } from './exact-fp32.js';
+import { attackFp32 } from './fp32-attack.js';
+import { encodeFp32 } from './fp32-encoding.js';
+import { fp32Bounds, fp32LinearUpperBound, type Fp32Bounds } from './internal-bounds.js';
+import { holdsExactly, holdsOnFloats, type LinearCondition } from './linear-condition.js';
+import {
+  add,
+  approximate,
+  compare,
+  fromNumber,
+  mul,
+  rational,
+  type Rational,
+  toFloat32,
+} from './rational.js';
+import { and, or, realLiteral, SmtScript, sum } from './smtlib.js';
+import { checkSmt } from './z3-session.js';
+
+/** Options of `verifyVnnlib`. */
+export interface VnnlibOptions {
+  /** Wall-clock limit in seconds (VNN-COMP's per-instance timeout). Default 60. */
+  readonly timeoutSeconds?: number;
+  /** Hand a box to z3 once at most this many ReLUs are unstable on it (and it was split at least `minDepthForSmt` times); boxes with every ReLU stable are decided exactly without z3 when each disjunct is one condition. Default 0. */
+  readonly maxUnstableForSmt?: number;
+  /** Split at least this many times before handing a box to z3. Default 8. */
+  readonly minDepthForSmt?: number;
+  /** Time limit of one z3 query in seconds (capped by what is left). Default 5. */
+  readonly smtTimeoutSeconds?: number;
+  /** Confirm counterexamples in onnxruntime-node as well. Default true. */
+  readonly replayInOrt?: boolean;
+  /** Receives the SMT-LIB 2 text of every z3 query with its result. Default: none. */
+  readonly onQuery?: (smtlib: string, result: 'sat' | 'unsat' | 'unknown') => void;
+}
+
+/** A VNN-COMP counterexample: the input and the network's output there (from onnxruntime-node). */
+export interface VnnlibCounterexample {
+  readonly input: Float32Array;
+  readonly output: Float32Array;
+}
+
+/** Work done, for reports and benchmarks. */
+export interface VnnlibStats {
+  readonly boxes: number;
+  readonly smtQueries: number;
+  readonly seconds: number;
+}
+
+/**
+ * The verdict: `sat` (an input in the box reaches the property's output region: VNN-COMP's
+ * "violated"), `unsat` (proven for every real input in the box), `timeout`, or `unknown`.
+ */
+export type VnnlibResult =
+  | {
+      readonly kind: 'sat';
+      readonly counterexample: VnnlibCounterexample;
+      readonly stats: VnnlibStats;
+    }
+  | { readonly kind: 'unsat'; readonly stats: VnnlibStats }
+  | { readonly kind: 'timeout'; readonly stats: VnnlibStats }
+  | { readonly kind: 'unknown'; readonly reason: string; readonly stats: VnnlibStats };
+
+function conditionsOf(property: VnnlibProperty): LinearCondition[][] {
+  const m = property.outputSize;
+  return property.output.map((conj) =>
+    conj.map((c: VnnlibLinearConstraint) => {
+      const exactCoefficients: Rational[] = Array.from({ length: m }, () => rational(0n));
+      for (const t of c.terms) {
+        exactCoefficients[t.index] = rational(t.coefficient.numerator, t.coefficient.denominator);
+      }
+      const exactBound = rational(c.bound.numerator, c.bound.denominator);
+      return {
+        coefficients: Float64Array.from(exactCoefficients, approximate),
+        exactCoefficients,
+        bound: approximate(exactBound),
+        exactBound,
+        strict: c.strict,
+      };
+    }),
+  );
+}
+
+/** True when the bounds prove that no input of the box meets `c`. */
+function refutes(mlp: Mlp, bounds: Fp32Bounds, c: LinearCondition): boolean {
+  // min(c·y) ≥ −ub(−c·y); the condition needs c·y ≤ d (or < d).
+  const negated = c.coefficients.map((v) => -v);
+  const minimum = fromNumber(-fp32LinearUpperBound(mlp, bounds, negated));
+  const s = compare(minimum, c.exactBound);
+  return c.strict ? s >= 0 : s > 0;
+}
+
+interface Box {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+}
+
+/** Phases of the hidden ReLUs when all are stable on the box, else null. */
+function fixedPhases(mlp: Mlp, bounds: Fp32Bounds): boolean[][] | null {
+  const phases: boolean[][] = [];
+  for (let l = 0; l < mlp.layers.length - 1; l++) {
+    const layer = mlp.layers[l]!;
+    const pre = bounds.pre[l]!;
+    const row: boolean[] = [];
+    for (let j = 0; j < layer.outFeatures; j++) {
+      if (layer.activation !== 'relu' || pre.lower[j]! >= 0) row.push(true);
+      else if (pre.upper[j]! <= 0) row.push(false);
+      else return null;
+    }
+    phases.push(row);
+  }
+  return phases;
+}
+
+/** Integer weights proportional (by a positive factor) to the condition's coefficients, and the
+ * bound scaled alike. */
+function integerCondition(c: LinearCondition): { weights: bigint[]; bound: Rational } {
+  let scale = 1n;
+  for (const k of c.exactCoefficients) {
+    scale = (scale * k.denominator) / gcdBig(scale, k.denominator);
+  }
+  const factor = rational(scale);
+  return {
+    weights: c.exactCoefficients.map((k) => (k.numerator * scale) / k.denominator),
+    bound: mul(c.exactBound, factor),
+  };
+}
+
+function gcdBig(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a < 0n ? -a : a;
+}
+
+function unstableCount(mlp: Mlp, bounds: Fp32Bounds): number {
+  let count = 0;
+  mlp.layers.forEach((layer, l) => {
+    if (layer.activation !== 'relu' || l === mlp.layers.length - 1) return;
+    const pre = bounds.pre[l]!;
+    for (let j = 0; j < layer.outFeatures; j++) {
+      if (pre.lower[j]! < 0 && pre.upper[j]! > 0) count++;
+    }
+  });
+  return count;
+}
+
+/** Reads an .onnx FP32 network and a VNN-LIB property and decides it (see `VnnlibResult`). */
+export async function verifyVnnlib(
+  onnxBytes: Uint8Array,
+  vnnlibText: string,
+  options: VnnlibOptions = {},
+): Promise<VnnlibResult> {
+  const { mlp } = readMlpOnnx(onnxBytes);
+  const property = parseVnnlib(vnnlibText);
+  return verifyVnnlibProperty(mlp, property, { ...options, onnxBytes });
+}
+
+/**
+ * `verifyVnnlib` on an already parsed network and property. `onnxBytes`, when given, is used to
+ * replay counterexamples in onnxruntime-node.
+ */
+export async function verifyVnnlibProperty(
+  mlp: Mlp,
+  property: VnnlibProperty,
+  options: VnnlibOptions & { readonly onnxBytes?: Uint8Array } = {},
+): Promise<VnnlibResult> {
+  const started = performance.now();
+  const timeoutSeconds = options.timeoutSeconds ?? 60;
+  if (!(timeoutSeconds > 0)) {
+    throw new SmtVerifyOptionsError(`timeoutSeconds must be positive; got ${timeoutSeconds}`);
+  }
+  const deadline = started + timeoutSeconds * 1000;
+  const maxUnstable = options.maxUnstableForSmt ?? 0;
+  const smtTimeout = (options.smtTimeoutSeconds ?? 5) * 1000;
+  const inputSize = mlp.layers[0]!.inFeatures;
+  const outputSize = mlp.layers[mlp.layers.length - 1]!.outFeatures;
+  if (property.inputSize !== inputSize || property.outputSize !== outputSize) {
+    throw new VnnlibNetworkMismatchError(
+      `the property has ${property.inputSize} inputs and ${property.outputSize} outputs; the network ` +
+        `has ${inputSize} and ${outputSize}`,
+    );
+  }
+  const lowerExact = property.lower.map((b) => rational(b.exact.numerator, b.exact.denominator));
+  const upperExact = property.upper.map((b) => rational(b.exact.numerator, b.exact.denominator));
+  const disjuncts = conditionsOf(property);
+  let boxes = 0;
+  let smtQueries = 0;
+  const stats = (): VnnlibStats => ({
+    boxes,
+    smtQueries,
+    seconds: (performance.now() - started) / 1000,
+  });
+  if (disjuncts.length === 0) return { kind: 'unsat', stats: stats() };
+
+  // Outward float64 box: float32 rounding down/up is coarser than needed but exact and sound.
+  const root: Box = {
+    lower: Float64Array.from(lowerExact, (r) => toFloat32(r, 'down')),
+    upper: Float64Array.from(upperExact, (r) => toFloat32(r, 'up')),
+  };
+
+  /** Confirms a candidate: a float32 point in the exact box meeting a disjunct exactly, in
+   * forwardFp32 and in onnxruntime-node. */
+  const confirm = async (point: ArrayLike<number>): Promise<VnnlibCounterexample | null> => {
+    const x = new Float32Array(inputSize);
+    for (let i = 0; i < inputSize; i++) {
+      let v = Math.fround(point[i]!);
+      if (compare(fromNumber(v), lowerExact[i]!) < 0) v = toFloat32(lowerExact[i]!, 'up');
+      if (compare(fromNumber(v), upperExact[i]!) > 0) v = toFloat32(upperExact[i]!, 'down');
+      if (compare(fromNumber(v), lowerExact[i]!) < 0) return null; // no float32 in [lo, hi]
+      x[i] = v;
+    }
+    const exact = exactLogits(mlp, x);
+    const fp32 = forwardFp32(mlp, x);
+    const meets = (y: (c: LinearCondition) => boolean): number =>
+      disjuncts.findIndex((conj) => conj.every(y));
+    const k = meets((c) => holdsExactly(c, exact));
+    if (k < 0 || !disjuncts[k]!.every((c) => holdsOnFloats(c, fp32))) return null;
+    let output = fp32;
+    if ((options.replayInOrt ?? true) && options.onnxBytes !== undefined) {
+      const session = await createOrtSession(options.onnxBytes);
+      try {
+        output = await session.run(x, 1);
+      } finally {
+        await session.release();
+      }
+      if (!disjuncts[k]!.every((c) => holdsOnFloats(c, output))) return null;
+    }
+    return { input: x, output };
+  };
+
+  const attacked = attackFp32(mlp, root.lower, root.upper, disjuncts);
+  if (attacked !== null) {
+    const cex = await confirm(attacked);
+    if (cex !== null) return { kind: 'sat', counterexample: cex, stats: stats() };
+  }
+
+  const influence = new Float64Array(inputSize);
+  const first = mlp.layers[0]!;
+  for (let j = 0; j < first.outFeatures; j++) {
+    for (let i = 0; i < inputSize; i++) {
+      influence[i] = influence[i]! + Math.abs(first.weight[j * inputSize + i]!);
+    }
+  }
+  const stack: Box[] = [root];
+  const depthOf = new WeakMap<Box, number>();
+  const minDepthForSmt = options.minDepthForSmt ?? 8;
+  let undecided = false;
+  while (stack.length > 0) {
+    if (performance.now() > deadline) return { kind: 'timeout', stats: stats() };
+    const box = stack.pop()!;
+    boxes++;
+    const bounds = fp32Bounds(mlp, box.lower, box.upper);
+    const open = disjuncts.filter((conj) => !conj.some((c) => refutes(mlp, bounds, c)));
+    if (open.length === 0) continue;
+    const clipped = Array.from(box.lower, (_, i) => {
+      const lo = fromNumber(box.lower[i]!);
+      const hi = fromNumber(box.upper[i]!);
+      return {
+        lo: compare(lo, lowerExact[i]!) > 0 ? lo : lowerExact[i]!,
+        hi: compare(hi, upperExact[i]!) < 0 ? hi : upperExact[i]!,
+      };
+    });
+    const phases = fixedPhases(mlp, bounds);
+    if (phases !== null && open.every((conj) => conj.length === 1)) {
+      // The network is affine on this box: each single-condition disjunct is decided exactly at
+      // the box vertex that minimises it.
+      let decided = true;
+      for (const [condition] of open as LinearCondition[][]) {
+        const { weights, bound } = integerCondition(condition!);
+        const affine = exactAffineObjective(mlp, phases, weights);
+        let minimum = affine.constant;
+        const vertex: number[] = [];
+        affine.coefficients.forEach((g, i) => {
+          const at = g.numerator > 0n ? clipped[i]!.lo : clipped[i]!.hi;
+          vertex.push(approximate(at));
+          minimum = add(minimum, mul(g, at));
+        });
+        const s = compare(minimum, bound);
+        if (condition!.strict ? s >= 0 : s > 0) continue;
+        const cex = await confirm(vertex);
+        if (cex !== null) return { kind: 'sat', counterexample: cex, stats: stats() };
+        decided = false;
+      }
+      if (decided) continue;
+    }
+    const unstable = unstableCount(mlp, bounds);
+    let widest = 0;
+    let best = -1;
+    for (let i = 0; i < inputSize; i++) {
+      const score = (box.upper[i]! - box.lower[i]!) * (influence[i]! + 1e-30);
+      if (score > best) [best, widest] = [score, i];
+    }
+    const mid = 0.5 * (box.lower[widest]! + box.upper[widest]!);
+    const splittable = mid > box.lower[widest]! && mid < box.upper[widest]!;
+    depthOf.set(box, depthOf.get(box) ?? 0);
+    const depth = depthOf.get(box)!;
+    if ((unstable <= maxUnstable && depth >= minDepthForSmt) || !splittable) {
+      const script = new SmtScript();
+      const inputs: string[] = [];
+      for (let i = 0; i < inputSize; i++) {
+        const x = script.real(`x${i}`, true);
+        inputs.push(x);
+        script.assert(`(<= ${realLiteral(clipped[i]!.lo)} ${x})`);
+        script.assert(`(<= ${x} ${realLiteral(clipped[i]!.hi)})`);
+      }
+      const { logits } = encodeFp32(script, mlp, bounds, inputs);
+      script.assert(
+        or(
+          open.map((conj) =>
+            and(
+              conj.map((c) => {
+                const terms = c.exactCoefficients.flatMap((k, j) =>
+                  k.numerator === 0n ? [] : [`(* ${realLiteral(k)} ${logits[j]})`],
+                );
+                return `(${c.strict ? '<' : '<='} ${sum(terms, '0.0')} ${realLiteral(c.exactBound)})`;
+              }),
+            ),
+          ),
+        ),
+      );
+      const remaining = deadline - performance.now();
+      smtQueries++;
+      const result = await checkSmt(
+        { body: script.body(), reals: script.reals, ints: [] },
+        Math.min(smtTimeout, remaining),
+      );
+      options.onQuery?.(script.toSmtlib('QF_LRA'), result.kind);
+      if (result.kind === 'unsat') continue;
+      if (result.kind === 'sat') {
+        const point = inputs.map((x) => approximate(result.reals.get(x)!));
+        const cex =
+          (await confirm(point)) ?? (await confirmNear(mlp, box, disjuncts, point, confirm));
+        if (cex !== null) return { kind: 'sat', counterexample: cex, stats: stats() };
+      }
+      if (!splittable) {
+        undecided = true;
+        continue;
+      }
+      if (result.kind === 'unknown' && performance.now() > deadline) {
+        return { kind: 'timeout', stats: stats() };
+      }
+    }
+    const left: Box = { lower: box.lower, upper: box.upper.slice() };
+    const right: Box = { lower: box.lower.slice(), upper: box.upper };
+    left.upper[widest] = mid;
+    right.lower[widest] = mid;
+    depthOf.set(left, depth + 1);
+    depthOf.set(right, depth + 1);
+    stack.push(right, left);
+  }
+  return undecided
+    ? { kind: 'unknown', reason: 'unconfirmed-counterexample', stats: stats() }
+    : { kind: 'unsat', stats: stats() };
+}
+
+async function confirmNear(
+  mlp: Mlp,
+  box: Box,
+  disjuncts: readonly (readonly LinearCondition[])[],
+  point: readonly number[],
+  confirm: (p: ArrayLike<number>) => Promise<VnnlibCounterexample | null>,
+): Promise<VnnlibCounterexample | null> {
+  // z3's witness may sit on the boundary of the region; step into it with a short attack.
+  const lower = box.lower.map((l, i) => Math.max(l, point[i]! - 1e-6 * (box.upper[i]! - l + 1)));
+  const upper = box.upper.map((u, i) => Math.min(u, point[i]! + 1e-6 * (u - box.lower[i]! + 1)));
+  const candidate = attackFp32(mlp, lower, upper, disjuncts, { restarts: 4, steps: 20 });
+  return candidate === null ? null : confirm(candidate);
+}

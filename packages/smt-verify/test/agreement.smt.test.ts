@@ -1,0 +1,118 @@
+// Planted cases and properties of the agreement query, against the cell-enumeration oracle (int8
+// from the executor per cell, FP32 from z3 on the FP32 network alone) and the executors.
+import { forwardFp32, type Mlp } from '@quantproof/nn';
+import { argmaxFirst, forwardInt8 } from '@quantproof/quant';
+import { fc, test } from '@fast-check/vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkAgreement } from '../src/agreement.js';
+import { decideByCells } from '../src/cell-oracle.js';
+import { prepareBox, searchDisagreement } from '../src/disagreement-query.js';
+import { compare, fromNumber } from '../src/rational.js';
+import { exactDecision, replayCandidate } from '../src/replay.js';
+import { releaseZ3 } from '../src/z3-session.js';
+import { quantizeTiny, smallBox, tinyCase } from './support/tiny-nets.js';
+
+afterAll(releaseZ3);
+
+/** y0 = 8·(x0 − x1) + 0.01·x2-free, y1 = 0: the FP32 decision flips on the diagonal x0 = x1. */
+const diagonal: Mlp = {
+  layers: [
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(1, -1, -1, 1),
+      bias: Float32Array.of(0, 0),
+      activation: 'relu',
+    },
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(8, -8, 0, 0),
+      bias: Float32Array.of(0, 0),
+      activation: 'identity',
+    },
+  ],
+};
+
+describe('planted cases', () => {
+  it('refutes a box across the decision boundary with a counterexample replayed in ORT', async () => {
+    const model = quantizeTiny(diagonal);
+    // A box on the diagonal: every quantisation cell that the line x0 = x1 crosses off its
+    // corners holds inputs where int8 (constant on the cell) and FP32 (both signs) differ.
+    const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
+    const result = await checkAgreement(diagonal, model, box, { cellFastPath: 0 });
+    expect(result.kind).toBe('inconsistent');
+    if (result.kind !== 'inconsistent') return;
+    const cex = result.counterexample;
+    expect(cex.int8Action).not.toBe(cex.fp32Action);
+    expect(argmaxFirst(forwardInt8(model, cex.input))).toBe(cex.int8Action);
+    expect(argmaxFirst(forwardFp32(diagonal, cex.input))).toBe(cex.fp32Action);
+    expect(argmaxFirst(cex.ortInt8Logits!)).toBe(cex.int8Action);
+    expect(argmaxFirst(cex.ortFp32Logits!)).toBe(cex.fp32Action);
+    expect(cex.fp32Margin).toBeGreaterThan(result.tieTolerance);
+  });
+
+  it('proves a box far from the boundary (huge margin everywhere)', async () => {
+    const model = quantizeTiny(diagonal);
+    const box = { lower: [0.6, -0.9], upper: [0.9, -0.6] };
+    const result = await checkAgreement(diagonal, model, box, { cellFastPath: 0 });
+    expect(result.kind).toBe('consistent');
+  });
+
+  it('answers unknown for the dynamic format and the unfused float path', async () => {
+    const model = quantizeTiny(diagonal);
+    const box = { lower: [0, 0], upper: [0.1, 0.1] };
+    const unfused = {
+      ...model,
+      executionPath: { kind: 'unfused-float', gemm: 'gemm-transb' },
+    } as const;
+    expect(await checkAgreement(diagonal, unfused, box)).toEqual({
+      kind: 'unknown',
+      reason: 'float-path',
+    });
+  });
+});
+
+describe('properties on tiny networks', () => {
+  const caseAndBox = tinyCase.chain((c) =>
+    smallBox(c.mlp.layers[0]!.inFeatures).map((box) => ({ ...c, box })),
+  );
+
+  test.prop([caseAndBox], { numRuns: 20 })(
+    'the SMT verdict equals the cell oracle, and each verdict holds up under the executors',
+    async ({ mlp, model, box }) => {
+      const p = prepareBox(mlp, model, box, { replayInOrt: false });
+      if ('unknown' in p) throw new Error(`unexpected ${p.unknown}`);
+      const cellCount = p.cells.reduce((n, c) => n * (c.qHigh - c.qLow + 1), 1);
+      fc.pre(cellCount <= 400);
+      const smt = await searchDisagreement(p, p.tolerance, { replayInOrt: false });
+      const oracle = await decideByCells(p, { replayInOrt: false });
+      expect(smt.kind).not.toBe('unknown');
+      expect(smt.kind).toBe(oracle.kind);
+      if (smt.kind === 'found') {
+        const again = await replayCandidate(
+          mlp,
+          model,
+          smt.counterexample.input,
+          p.tolerance,
+          false,
+        );
+        expect(again).not.toBeNull();
+      } else {
+        // 2 000 random float32 inputs: wherever the exact FP32 margin exceeds the tolerance, the
+        // int8 and FP32 executors agree.
+        let state = 12345;
+        for (let s = 0; s < 2000; s++) {
+          const x = Float32Array.from(p.box.lower, (lo, i) => {
+            state = (state * 1103515245 + 12345) >>> 0;
+            return Math.fround(lo + (state / 2 ** 32) * (p.box.upper[i]! - lo));
+          });
+          const { action, margin } = exactDecision(mlp, x);
+          if (compare(margin, fromNumber(p.tolerance)) <= 0) continue;
+          expect(argmaxFirst(forwardInt8(model, x))).toBe(action);
+          expect(argmaxFirst(forwardFp32(mlp, x))).toBe(action);
+        }
+      }
+    },
+  );
+});

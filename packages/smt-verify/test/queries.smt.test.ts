@@ -1,0 +1,118 @@
+// δ*, ε*, SMT-LIB export (re-checked by Debian's native z3 when installed) and process exit.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Mlp } from '@quantproof/nn';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkAgreement } from '../src/agreement.js';
+import { errorBound } from '../src/error-bound.js';
+import { flipMargin } from '../src/flip-margin.js';
+import { releaseZ3 } from '../src/z3-session.js';
+import { quantizeTiny } from './support/tiny-nets.js';
+
+afterAll(releaseZ3);
+
+const diagonal: Mlp = {
+  layers: [
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(1, -1, -1, 1),
+      bias: Float32Array.of(0, 0),
+      activation: 'relu',
+    },
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(8, -8, 0, 0),
+      bias: Float32Array.of(0, 0),
+      activation: 'identity',
+    },
+  ],
+};
+const model = quantizeTiny(diagonal);
+const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
+
+describe('flip margin and error bound', () => {
+  it('brackets δ* with a replayed witness at the lower end', async () => {
+    const result = await flipMargin(diagonal, model, box, { replayInOrt: false, maxSteps: 8 });
+    expect(result.kind).toBe('bounded');
+    if (result.kind !== 'bounded') return;
+    expect(result.lower).toBeLessThanOrEqual(result.upper);
+    expect(result.witness.fp32Margin).toBe(result.lower);
+    // A disagreement cannot have a margin larger than one input cell lets 8·|x0 − x1| grow.
+    expect(result.upper).toBeLessThan(8 * 2 * model.input.scale * 1.01);
+  });
+
+  it('brackets ε* and the witness attains the lower bound', async () => {
+    const result = await errorBound(diagonal, model, box, { replayInOrt: false, maxSteps: 8 });
+    expect(result.kind).toBe('bounded');
+    if (result.kind !== 'bounded') return;
+    expect(result.lower).toBeGreaterThan(0);
+    expect(result.lower).toBeLessThanOrEqual(result.upper);
+  });
+});
+
+describe('SMT-LIB export', () => {
+  it('exports every query as a standalone script; native z3 agrees when installed', async () => {
+    const scripts: { text: string; result: string }[] = [];
+    await checkAgreement(diagonal, model, box, {
+      cellFastPath: 0,
+      replayInOrt: false,
+      onQuery: (text, result) => scripts.push({ text, result }),
+    });
+    await checkAgreement(
+      diagonal,
+      model,
+      { lower: [0.6, -0.9], upper: [0.9, -0.6] },
+      {
+        cellFastPath: 0,
+        replayInOrt: false,
+        onQuery: (text, result) => scripts.push({ text, result }),
+      },
+    );
+    expect(scripts.map((s) => s.result)).toEqual(['sat', 'unsat']);
+    for (const s of scripts) {
+      expect(s.text).toMatch(/^\(set-logic QF_LIRA\)$/m);
+      expect(s.text).toMatch(/^\(check-sat\)$/m);
+    }
+    const z3 = spawnSync('sh', ['-c', 'command -v z3'], { encoding: 'utf8' }).stdout.trim();
+    if (z3 === '') {
+      console.warn('native z3 not installed (apt-get install z3): skipping the re-check assertion');
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'quantproof-smt-'));
+    scripts.forEach((s, k) => {
+      const file = join(dir, `q${k}.smt2`);
+      writeFileSync(file, s.text);
+      // After `unsat`, the script's (get-value …) is an error: read only the first line.
+      const answer = spawnSync(z3, ['-T:60', file], { encoding: 'utf8' }).stdout.split('\n')[0];
+      expect(answer).toBe(s.result);
+    });
+  });
+});
+
+describe('z3 threads', () => {
+  it('a process that used z3 and called releaseZ3 exits on its own', () => {
+    // Plain Node on the package's built entry would need a build; instead run the same sequence
+    // (init, check, release, killThreads) that releaseZ3 performs, through z3-solver itself.
+    const script = `
+      import { init, killThreads } from 'z3-solver';
+      const api = await init();
+      const ctx = new api.Context('t');
+      const s = new ctx.Solver();
+      s.fromString('(declare-const x Real)(assert (> x 1.0))');
+      console.log(await s.check());
+      s.release();
+      await killThreads(api.em);`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('..', import.meta.url).pathname,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.stdout.trim()).toBe('sat');
+    expect(run.status).toBe(0);
+  });
+});
