@@ -17,7 +17,7 @@ export const PACKAGES = {
   interval: { dir: 'packages/interval', imports: ['nn', 'quant'], runtime: 'pure' },
   'smt-verify': {
     dir: 'packages/smt-verify',
-    imports: ['nn', 'quant', 'interval', 'onnx'],
+    imports: ['nn', 'quant', 'interval'],
     runtime: 'node',
   },
   cli: {

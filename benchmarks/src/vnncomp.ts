@@ -1,10 +1,47 @@
 // VNN-COMP 2022 rl_benchmarks (cartpole, lunarlander, dubinsrejoin) through @quantproof/smt-verify's
-// verifyVnnlib, one process, each instance with its competition time limit. Prints a table of
-// result, expected (the competition's reported verdict) and seconds, and totals per benchmark.
+// verifyVnnlibProperty, one process, each instance with its competition time limit. Prints a table
+// of result, expected (the competition's reported verdict) and seconds, and totals per benchmark.
+// The wiring is the cli's `verifyVnnlib` (packages/cli/src/study/vnnlib.ts): onnx reads the network
+// and parses the property, counterexamples are confirmed in onnxruntime-node on the original file.
 // Run: pnpm --filter @quantproof/benchmarks bench:vnncomp [-- cartpole] [--cap SECONDS]
 // (`--cap` lowers every instance's time limit to at most SECONDS, for quick runs.)
 import { readFileSync } from 'node:fs';
-import { releaseZ3, verifyVnnlib } from '@quantproof/smt-verify';
+import { createOrtSession, parseVnnlib, readMlpOnnx } from '@quantproof/onnx';
+import {
+  releaseZ3,
+  type RuntimeFp32Replay,
+  type VnnlibOptions,
+  type VnnlibResult,
+  verifyVnnlibProperty,
+} from '@quantproof/smt-verify';
+
+/** onnxruntime-node on the original .onnx file, as the cli's `ortReplayOfOnnx`. */
+function ortReplayOfOnnx(bytes: Uint8Array): RuntimeFp32Replay {
+  return {
+    name: 'onnxruntime-node',
+    fp32: async (_mlp, input) => {
+      const session = await createOrtSession(bytes);
+      try {
+        return await session.run(input, 1);
+      } finally {
+        await session.release();
+      }
+    },
+  };
+}
+
+/** Reads the network, parses the property and decides it, as the cli's `verifyVnnlib`. */
+function verifyVnnlib(
+  onnxBytes: Uint8Array,
+  vnnlibText: string,
+  options: Omit<VnnlibOptions, 'replay'>,
+): Promise<VnnlibResult> {
+  const { mlp } = readMlpOnnx(onnxBytes);
+  return verifyVnnlibProperty(mlp, parseVnnlib(vnnlibText), {
+    ...options,
+    replay: ortReplayOfOnnx(onnxBytes),
+  });
+}
 
 const dir = new URL('../../packages/smt-verify/test/fixtures/vnncomp2022-rl/', import.meta.url);
 const args = process.argv.slice(2).filter((a) => a !== '--');

@@ -8,7 +8,7 @@ import {
 } from './vnnlib.js';
 
 // VNN-COMP 2022 rl_benchmarks, vnnlib/cartpole_case_safe_14.vnnlib, verbatim. Every property of that
-// benchmark is parsed by @quantproof/smt-verify's test/vnnlib-fixtures.test.ts.
+// benchmark is parsed by packages/cli/test/vnnlib.test.ts.
 const cartpole = `; cartpole property safe_14
 
 (declare-const X_0 Real)

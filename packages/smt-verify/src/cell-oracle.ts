@@ -113,13 +113,7 @@ export async function decideByCells(
         unknown = true;
         continue;
       }
-      const cex = await replayCandidate(
-        p.mlp,
-        p.model,
-        candidate,
-        p.tolerance,
-        options.replayInOrt ?? true,
-      );
+      const cex = await replayCandidate(p.mlp, p.model, candidate, p.tolerance, options.replay);
       if (cex !== null) return { kind: 'found', counterexample: cex };
       unknown = true; // a real witness without a float32 one: leave the verdict open
     }

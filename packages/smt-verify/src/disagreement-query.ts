@@ -9,7 +9,7 @@ import { cellInterval, type InputCells, inputCells } from './input-cells.js';
 import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
 import { fp32Bounds, type Fp32Bounds, int8Ranges, type Int8Ranges } from './internal-bounds.js';
 import { toFloat32 } from './rational.js';
-import { type Counterexample, replayCandidate } from './replay.js';
+import { type Counterexample, replayCandidate, type RuntimeReplay } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
 import { fp32ExecutionErrorBound, tieToleranceFromErrors } from './tie-tolerance.js';
 import { type CheckResult, checkSmt } from './z3-session.js';
@@ -33,8 +33,12 @@ export interface QueryOptions {
   readonly tieTolerance?: number;
   /** Time limit of each z3 check in seconds. Default 30. */
   readonly timeoutSeconds?: number;
-  /** Replay counterexamples in onnxruntime-node too. Default true. */
-  readonly replayInOrt?: boolean;
+  /**
+   * Replays counterexamples in an inference runtime too (the cli injects onnxruntime-node).
+   * Default: none, and counterexamples are replayed in the executors only
+   * (`Counterexample.runtimeReplay` is `'none'`).
+   */
+  readonly replay?: RuntimeReplay;
   /** Receives the standalone SMT-LIB 2 text of every z3 query and its answer. Default: none. */
   readonly onQuery?: (smtlib: string, result: CheckResult['kind']) => void;
 }
@@ -172,7 +176,7 @@ export async function searchDisagreement(
       return { kind: 'unknown', reason: result.reason === 'timeout' ? 'timeout' : 'solver' };
     }
     const x = pointInCell(p, result, inputs, int8);
-    const cex = await replayCandidate(p.mlp, p.model, x, threshold, options.replayInOrt ?? true);
+    const cex = await replayCandidate(p.mlp, p.model, x, threshold, options.replay);
     if (cex !== null) return { kind: 'found', counterexample: cex };
   }
   return { kind: 'unknown', reason: 'replay-failed' };

@@ -45,7 +45,13 @@ export {
   type VectorBounds,
 } from './internal-bounds.js';
 export { type Rational } from './rational.js';
-export { type Counterexample, exactDecision, replayCandidate } from './replay.js';
+export {
+  type Counterexample,
+  exactDecision,
+  replayCandidate,
+  type RuntimeFp32Replay,
+  type RuntimeReplay,
+} from './replay.js';
 export {
   halfUpRound,
   type RequantException,
@@ -56,11 +62,14 @@ export {
 export { SmtScript } from './smtlib.js';
 export { fp32ExecutionErrorBound, tieToleranceFromErrors } from './tie-tolerance.js';
 export {
+  type VnnlibBound,
   type VnnlibCounterexample,
+  type VnnlibLinearConstraint,
   type VnnlibOptions,
+  type VnnlibProperty,
+  type VnnlibRational,
   type VnnlibResult,
   type VnnlibStats,
-  verifyVnnlib,
   verifyVnnlibProperty,
 } from './vnnlib-verify.js';
 export {

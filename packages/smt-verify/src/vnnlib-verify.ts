@@ -1,14 +1,10 @@
 // VNN-LIB checking of one FP32 network over exact reals: bounds refute what they can, the input box
 // is split where they cannot, z3 decides small leaves, and a gradient attack hunts for
-// counterexamples, each confirmed exactly and in onnxruntime-node before it is reported.
+// counterexamples, each confirmed exactly, in forwardFp32 and, when one is injected, in a runtime
+// (the cli wires onnxruntime-node on the original .onnx file) before it is reported. Reading the
+// .onnx file and parsing the VNN-LIB text belong to @quantproof/onnx: this module takes the parsed
+// network and a structural copy of onnx's `VnnlibProperty`, so onnx's values flow in unchanged.
 import { forwardFp32, type Mlp } from '@quantproof/nn';
-import {
-  createOrtSession,
-  parseVnnlib,
-  readMlpOnnx,
-  type VnnlibLinearConstraint,
-  type VnnlibProperty,
-} from '@quantproof/onnx';
 import { SmtVerifyOptionsError, VnnlibNetworkMismatchError } from './errors.js';
 import { exactAffineObjective, exactLogits } from './exact-fp32.js';
 import { attackFp32 } from './fp32-attack.js';
@@ -26,9 +22,43 @@ import {
   toFloat32,
 } from './rational.js';
 import { and, or, realLiteral, SmtScript, sum } from './smtlib.js';
+import type { RuntimeFp32Replay } from './replay.js';
 import { checkSmt } from './z3-session.js';
 
-/** Options of `verifyVnnlib`. */
+/** An exact rational `numerator / denominator` (structurally onnx's `VnnlibRational`). */
+export interface VnnlibRational {
+  readonly numerator: bigint;
+  readonly denominator: bigint;
+}
+
+/** One input bound: exact value, nearest float64, strictness (onnx's `VnnlibBound`). */
+export interface VnnlibBound {
+  readonly exact: VnnlibRational;
+  readonly value: number;
+  readonly strict: boolean;
+}
+
+/** `Σ coefficient · Y_index ≤ bound` (`<` when strict) (onnx's `VnnlibLinearConstraint`). */
+export interface VnnlibLinearConstraint {
+  readonly terms: readonly { readonly index: number; readonly coefficient: VnnlibRational }[];
+  readonly bound: VnnlibRational;
+  readonly strict: boolean;
+}
+
+/**
+ * A parsed VNN-LIB property, structurally identical to what `@quantproof/onnx`'s `parseVnnlib`
+ * returns: the input box and the unsafe output region as a disjunction of conjunctions.
+ */
+export interface VnnlibProperty {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  readonly lower: readonly VnnlibBound[];
+  readonly upper: readonly VnnlibBound[];
+  /** Disjuncts; each is a conjunction. One empty conjunction means "any output". */
+  readonly output: readonly (readonly VnnlibLinearConstraint[])[];
+}
+
+/** Options of `verifyVnnlibProperty`. */
 export interface VnnlibOptions {
   /** Wall-clock limit in seconds (VNN-COMP's per-instance timeout). Default 60. */
   readonly timeoutSeconds?: number;
@@ -38,16 +68,25 @@ export interface VnnlibOptions {
   readonly minDepthForSmt?: number;
   /** Time limit of one z3 query in seconds (capped by what is left). Default 5. */
   readonly smtTimeoutSeconds?: number;
-  /** Confirm counterexamples in onnxruntime-node as well. Default true. */
-  readonly replayInOrt?: boolean;
+  /**
+   * Confirms counterexamples in an inference runtime as well (the cli injects onnxruntime-node
+   * running the original .onnx file). Default: none; counterexamples are then confirmed exactly
+   * and in `forwardFp32` only, and say so (`runtimeReplay: 'none'`).
+   */
+  readonly replay?: RuntimeFp32Replay;
   /** Receives the SMT-LIB 2 text of every z3 query with its result. Default: none. */
   readonly onQuery?: (smtlib: string, result: 'sat' | 'unsat' | 'unknown') => void;
 }
 
-/** A VNN-COMP counterexample: the input and the network's output there (from onnxruntime-node). */
+/**
+ * A VNN-COMP counterexample: the input and the network's output there (the runtime's output when
+ * one was injected, else `forwardFp32`'s).
+ */
 export interface VnnlibCounterexample {
   readonly input: Float32Array;
   readonly output: Float32Array;
+  /** The runtime that produced `output` (`RuntimeFp32Replay.name`), or `'none'`. */
+  readonly runtimeReplay: string;
 }
 
 /** Work done, for reports and benchmarks. */
@@ -153,25 +192,14 @@ function unstableCount(mlp: Mlp, bounds: Fp32Bounds): number {
   return count;
 }
 
-/** Reads an .onnx FP32 network and a VNN-LIB property and decides it (see `VnnlibResult`). */
-export async function verifyVnnlib(
-  onnxBytes: Uint8Array,
-  vnnlibText: string,
-  options: VnnlibOptions = {},
-): Promise<VnnlibResult> {
-  const { mlp } = readMlpOnnx(onnxBytes);
-  const property = parseVnnlib(vnnlibText);
-  return verifyVnnlibProperty(mlp, property, { ...options, onnxBytes });
-}
-
 /**
- * `verifyVnnlib` on an already parsed network and property. `onnxBytes`, when given, is used to
- * replay counterexamples in onnxruntime-node.
+ * Decides a VNN-LIB property (see `VnnlibResult`) for an FP32 network. The cli's `verifyVnnlib`
+ * reads the .onnx file, parses the VNN-LIB text and injects the onnxruntime-node replay.
  */
 export async function verifyVnnlibProperty(
   mlp: Mlp,
   property: VnnlibProperty,
-  options: VnnlibOptions & { readonly onnxBytes?: Uint8Array } = {},
+  options: VnnlibOptions = {},
 ): Promise<VnnlibResult> {
   const started = performance.now();
   const timeoutSeconds = options.timeoutSeconds ?? 60;
@@ -208,7 +236,7 @@ export async function verifyVnnlibProperty(
   };
 
   /** Confirms a candidate: a float32 point in the exact box meeting a disjunct exactly, in
-   * forwardFp32 and in onnxruntime-node. */
+   * forwardFp32 and in the injected runtime. */
   const confirm = async (point: ArrayLike<number>): Promise<VnnlibCounterexample | null> => {
     const x = new Float32Array(inputSize);
     for (let i = 0; i < inputSize; i++) {
@@ -224,17 +252,11 @@ export async function verifyVnnlibProperty(
       disjuncts.findIndex((conj) => conj.every(y));
     const k = meets((c) => holdsExactly(c, exact));
     if (k < 0 || !disjuncts[k]!.every((c) => holdsOnFloats(c, fp32))) return null;
-    let output = fp32;
-    if ((options.replayInOrt ?? true) && options.onnxBytes !== undefined) {
-      const session = await createOrtSession(options.onnxBytes);
-      try {
-        output = await session.run(x, 1);
-      } finally {
-        await session.release();
-      }
-      if (!disjuncts[k]!.every((c) => holdsOnFloats(c, output))) return null;
-    }
-    return { input: x, output };
+    const replay = options.replay;
+    if (replay === undefined) return { input: x, output: fp32, runtimeReplay: 'none' };
+    const output = await replay.fp32(mlp, x);
+    if (!disjuncts[k]!.every((c) => holdsOnFloats(c, output))) return null;
+    return { input: x, output, runtimeReplay: replay.name };
   };
 
   const attacked = attackFp32(mlp, root.lower, root.upper, disjuncts);

@@ -8,7 +8,7 @@ import { checkAgreement } from '../src/agreement.js';
 import { decideByCells } from '../src/cell-oracle.js';
 import { prepareBox, searchDisagreement } from '../src/disagreement-query.js';
 import { compare, fromNumber } from '../src/rational.js';
-import { exactDecision, replayCandidate } from '../src/replay.js';
+import { exactDecision, replayCandidate, type RuntimeReplay } from '../src/replay.js';
 import { releaseZ3 } from '../src/z3-session.js';
 import { quantizeTiny, smallBox, tinyCase } from './support/tiny-nets.js';
 
@@ -35,7 +35,9 @@ const diagonal: Mlp = {
 };
 
 describe('planted cases', () => {
-  it('refutes a box across the decision boundary with a counterexample replayed in ORT', async () => {
+  // The same box replayed in onnxruntime-node (injected by the cli) is
+  // packages/cli/test/smt-replay.test.ts.
+  it('refutes a box across the decision boundary with a counterexample replayed in the executors', async () => {
     const model = quantizeTiny(diagonal);
     // A box on the diagonal: every quantisation cell that the line x0 = x1 crosses off its
     // corners holds inputs where int8 (constant on the cell) and FP32 (both signs) differ.
@@ -47,9 +49,52 @@ describe('planted cases', () => {
     expect(cex.int8Action).not.toBe(cex.fp32Action);
     expect(argmaxFirst(forwardInt8(model, cex.input))).toBe(cex.int8Action);
     expect(argmaxFirst(forwardFp32(diagonal, cex.input))).toBe(cex.fp32Action);
+    expect(argmaxFirst(cex.int8Logits)).toBe(cex.int8Action);
+    expect(argmaxFirst(cex.fp32Logits)).toBe(cex.fp32Action);
+    // No runtime injected: the result says the counterexample was replayed in the executors only.
+    expect(cex.runtimeReplay).toBe('none');
+    expect(cex.ortInt8Logits).toBeNull();
+    expect(cex.ortFp32Logits).toBeNull();
+    expect(cex.fp32Margin).toBeGreaterThan(result.tieTolerance);
+  });
+
+  it('replays through an injected runtime and records it', async () => {
+    const model = quantizeTiny(diagonal);
+    const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
+    const calls: string[] = [];
+    const replay: RuntimeReplay = {
+      name: 'executors-as-runtime',
+      fp32: (mlp, x) => {
+        calls.push('fp32');
+        return Promise.resolve(forwardFp32(mlp, x));
+      },
+      int8: (m, x) => {
+        calls.push('int8');
+        return Promise.resolve(forwardInt8(m, x));
+      },
+    };
+    const result = await checkAgreement(diagonal, model, box, { cellFastPath: 0, replay });
+    expect(result.kind).toBe('inconsistent');
+    if (result.kind !== 'inconsistent') return;
+    const cex = result.counterexample;
+    expect(cex.runtimeReplay).toBe('executors-as-runtime');
+    expect(calls).toEqual(['fp32', 'int8']);
     expect(argmaxFirst(cex.ortInt8Logits!)).toBe(cex.int8Action);
     expect(argmaxFirst(cex.ortFp32Logits!)).toBe(cex.fp32Action);
-    expect(cex.fp32Margin).toBeGreaterThan(result.tieTolerance);
+  });
+
+  it('treats a runtime that disagrees with the executors on a counterexample as a bug', async () => {
+    const model = quantizeTiny(diagonal);
+    const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
+    const swapped = (y: Float32Array): Float32Array => Float32Array.of(y[1]!, y[0]!);
+    const replay: RuntimeReplay = {
+      name: 'broken-runtime',
+      fp32: (mlp, x) => Promise.resolve(swapped(forwardFp32(mlp, x))),
+      int8: (m, x) => Promise.resolve(swapped(forwardInt8(m, x))),
+    };
+    await expect(checkAgreement(diagonal, model, box, { cellFastPath: 0, replay })).rejects.toThrow(
+      /broken-runtime disagrees with the executors on a counterexample; this is a bug/,
+    );
   });
 
   it('proves a box far from the boundary (huge margin everywhere)', async () => {
@@ -81,22 +126,16 @@ describe('properties on tiny networks', () => {
   test.prop([caseAndBox], { numRuns: 20 })(
     'the SMT verdict equals the cell oracle, and each verdict holds up under the executors',
     async ({ mlp, model, box }) => {
-      const p = prepareBox(mlp, model, box, { replayInOrt: false });
+      const p = prepareBox(mlp, model, box, {});
       if ('unknown' in p) throw new Error(`unexpected ${p.unknown}`);
       const cellCount = p.cells.reduce((n, c) => n * (c.qHigh - c.qLow + 1), 1);
       fc.pre(cellCount <= 400);
-      const smt = await searchDisagreement(p, p.tolerance, { replayInOrt: false });
-      const oracle = await decideByCells(p, { replayInOrt: false });
+      const smt = await searchDisagreement(p, p.tolerance, {});
+      const oracle = await decideByCells(p, {});
       expect(smt.kind).not.toBe('unknown');
       expect(smt.kind).toBe(oracle.kind);
       if (smt.kind === 'found') {
-        const again = await replayCandidate(
-          mlp,
-          model,
-          smt.counterexample.input,
-          p.tolerance,
-          false,
-        );
+        const again = await replayCandidate(mlp, model, smt.counterexample.input, p.tolerance);
         expect(again).not.toBeNull();
       } else {
         // 2 000 random float32 inputs: wherever the exact FP32 margin exceeds the tolerance, the

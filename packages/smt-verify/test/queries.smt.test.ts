@@ -36,7 +36,7 @@ const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
 
 describe('flip margin and error bound', () => {
   it('brackets δ* with a replayed witness at the lower end', async () => {
-    const result = await flipMargin(diagonal, model, box, { replayInOrt: false, maxSteps: 8 });
+    const result = await flipMargin(diagonal, model, box, { maxSteps: 8 });
     expect(result.kind).toBe('bounded');
     if (result.kind !== 'bounded') return;
     expect(result.lower).toBeLessThanOrEqual(result.upper);
@@ -46,7 +46,7 @@ describe('flip margin and error bound', () => {
   });
 
   it('brackets ε* and the witness attains the lower bound', async () => {
-    const result = await errorBound(diagonal, model, box, { replayInOrt: false, maxSteps: 8 });
+    const result = await errorBound(diagonal, model, box, { maxSteps: 8 });
     expect(result.kind).toBe('bounded');
     if (result.kind !== 'bounded') return;
     expect(result.lower).toBeGreaterThan(0);
@@ -59,7 +59,6 @@ describe('SMT-LIB export', () => {
     const scripts: { text: string; result: string }[] = [];
     await checkAgreement(diagonal, model, box, {
       cellFastPath: 0,
-      replayInOrt: false,
       onQuery: (text, result) => scripts.push({ text, result }),
     });
     await checkAgreement(
@@ -68,7 +67,6 @@ describe('SMT-LIB export', () => {
       { lower: [0.6, -0.9], upper: [0.9, -0.6] },
       {
         cellFastPath: 0,
-        replayInOrt: false,
         onQuery: (text, result) => scripts.push({ text, result }),
       },
     );

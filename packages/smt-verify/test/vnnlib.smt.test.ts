@@ -1,55 +1,120 @@
-// VNN-COMP 2022 cartpole instances decided against the competition's reported verdicts.
-import { readFileSync } from 'node:fs';
-import { forwardFp32 } from '@quantproof/nn';
-import { parseVnnlib, readMlpOnnx } from '@quantproof/onnx';
+// verifyVnnlibProperty on hand-written properties (the structural `VnnlibProperty` that onnx's
+// parseVnnlib returns), with and without an injected runtime. The VNN-COMP 2022 cartpole instances,
+// read from .onnx and VNN-LIB files and replayed in onnxruntime-node, are
+// packages/cli/test/vnnlib.test.ts.
+import { forwardFp32, type Mlp } from '@quantproof/nn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { verifyVnnlib } from '../src/vnnlib-verify.js';
+import type { RuntimeFp32Replay } from '../src/replay.js';
+import {
+  type VnnlibBound,
+  type VnnlibProperty,
+  verifyVnnlibProperty,
+} from '../src/vnnlib-verify.js';
 import { releaseZ3 } from '../src/z3-session.js';
 
 afterAll(releaseZ3);
 
-const dir = new URL('./fixtures/vnncomp2022-rl/', import.meta.url);
-const expected = new Map(
-  readFileSync(new URL('expected-results.csv', dir), 'utf8')
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((row) => row.split(',') as [string, string]),
-);
-const cartpole = readFileSync(new URL('onnx/cartpole.onnx', dir));
+/** y0 = 8·relu(x0 − x1) − 8·relu(x1 − x0) = 8·(x0 − x1), y1 = 0. */
+const diagonal: Mlp = {
+  layers: [
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(1, -1, -1, 1),
+      bias: Float32Array.of(0, 0),
+      activation: 'relu',
+    },
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(8, -8, 0, 0),
+      bias: Float32Array.of(0, 0),
+      activation: 'identity',
+    },
+  ],
+};
 
-describe('verifyVnnlib on VNN-COMP 2022 cartpole', () => {
-  for (const name of [
-    'cartpole_case_safe_14',
-    'cartpole_case_unsafe_13',
-    'cartpole_case_unsafe_29',
-    'cartpole_case_unsafe_32',
-    'cartpole_case_safe_61',
-    'cartpole_case_safe_99',
-  ]) {
-    it(`${name} → ${expected.get(`vnnlib/${name}.vnnlib`)}`, async () => {
-      const text = readFileSync(new URL(`vnnlib/${name}.vnnlib`, dir), 'utf8');
-      const result = await verifyVnnlib(cartpole, text, { timeoutSeconds: 30 });
-      expect(result.kind).toBe(expected.get(`vnnlib/${name}.vnnlib`));
-      if (result.kind === 'sat') {
-        // The counterexample lies in the box and meets Y_0 ≤ Y_1 in float32 execution.
-        const property = parseVnnlib(text);
-        const x = result.counterexample.input;
-        property.lower.forEach((b, i) => expect(x[i]!).toBeGreaterThanOrEqual(b.value));
-        property.upper.forEach((b, i) => expect(x[i]!).toBeLessThanOrEqual(b.value));
-        const y = forwardFp32(readMlpOnnx(cartpole).mlp, x);
-        expect(y[0]!).toBeLessThanOrEqual(y[1]!);
-        expect(result.counterexample.output[0]!).toBeLessThanOrEqual(
-          result.counterexample.output[1]!,
-        );
-      }
+/** A bound at numerator / denominator. */
+function bound(numerator: bigint, denominator: bigint): VnnlibBound {
+  return {
+    exact: { numerator, denominator },
+    value: Number(numerator) / Number(denominator),
+    strict: false,
+  };
+}
+
+/** The box lower ≤ X ≤ upper (in quarters) with the unsafe region Y_0 ≤ Y_1. */
+function property(lower: [bigint, bigint], upper: [bigint, bigint]): VnnlibProperty {
+  return {
+    inputSize: 2,
+    outputSize: 2,
+    lower: lower.map((q) => bound(q, 4n)),
+    upper: upper.map((q) => bound(q, 4n)),
+    output: [
+      [
+        {
+          terms: [
+            { index: 0, coefficient: { numerator: 1n, denominator: 1n } },
+            { index: 1, coefficient: { numerator: -1n, denominator: 1n } },
+          ],
+          bound: { numerator: 0n, denominator: 1n },
+          strict: false,
+        },
+      ],
+    ],
+  };
+}
+
+describe('verifyVnnlibProperty on a parsed-property structure', () => {
+  it('proves Y_0 > Y_1 where x0 − x1 ≥ 1/4', async () => {
+    const result = await verifyVnnlibProperty(diagonal, property([2n, 0n], [4n, 1n]), {
+      timeoutSeconds: 30,
     });
-  }
+    expect(result.kind).toBe('unsat');
+  });
 
-  it('parses every property of the benchmark', () => {
-    for (const file of expected.keys()) {
-      const p = parseVnnlib(readFileSync(new URL(file, dir), 'utf8'));
-      expect(p.output.length).toBeGreaterThan(0);
-    }
+  it('finds a counterexample replayed in forwardFp32 only when no runtime is injected', async () => {
+    const p = property([0n, 0n], [4n, 4n]);
+    const result = await verifyVnnlibProperty(diagonal, p, { timeoutSeconds: 30 });
+    expect(result.kind).toBe('sat');
+    if (result.kind !== 'sat') return;
+    const { input, output, runtimeReplay } = result.counterexample;
+    expect(runtimeReplay).toBe('none');
+    p.lower.forEach((b, i) => expect(input[i]!).toBeGreaterThanOrEqual(b.value));
+    p.upper.forEach((b, i) => expect(input[i]!).toBeLessThanOrEqual(b.value));
+    expect(Array.from(output)).toEqual(Array.from(forwardFp32(diagonal, input)));
+    expect(output[0]!).toBeLessThanOrEqual(output[1]!);
+  });
+
+  it('confirms a counterexample in an injected runtime and reports its output', async () => {
+    const inputs: Float32Array[] = [];
+    const replay: RuntimeFp32Replay = {
+      name: 'test-runtime',
+      fp32: (mlp, x) => {
+        inputs.push(x);
+        return Promise.resolve(forwardFp32(mlp, x));
+      },
+    };
+    const result = await verifyVnnlibProperty(diagonal, property([0n, 0n], [4n, 4n]), {
+      timeoutSeconds: 30,
+      replay,
+    });
+    expect(result.kind).toBe('sat');
+    if (result.kind !== 'sat') return;
+    expect(result.counterexample.runtimeReplay).toBe('test-runtime');
+    expect(inputs).toContain(result.counterexample.input);
+  });
+
+  it('rejects a counterexample that the runtime does not reproduce', async () => {
+    // A runtime whose outputs never meet Y_0 ≤ Y_1: nothing is confirmed, so no `sat`.
+    const replay: RuntimeFp32Replay = {
+      name: 'never-unsafe',
+      fp32: () => Promise.resolve(Float32Array.of(1, 0)),
+    };
+    const result = await verifyVnnlibProperty(diagonal, property([0n, 0n], [4n, 4n]), {
+      timeoutSeconds: 2,
+      replay,
+    });
+    expect(result.kind).not.toBe('sat');
   });
 });

@@ -1,0 +1,86 @@
+// smt-verify's counterexamples replayed in onnxruntime-node through the cli's injected runtime
+// (smt-verify imports no runtime; its own suites replay in the executors only).
+import { forwardFp32, type Mlp } from '@quantproof/nn';
+import { argmaxFirst, forwardInt8, type QMlpStatic, quantizeStatic } from '@quantproof/quant';
+import { checkAgreement, releaseZ3 } from '@quantproof/smt-verify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ORT_REPLAY_NAME, ortReplay } from '../src/study/ort-replay.js';
+
+afterAll(releaseZ3);
+
+/** y0 = 8·(x0 − x1) through two ReLUs, y1 = 0: the FP32 decision flips on the diagonal x0 = x1. */
+const diagonal: Mlp = {
+  layers: [
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(1, -1, -1, 1),
+      bias: Float32Array.of(0, 0),
+      activation: 'relu',
+    },
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(8, -8, 0, 0),
+      bias: Float32Array.of(0, 0),
+      activation: 'identity',
+    },
+  ],
+};
+
+/** Static QOperator/uint8 quantisation calibrated on a 5 × 5 grid over [-1, 1]² (as smt-verify's
+ * test/support/tiny-nets.ts `quantizeTiny`). */
+function quantizeTiny(mlp: Mlp): QMlpStatic {
+  const d = mlp.layers[0]!.inFeatures;
+  const rows: number[] = [];
+  const steps = 5;
+  for (let n = 0; n < steps ** d; n++) {
+    let r = n;
+    for (let i = 0; i < d; i++) {
+      rows.push(-1 + (2 * (r % steps)) / (steps - 1));
+      r = Math.floor(r / steps);
+    }
+  }
+  const { model } = quantizeStatic(mlp, Float32Array.from(rows), {
+    format: 'qoperator',
+    activationType: 'uint8',
+  });
+  return model as QMlpStatic;
+}
+
+describe('checkAgreement with the onnxruntime-node replay', () => {
+  it('refutes a box across the decision boundary with a counterexample replayed in ORT', async () => {
+    const model = quantizeTiny(diagonal);
+    // A box on the diagonal: every quantisation cell that the line x0 = x1 crosses off its
+    // corners holds inputs where int8 (constant on the cell) and FP32 (both signs) differ.
+    const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
+    const result = await checkAgreement(diagonal, model, box, {
+      cellFastPath: 0,
+      replay: ortReplay(),
+    });
+    expect(result.kind).toBe('inconsistent');
+    if (result.kind !== 'inconsistent') return;
+    const cex = result.counterexample;
+    expect(cex.int8Action).not.toBe(cex.fp32Action);
+    expect(argmaxFirst(forwardInt8(model, cex.input))).toBe(cex.int8Action);
+    expect(argmaxFirst(forwardFp32(diagonal, cex.input))).toBe(cex.fp32Action);
+    expect(cex.runtimeReplay).toBe(ORT_REPLAY_NAME);
+    expect(argmaxFirst(cex.ortInt8Logits!)).toBe(cex.int8Action);
+    expect(argmaxFirst(cex.ortFp32Logits!)).toBe(cex.fp32Action);
+    // The fused QGemm path is bit-exact: ORT's int8 logits are the executor's.
+    expect(Array.from(cex.ortInt8Logits!)).toEqual(Array.from(cex.int8Logits));
+    expect(cex.fp32Margin).toBeGreaterThan(result.tieTolerance);
+  });
+
+  it('runs the cell-oracle fast path with the ORT replay too', async () => {
+    const model = quantizeTiny(diagonal);
+    const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
+    const result = await checkAgreement(diagonal, model, box, { replay: ortReplay() });
+    expect(result.kind).toBe('inconsistent');
+    if (result.kind !== 'inconsistent') return;
+    expect(result.counterexample.runtimeReplay).toBe(ORT_REPLAY_NAME);
+    expect(argmaxFirst(result.counterexample.ortInt8Logits!)).toBe(
+      result.counterexample.int8Action,
+    );
+  });
+});
