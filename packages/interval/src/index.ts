@@ -1,2 +1,66 @@
-// @quantproof/interval has no public API yet.
-export {};
+// The public surface of @quantproof/interval. Everything not exported here is internal.
+
+export {
+  boxCentre,
+  boxContains,
+  boxDimension,
+  boxFromCentre,
+  boxFromOperatingBox,
+  createBox,
+  float32Interior,
+  float32Range,
+  fp32InputRange,
+  splitBox,
+  volumeFraction,
+  type Bounds,
+  type Box,
+  type BoxArrays,
+} from './box.js';
+export {
+  BoxDimensionError,
+  IntervalError,
+  IntervalOptionsError,
+  InvalidBoxError,
+  ModelMismatchError,
+} from './errors.js';
+export {
+  addDown,
+  addUp,
+  divDown,
+  divUp,
+  float32Down,
+  float32Up,
+  mulDown,
+  mulUp,
+  nextDown,
+  nextUp,
+  subDown,
+  subUp,
+} from './outward.js';
+export { ibpFp32, type Fp32IntervalBounds } from './fp32-network.js';
+export { ibpInt8, type Int8IntervalBounds, type Int8LayerBounds } from './int8-bounds.js';
+export { linearBoundsFp32, linearBoundsInt8, type LinearBounds } from './linear-bounds.js';
+export { differenceBounds, type DifferenceBounds } from './logit-difference.js';
+export {
+  BOUND_METHODS,
+  certifyDecision,
+  createDecisionCertifier,
+  marginsProveAction,
+  type BoundMethod,
+  type CertifyOptions,
+  type DecisionBounds,
+  type DecisionCertificate,
+} from './certify.js';
+export {
+  searchCounterexamples,
+  type Counterexample,
+  type CounterexampleSearchOptions,
+} from './counterexample-search.js';
+export {
+  splitAndCertify,
+  type RegionLeaf,
+  type SplitOptions,
+  type SplitResult,
+  type SplitSnapshot,
+} from './input-splitting.js';
+export { originalStudyCheck, type OriginalStudyCheck } from './original-study.js';

@@ -1,0 +1,91 @@
+// Bounds of a dynamically quantised layer: DynamicQuantizeLinear's run-time scale is bounded from
+// the input bounds (it is monotone in max(data, 0) − min(data, 0)), and the input quantisation
+// error |s·(q − zp) − x| ≤ s·(1 + 2^-12) (proved in the README) enters the layer as noise through
+// Σ|Ŵ|; the rest is the float32 error of fl(fl(fl(acc)·fl(s·s_w)) + b).
+
+import type { Bounds } from './box.js';
+import { affineIntervalBounds } from './fp32-network.js';
+import type { LayerResult } from './int8-bounds.js';
+import type { DynamicLayerData } from './int8-network.js';
+import {
+  addUp,
+  dotAbsUp,
+  float32Down,
+  float32ErrorUp,
+  float32Up,
+  mulUp,
+  subDown,
+  subUp,
+} from './outward.js';
+import { clampBounds, magnitudes, type RealLayer } from './real-network.js';
+
+const DYNAMIC_ERROR_FACTOR = 1 + 2 ** -12;
+// Below 2^-100 a scale may be subnormal; then every input and s·(q − zp) are below 2^-91.
+const DYNAMIC_TINY_SCALE_ERROR = 2 ** -90;
+// Covers the float32 underflows of fl(s·s_w)·fl(acc) (|acc| < 2^31) and of the products.
+const DYNAMIC_ABSOLUTE_SLACK = 2 ** -100;
+
+/**
+ * Bounds of DynamicQuantizeLinear's scale fl(fl(max − min)/255) over float32 inputs within
+ * `input` (1 is included when the range can be zero), and the largest scale among inputs whose
+ * range is not zero.
+ */
+export function dynamicScaleBounds(input: Bounds): Bounds & { readonly nonZeroUpper: number } {
+  let minLo = 0;
+  let minHi = 0;
+  let maxLo = 0;
+  let maxHi = 0;
+  for (let i = 0; i < input.lower.length; i++) {
+    minLo = Math.min(minLo, input.lower[i]!);
+    minHi = Math.min(minHi, input.upper[i]!);
+    maxLo = Math.max(maxLo, input.lower[i]!);
+    maxHi = Math.max(maxHi, input.upper[i]!);
+  }
+  // min = min(data, 0) ∈ [minLo, minHi], max = max(data, 0) ∈ [maxLo, maxHi].
+  const rangeLo = Math.max(0, subDown(maxLo, minHi));
+  const rangeHi = subUp(maxHi, minLo);
+  // fl(max − min) and fl(·/255) are monotone in max − min.
+  const lower = Math.fround(float32Down(rangeLo) / 255);
+  const upper = Math.fround(float32Up(rangeHi) / 255);
+  const rangeCanBeZero = rangeLo === 0;
+  return {
+    lower: Float64Array.of(rangeCanBeZero ? Math.min(lower, 1) : lower),
+    upper: Float64Array.of(rangeCanBeZero ? Math.max(upper, 1) : upper),
+    nonZeroUpper: upper,
+  };
+}
+
+/** Interval bounds and noise of one dynamic layer on inputs within `input`. */
+export function dynamicLayerBounds(
+  layer: RealLayer,
+  data: DynamicLayerData,
+  input: Bounds,
+): LayerResult {
+  const n = layer.inFeatures;
+  const m = layer.outFeatures;
+  const scale = dynamicScaleBounds(input);
+  const quantError = Math.max(
+    mulUp(scale.nonZeroUpper, DYNAMIC_ERROR_FACTOR),
+    DYNAMIC_TINY_SCALE_ERROR,
+  );
+  const amax = magnitudes(input);
+  const bias = { lower: new Float64Array(m), upper: new Float64Array(m) };
+  for (let j = 0; j < m; j++) {
+    const b = layer.bias[j]!;
+    const inputError = mulUp(data.rowAbsSum[j]!, quantError);
+    const sumAbs = addUp(addUp(dotAbsUp(layer.weight, j * n, amax, 0, n), inputError), Math.abs(b));
+    const noise = addUp(addUp(inputError, float32ErrorUp(3, sumAbs, 0)), DYNAMIC_ABSOLUTE_SLACK);
+    bias.lower[j] = subDown(b, noise);
+    bias.upper[j] = addUp(b, noise);
+  }
+  const pre = affineIntervalBounds(layer, input, bias);
+  const post = clampBounds(pre, layer);
+  return {
+    bias,
+    pre,
+    post,
+    quantOut: null,
+    logits: post,
+    executed: { kind: 'dynamic', input, scale, output: post },
+  };
+}

@@ -1,0 +1,66 @@
+import { forwardFp32 } from '@quantproof/nn';
+import { argmaxFirst, forwardInt8 } from '@quantproof/quant';
+import { describe, expect, it } from 'vitest';
+import {
+  boxContains,
+  certifyDecision,
+  createBox,
+  searchCounterexamples,
+  type Box,
+} from '../src/index.js';
+import { quantize, randomMlp } from './support/random-models.js';
+
+// A 2-input network and its int8 model: the FP32 decision boundary crosses the box,
+// so quantisation cells along it disagree.
+const mlp = randomMlp([2, 8, 8, 2], 2);
+const model = quantize(
+  mlp,
+  {
+    kind: 'static',
+    activationType: 'int8',
+    perChannel: false,
+    format: 'qdq',
+    path: 'fused',
+    logits: 'dequantize',
+    bits: 8,
+  },
+  2,
+  3,
+);
+const box: Box = createBox([-2, -2], [2, 2]);
+
+describe('searchCounterexamples', () => {
+  it('returns only disagreements confirmed by forwardFp32 and forwardInt8, inside the box', () => {
+    const found = searchCounterexamples(mlp, model, box, { maxCounterexamples: 5 });
+    expect(found.length).toBeGreaterThan(0);
+    for (const c of found) {
+      expect(boxContains(box, c.input)).toBe(true);
+      expect(Array.from(forwardFp32(mlp, c.input))).toEqual(Array.from(c.fp32Logits));
+      expect(Array.from(forwardInt8(model, c.input))).toEqual(Array.from(c.int8Logits));
+      expect(argmaxFirst(c.fp32Logits)).toBe(c.fp32Action);
+      expect(argmaxFirst(c.int8Logits)).toBe(c.int8Action);
+      expect(c.fp32Action).not.toBe(c.int8Action);
+      // A box holding a counterexample is never certified.
+      expect(certifyDecision(mlp, model, box).kind).toBe('unknown');
+    }
+  });
+
+  it('finds a disagreement by the gradient walk when random sampling alone does not', () => {
+    const withoutWalks = searchCounterexamples(mlp, model, box, { samples: 4, starts: 0 });
+    const withWalks = searchCounterexamples(mlp, model, box, { samples: 4, starts: 4 });
+    expect(withoutWalks.length).toBe(0);
+    expect(withWalks.length).toBe(1);
+  });
+
+  it('is deterministic for a seed', () => {
+    const a = searchCounterexamples(mlp, model, box, { seed: 3, maxCounterexamples: 3 });
+    const b = searchCounterexamples(mlp, model, box, { seed: 3, maxCounterexamples: 3 });
+    expect(a.map((c) => Array.from(c.input))).toEqual(b.map((c) => Array.from(c.input)));
+  });
+
+  it('finds nothing where the networks agree (a certified box)', () => {
+    const small = createBox([1.5, 1.5], [1.51, 1.51]);
+    expect(certifyDecision(mlp, model, small).kind).toBe('consistent');
+    expect(searchCounterexamples(mlp, model, small)).toEqual([]);
+  });
+});

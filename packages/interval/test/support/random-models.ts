@@ -1,0 +1,144 @@
+// Random networks, quantised models, boxes and points for the property suites. Everything is
+// derived from one integer seed through nn's seeded generator, so fast-check shrinks the seed and
+// the shape, and a failure replays exactly.
+import { createSeededRng, type Mlp, type Rng } from '@quantproof/nn';
+import {
+  quantizeDynamic,
+  quantizeStatic,
+  type QMlp,
+  type QuantElementType,
+} from '@quantproof/quant';
+import fc from 'fast-check';
+import { createBox, type Box } from '../../src/index.js';
+
+/** A uniform float in [a, b). */
+export function uniform(rng: Rng, a: number, b: number): number {
+  return a + (b - a) * rng.nextFloat64();
+}
+
+/** A random MLP with ReLU hidden layers, weights ~ U(-1, 1)·scale/√in, biases ~ U(-0.3, 0.3). */
+export function randomMlp(sizes: readonly number[], seed: number, scale = 1.5): Mlp {
+  const rng = createSeededRng(seed);
+  const layers = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const inFeatures = sizes[l]!;
+    const outFeatures = sizes[l + 1]!;
+    layers.push({
+      inFeatures,
+      outFeatures,
+      weight: Float32Array.from(
+        { length: inFeatures * outFeatures },
+        () => uniform(rng, -scale, scale) / Math.sqrt(inFeatures),
+      ),
+      bias: Float32Array.from({ length: outFeatures }, () => uniform(rng, -0.3, 0.3)),
+      activation: (l + 2 < sizes.length ? 'relu' : 'identity') as 'relu' | 'identity',
+    });
+  }
+  return { layers };
+}
+
+/** `count` random float32 inputs in [-range, range]^n, row-major. */
+export function randomInputs(count: number, n: number, range: number, seed: number): Float32Array {
+  const rng = createSeededRng(seed);
+  return Float32Array.from({ length: count * n }, () => uniform(rng, -range, range));
+}
+
+/** How a random int8 model is quantised. */
+export interface QuantCase {
+  readonly kind: 'static' | 'dynamic';
+  readonly activationType: QuantElementType;
+  readonly perChannel: boolean;
+  readonly format: 'qdq' | 'qoperator';
+  readonly path: 'fused' | 'unfused';
+  readonly logits: 'dequantize' | 'float';
+  readonly bits: number;
+  /** The float Gemm of the unfused path. */
+  readonly gemm?: 'gemm-transb' | 'gemm' | 'matmul-add';
+  /** uint8 weights (with uint8 activations, or for dynamic models); default int8. */
+  readonly weightType?: QuantElementType;
+}
+
+/** Random quantisation schemes over every format and execution path. */
+export const quantCaseArb: fc.Arbitrary<QuantCase> = fc.record({
+  kind: fc.constantFrom<'static' | 'dynamic'>('static', 'static', 'dynamic'),
+  activationType: fc.constantFrom<QuantElementType>('int8', 'uint8'),
+  perChannel: fc.boolean(),
+  format: fc.constantFrom<'qdq' | 'qoperator'>('qdq', 'qoperator'),
+  path: fc.constantFrom<'fused' | 'unfused'>('fused', 'fused', 'unfused'),
+  logits: fc.constantFrom<'dequantize' | 'float'>('dequantize', 'float'),
+  bits: fc.constantFrom(8, 8, 4),
+  gemm: fc.constantFrom<'gemm-transb' | 'gemm' | 'matmul-add'>('gemm-transb', 'gemm', 'matmul-add'),
+  weightType: fc.constantFrom<QuantElementType>('int8', 'int8', 'uint8'),
+});
+
+/** Quantises `mlp` with `q`, calibrating static models on random inputs in [-range, range]. */
+export function quantize(mlp: Mlp, q: QuantCase, range: number, seed: number): QMlp {
+  const weightType = q.weightType ?? 'int8';
+  if (q.kind === 'dynamic') {
+    return quantizeDynamic(mlp, { perChannel: q.perChannel, weightType }).model;
+  }
+  const n = mlp.layers[0]!.inFeatures;
+  const unfused = q.path === 'unfused' && q.format === 'qdq';
+  const uint8Weights = weightType === 'uint8' && q.activationType === 'uint8' && q.bits === 8;
+  return quantizeStatic(mlp, randomInputs(32, n, range, seed), {
+    format: q.format,
+    activationType: q.activationType,
+    weightType: uint8Weights ? 'uint8' : 'int8',
+    perChannel: q.perChannel,
+    weightBits: q.bits,
+    logits: q.logits,
+    executionPath: unfused
+      ? { kind: 'unfused-float', gemm: q.gemm ?? 'gemm-transb' }
+      : { kind: 'fused-integer' },
+  }).model;
+}
+
+/** Layer sizes: 1–5 inputs, 1–3 hidden layers of 1–12 units, 2–4 outputs. */
+export const sizesArb: fc.Arbitrary<number[]> = fc
+  .tuple(
+    fc.integer({ min: 1, max: 5 }),
+    fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 3 }),
+    fc.integer({ min: 2, max: 4 }),
+  )
+  .map(([i, hidden, o]) => [i, ...hidden, o]);
+
+/** A random box with centre in [-range, range] and radii up to `maxRadius` (some dims may be flat). */
+export function randomBox(n: number, range: number, maxRadius: number, seed: number): Box {
+  const rng = createSeededRng(seed);
+  const lower: number[] = [];
+  const upper: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = uniform(rng, -range, range);
+    const r = rng.nextFloat64() < 0.1 ? 0 : maxRadius * rng.nextFloat64() ** 2;
+    lower.push(c - r);
+    upper.push(c + r);
+  }
+  return createBox(lower, upper);
+}
+
+/**
+ * Float32 inputs covered by the box: fl(x) for random real x inside it, and every corner fl(l),
+ * fl(u) (up to 64 corners), and the float32 neighbours of the corners that lie inside the box.
+ */
+export function coveredPoints(box: Box, count: number, seed: number): Float32Array[] {
+  const rng = createSeededRng(seed);
+  const n = box.lower.length;
+  const points: Float32Array[] = [];
+  const corners = Math.min(2 ** n, 64);
+  for (let c = 0; c < corners; c++) {
+    points.push(
+      Float32Array.from({ length: n }, (_, i) => ((c >> i) & 1 ? box.upper[i]! : box.lower[i]!)),
+    );
+  }
+  for (let s = 0; s < count; s++) {
+    points.push(
+      Float32Array.from({ length: n }, (_, i) => {
+        const u = rng.nextFloat64();
+        // Bias towards the faces, where bounds are tight.
+        const t = u < 0.1 ? 0 : u > 0.9 ? 1 : rng.nextFloat64();
+        return box.lower[i]! + (box.upper[i]! - box.lower[i]!) * t;
+      }),
+    );
+  }
+  return points;
+}
