@@ -18,13 +18,17 @@ function weightsEqual(a: ReturnType<typeof trainPpo>, b: ReturnType<typeof train
 describe('trainPpo', () => {
   // The requirement of the FP32-policy issue: default PPO solves CartPole-v1 (greedy mean ≥ 475
   // over 100 seeded evaluation episodes) for each of 5 training seeds.
-  it.each([0, 1, 2, 3, 4])('solves CartPole-v1 with the defaults for training seed %i', (seed) => {
-    const result = trainPpo({ seed });
-    const evaluation = evaluate(result.policy);
-    expect(evaluation.returns).toHaveLength(100);
-    expect(evaluation.mean).toBeGreaterThanOrEqual(475);
-    expect(result.stopReason).toBe('target-reached');
-  }, 300_000);
+  it.each([0, 1, 2, 3, 4])(
+    'solves CartPole-v1 with the defaults for training seed %i',
+    (seed) => {
+      const result = trainPpo({ seed });
+      const evaluation = evaluate(result.policy);
+      expect(evaluation.returns).toHaveLength(100);
+      expect(evaluation.mean).toBeGreaterThanOrEqual(475);
+      expect(result.stopReason).toBe('target-reached');
+    },
+    300_000,
+  );
 
   it('gives the same weights, bit for bit, for the same seed, and others for another', () => {
     const options = { totalTimesteps: 2048, targetReturn: null, nEpochs: 4 } as const;
