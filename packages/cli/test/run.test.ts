@@ -13,11 +13,14 @@ describe('quantproof run', () => {
     let out = '';
     let err = '';
     const runDir = join(dir, 'run');
-    const code = await runProgram(['run', '--seed', '4', '--episodes', '3', '--out', runDir], {
-      stdout: (t) => (out += t),
-      stderr: (t) => (err += t),
-      stderrIsTTY: false,
-    });
+    const code = await runProgram(
+      ['run', '--seed', '4', '--episodes', '3', '--verify-seconds', '1', '--out', runDir],
+      {
+        stdout: (t) => (out += t),
+        stderr: (t) => (err += t),
+        stderrIsTTY: false,
+      },
+    );
     expect(code, err).toBe(EXIT_CODES.ok);
     expect(readdirSync(join(runDir, 'models')).sort()).toEqual(
       ['fp32', 'mixed', 'ptq-dynamic', 'ptq-static-qdq', 'ptq-static-qoperator', 'qat'].map(
@@ -51,6 +54,27 @@ describe('quantproof run', () => {
       if (v.name !== 'fp32') expect(v.sqnrDb).toHaveLength(3);
       // The printed table shows what metrics.json holds.
       expect(out).toContain(`${(100 * v.agreementVisited).toFixed(2)}%`);
+    }
+    const verify = JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')) as {
+      variants: {
+        variant: string;
+        verdict: string;
+        volume: { consistent: number; inconsistent: number; unknown: number };
+        leaves: { verdict: string }[];
+        counterexamples: { replay: { confirmed: boolean } }[];
+      }[];
+    };
+    expect(verify.variants.map((v) => v.variant)).toEqual(
+      metrics.variants.slice(1).map((v) => v.name),
+    );
+    for (const v of verify.variants) {
+      const { consistent, inconsistent, unknown } = v.volume;
+      expect(Math.abs(consistent + inconsistent + unknown - 1)).toBeLessThan(1e-9);
+      expect(v.leaves.length).toBeGreaterThan(0);
+      // A counterexample is never reported without its replay in onnxruntime-node confirming it.
+      expect(v.counterexamples.every((c) => c.replay.confirmed)).toBe(true);
+      if (v.verdict === 'inconsistent') expect(v.counterexamples.length).toBeGreaterThan(0);
+      expect(out).toContain(`${(100 * consistent).toFixed(2)}%`);
     }
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
       seed: number;

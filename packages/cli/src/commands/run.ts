@@ -11,6 +11,7 @@ import { integerFlag } from '../options.js';
 import type { ProgressTarget } from '../progress.js';
 import { compareModels, type Variant, type VariantMetrics } from '../study/compare-models.js';
 import { quantizeModel, type QuantizeModelOptions } from '../study/quantize-model.js';
+import { verifyVariant, type VariantVerification } from '../study/verify-region.js';
 import { visitedStates } from '../study/visited-states.js';
 import { boxSamples } from './eval.js';
 import { runTrain } from './train.js';
@@ -21,6 +22,7 @@ export interface RunOptions {
   readonly out?: string;
   readonly json?: boolean;
   readonly episodes: number;
+  readonly verifySeconds: number;
 }
 
 /** The int8 variants of the study: name → method and scheme. */
@@ -145,6 +147,12 @@ export function runCommand(
       integerFlag('--episodes', 1),
       100,
     )
+    .option(
+      '--verify-seconds <n>',
+      'time budget of the region verification of each int8 variant over the operating box',
+      integerFlag('--verify-seconds', 1),
+      5,
+    )
     .option('--json', 'print metrics.json to stdout instead of a table')
     .addHelpText(
       'after',
@@ -198,6 +206,24 @@ export function runCommand(
           log(`  ${name}`),
         ),
       );
+      const verification = await step('verify', async () => {
+        const results: VariantVerification[] = [];
+        for (const v of variants) {
+          if (v.kind !== 'int8') continue;
+          log(`  ${v.name}`);
+          results.push(
+            await verifyVariant(v.name, policy, v.model, {
+              seconds: opts.verifySeconds,
+              seed: opts.seed,
+            }),
+          );
+        }
+        return results;
+      });
+      await writeFileAtomic(
+        join(dir, 'verify.json'),
+        `${JSON.stringify({ schemaVersion: 1, semantics: 'onnxruntime-node 1.30.0 CPU, vnni-exact int8 accumulation; FP32 in real and float32 arithmetic', variants: verification }, null, 2)}\n`,
+      );
       const metrics = { schemaVersion: 1, seed: opts.seed, variants: rows, warnings };
       await writeFileAtomic(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
       const run = {
@@ -225,8 +251,30 @@ export function runCommand(
           '',
           summary(rows),
           '',
+          `region verification over the operating box (${opts.verifySeconds} s per variant, linear bounds with input splitting; counterexamples replayed in onnxruntime-node):`,
+          formatTable({
+            header: [
+              'variant',
+              'verdict',
+              'consistent',
+              'inconsistent',
+              'unknown',
+              'boxes',
+              'counterexamples',
+            ],
+            rows: verification.map((v) => [
+              v.variant,
+              v.verdict,
+              `${(100 * v.volume.consistent).toFixed(2)}%`,
+              `${(100 * v.volume.inconsistent).toFixed(2)}%`,
+              `${(100 * v.volume.unknown).toFixed(2)}%`,
+              String(v.boxes),
+              String(v.counterexamplesFound),
+            ]),
+          }),
+          '',
           `agreement: greedy action equal to FP32's on ${visited.length / 4} visited states and ${box.length / 4} uniform operating-box samples; latency: onnxruntime-node, 1 thread`,
-          `run directory: ${dir} (models/*.onnx, metrics.json, run.json); ${((performance.now() - started) / 1000) | 0} s`,
+          `run directory: ${dir} (models/*.onnx, metrics.json, verify.json, run.json); ${((performance.now() - started) / 1000) | 0} s`,
         ].join('\n'),
       );
     });
