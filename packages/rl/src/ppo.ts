@@ -21,10 +21,9 @@ import {
   zeroGradients,
 } from '@quantproof/nn';
 import { RlShapeError } from './errors.js';
-import { evaluate } from './evaluate.js';
 import { computeGae } from './gae.js';
 import { type PpoOptions, type ResolvedPpoOptions, resolvePpoOptions } from './ppo-options.js';
-import { ReturnWindow, type StopReason, type TrainingProgress } from './progress.js';
+import { finishUpdate, ReturnWindow, type StopReason, type TrainingProgress } from './progress.js';
 
 /** What `trainPpo` returns. */
 export interface PpoResult {
@@ -252,31 +251,25 @@ export function trainPpo(options: PpoOptions = {}): PpoResult {
     }
     updates += 1;
 
-    let evalMeanReturn: number | null = null;
-    if (o.targetReturn !== null && updates % o.evalEvery === 0) {
-      evalMeanReturn = evaluate(policy, {
-        seeds: Array.from({ length: o.evalEpisodes }, (_, i) => o.evalSeed + i),
-        ...(options.makeEnv === undefined ? {} : { makeEnv: () => options.makeEnv!(0) }),
-      }).mean;
-    }
-    const seconds = options.clock === undefined ? 0 : (options.clock() - start) / 1000;
-    const progress: TrainingProgress = {
+    const stop = finishUpdate(
+      {
+        policy,
+        targetReturn: o.targetReturn,
+        evalEvery: o.evalEvery,
+        evalEpisodes: o.evalEpisodes,
+        evalSeed: o.evalSeed,
+        makeEnv: options.makeEnv === undefined ? undefined : () => options.makeEnv!(0),
+        clock: options.clock,
+        start,
+        onProgress: options.onProgress,
+        history,
+      },
       steps,
-      episodes: window.episodes,
       updates,
-      meanReturn: window.mean,
-      evalMeanReturn,
-      seconds,
-      stepsPerSecond: options.clock === undefined ? NaN : steps / Math.max(seconds, 1e-9),
-    };
-    history.push(progress);
-    const verdict = options.onProgress?.(progress);
-    if (evalMeanReturn !== null && evalMeanReturn >= o.targetReturn!) {
-      stopReason = 'target-reached';
-      break;
-    }
-    if (verdict === 'stop') {
-      stopReason = 'callback';
+      window,
+    );
+    if (stop !== null) {
+      stopReason = stop;
       break;
     }
   }

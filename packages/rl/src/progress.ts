@@ -1,3 +1,7 @@
+import type { Env } from '@quantproof/env';
+import type { Mlp } from '@quantproof/nn';
+import { evaluate } from './evaluate.js';
+
 // What training reports while it runs, for progress bars and training curves.
 
 /** One point of a training run, reported after every update. */
@@ -52,4 +56,54 @@ export class ReturnWindow {
     const n = Math.min(this.count, this.values.length);
     return n === 0 ? NaN : this.total / n;
   }
+}
+
+/** What ends every training update the same way in every algorithm. */
+export interface UpdateContext {
+  readonly policy: Mlp;
+  readonly targetReturn: number | null;
+  readonly evalEvery: number;
+  readonly evalEpisodes: number;
+  readonly evalSeed: number;
+  readonly makeEnv: (() => Env) | undefined;
+  readonly clock: Clock | undefined;
+  readonly start: number;
+  readonly onProgress: ProgressCallback | undefined;
+  readonly history: TrainingProgress[];
+}
+
+/**
+ * Ends an update: runs the greedy early-stop evaluation when one is due, records and reports the
+ * progress, and says whether training stops (and why) or goes on (null).
+ */
+export function finishUpdate(
+  context: UpdateContext,
+  steps: number,
+  updates: number,
+  window: ReturnWindow,
+): StopReason | null {
+  const { targetReturn, clock } = context;
+  let evalMeanReturn: number | null = null;
+  if (targetReturn !== null && updates % context.evalEvery === 0) {
+    evalMeanReturn = evaluate(context.policy, {
+      seeds: Array.from({ length: context.evalEpisodes }, (_, i) => context.evalSeed + i),
+      ...(context.makeEnv === undefined ? {} : { makeEnv: context.makeEnv }),
+    }).mean;
+  }
+  const seconds = clock === undefined ? 0 : (clock() - context.start) / 1000;
+  const progress: TrainingProgress = {
+    steps,
+    episodes: window.episodes,
+    updates,
+    meanReturn: window.mean,
+    evalMeanReturn,
+    seconds,
+    stepsPerSecond: clock === undefined ? NaN : steps / Math.max(seconds, 1e-9),
+  };
+  context.history.push(progress);
+  const verdict = context.onProgress?.(progress);
+  if (evalMeanReturn !== null && targetReturn !== null && evalMeanReturn >= targetReturn) {
+    return 'target-reached';
+  }
+  return verdict === 'stop' ? 'callback' : null;
 }

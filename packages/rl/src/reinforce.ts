@@ -17,9 +17,9 @@ import {
   zeroGradients,
 } from '@quantproof/nn';
 import { RlOptionsError, RlShapeError } from './errors.js';
-import { evaluate } from './evaluate.js';
 import {
   type Clock,
+  finishUpdate,
   type ProgressCallback,
   ReturnWindow,
   type StopReason,
@@ -235,31 +235,25 @@ export function trainReinforce(options: ReinforceOptions = {}): ReinforceResult 
     adamStep(policy, policyAdam, policyGrads);
     updates += 1;
 
-    let evalMeanReturn: number | null = null;
-    if (targetReturn !== null && updates % evalEvery === 0) {
-      evalMeanReturn = evaluate(policy, {
-        seeds: Array.from({ length: evalEpisodes }, (_, i) => evalSeed + i),
-        ...(options.makeEnv === undefined ? {} : { makeEnv: options.makeEnv }),
-      }).mean;
-    }
-    const seconds = options.clock === undefined ? 0 : (options.clock() - start) / 1000;
-    const progress: TrainingProgress = {
+    const stop = finishUpdate(
+      {
+        policy,
+        targetReturn,
+        evalEvery,
+        evalEpisodes,
+        evalSeed,
+        makeEnv: options.makeEnv,
+        clock: options.clock,
+        start,
+        onProgress: options.onProgress,
+        history,
+      },
       steps,
-      episodes: window.episodes,
       updates,
-      meanReturn: window.mean,
-      evalMeanReturn,
-      seconds,
-      stepsPerSecond: options.clock === undefined ? NaN : steps / Math.max(seconds, 1e-9),
-    };
-    history.push(progress);
-    const verdict = options.onProgress?.(progress);
-    if (evalMeanReturn !== null && evalMeanReturn >= targetReturn!) {
-      stopReason = 'target-reached';
-      break;
-    }
-    if (verdict === 'stop') {
-      stopReason = 'callback';
+      window,
+    );
+    if (stop !== null) {
+      stopReason = stop;
       break;
     }
   }
