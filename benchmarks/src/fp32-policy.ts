@@ -18,6 +18,7 @@ import {
 } from '@quantproof/nn';
 import { createOrtSession, writeMlpOnnx } from '@quantproof/onnx';
 import { evaluate, trainPpo, trainReinforce } from '@quantproof/rl';
+import { microsecondsPerCall } from './timing.js';
 
 const SEEDS = [0, 1, 2, 3, 4];
 
@@ -68,20 +69,6 @@ function boxInputs(n: number, seed: number): Float32Array {
   return out;
 }
 
-/** Mean microseconds per call of `call`, over a warm-up and then at least `ms` milliseconds. */
-async function perCall(ms: number, call: () => unknown): Promise<number> {
-  for (let i = 0; i < 200; i++) await call();
-  let calls = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 50; i++) await call();
-    calls += 50;
-    now = performance.now();
-  }
-  return ((now - start) * 1000) / calls;
-}
-
 async function latencyTable(policy: Mlp): Promise<void> {
   const session = await createOrtSession(writeMlpOnnx(policy), { intraOpNumThreads: 1 });
   const one = boxInputs(1, 1);
@@ -93,20 +80,20 @@ async function latencyTable(policy: Mlp): Promise<void> {
   const train256 = createTrainingWorkspace(policy, 256);
   const rows: [string, number, number][] = [];
   const ms = 2000;
-  const ort1 = await perCall(ms, () => session.run(one, 1));
-  const ort256 = await perCall(ms, () => session.run(batch, 256));
+  const ort1 = await microsecondsPerCall(ms, () => session.run(one, 1));
+  const ort256 = await microsecondsPerCall(ms, () => session.run(batch, 256));
   rows.push(['onnxruntime-node 1.30.0 (level all, 1 thread)', ort1, ort256]);
   rows.push([
     'forwardFp32 (float32 reference loop)',
-    await perCall(ms, () => forwardFp32Into(policy, one, out1, fp32Workspace)),
-    await perCall(ms, () =>
+    await microsecondsPerCall(ms, () => forwardFp32Into(policy, one, out1, fp32Workspace)),
+    await microsecondsPerCall(ms, () =>
       forwardBatchFp32(policy, batch, 256, { out: out256, workspace: fp32Workspace }),
     ),
   ]);
   rows.push([
     'forwardTrain (WASM SIMD, bitwise = forwardFp32)',
-    await perCall(ms, () => forwardTrain(train1, one, 1)),
-    await perCall(ms, () => forwardTrain(train256, batch, 256)),
+    await microsecondsPerCall(ms, () => forwardTrain(train1, one, 1)),
+    await microsecondsPerCall(ms, () => forwardTrain(train256, batch, 256)),
   ]);
   await session.release();
   console.log('\n### FP32 inference latency, 4-64-64-2 PPO policy (seed 0), µs per call\n');

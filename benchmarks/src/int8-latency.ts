@@ -4,25 +4,12 @@
 //   pnpm --filter @quantproof/benchmarks bench:int8-latency        (about 1 minute)
 
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
 import { CARTPOLE_OPERATING_BOX, CartPoleEnv, rollout } from '@quantproof/env';
 import { createSeededRng } from '@quantproof/nn';
 import { createOrtSession, writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { createInt8Executor, type QMlp, quantizeDynamic, quantizeStatic } from '@quantproof/quant';
 import { greedyPolicy, trainPpo } from '@quantproof/rl';
-
-async function perCall(ms: number, call: () => unknown): Promise<number> {
-  for (let i = 0; i < 200; i++) await call();
-  let calls = 0;
-  const start = performance.now();
-  let now = start;
-  while (now - start < ms) {
-    for (let i = 0; i < 50; i++) await call();
-    calls += 50;
-    now = performance.now();
-  }
-  return ((now - start) * 1000) / calls;
-}
+import { microsecondsPerCall } from './timing.js';
 
 const policy = trainPpo({ seed: 0 }).policy;
 const states: number[] = [];
@@ -54,18 +41,18 @@ console.log(
 );
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 const fp32 = await createOrtSession(writeMlpOnnx(policy), { intraOpNumThreads: 1 });
-const f1 = await perCall(1500, () => fp32.run(one, 1));
-const f256 = await perCall(1500, () => fp32.run(batch, 256));
+const f1 = await microsecondsPerCall(1500, () => fp32.run(one, 1));
+const f256 = await microsecondsPerCall(1500, () => fp32.run(batch, 256));
 console.log(`| FP32 in ORT (reference) | ${f1.toFixed(2)} | | | ${f256.toFixed(1)} | | |`);
 await fp32.release();
 for (const [name, model] of models) {
   const session = await createOrtSession(writeQMlpOnnx(model), { intraOpNumThreads: 1 });
   const executor = createInt8Executor(model, { dynamicRange: 'per-batch' });
   const out = new Float32Array(512);
-  const o1 = await perCall(1500, () => session.run(one, 1));
-  const e1 = await perCall(1500, () => executor.forward(one));
-  const o256 = await perCall(1500, () => session.run(batch, 256));
-  const e256 = await perCall(1500, () => executor.forwardBatch(batch, out));
+  const o1 = await microsecondsPerCall(1500, () => session.run(one, 1));
+  const e1 = await microsecondsPerCall(1500, () => executor.forward(one));
+  const o256 = await microsecondsPerCall(1500, () => session.run(batch, 256));
+  const e256 = await microsecondsPerCall(1500, () => executor.forwardBatch(batch, out));
   console.log(
     `| ${name} | ${o1.toFixed(2)} | ${e1.toFixed(2)} | ${(o1 / e1).toFixed(2)} | ${o256.toFixed(1)} | ${e256.toFixed(1)} | ${(o256 / e256).toFixed(2)} |`,
   );
