@@ -1,6 +1,6 @@
 // Planted cases and properties of the agreement query, against the cell-enumeration oracle (int8
 // from the executor per cell, FP32 from z3 on the FP32 network alone) and the executors.
-import { forwardFp32, type Mlp } from '@quantproof/nn';
+import { forwardFp32 } from '@quantproof/nn';
 import { argmaxFirst, forwardInt8 } from '@quantproof/quant';
 import { fc, test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -10,29 +10,9 @@ import { prepareBox, searchDisagreement } from '../src/disagreement-query.js';
 import { compare, fromNumber } from '../src/rational.js';
 import { exactDecision, replayCandidate, type RuntimeReplay } from '../src/replay.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { quantizeTiny, smallBox, tinyCase } from './support/tiny-nets.js';
+import { quantizeTiny, smallBox, tinyCase, diagonal } from './support/tiny-nets.js';
 
 afterAll(releaseZ3);
-
-/** y0 = 8·(x0 − x1) + 0.01·x2-free, y1 = 0: the FP32 decision flips on the diagonal x0 = x1. */
-const diagonal: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, -1, -1, 1),
-      bias: Float32Array.of(0, 0),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(8, -8, 0, 0),
-      bias: Float32Array.of(0, 0),
-      activation: 'identity',
-    },
-  ],
-};
 
 describe('planted cases', () => {
   // The same box replayed in onnxruntime-node (injected by the cli) is

@@ -3,34 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Mlp } from '@quantproof/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAgreement } from '../src/agreement.js';
 import { errorBound } from '../src/error-bound.js';
 import { flipMargin } from '../src/flip-margin.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { quantizeTiny } from './support/tiny-nets.js';
+import { quantizeTiny, diagonal } from './support/tiny-nets.js';
 
 afterAll(releaseZ3);
 
-const diagonal: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, -1, -1, 1),
-      bias: Float32Array.of(0, 0),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(8, -8, 0, 0),
-      bias: Float32Array.of(0, 0),
-      activation: 'identity',
-    },
-  ],
-};
 const model = quantizeTiny(diagonal);
 const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
 

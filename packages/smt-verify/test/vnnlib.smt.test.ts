@@ -2,7 +2,7 @@
 // parseVnnlib returns), with and without an injected runtime. The VNN-COMP 2022 cartpole instances,
 // read from .onnx and VNN-LIB files and replayed in onnxruntime-node, are
 // packages/cli/test/vnnlib.test.ts.
-import { forwardFp32, type Mlp } from '@quantproof/nn';
+import { forwardFp32 } from '@quantproof/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RuntimeFp32Replay } from '../src/replay.js';
 import {
@@ -11,28 +11,9 @@ import {
   verifyVnnlibProperty,
 } from '../src/vnnlib-verify.js';
 import { releaseZ3 } from '../src/z3-session.js';
+import { diagonal } from './support/tiny-nets.js';
 
 afterAll(releaseZ3);
-
-/** y0 = 8·relu(x0 − x1) − 8·relu(x1 − x0) = 8·(x0 − x1), y1 = 0. */
-const diagonal: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, -1, -1, 1),
-      bias: Float32Array.of(0, 0),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(8, -8, 0, 0),
-      bias: Float32Array.of(0, 0),
-      activation: 'identity',
-    },
-  ],
-};
 
 /** A bound at numerator / denominator. */
 function bound(numerator: bigint, denominator: bigint): VnnlibBound {

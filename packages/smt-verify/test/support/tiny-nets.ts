@@ -73,3 +73,23 @@ export function smallBox(d: number): fc.Arbitrary<{ lower: number[]; upper: numb
     )
     .map(([c, r]) => ({ lower: c.map((v) => v - r), upper: c.map((v) => v + r) }));
 }
+
+/** y0 = 8·relu(x0 − x1) − 8·relu(x1 − x0) = 8·(x0 − x1), y1 = 0: the FP32 decision flips on the diagonal x0 = x1. */
+export const diagonal: Mlp = {
+  layers: [
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(1, -1, -1, 1),
+      bias: Float32Array.of(0, 0),
+      activation: 'relu',
+    },
+    {
+      inFeatures: 2,
+      outFeatures: 2,
+      weight: Float32Array.of(8, -8, 0, 0),
+      bias: Float32Array.of(0, 0),
+      activation: 'identity',
+    },
+  ],
+};
