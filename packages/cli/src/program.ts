@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { runCommand } from './commands/run.js';
+import { vnnlibCommand } from './commands/vnnlib.js';
 import { trainCommand } from './commands/train.js';
 import { EXIT_CODES, InputError, UsageError } from './errors.js';
 import type { ProgressTarget } from './progress.js';
@@ -42,6 +43,7 @@ export function createProgram(io: ProgramIo): Command {
     quantizeCommand(print, warn),
     evalCommand(print),
     runCommand(print, warn, progressTarget),
+    vnnlibCommand(print),
   ];
   for (const command of commands) {
     program.addCommand(

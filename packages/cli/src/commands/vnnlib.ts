@@ -1,0 +1,75 @@
+// `quantproof vnnlib`: decide a VNN-COMP property for an FP32 ONNX network, VNN-COMP style.
+
+import { performance } from 'node:perf_hooks';
+import { OnnxError } from '@quantproof/onnx';
+import { SmtVerifyError, type VnnlibResult } from '@quantproof/smt-verify';
+import { Command, InvalidArgumentError } from 'commander';
+import { InputError } from '../errors.js';
+import { readInputFile, writeFileAtomic } from '../files.js';
+import { verifyVnnlib } from '../study/vnnlib.js';
+
+/** Options of the vnnlib command after parsing. */
+export interface VnnlibCommandOptions {
+  readonly onnx: string;
+  readonly vnnlib: string;
+  readonly timeout: number;
+  readonly out?: string;
+}
+
+/** The VNN-COMP result file: the verdict line, then for `sat` the witness as `((X_i v) … (Y_j v))`. */
+export function vnncompResultText(result: VnnlibResult): string {
+  if (result.kind !== 'sat') return `${result.kind}\n`;
+  const { input, output } = result.counterexample;
+  const lines = [
+    ...Array.from(input, (v, i) => `(X_${i} ${v})`),
+    ...Array.from(output, (v, j) => `(Y_${j} ${v})`),
+  ];
+  return `sat\n(${lines.join('\n ')})\n`;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && Number.isFinite(n))) {
+    throw new InvalidArgumentError(
+      `--timeout must be a positive number of seconds, got "${value}".`,
+    );
+  }
+  return n;
+}
+
+/** The `vnnlib` command. */
+export function vnnlibCommand(print: (text: string) => void): Command {
+  return new Command('vnnlib')
+    .description(
+      'Decide a VNN-LIB property (box inputs, disjunctions of linear output constraints) for an FP32 ONNX network: prints sat, unsat, timeout or unknown as its first line; a sat witness is confirmed in onnxruntime-node.',
+    )
+    .requiredOption('--onnx <file>', 'the FP32 ONNX network')
+    .requiredOption('--vnnlib <file>', 'the VNN-LIB property')
+    .option('--timeout <s>', 'time limit in seconds', seconds, 30)
+    .option('--out <file>', 'write the VNN-COMP result file (with the witness for sat) here')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ quantproof vnnlib --onnx cartpole.onnx --vnnlib cartpole_case_safe_14.vnnlib --timeout 30 --out result.txt',
+    )
+    .action(async (opts: VnnlibCommandOptions) => {
+      const onnx = await readInputFile(opts.onnx, '--onnx network');
+      const text = new TextDecoder().decode(await readInputFile(opts.vnnlib, '--vnnlib property'));
+      const start = performance.now();
+      let result: VnnlibResult;
+      try {
+        result = await verifyVnnlib(onnx, text, { timeoutSeconds: opts.timeout });
+      } catch (error) {
+        // A file we cannot read as an FP32 network or a VNN-LIB property, or that do not fit together.
+        if (error instanceof OnnxError || error instanceof SmtVerifyError) {
+          throw new InputError(`${opts.onnx} / ${opts.vnnlib}: ${error.message}`);
+        }
+        throw error;
+      }
+      const elapsed = (performance.now() - start) / 1000;
+      if (opts.out !== undefined) await writeFileAtomic(opts.out, vnncompResultText(result));
+      const detail = result.kind === 'unknown' ? ` (${result.reason})` : '';
+      print(
+        `${result.kind}${detail}\n${elapsed.toFixed(3)} s, ${result.stats.boxes} boxes, ${result.stats.smtQueries} SMT queries`,
+      );
+    });
+}
