@@ -1,3 +1,3 @@
 export { createProgram, runProgram } from './program.js';
-export type { ProgramIo } from './program.js';
+export type { ProgramIo, ProgramState } from './program.js';
 export { EXIT_CODES, InputError, UsageError } from './errors.js';

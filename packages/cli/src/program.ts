@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { quantizeCommand } from './commands/quantize.js';
 import { runCommand } from './commands/run.js';
+import { verifyCommand } from './commands/verify.js';
 import { vnnlibCommand } from './commands/vnnlib.js';
 import { trainCommand } from './commands/train.js';
 import { EXIT_CODES, InputError, UsageError } from './errors.js';
@@ -18,8 +19,16 @@ export interface ProgramIo {
   readonly stderrIsTTY: boolean;
 }
 
-/** Builds the command tree. */
-export function createProgram(io: ProgramIo): Command {
+/** What a command reports back besides its output: the exit code of a verdict. */
+export interface ProgramState {
+  exitCode: number;
+}
+
+/** Builds the command tree; `state.exitCode` receives a verdict's exit code. */
+export function createProgram(
+  io: ProgramIo,
+  state: ProgramState = { exitCode: EXIT_CODES.ok },
+): Command {
   const program = new Command('quantproof')
     .description(
       'Train a policy, quantise it to int8, and prove or refute that the int8 policy takes the FP32 decision.',
@@ -44,6 +53,9 @@ export function createProgram(io: ProgramIo): Command {
     evalCommand(print),
     runCommand(print, warn, progressTarget),
     vnnlibCommand(print),
+    verifyCommand(print, (code) => {
+      state.exitCode = code;
+    }),
   ];
   for (const command of commands) {
     program.addCommand(
@@ -58,10 +70,11 @@ export function createProgram(io: ProgramIo): Command {
 
 /** Runs the program on argv (without node and script) and returns the exit code. */
 export async function runProgram(argv: readonly string[], io: ProgramIo): Promise<number> {
-  const program = createProgram(io);
+  const state: ProgramState = { exitCode: EXIT_CODES.ok };
+  const program = createProgram(io, state);
   try {
     await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_CODES.ok;
+    return state.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version end through here with exit code 0.

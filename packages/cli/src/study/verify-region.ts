@@ -3,7 +3,12 @@
 
 import { performance } from 'node:perf_hooks';
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
-import { boxFromOperatingBox, splitAndCertify, type BoundMethod } from '@quantproof/interval';
+import {
+  type Box,
+  boxFromOperatingBox,
+  splitAndCertify,
+  type BoundMethod,
+} from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
 import { argmaxFirst, type QMlp } from '@quantproof/quant';
 import { ortReplay } from './ort-replay.js';
@@ -50,7 +55,7 @@ export interface VariantVerification {
   readonly counterexamplesFound: number;
 }
 
-/** Verifies `int8` against `fp32` over the CartPole operating box within `seconds`. */
+/** Verifies `int8` against `fp32` over `region` (default the CartPole operating box) within `seconds`. */
 export async function verifyVariant(
   name: string,
   fp32: Mlp,
@@ -60,9 +65,10 @@ export async function verifyVariant(
     readonly seed: number;
     readonly method?: BoundMethod;
     readonly replayLimit?: number;
+    readonly region?: Box;
   },
 ): Promise<VariantVerification> {
-  const root = boxFromOperatingBox(CARTPOLE_OPERATING_BOX);
+  const root = options.region ?? boxFromOperatingBox(CARTPOLE_OPERATING_BOX);
   const start = performance.now();
   const method = options.method ?? 'linear';
   const result = splitAndCertify(fp32, int8, root, {
