@@ -79,8 +79,11 @@ describe('quantproof run', () => {
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
       seed: number;
       trainingCurve: unknown[];
+      cpuSemantics: { semantics: string; modelled: string } | null;
     };
     expect(run.seed).toBe(4);
+    expect(out).toMatch(/int8 semantics: /);
+    if (run.cpuSemantics !== null) expect(run.cpuSemantics.modelled).toBe('vnni-exact');
     expect(run.trainingCurve.length).toBeGreaterThan(0);
     expect(readdirSync(runDir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   }, 300_000);

@@ -9,6 +9,7 @@ import { writeFileAtomic } from '../files.js';
 import { formatTable } from '../format-table.js';
 import { integerFlag } from '../options.js';
 import type { ProgressTarget } from '../progress.js';
+import { detectCpuSemantics } from '../study/cpu-semantics.js';
 import { compareModels, type Variant, type VariantMetrics } from '../study/compare-models.js';
 import { quantizeModel, type QuantizeModelOptions } from '../study/quantize-model.js';
 import { verifyVariant, type VariantVerification } from '../study/verify-region.js';
@@ -226,11 +227,13 @@ export function runCommand(
       );
       const metrics = { schemaVersion: 1, seed: opts.seed, variants: rows, warnings };
       await writeFileAtomic(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+      const cpuSemantics = await detectCpuSemantics();
       const run = {
         schemaVersion: 1,
         seed: opts.seed,
         training: { ...training, history: undefined },
         versions: { node: process.version, onnxruntime: '1.30.0' },
+        cpuSemantics,
         machine: {
           cpu: cpus()[0]?.model ?? 'unknown',
           cores: cpus().length,
@@ -274,6 +277,9 @@ export function runCommand(
           }),
           '',
           `agreement: greedy action equal to FP32's on ${visited.length / 4} visited states and ${box.length / 4} uniform operating-box samples; latency: onnxruntime-node, 1 thread`,
+          cpuSemantics === null
+            ? 'int8 semantics: the executor models onnxruntime 1.30.0 with exact int32 accumulation (vnni-exact); this CPU could not be identified'
+            : `int8 semantics: this CPU runs ${cpuSemantics.kernel} (${cpuSemantics.semantics}); the executor and verifier model ${cpuSemantics.modelled}${cpuSemantics.matches ? '' : ' — WARNING: they differ, results do not describe onnxruntime on this machine'}`,
           `run directory: ${dir} (models/*.onnx, metrics.json, verify.json, run.json); ${((performance.now() - started) / 1000) | 0} s`,
         ].join('\n'),
       );
