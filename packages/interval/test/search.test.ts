@@ -1,33 +1,10 @@
 import { forwardFp32 } from '@quantproof/nn';
 import { argmaxFirst, forwardInt8 } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
-import {
-  boxContains,
-  certifyDecision,
-  createBox,
-  searchCounterexamples,
-  type Box,
-} from '../src/index.js';
-import { quantize, randomMlp } from './support/random-models.js';
+import { boxContains, certifyDecision, createBox, searchCounterexamples } from '../src/index.js';
+import { boundaryCrossingPair } from './support/random-models.js';
 
-// A 2-input network and its int8 model: the FP32 decision boundary crosses the box,
-// so quantisation cells along it disagree.
-const mlp = randomMlp([2, 8, 8, 2], 2);
-const model = quantize(
-  mlp,
-  {
-    kind: 'static',
-    activationType: 'int8',
-    perChannel: false,
-    format: 'qdq',
-    path: 'fused',
-    logits: 'dequantize',
-    bits: 8,
-  },
-  2,
-  3,
-);
-const box: Box = createBox([-2, -2], [2, 2]);
+const { mlp, model, box } = boundaryCrossingPair();
 
 describe('searchCounterexamples', () => {
   it('returns only disagreements confirmed by forwardFp32 and forwardInt8, inside the box', () => {

@@ -4,30 +4,13 @@ import { describe, expect, it } from 'vitest';
 import {
   boxContains,
   certifyDecision,
-  createBox,
   IntervalOptionsError,
   splitAndCertify,
   volumeFraction,
-  type Box,
 } from '../src/index.js';
-import { quantize, randomMlp } from './support/random-models.js';
+import { boundaryCrossingPair } from './support/random-models.js';
 
-const mlp = randomMlp([2, 8, 8, 2], 2);
-const model = quantize(
-  mlp,
-  {
-    kind: 'static',
-    activationType: 'int8',
-    perChannel: false,
-    format: 'qdq',
-    path: 'fused',
-    logits: 'dequantize',
-    bits: 8,
-  },
-  2,
-  3,
-);
-const root: Box = createBox([-2, -2], [2, 2]);
+const { mlp, model, box: root } = boundaryCrossingPair();
 
 describe('splitAndCertify', () => {
   it('partitions the box: fractions sum to 1, leaves tile the volume, each leaf is what it says', () => {

@@ -1,4 +1,4 @@
-import type { DenseLayer, Mlp } from '@quantproof/nn';
+import { createTrainingWorkspace, forwardTrain, type Mlp } from '@quantproof/nn';
 import { CalibrationDataError, QuantOptionsError } from './errors.js';
 import { entropyRange, percentileRange, type TensorRange } from './histogram-calibration.js';
 
@@ -32,20 +32,6 @@ export type CalibrationMethod =
 export interface CalibrationRanges {
   readonly input: TensorRange;
   readonly layers: readonly TensorRange[];
-}
-
-/** One dense layer in float32, the summation order of `nn`'s `forwardFp32`. */
-function denseFp32(layer: DenseLayer, x: Float32Array, y: Float32Array): void {
-  const fround = Math.fround;
-  const { inFeatures, outFeatures, weight, bias } = layer;
-  for (let j = 0; j < outFeatures; j++) {
-    let acc = 0;
-    for (let i = 0; i < inFeatures; i++)
-      acc = fround(acc + fround(weight[j * inFeatures + i]! * x[i]!));
-    let v = fround(acc + bias[j]!);
-    if (layer.activation === 'relu' && v < 0) v = 0;
-    y[j] = v;
-  }
 }
 
 /**
@@ -149,20 +135,12 @@ export function calibrateRanges(
   const count = samples.length;
   const inputValues = new Float32Array(count * (mlp.layers[0]?.inFeatures ?? 0));
   samples.forEach((s, r) => inputValues.set(s, r * s.length));
-  const layerValues = mlp.layers.map((layer) => new Float32Array(count * layer.outFeatures));
-  let width = 0;
-  for (const layer of mlp.layers) width = Math.max(width, layer.outFeatures);
-  const ping = new Float32Array(width);
-  const pong = new Float32Array(width);
-  samples.forEach((sample, r) => {
-    let x: Float32Array = sample;
-    mlp.layers.forEach((layer, l) => {
-      const y = l % 2 === 0 ? ping : pong;
-      denseFp32(layer, x, y);
-      layerValues[l]!.set(y.subarray(0, layer.outFeatures), r * layer.outFeatures);
-      x = y;
-    });
-  });
+  // nn's batched float32 forward, bitwise equal to `forwardFp32` (the FP32 semantics owner).
+  const workspace = createTrainingWorkspace(mlp, count);
+  forwardTrain(workspace, inputValues, count);
+  const layerValues = mlp.layers.map((layer, l) =>
+    workspace.activations[l]!.slice(0, count * layer.outFeatures),
+  );
   layerValues.forEach((values, l) => {
     for (const v of values) {
       if (!Number.isFinite(v)) {

@@ -82,12 +82,8 @@ export function trainReinforce(options: ReinforceOptions = {}): ReinforceResult 
   if (!(Number.isSafeInteger(seed) && seed >= 0)) {
     throw new RlOptionsError('trainReinforce', 'seed', seed, 'a non-negative safe integer');
   }
-  const gamma = option(
-    'gamma',
-    options.gamma ?? 0.99,
-    (options.gamma ?? 0.99) >= 0 && (options.gamma ?? 0.99) <= 1,
-    'in [0, 1]',
-  );
+  const gamma = options.gamma ?? 0.99;
+  option('gamma', gamma, gamma >= 0 && gamma <= 1, 'in [0, 1]');
   const learningRate = options.learningRate ?? 1e-3;
   option(
     'learningRate',

@@ -2,11 +2,12 @@
 
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { createSeededRng, type Mlp } from '@quantproof/nn';
-import { argmaxFirst, createInt8Executor, decisionAgreement } from '@quantproof/quant';
-import { evaluate, greedyPolicy } from '@quantproof/rl';
+import { decisionAgreement } from '@quantproof/quant';
+import { evaluate } from '@quantproof/rl';
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { integerFlag } from '../options.js';
+import { greedyAct } from '../study/greedy.js';
 import { loadFp32, loadModel } from '../study/load-model.js';
 import { visitedStates } from '../study/visited-states.js';
 
@@ -51,14 +52,7 @@ export function evalCommand(print: (text: string) => void): Command {
     )
     .action(async (opts: EvalOptions) => {
       const loaded = await loadModel(opts.model, '--model');
-      const act =
-        loaded.kind === 'fp32'
-          ? greedyPolicy(loaded.mlp)
-          : (() => {
-              const executor = createInt8Executor(loaded.model);
-              return (x: Float32Array): number => argmaxFirst(executor.forward(x));
-            })();
-      const result = evaluate(act, { episodes: opts.episodes });
+      const result = evaluate(greedyAct(loaded), { episodes: opts.episodes });
       let agreement: Record<string, number> | null = null;
       if (opts.fp32 !== undefined) {
         const reference: Mlp = await loadFp32(opts.fp32, '--fp32');

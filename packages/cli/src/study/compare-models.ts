@@ -4,15 +4,9 @@
 import { performance } from 'node:perf_hooks';
 import { createTrainingWorkspace, forwardTrain, type Mlp, mlpParameterCount } from '@quantproof/nn';
 import { createOrtSession } from '@quantproof/onnx';
-import {
-  argmaxFirst,
-  createInt8Executor,
-  decisionAgreement,
-  dequantizeLinearArray,
-  type QMlp,
-  traceInt8,
-} from '@quantproof/quant';
-import { evaluate, greedyPolicy } from '@quantproof/rl';
+import { decisionAgreement, dequantizeLinearArray, type QMlp, traceInt8 } from '@quantproof/quant';
+import { evaluate } from '@quantproof/rl';
+import { greedyAct } from './greedy.js';
 
 /** One model of the comparison: FP32 or int8, with its ONNX bytes. */
 export type Variant =
@@ -140,14 +134,7 @@ export async function compareModels(
   const rows: VariantMetrics[] = [];
   for (const [index, variant] of variants.entries()) {
     onVariant(variant.name, index);
-    const act =
-      variant.kind === 'fp32'
-        ? greedyPolicy(variant.mlp)
-        : (() => {
-            const executor = createInt8Executor(variant.model);
-            return (x: Float32Array): number => argmaxFirst(executor.forward(x));
-          })();
-    const reward = evaluate(act, { episodes: options.episodes });
+    const reward = evaluate(greedyAct(variant), { episodes: options.episodes });
     const visited =
       variant.kind === 'int8' ? decisionAgreement(reference, variant.model, options.visited) : null;
     const box =

@@ -142,3 +142,26 @@ export function coveredPoints(box: Box, count: number, seed: number): Float32Arr
   }
   return points;
 }
+
+/**
+ * A 2-input network, its int8 (QDQ, int8 activations, fused) model and the box [-2, 2]²: the FP32
+ * decision boundary crosses the box, so quantisation cells along it disagree.
+ */
+export function boundaryCrossingPair(): { mlp: Mlp; model: QMlp; box: Box } {
+  const mlp = randomMlp([2, 8, 8, 2], 2);
+  const model = quantize(
+    mlp,
+    {
+      kind: 'static',
+      activationType: 'int8',
+      perChannel: false,
+      format: 'qdq',
+      path: 'fused',
+      logits: 'dequantize',
+      bits: 8,
+    },
+    2,
+    3,
+  );
+  return { mlp, model, box: createBox([-2, -2], [2, 2]) };
+}
