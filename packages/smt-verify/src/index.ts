@@ -79,3 +79,13 @@ export {
   type SmtQuery,
   z3CheckCount,
 } from './z3-session.js';
+export {
+  type RegionLeaf,
+  type RegionOptions,
+  type RegionProgress,
+  type RegionResult,
+  type RegionStats,
+  type RegionVolume,
+  verifyRegion,
+} from './region/verify-region.js';
+export type { Bracket } from './region/margins.js';

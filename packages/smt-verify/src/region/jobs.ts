@@ -1,0 +1,90 @@
+// The jobs a region run hands to its deciders, identical in a worker thread and in-process.
+import type { Mlp, MlpJson } from '@quantproof/nn';
+import type { QMlp, QMlpJson } from '@quantproof/quant';
+import { flipMargin } from '../flip-margin.js';
+import {
+  createBoxDecider,
+  type BoxDecider,
+  type BoxDecision,
+  type BoxTask,
+  type BoxTaskBounds,
+  type DecisionSettings,
+} from './box-decision.js';
+
+/** What a worker receives once: both networks, the region and the settings. */
+export interface WorkerInit {
+  readonly fp32: MlpJson;
+  readonly int8: QMlpJson;
+  readonly root: BoxTaskBounds;
+  readonly settings: DecisionSettings;
+}
+
+/** A unit of work: decide a box, or bracket the flip margin δ* on a box. */
+export type Job =
+  | { readonly kind: 'decide'; readonly task: BoxTask }
+  | {
+      readonly kind: 'flip';
+      readonly box: BoxTaskBounds;
+      /** Stop when the bracket is narrower than this. */
+      readonly precision: number;
+    };
+
+/** A job's answer. */
+export type JobResult =
+  | { readonly kind: 'decide'; readonly decision: BoxDecision }
+  | {
+      readonly kind: 'flip';
+      /** `none`: no disagreement above the tie tolerance; else a bracket and its witness. */
+      readonly bracket:
+        | { readonly kind: 'none' }
+        | {
+            readonly kind: 'bounded';
+            readonly lower: number;
+            readonly upper: number;
+            readonly witness: number[];
+          }
+        | { readonly kind: 'unknown'; readonly reason: string };
+      readonly smtQueries: number;
+    };
+
+const deciders = new WeakMap<object, BoxDecider>();
+
+/** Runs one job (creates the pair's decider on first use). */
+export async function runJob(
+  mlp: Mlp,
+  model: QMlp,
+  init: Pick<WorkerInit, 'root' | 'settings'>,
+  job: Job,
+): Promise<JobResult> {
+  if (job.kind === 'decide') {
+    let decider = deciders.get(init);
+    if (decider === undefined) {
+      decider = createBoxDecider(mlp, model, init.root, init.settings);
+      deciders.set(init, decider);
+    }
+    return { kind: 'decide', decision: await decider.decide(job.task) };
+  }
+  let smtQueries = 0;
+  const result = await flipMargin(mlp, model, job.box, {
+    tieTolerance: init.settings.tieTolerance,
+    timeoutSeconds: init.settings.smtTimeoutSeconds,
+    precision: job.precision,
+    onQuery: () => {
+      smtQueries++;
+    },
+  });
+  if (result.kind === 'consistent') return { kind: 'flip', bracket: { kind: 'none' }, smtQueries };
+  if (result.kind === 'unknown') {
+    return { kind: 'flip', bracket: { kind: 'unknown', reason: result.reason }, smtQueries };
+  }
+  return {
+    kind: 'flip',
+    bracket: {
+      kind: 'bounded',
+      lower: result.lower,
+      upper: result.upper,
+      witness: Array.from(result.witness.input),
+    },
+    smtQueries,
+  };
+}

@@ -1,0 +1,342 @@
+// δ* and ε* over a decided region, by branch and bound on its leaves: sound upper bounds from
+// interval arithmetic (δ*: FP32 margin bounds where the int8 action can differ; ε*: joint difference
+// bounds), lower bounds from replayed points, z3's flip-margin bisection on boxes that meet few
+// cells, and splitting of the box with the largest upper bound until the bracket is within the
+// requested precision or the time runs out.
+import { performance } from 'node:perf_hooks';
+import {
+  createBox,
+  createDecisionCertifier,
+  differenceBounds,
+  marginsProveAction,
+  type Box,
+  type DecisionCertificate,
+} from '@quantproof/interval';
+import { createSeededRng, forwardFp32, type Mlp, type SeededRng } from '@quantproof/nn';
+import { argmaxFirst, forwardInt8, type QMlp } from '@quantproof/quant';
+import { fp32Bounds, fp32LinearUpperBound } from '../internal-bounds.js';
+import { approximate } from '../rational.js';
+import { exactDecision, type Counterexample } from '../replay.js';
+import { type BoxTaskBounds, cellCount, cellFaceSplit, unstableRelus } from './box-decision.js';
+import type { JobPool } from './pool.js';
+
+/** A certified bracket: the true value lies in [lower, upper]. */
+export interface Bracket {
+  readonly lower: number;
+  readonly upper: number;
+  /** upper ≤ (1 + precision)·lower was reached (else the time ran out first). */
+  readonly certified: boolean;
+  /** A float32 input attaining `lower` (replayed), when there is one. */
+  readonly witness: number[] | null;
+  /** Boxes the branch and bound evaluated, and z3 queries it ran. */
+  readonly boxes: number;
+  readonly smtQueries: number;
+}
+
+interface Item {
+  readonly box: BoxTaskBounds;
+  readonly upper: number;
+  /** The upper bound came from z3's bisection (no further refinement helps). */
+  readonly exact: boolean;
+  readonly smtTried: boolean;
+}
+
+class MaxHeap {
+  readonly items: Item[] = [];
+  push(item: Item): void {
+    const a = this.items;
+    a.push(item);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (a[p]!.upper >= a[i]!.upper) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+  pop(): Item | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && a[l]!.upper > a[m]!.upper) m = l;
+        if (r < a.length && a[r]!.upper > a[m]!.upper) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+  peek(): Item | undefined {
+    return this.items[0];
+  }
+}
+
+function widestSplit(model: QMlp, box: BoxTaskBounds, root: BoxTaskBounds): BoxTaskBounds[] {
+  let best = -1;
+  let widest = -Infinity;
+  for (let i = 0; i < box.lower.length; i++) {
+    if (!(box.upper[i]! > box.lower[i]!)) continue;
+    const r = (box.upper[i]! - box.lower[i]!) / (root.upper[i]! - root.lower[i]! || 1);
+    if (r > widest) {
+      widest = r;
+      best = i;
+    }
+  }
+  if (best < 0) return [];
+  return [...cellFaceSplit(model, box, best).children];
+}
+
+function samplePoints(box: BoxTaskBounds, rng: SeededRng, count: number): Float32Array[] {
+  const points: Float32Array[] = [];
+  const d = box.lower.length;
+  for (let m = 0; m < Math.min(1 << d, 64); m++) {
+    points.push(Float32Array.from(box.lower, (l, i) => ((m >> i) & 1 ? box.upper[i]! : l)));
+  }
+  points.push(Float32Array.from(box.lower, (l, i) => Math.fround(0.5 * (l + box.upper[i]!))));
+  for (let k = 0; k < count; k++) {
+    points.push(
+      Float32Array.from(box.lower, (l, i) => {
+        const v = Math.fround(l + (box.upper[i]! - l) * rng.nextFloat64());
+        return Math.min(Math.max(v, l), box.upper[i]!);
+      }),
+    );
+  }
+  return points;
+}
+
+/**
+ * An upper bound on the FP32 margin of any action the int8 model does not take, over `box`
+ * (−Infinity when the int8 action is provably FP32's there). Per action c the smaller of two
+ * bounds: linear back-substitution through the FP32 network for y_c − y_j, and (c ≠ a, where a is
+ * the bounds' action) minus the certifier's lower bound of y_a − y_c.
+ */
+function flipUpper(
+  mlp: Mlp,
+  certify: (box: Box) => DecisionCertificate,
+  box: BoxTaskBounds,
+): number {
+  const k = mlp.layers[mlp.layers.length - 1]!.outFeatures;
+  const bounds = fp32Bounds(mlp, box.lower, box.upper);
+  const cert = certify(createBox(box.lower, box.upper));
+  const a = cert.action;
+  const int8OnlyA = marginsProveAction(cert.int8Margins, a);
+  let best = -Infinity;
+  for (let c = 0; c < k; c++) {
+    if (c === a && int8OnlyA) continue;
+    let m = c === a ? Infinity : -cert.fp32Margins[c]!;
+    for (let j = 0; j < k; j++) {
+      if (j === c) continue;
+      const diff = new Float64Array(k);
+      diff[c] = 1;
+      diff[j] = -1;
+      m = Math.min(m, fp32LinearUpperBound(mlp, bounds, diff));
+    }
+    best = Math.max(best, m);
+  }
+  return best;
+}
+
+/** Options of the δ* branch and bound. */
+export interface FlipMarginSearchOptions {
+  readonly tieTolerance: number;
+  readonly precision: number;
+  readonly seconds: number;
+  readonly pool: JobPool;
+  readonly smtCellLimit: number;
+  readonly smtUnstableLimit: number;
+}
+
+/**
+ * δ* over the region: null when no leaf holds a disagreement (every leaf consistent); otherwise a
+ * bracket whose lower end is a replayed disagreement's exact FP32 margin.
+ */
+export async function certifyFlipMargin(
+  mlp: Mlp,
+  model: QMlp,
+  root: BoxTaskBounds,
+  counterexamples: readonly Counterexample[],
+  options: FlipMarginSearchOptions,
+): Promise<Bracket | null> {
+  if (counterexamples.length === 0) return null;
+  const start = performance.now();
+  const rng = createSeededRng(0x5eed);
+  let lower = 0;
+  let witness: number[] | null = null;
+  for (const c of counterexamples) {
+    if (c.fp32Margin > lower) {
+      lower = c.fp32Margin;
+      witness = Array.from(c.input);
+    }
+  }
+  let boxes = 0;
+  let smtQueries = 0;
+  const consider = (box: BoxTaskBounds): void => {
+    for (const x of samplePoints(box, rng, 8)) {
+      const a = argmaxFirst(forwardFp32(mlp, x));
+      if (a === argmaxFirst(forwardInt8(model, x))) continue;
+      const { action, margin } = exactDecision(mlp, x);
+      const m = approximate(margin);
+      if (action === argmaxFirst(forwardInt8(model, x)) || !(m > lower)) continue;
+      if (m > options.tieTolerance) {
+        lower = m;
+        witness = Array.from(x);
+      }
+    }
+  };
+  const heap = new MaxHeap();
+  const certify = createDecisionCertifier(mlp, model, { method: 'linear' });
+  const add = (box: BoxTaskBounds, smtTried: boolean): void => {
+    boxes++;
+    const upper = flipUpper(mlp, certify, box);
+    // Boxes that cannot beat the current lower bound by the precision are pruned.
+    if (upper > options.tieTolerance && upper > (1 + options.precision) * lower) {
+      heap.push({ box, upper, exact: false, smtTried });
+    }
+  };
+  add(root, false);
+  consider(root);
+  const done = (): boolean => {
+    const top = heap.peek();
+    return top === undefined || top.exact || top.upper <= (1 + options.precision) * lower;
+  };
+  while (!done() && (performance.now() - start) / 1000 < options.seconds) {
+    const batch: Item[] = [];
+    while (batch.length < Math.max(1, options.pool.size) && !done()) batch.push(heap.pop()!);
+    const results = await Promise.all(
+      batch.map(async (item) => {
+        if (
+          item.smtTried ||
+          cellCount(model, item.box) > options.smtCellLimit ||
+          unstableRelus(mlp, item.box) > options.smtUnstableLimit
+        ) {
+          return null;
+        }
+        try {
+          const r = await options.pool.run({
+            kind: 'flip',
+            box: item.box,
+            precision: Math.max(
+              options.precision * 0.5 * Math.max(lower, options.tieTolerance),
+              1e-9,
+            ),
+          });
+          return r.kind === 'flip' ? r : null;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    batch.forEach((item, k) => {
+      const r = results[k];
+      if (r !== null && r !== undefined) {
+        smtQueries += r.smtQueries;
+        if (r.bracket.kind === 'none') return;
+        if (r.bracket.kind === 'bounded') {
+          if (r.bracket.lower > lower) {
+            lower = r.bracket.lower;
+            witness = r.bracket.witness;
+          }
+          heap.push({ box: item.box, upper: r.bracket.upper, exact: true, smtTried: true });
+          return;
+        }
+      }
+      for (const child of widestSplit(model, item.box, root)) {
+        add(child, false);
+        consider(child);
+      }
+    });
+  }
+  const top = heap.peek();
+  // Pruned boxes are bounded by (1 + precision)·lower (at the time they were pruned, ≤ now).
+  const upper = Math.max(
+    (1 + options.precision) * lower,
+    options.tieTolerance,
+    top?.upper ?? -Infinity,
+  );
+  return {
+    lower,
+    upper,
+    certified: top === undefined || top.upper <= (1 + options.precision) * lower || top.exact,
+    witness,
+    boxes,
+    smtQueries,
+  };
+}
+
+/** Options of the ε* branch and bound. */
+export interface ErrorBoundSearchOptions {
+  readonly tieTolerance: number;
+  readonly precision: number;
+  readonly seconds: number;
+}
+
+/**
+ * ε* = max over the region and outputs of |FP32 logit − int8 logit| (FP32 in exact real
+ * arithmetic): upper bounds from joint difference bounds, lower bounds from float32 evaluations
+ * less the float32 execution error (`tieTolerance` bounds it).
+ */
+export function certifyErrorBound(
+  mlp: Mlp,
+  model: QMlp,
+  root: BoxTaskBounds,
+  options: ErrorBoundSearchOptions,
+): Bracket {
+  const start = performance.now();
+  const rng = createSeededRng(0xe5);
+  let lower = 0;
+  let witness: number[] | null = null;
+  let boxes = 0;
+  const heap = new MaxHeap();
+  const add = (box: BoxTaskBounds, samples: number): void => {
+    boxes++;
+    const d = differenceBounds(mlp, model, createBox(box.lower, box.upper)).difference;
+    let upper = 0;
+    for (let j = 0; j < d.lower.length; j++) {
+      upper = Math.max(upper, Math.abs(d.lower[j]!), Math.abs(d.upper[j]!));
+    }
+    for (const x of samplePoints(box, rng, samples)) {
+      const f = forwardFp32(mlp, x);
+      const q = forwardInt8(model, x);
+      for (let j = 0; j < f.length; j++) {
+        const v = Math.abs(f[j]! - q[j]!) - options.tieTolerance;
+        if (v > lower) {
+          lower = v;
+          witness = Array.from(x);
+        }
+      }
+    }
+    if (upper > (1 + options.precision) * lower) {
+      heap.push({ box, upper, exact: false, smtTried: false });
+    }
+  };
+  add(root, 16);
+  while ((performance.now() - start) / 1000 < options.seconds) {
+    const top = heap.peek();
+    if (top === undefined || top.upper <= (1 + options.precision) * lower) break;
+    heap.pop();
+    const children = widestSplit(model, top.box, root);
+    if (children.length === 0) {
+      heap.push({ ...top, exact: true });
+      break;
+    }
+    for (const child of children) add(child, 4);
+  }
+  const top = heap.peek();
+  const upper = Math.max((1 + options.precision) * lower, top?.upper ?? 0);
+  return {
+    lower,
+    upper,
+    certified: top === undefined || top.upper <= (1 + options.precision) * lower,
+    witness,
+    boxes,
+    smtQueries: 0,
+  };
+}
