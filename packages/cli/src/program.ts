@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { quantizeCommand } from './commands/quantize.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
 import { vnnlibCommand } from './commands/vnnlib.js';
@@ -52,6 +53,7 @@ export function createProgram(
     quantizeCommand(print, warn),
     evalCommand(print),
     runCommand(print, warn, progressTarget),
+    reportCommand(print),
     vnnlibCommand(print),
     verifyCommand(print, (code) => {
       state.exitCode = code;

@@ -11,10 +11,12 @@ import { integerFlag } from '../options.js';
 import type { ProgressTarget } from '../progress.js';
 import { detectCpuSemantics } from '../study/cpu-semantics.js';
 import { compareModels, type Variant, type VariantMetrics } from '../study/compare-models.js';
+import { decisionMaps } from '../study/decision-maps.js';
 import { quantizeModel, type QuantizeModelOptions } from '../study/quantize-model.js';
 import { verifyVariant, type VariantVerification } from '../study/verify-region.js';
 import { visitedStates } from '../study/visited-states.js';
 import { boxSamples } from './eval.js';
+import { writeRunReport } from './report.js';
 import { runTrain } from './train.js';
 
 /** Options of the run command after parsing. */
@@ -227,6 +229,14 @@ export function runCommand(
       );
       const metrics = { schemaVersion: 1, seed: opts.seed, variants: rows, warnings };
       await writeFileAtomic(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
+      // The report's decision maps and weight histograms: network evaluations a browser cannot do.
+      const maps = await step('maps', () =>
+        decisionMaps(
+          policy,
+          variants.flatMap((v) => (v.kind === 'int8' ? [{ name: v.name, model: v.model }] : [])),
+        ),
+      );
+      await writeFileAtomic(join(dir, 'maps.json'), `${JSON.stringify(maps)}\n`);
       const cpuSemantics = await detectCpuSemantics();
       const run = {
         schemaVersion: 1,
@@ -244,6 +254,7 @@ export function runCommand(
         trainingCurve: training.history,
       };
       await writeFileAtomic(join(dir, 'run.json'), `${JSON.stringify(run, null, 2)}\n`);
+      await writeRunReport(dir);
       if (opts.json === true) {
         print(JSON.stringify(metrics, null, 2));
         return;
@@ -280,7 +291,7 @@ export function runCommand(
           cpuSemantics === null
             ? 'int8 semantics: the executor models onnxruntime 1.30.0 with exact int32 accumulation (vnni-exact); this CPU could not be identified'
             : `int8 semantics: this CPU runs ${cpuSemantics.kernel} (${cpuSemantics.semantics}); the executor and verifier model ${cpuSemantics.modelled}${cpuSemantics.matches ? '' : ' — WARNING: they differ, results do not describe onnxruntime on this machine'}`,
-          `run directory: ${dir} (models/*.onnx, metrics.json, verify.json, run.json); ${((performance.now() - started) / 1000) | 0} s`,
+          `run directory: ${dir} (models/*.onnx, metrics.json, verify.json, maps.json, run.json, report.html); ${((performance.now() - started) / 1000) | 0} s`,
         ].join('\n'),
       );
     });

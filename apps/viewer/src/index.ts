@@ -1,2 +1,0 @@
-// @quantproof/viewer has no public API yet.
-export {};

@@ -1,0 +1,191 @@
+// The built viewer in Debian's Chromium, served as static files: open a committed run through the
+// file picker, check the table against its metrics.json, hover a leaf, move the slice, add a
+// second run side by side; no console error and no request leaves the page's origin.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, type PageWatch, watchPage } from './support/chromium.js';
+import { serveStatic } from './support/static-server.js';
+
+const app = fileURLToPath(new URL('..', import.meta.url));
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const FILES = ['run.json', 'metrics.json', 'verify.json', 'maps.json'];
+const runFiles = (name: string): string[] => FILES.map((f) => join(fixtures, name, f));
+const read = <T>(name: string, file: string): T =>
+  JSON.parse(readFileSync(join(fixtures, name, file), 'utf8')) as T;
+
+interface Metrics {
+  variants: {
+    name: string;
+    onnxBytes: number;
+    latencyBatch1: { p50: number };
+    agreementVisited: number;
+    agreementBox: number;
+  }[];
+}
+interface Verify {
+  variants: {
+    variant: string;
+    volume: { consistent: number };
+    leaves: { lower: number[]; upper: number[]; verdict: string }[];
+  }[];
+}
+
+let outDir: string;
+let server: Server;
+let origin: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  outDir = mkdtempSync(join(tmpdir(), 'quantproof-viewer-'));
+  await build({
+    root: app,
+    configFile: join(app, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir },
+  });
+  ({ server, origin } = await serveStatic(outDir));
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => server?.close(resolve));
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+async function openViewer(width: number): Promise<{ page: Page; watch: PageWatch }> {
+  const page = await browser.newPage({ viewport: { width, height: 1000 } });
+  const watch = await watchPage(page, origin);
+  await page.goto(`${origin}/index.html`);
+  return { page, watch };
+}
+
+describe('the viewer', () => {
+  it('opens a run, shows its views, follows the pointer and the slice, and compares two runs', async () => {
+    const { page, watch } = await openViewer(1600);
+    await page.setInputFiles('#open-files', runFiles('run-seed0'));
+    const first = page.locator('[data-run="0"]');
+    await first.locator('table[data-table="summary"]').waitFor();
+
+    // The table says what metrics.json and verify.json say.
+    const metrics = read<Metrics>('run-seed0', 'metrics.json');
+    const verify = read<Verify>('run-seed0', 'verify.json');
+    for (const m of metrics.variants) {
+      const row = first.locator(`table[data-table="summary"] tr[data-variant="${m.name}"]`);
+      const value = async (field: string): Promise<number> =>
+        Number(await row.locator(`[data-field="${field}"]`).getAttribute('data-value'));
+      expect(await value('onnxBytes')).toBe(m.onnxBytes);
+      expect(await value('latencyBatch1.p50')).toBe(m.latencyBatch1.p50);
+      expect(await value('agreementVisited')).toBe(m.agreementVisited);
+      expect(await row.locator('[data-field="agreementBox"]').innerText()).toBe(
+        `${(100 * m.agreementBox).toFixed(2)}%`,
+      );
+      const v = verify.variants.find((x) => x.variant === m.name);
+      if (v !== undefined) expect(await value('volume.consistent')).toBe(v.volume.consistent);
+    }
+
+    // Every chart is drawn (open the collapsed views first).
+    await page.$$eval('details', (all) => all.forEach((d) => d.setAttribute('open', '')));
+    const charts = await first.locator('svg[data-chart]').evaluateAll((svgs) =>
+      svgs.map((s) => ({
+        width: s.getBoundingClientRect().width,
+        marks: s.querySelectorAll('path, rect, circle').length,
+      })),
+    );
+    expect(charts.length).toBeGreaterThan(10);
+    for (const c of charts) {
+      expect(c.width).toBeGreaterThan(100);
+      expect(c.marks).toBeGreaterThan(3);
+    }
+
+    // Hover a leaf: its box and verdict appear, as verify.json has them.
+    const variant = await page.locator('#variant').inputValue();
+    const leaves = verify.variants.find((v) => v.variant === variant)!.leaves;
+    const leaf = first.locator('svg[data-chart="decision-map"] [data-leaf]').nth(3);
+    const index = Number(await leaf.getAttribute('data-leaf'));
+    await leaf.hover({ force: true });
+    const details = first.locator('.leaf-details');
+    await expect.poll(() => details.innerText()).toContain(`Leaf ${index} of ${variant}`);
+    expect(await details.innerText()).toContain(leaves[index]!.verdict);
+    expect(await details.innerText()).toContain(leaves[index]!.lower[0]!.toPrecision(6));
+
+    // Move the slice: the map is redrawn at the new position, with the leaves that plane cuts.
+    const title = first.locator('[data-slice-title]');
+    const before = await title.innerText();
+    expect(before).toMatch(/at x = 0, ẋ = 0/);
+    await page.locator('#slice-position').fill('1');
+    await expect.poll(() => title.innerText()).not.toBe(before);
+    expect(await page.locator('#slice-position-label').innerText()).toBe(
+      (await title.innerText()).replace(/.* at /, 'at '),
+    );
+    // And another slice and variant.
+    await page.selectOption('#slice', 'x-x_dot');
+    await expect.poll(() => title.innerText()).toMatch(/ẋ against x/);
+    await page.selectOption('#variant', 'qat');
+    await expect
+      .poll(() => first.locator('figure.map-panel').getAttribute('data-variant'))
+      .toBe('qat');
+
+    // A second run side by side, on the same slice.
+    await page.setInputFiles('#add-files', runFiles('run-seed1'));
+    await page.locator('[data-run="1"] table[data-table="summary"]').waitFor();
+    expect(await page.locator('article.run').count()).toBe(2);
+    expect(await page.locator('[data-run="1"] h2').innerText()).toBe('seed 1');
+    expect(await page.locator('[data-run="1"] [data-slice-title]').innerText()).toMatch(
+      /ẋ against x/,
+    );
+    const [a, b] = await page
+      .locator('article.run')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().x));
+    expect(b).toBeGreaterThan(a! + 300);
+
+    expect(watch.errors).toEqual([]);
+    expect(watch.blocked).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'viewer-desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(artifacts, 'viewer-narrow.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('opens a run directory through the directory picker', async () => {
+    const { page, watch } = await openViewer(1280);
+    await page.setInputFiles('#open-directory', join(fixtures, 'run-seed1'));
+    await page.locator('[data-run="0"] table[data-table="summary"]').waitFor();
+    expect(await page.locator('[data-run="0"] h2').innerText()).toBe('run-seed1');
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
+  it('says which file is missing or wrong', async () => {
+    const { page } = await openViewer(1280);
+    await page.setInputFiles('#open-files', runFiles('run-seed0').slice(0, 2));
+    await expect.poll(() => page.locator('#message').innerText()).toMatch(/verify\.json missing/);
+    await page.setInputFiles('#open-files', [
+      {
+        name: 'run.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"schemaVersion": 2}'),
+      },
+      ...runFiles('run-seed0')
+        .slice(1)
+        .map((path) => ({
+          name: path.slice(path.lastIndexOf('/') + 1),
+          mimeType: 'application/json',
+          buffer: readFileSync(path),
+        })),
+    ]);
+    await expect
+      .poll(() => page.locator('#message').innerText())
+      .toMatch(/^run\.json: \$\.schemaVersion: /);
+    await page.close();
+  });
+});

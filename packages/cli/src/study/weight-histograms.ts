@@ -1,0 +1,54 @@
+// Weight histograms for the report: each layer's FP32 weights and the int8 weights dequantised,
+// counted on the same bins.
+
+import type { Mlp } from '@quantproof/nn';
+import { type QMlp, weightQuantFor } from '@quantproof/quant';
+import type { WeightHistogramsJson } from '@quantproof/web-report';
+
+/** Histograms of every int8 variant's layers against the FP32 reference's, `bins` bins each (default 40). */
+export function weightHistograms(
+  fp32: Mlp,
+  variants: readonly { readonly name: string; readonly model: QMlp }[],
+  bins = 40,
+): WeightHistogramsJson[] {
+  return variants.map(({ name, model }) => ({
+    variant: name,
+    layers: model.layers.map((layer, l) => {
+      const reference = fp32.layers[l]!.weight;
+      const dequantised = new Float64Array(layer.weight.length);
+      const levels = new Set<number>();
+      for (let j = 0; j < layer.outFeatures; j++) {
+        const { scale, zeroPoint } = weightQuantFor(layer.weightQuant, j);
+        for (let i = 0; i < layer.inFeatures; i++) {
+          const q = layer.weight[j * layer.inFeatures + i]!;
+          levels.add(q);
+          dequantised[j * layer.inFeatures + i] = (q - zeroPoint) * scale;
+        }
+      }
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const v of [...reference, ...dequantised]) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+      if (hi === lo) hi = lo + 1;
+      const edges = Array.from({ length: bins + 1 }, (_, b) => lo + ((hi - lo) * b) / bins);
+      const count = (values: ArrayLike<number>): number[] => {
+        const counts = new Array<number>(bins).fill(0);
+        for (let k = 0; k < values.length; k++) {
+          const b = Math.min(bins - 1, Math.floor(((values[k]! - lo) / (hi - lo)) * bins));
+          counts[b]!++;
+        }
+        return counts;
+      };
+      return {
+        layer: l,
+        edges,
+        fp32: count(reference),
+        int8: count(dequantised),
+        bits: layer.weightQuant.bits,
+        levelsUsed: levels.size,
+      };
+    }),
+  }));
+}

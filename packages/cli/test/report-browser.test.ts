@@ -1,0 +1,218 @@
+// A real run, end to end: `quantproof run` with tiny budgets writes maps.json and report.html; the
+// report opens offline in Debian's Chromium with every section and chart, its tables equal to
+// metrics.json and verify.json, a clean console and no network request. And `quantproof report`.
+
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  formatMicroseconds,
+  formatPercent,
+  mapsJsonSchema,
+  parseRunFile,
+} from '@quantproof/web-report';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES, runProgram } from '../src/index.js';
+import { launchChromium, servePage } from './support/chromium.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'quantproof-report-'));
+const runDir = join(dir, 'run');
+const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
+const REPORT_URL = 'http://report.test/report.html';
+let browser: Browser;
+
+async function quantproof(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runProgram(argv, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    stderrIsTTY: false,
+  });
+  return { code, out, err };
+}
+
+const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(runDir, file), 'utf8')) as T;
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  const { code, err } = await quantproof(
+    'run',
+    '--seed',
+    '2',
+    '--episodes',
+    '3',
+    '--verify-seconds',
+    '1',
+    '--out',
+    runDir,
+  );
+  expect(code, err).toBe(EXIT_CODES.ok);
+  browser = await launchChromium();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Metrics {
+  variants: {
+    name: string;
+    onnxBytes: number;
+    latencyBatch1: { p50: number; p95: number };
+    latencyBatch256: { p50: number; p95: number };
+    agreementVisited: number;
+    agreementBox: number;
+  }[];
+}
+interface Verify {
+  variants: {
+    variant: string;
+    volume: { consistent: number; inconsistent: number; unknown: number };
+  }[];
+}
+
+describe('quantproof run → report.html in Chromium', () => {
+  it('writes a maps.json that matches its schema', () => {
+    const maps = parseRunFile('maps.json', mapsJsonSchema, readJson('maps.json'));
+    expect(maps.slices.map((s) => s.id)).toEqual(['theta-theta_dot', 'x-x_dot', 'x_dot-theta_dot']);
+    expect(Object.keys(maps.slices[0]!.positions[0]!.int8)).toEqual([
+      'ptq-dynamic',
+      'ptq-static-qdq',
+      'ptq-static-qoperator',
+      'qat',
+      'mixed',
+    ]);
+  });
+
+  it('opens offline and shows every section, chart and value', async () => {
+    const html = readFileSync(join(runDir, 'report.html'), 'utf8');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const watch = await servePage(page, REPORT_URL, html);
+    await page.goto(REPORT_URL);
+    for (const id of [
+      'summary',
+      'verification',
+      'training',
+      'decision-maps',
+      'quantisation',
+      'counterexamples',
+      'facts',
+    ]) {
+      await expect.poll(() => page.locator(`section#${id}`).isVisible()).toBe(true);
+    }
+    const charts = await page.locator('svg[data-chart]').evaluateAll((svgs) =>
+      svgs.map((s) => ({
+        chart: s.getAttribute('data-chart'),
+        width: s.getBoundingClientRect().width,
+        marks: s.querySelectorAll('path, rect, circle').length,
+      })),
+    );
+    // 1 volume + 2 training + 15 maps (3 slices × 5 variants) + 1 SQNR + 15 histograms (5 × 3 layers).
+    expect(charts).toHaveLength(34);
+    for (const c of charts) {
+      expect(c.width, c.chart ?? '').toBeGreaterThan(100);
+      expect(c.marks, c.chart ?? '').toBeGreaterThan(3);
+    }
+
+    const metrics = readJson<Metrics>('metrics.json');
+    const verify = readJson<Verify>('verify.json');
+    for (const m of metrics.variants) {
+      const row = page.locator(`table[data-table="summary"] tr[data-variant="${m.name}"]`);
+      const cell = (field: string) => row.locator(`[data-field="${field}"]`);
+      const expectCell = async (field: string, value: number, text: string): Promise<void> => {
+        expect(Number(await cell(field).getAttribute('data-value')), `${m.name} ${field}`).toBe(
+          value,
+        );
+        expect(await cell(field).innerText(), `${m.name} ${field}`).toBe(text);
+      };
+      await expectCell('onnxBytes', m.onnxBytes, String(m.onnxBytes));
+      await expectCell(
+        'latencyBatch1.p50',
+        m.latencyBatch1.p50,
+        formatMicroseconds(m.latencyBatch1.p50),
+      );
+      await expectCell(
+        'latencyBatch256.p95',
+        m.latencyBatch256.p95,
+        formatMicroseconds(m.latencyBatch256.p95),
+      );
+      await expectCell('agreementVisited', m.agreementVisited, formatPercent(m.agreementVisited));
+      await expectCell('agreementBox', m.agreementBox, formatPercent(m.agreementBox));
+      const v = verify.variants.find((x) => x.variant === m.name);
+      if (v === undefined) continue;
+      await expectCell(
+        'volume.consistent',
+        v.volume.consistent,
+        formatPercent(v.volume.consistent),
+      );
+      await expectCell(
+        'volume.inconsistent',
+        v.volume.inconsistent,
+        formatPercent(v.volume.inconsistent),
+      );
+      await expectCell('volume.unknown', v.volume.unknown, formatPercent(v.volume.unknown));
+    }
+
+    expect(watch.errors).toEqual([]);
+    expect(watch.blocked).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'run-report-desktop.png'), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(artifacts, 'run-report-narrow.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('quantproof report', () => {
+  it('writes the report where --out says', async () => {
+    const out = join(dir, 'elsewhere', 'r.html');
+    const { code, out: printed } = await quantproof('report', '--run', runDir, '--out', out);
+    expect(code).toBe(EXIT_CODES.ok);
+    expect(printed).toBe(`report: ${out}\n`);
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/);
+  });
+
+  it('computes maps.json from the models when a run directory lacks it', async () => {
+    const old = join(dir, 'old-run');
+    mkdirSync(join(old, 'models'), { recursive: true });
+    for (const f of ['run.json', 'metrics.json', 'verify.json'])
+      copyFileSync(join(runDir, f), join(old, f));
+    for (const v of readJson<Metrics>('metrics.json').variants) {
+      copyFileSync(join(runDir, 'models', `${v.name}.onnx`), join(old, 'models', `${v.name}.onnx`));
+    }
+    const { code, err } = await quantproof('report', '--run', old);
+    expect(code, err).toBe(EXIT_CODES.ok);
+    expect(JSON.parse(readFileSync(join(old, 'maps.json'), 'utf8'))).toEqual(readJson('maps.json'));
+  });
+
+  it('says in one line which file of which directory is wrong', async () => {
+    const missing = await quantproof('report', '--run', join(dir, 'nothing'));
+    expect(missing.code).toBe(EXIT_CODES.input);
+    expect(missing.err).toBe(
+      `quantproof: ${join(dir, 'nothing', 'run.json')} does not exist: --run must be a run directory written by quantproof run\n`,
+    );
+    const bad = join(dir, 'bad-run');
+    mkdirSync(bad);
+    for (const f of ['run.json', 'verify.json', 'maps.json'])
+      copyFileSync(join(runDir, f), join(bad, f));
+    const metrics = readJson<Record<string, unknown>>('metrics.json');
+    writeFileSync(join(bad, 'metrics.json'), JSON.stringify({ ...metrics, schemaVersion: 3 }));
+    const invalid = await quantproof('report', '--run', bad);
+    expect(invalid.code).toBe(EXIT_CODES.input);
+    expect(invalid.err).toBe(
+      `quantproof: ${join(bad, 'metrics.json')}: $.schemaVersion: schemaVersion 3 is not supported: this report reads schema version 1 (re-run the study with this quantproof version)\n`,
+    );
+    writeFileSync(join(bad, 'metrics.json'), '{');
+    expect((await quantproof('report', '--run', bad)).err).toMatch(/metrics\.json is not JSON: /);
+  });
+
+  it('has help with an example, and requires --run', async () => {
+    const help = await quantproof('report', '--help');
+    expect(help.code).toBe(EXIT_CODES.ok);
+    expect(help.out).toContain('$ quantproof report --run runs/');
+    expect((await quantproof('report')).code).toBe(EXIT_CODES.usage);
+  });
+});

@@ -1,0 +1,105 @@
+// renderReport: one self-contained HTML page (inline CSS, SVG and a few lines of JS; no request
+// leaves it) whose tables and charts read without JavaScript.
+
+import { escapeXml } from '../charts/svg.js';
+import { REPORT_SCHEMA_VERSION } from '../schema/common.js';
+import type { Run } from '../schema/parse-run.js';
+import {
+  renderSqnrChart,
+  renderTrainingCharts,
+  renderVolumeChart,
+  renderWeightHistograms,
+} from './charts-sections.js';
+import { renderDecisionMaps } from './decision-maps-section.js';
+import { formatMeanStd } from './format.js';
+import { renderMapLegend } from './map-legend.js';
+import { REPORT_SCRIPT } from './script.js';
+import { REPORT_CSS } from './styles.js';
+import { renderSummaryTable } from './summary-table.js';
+import { renderCounterexampleTable, renderRunFacts, renderWarnings } from './tables.js';
+
+/** Options of `renderReport`. */
+export interface RenderReportOptions {
+  /** Page title; default `quantproof report — seed <seed>`. */
+  readonly title?: string;
+  /** Where the run came from, shown under the title (e.g. the run directory). */
+  readonly source?: string;
+}
+
+const SECTIONS = [
+  ['summary', 'Summary'],
+  ['verification', 'Verification'],
+  ['training', 'Training'],
+  ['decision-maps', 'Decision maps'],
+  ['quantisation', 'Quantisation error'],
+  ['counterexamples', 'Counterexamples'],
+  ['facts', 'Run facts'],
+] as const;
+
+/** The report of a validated run as one self-contained HTML document. */
+export function renderReport(run: Run, options: RenderReportOptions = {}): string {
+  const title = options.title ?? `quantproof report — seed ${run.run.seed}`;
+  const fp32 = run.metrics.variants.find((v) => v.kind === 'fp32');
+  const verdicts = run.verify.variants.map((v) => `${v.variant} ${v.verdict}`).join(', ');
+  const section = (id: string, heading: string, body: string): string =>
+    `<section id="${id}" data-section="${id}"><h2>${escapeXml(heading)}</h2>${body}</section>`;
+  const body = [
+    section(
+      'summary',
+      'Summary',
+      `<p>Every variant of the policy against the FP32 reference: size, onnxruntime-node latency (one thread), greedy reward, how often the greedy action equals FP32's (on visited states and on uniform samples of the operating box), and what the region verification established over the whole operating box. δ* and ε* are brackets [lower, upper] around the exact value; — where not computed.</p>${renderSummaryTable(run)}`,
+    ),
+    section(
+      'verification',
+      'Verification of the operating box',
+      `<p>Share of the operating box's volume in leaves proven consistent (the int8 decision equals FP32's everywhere in them), in leaves holding a counterexample replayed in onnxruntime-node, and still open when the time budget ran out.</p><figure>${renderVolumeChart(run)}</figure>`,
+    ),
+    section(
+      'training',
+      'Training',
+      `<p>The FP32 policy's training (${escapeXml(run.run.training.algorithm)}): mean return of recent training episodes and greedy evaluations, against environment steps and against wall time.</p>${renderTrainingCharts(run)}`,
+    ),
+    section(
+      'decision-maps',
+      'Decision maps',
+      `<p>Two-dimensional slices of the operating box. In each panel: the FP32 decision boundary, the int8 variant's boundary, the cells where the two disagree (from evaluating both networks on a grid of cell centres), the verification leaves the slice cuts coloured by verdict, and the counterexamples projected onto the slice. A leaf proven consistent never overlaps a red cell.</p>${renderMapLegend()}${renderDecisionMaps(run)}`,
+    ),
+    section(
+      'quantisation',
+      'Quantisation error',
+      `<p>Signal-to-quantisation-noise ratio of each layer's int8 output against FP32 over visited states, and each layer's weights: FP32 (grey bars) against the int8 weights dequantised (outline), on the same bins.</p><figure>${renderSqnrChart(run)}</figure><h3>Weight histograms</h3>${renderWeightHistograms(run)}`,
+    ),
+    section('counterexamples', 'Counterexamples', renderCounterexampleTable(run)),
+    section(
+      'facts',
+      'Run facts',
+      `${renderRunFacts(run)}<h3>Quantiser warnings</h3>${renderWarnings(run)}`,
+    ),
+  ].join('\n');
+  const lead =
+    fp32 === undefined ? '' : `FP32 reward ${formatMeanStd(fp32.reward.mean, fp32.reward.std)}; `;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="generator" content="@quantproof/web-report (schema version ${REPORT_SCHEMA_VERSION})">
+<title>${escapeXml(title)}</title>
+<style>${REPORT_CSS}</style>
+</head>
+<body>
+<main>
+<header class="report-header"><h1>${escapeXml(title)}</h1>
+<p class="muted">${escapeXml(`${lead}verification: ${verdicts}.`)}${options.source === undefined ? '' : ` Run: <code>${escapeXml(options.source)}</code>.`}</p>
+<nav class="toc">${SECTIONS.map(([id, name]) => `<a href="#${id}">${name}</a>`).join('')}</nav>
+</header>
+${body}
+<footer>Generated by @quantproof/web-report from run.json, metrics.json, verify.json${run.maps === null ? '' : ' and maps.json'} (schema version ${REPORT_SCHEMA_VERSION}). Self-contained: no request leaves this page.</footer>
+</main>
+<div id="tooltip" role="tooltip"></div>
+<script>${REPORT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
