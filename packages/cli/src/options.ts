@@ -2,12 +2,17 @@
 
 import { InvalidArgumentError } from 'commander';
 
-/** A parser for a non-negative (or positive) integer flag. */
-export function integerFlag(name: string, min: number): (value: string) => number {
+/** A parser for an integer flag in `min..max` (no upper bound by default). */
+export function integerFlag(
+  name: string,
+  min: number,
+  max: number = Number.MAX_SAFE_INTEGER,
+): (value: string) => number {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}".`);
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min}..${max}`;
+      throw new InvalidArgumentError(`${name} must be an integer ${range}, got "${value}".`);
     }
     return n;
   };

@@ -27,8 +27,14 @@ export function startProgress(
 ): Progress {
   const interactive = !target.plain && target.stream.isTTY === true;
   if (interactive) {
-    const color = process.env['NO_COLOR'] === undefined;
-    const fields = fieldNames.map((name) => `${name} {${name}}`).join(' | ');
+    // NO_COLOR (https://no-color.org): set and not empty turns colour off.
+    const color = (process.env['NO_COLOR'] ?? '') === '';
+    // cli-progress substitutes only word-character tokens ({steps/s} would print as is): each
+    // field gets a token of its own.
+    const token = (i: number): string => `field${i}`;
+    const fields = fieldNames.map((name, i) => `${name} {${token(i)}}`).join(' | ');
+    const payload = (values: Readonly<Record<string, string>>): Record<string, string> =>
+      Object.fromEntries(fieldNames.map((name, i) => [token(i), values[name] ?? '']));
     const bar = new SingleBar({
       format: `${label} [{bar}] {percentage}% | ${fields} | ETA {eta_formatted}`,
       hideCursor: true,
@@ -37,9 +43,9 @@ export function startProgress(
       barIncompleteChar: color ? '░' : '-',
       etaBuffer: 20,
     });
-    bar.start(total, 0, Object.fromEntries(fieldNames.map((n) => [n, ''])));
+    bar.start(total, 0, payload({}));
     return {
-      update: (value, values) => bar.update(Math.min(value, total), values),
+      update: (value, values) => bar.update(Math.min(value, total), payload(values)),
       stop: () => bar.stop(),
     };
   }

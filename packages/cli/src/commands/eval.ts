@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { integerFlag } from '../options.js';
 import { greedyAct } from '../study/greedy.js';
-import { loadFp32, loadModel } from '../study/load-model.js';
+import { loadCartPoleFp32, loadCartPolePolicy } from '../study/load-model.js';
 import { visitedStates } from '../study/visited-states.js';
 
 /** Options of the eval command after parsing. */
@@ -51,15 +51,17 @@ export function evalCommand(print: (text: string) => void): Command {
       '\nExamples:\n  $ quantproof eval --model policy.onnx\n  $ quantproof eval --model policy.qdq.onnx --fp32 policy.onnx --json',
     )
     .action(async (opts: EvalOptions) => {
-      const loaded = await loadModel(opts.model, '--model');
+      const loaded = await loadCartPolePolicy(opts.model, '--model');
+      const reference: Mlp | null =
+        opts.fp32 === undefined ? null : await loadCartPoleFp32(opts.fp32, '--fp32');
+      if (reference !== null && loaded.kind === 'fp32') {
+        throw new InputError(
+          `--fp32 compares an int8 --model with its FP32 source, but --model ${opts.model} is FP32 too; pass the int8 model as --model`,
+        );
+      }
       const result = evaluate(greedyAct(loaded), { episodes: opts.episodes });
       let agreement: Record<string, number> | null = null;
-      if (opts.fp32 !== undefined) {
-        const reference: Mlp = await loadFp32(opts.fp32, '--fp32');
-        if (loaded.kind === 'fp32')
-          throw new InputError(
-            '--fp32 compares an int8 --model with its FP32 source; --model is FP32 too',
-          );
+      if (reference !== null && loaded.kind === 'int8') {
         const visited = decisionAgreement(reference, loaded.model, visitedStates(reference, 20));
         const box = decisionAgreement(reference, loaded.model, boxSamples(10_000, 1));
         agreement = {

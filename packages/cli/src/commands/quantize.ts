@@ -1,12 +1,14 @@
 // `quantproof quantize`: quantise an FP32 ONNX policy to int8 ONNX with one of the study's methods.
 
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { writeQMlpOnnx } from '@quantproof/onnx';
 import { decisionAgreement } from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { writeFileAtomic } from '../files.js';
+import { UsageError } from '../errors.js';
+import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag } from '../options.js';
-import { loadFp32 } from '../study/load-model.js';
+import { loadCartPoleFp32 } from '../study/load-model.js';
 import {
   QUANTIZE_METHODS,
   type QuantizeMethod,
@@ -64,7 +66,7 @@ export function quantizeCommand(
     .option(
       '--weight-bits <n>',
       'weight bit width 2..8 (mixed: the starting width)',
-      integerFlag('--weight-bits', 2),
+      integerFlag('--weight-bits', 2, 8),
       8,
     )
     .option(
@@ -87,8 +89,14 @@ export function quantizeCommand(
       '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx',
     )
     .action(async (opts: QuantizeCommandOptions) => {
-      if (opts.weightBits > 8) throw new InvalidArgumentError('--weight-bits must be in 2..8');
-      const mlp = await loadFp32(opts.fp32, '--fp32');
+      if (resolve(opts.out) === resolve(opts.fp32)) {
+        throw new UsageError(
+          `--out ${opts.out} would overwrite the --fp32 model; write the int8 model to another file`,
+        );
+      }
+      await checkOutputFile(opts.out, '--out');
+      const mlp = await loadCartPoleFp32(opts.fp32, '--fp32');
+      const fp32Bytes = (await stat(opts.fp32)).size;
       const states = visitedStates(mlp, opts.calibrationEpisodes);
       const { model, warnings, details } = quantizeModel(mlp, states, {
         ...opts,
@@ -104,7 +112,7 @@ export function quantizeCommand(
         format: model.format,
         executionPath: model.executionPath.kind,
         bytes: bytes.length,
-        fp32Bytes: (await readFile(opts.fp32)).length,
+        fp32Bytes,
         calibrationStates: agreement.states,
         agreementOnVisitedStates: agreement.agreement,
         int8Ties: agreement.int8Ties,

@@ -5,7 +5,7 @@ import { writeMlpOnnx } from '@quantproof/onnx';
 import { evaluate, type TrainingProgress, trainPpo, trainReinforce } from '@quantproof/rl';
 import type { Mlp } from '@quantproof/nn';
 import { Command, Option } from 'commander';
-import { writeFileAtomic } from '../files.js';
+import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag } from '../options.js';
 import { startProgress, type ProgressTarget } from '../progress.js';
 
@@ -121,6 +121,7 @@ export function trainCommand(
       '\nExamples:\n  $ quantproof train --seed 3 --out runs/policy.onnx\n  $ quantproof train --algo reinforce --json > train.json',
     )
     .action(async (opts: TrainOptions) => {
+      await checkOutputFile(opts.out, '--out');
       const { report } = await runTrain(opts, progressTarget(opts.json === true));
       if (opts.json === true) {
         print(JSON.stringify(report, null, 2));

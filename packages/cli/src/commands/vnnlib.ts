@@ -5,7 +5,7 @@ import { OnnxError } from '@quantproof/onnx';
 import { SmtVerifyError, type VnnlibResult } from '@quantproof/smt-verify';
 import { Command, InvalidArgumentError } from 'commander';
 import { InputError } from '../errors.js';
-import { readInputFile, writeFileAtomic } from '../files.js';
+import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
 import { verifyVnnlib } from '../study/vnnlib.js';
 
 /** Options of the vnnlib command after parsing. */
@@ -52,6 +52,7 @@ export function vnnlibCommand(print: (text: string) => void): Command {
       '\nExample:\n  $ quantproof vnnlib --onnx cartpole.onnx --vnnlib cartpole_case_safe_14.vnnlib --timeout 30 --out result.txt',
     )
     .action(async (opts: VnnlibCommandOptions) => {
+      if (opts.out !== undefined) await checkOutputFile(opts.out, '--out');
       const onnx = await readInputFile(opts.onnx, '--onnx network');
       const text = new TextDecoder().decode(await readInputFile(opts.vnnlib, '--vnnlib property'));
       const start = performance.now();

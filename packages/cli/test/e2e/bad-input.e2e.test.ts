@@ -1,0 +1,322 @@
+// Bad input through the built command: each mistake gives one line on stderr that says what is
+// wrong and what to do, a documented exit code, no stack trace, and no file written.
+
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMlp, createSeededRng } from '@quantproof/nn';
+import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
+import { quantizeDynamic } from '@quantproof/quant';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/index.js';
+import { FIXTURES, lines, requireBuiltCli, runCli, STACK_FRAME } from './cli-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'quantproof-e2e-bad-input-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const torch = FIXTURES.torchGemmSoftmax;
+const safe14 = FIXTURES.vnnlibUnsat;
+const file = (name: string): string => join(dir, name);
+
+/** The torch fixture with one operator renamed in place (same length: the protobuf stays valid). */
+function renameOperator(from: string, to: string): Uint8Array {
+  const text = readFileSync(torch).toString('latin1');
+  expect(to.length).toBe(from.length);
+  expect(text).toContain(from);
+  return new Uint8Array(Buffer.from(text.replaceAll(from, to), 'latin1'));
+}
+
+beforeAll(async () => {
+  requireBuiltCli();
+  writeFileSync(file('junk.onnx'), 'this is not a model\n');
+  writeFileSync(file('truncated.onnx'), readFileSync(torch).subarray(0, 2000));
+  writeFileSync(file('conv.onnx'), renameOperator('Gemm', 'Conv'));
+  writeFileSync(file('sigmoid.onnx'), renameOperator('Softmax', 'Sigmoid'));
+  // An FP32 network that is not a CartPole policy (8 inputs, 4 outputs), and an int8 one like it.
+  const wide = createMlp({ sizes: [8, 16, 4], rng: createSeededRng(7) });
+  writeFileSync(file('wide.onnx'), writeMlpOnnx(wide));
+  writeFileSync(file('wide.int8.onnx'), writeQMlpOnnx(quantizeDynamic(wide).model));
+  writeFileSync(file('box-null.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, null]}');
+  writeFileSync(file('box-text.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, "x"]}');
+  mkdirSync(file('a-directory'));
+  const quantized = await runCli(['quantize', '--fp32', torch, '--out', 'q.onnx'], { cwd: dir });
+  expect(quantized.code, quantized.stderr).toBe(EXIT_CODES.ok);
+});
+
+type Case = readonly [what: string, argv: readonly string[], exitCode: number, message: RegExp];
+
+const q = 'q.onnx';
+const box = (b: string): string[] => ['verify', '--fp32', torch, '--int8', q, '--box', b];
+
+// Errors quantproof itself reports: `quantproof: <what is wrong>; <what to do>`.
+const inputCases: readonly Case[] = [
+  [
+    'a missing model',
+    ['quantize', '--fp32', 'missing.onnx', '--out', 'out.onnx'],
+    EXIT_CODES.input,
+    /^quantproof: cannot read the --fp32 model missing\.onnx: no such file or directory$/,
+  ],
+  [
+    'a directory as the model',
+    ['eval', '--model', 'a-directory'],
+    EXIT_CODES.input,
+    /cannot read the --model model a-directory: it is a directory/,
+  ],
+  [
+    'a file that is not ONNX',
+    ['quantize', '--fp32', 'junk.onnx', '--out', 'out.onnx'],
+    EXIT_CODES.input,
+    /--fp32 junk\.onnx: not an ONNX model: .*Pass the bytes of a complete \.onnx file/,
+  ],
+  [
+    'a truncated ONNX file',
+    ['eval', '--model', 'truncated.onnx'],
+    EXIT_CODES.input,
+    /--model truncated\.onnx: not an ONNX model: .*check that it is not truncated/,
+  ],
+  [
+    'a graph with Conv',
+    ['quantize', '--fp32', 'conv.onnx', '--out', 'out.onnx'],
+    EXIT_CODES.input,
+    /--fp32 conv\.onnx: node '\/0\/Conv' \(Conv\) is not supported: .*re-export the network/,
+  ],
+  [
+    'a graph with a Sigmoid head',
+    ['eval', '--model', 'sigmoid.onnx'],
+    EXIT_CODES.input,
+    /--model sigmoid\.onnx: node '\/5\/Sigmoid' \(Sigmoid\) is not supported: .*re-export/,
+  ],
+  [
+    'an int8 model where FP32 is needed',
+    ['quantize', '--fp32', q, '--out', 'out.onnx'],
+    EXIT_CODES.input,
+    /--fp32 q\.onnx is an int8 model; pass the FP32 model here/,
+  ],
+  [
+    'an FP32 model where int8 is needed',
+    ['verify', '--fp32', torch, '--int8', torch],
+    EXIT_CODES.input,
+    /--int8 .* is an FP32 model; pass the quantised model here/,
+  ],
+  [
+    'two FP32 models for eval --fp32',
+    ['eval', '--model', torch, '--fp32', torch],
+    EXIT_CODES.input,
+    /--model .* is FP32 too; pass the int8 model as --model/,
+  ],
+  [
+    'a network that is not a CartPole policy to quantize',
+    ['quantize', '--fp32', 'wide.onnx', '--out', 'out.onnx'],
+    EXIT_CODES.input,
+    /--fp32 wide\.onnx maps 8 inputs to 4 outputs, but a CartPole-v1 policy maps the 4 observations to 2 action logits; pass a CartPole-v1 policy/,
+  ],
+  [
+    'a network that is not a CartPole policy to eval',
+    ['eval', '--model', 'wide.int8.onnx'],
+    EXIT_CODES.input,
+    /--model wide\.int8\.onnx maps 8 inputs to 4 outputs/,
+  ],
+  [
+    'an eval reference with other input sizes',
+    ['eval', '--model', q, '--fp32', 'wide.onnx'],
+    EXIT_CODES.input,
+    /--fp32 wide\.onnx maps 8 inputs to 4 outputs/,
+  ],
+  [
+    'models whose input sizes differ',
+    ['verify', '--fp32', torch, '--int8', 'wide.int8.onnx'],
+    EXIT_CODES.input,
+    /the models do not fit together: --fp32 maps 4 inputs to 2 outputs, --int8 8 to 4/,
+  ],
+  [
+    'a missing box file',
+    ['verify', '--fp32', torch, '--int8', q, '--box-file', 'missing.json'],
+    EXIT_CODES.input,
+    /cannot read --box-file missing\.json/,
+  ],
+  [
+    'a VNN-LIB network with Conv',
+    ['vnnlib', '--onnx', 'conv.onnx', '--vnnlib', safe14, '--out', 'result.txt'],
+    EXIT_CODES.input,
+    /\(Conv\) is not supported/,
+  ],
+  [
+    'an int8 network for vnnlib',
+    ['vnnlib', '--onnx', q, '--vnnlib', safe14, '--out', 'result.txt'],
+    EXIT_CODES.input,
+    /\(QuantizeLinear\) is not supported: .*re-export/,
+  ],
+  [
+    'a property file that is not VNN-LIB',
+    ['vnnlib', '--onnx', torch, '--vnnlib', 'junk.onnx', '--out', 'result.txt'],
+    EXIT_CODES.input,
+    /VNN-LIB line 1: .*Check the property file against the VNN-LIB format/,
+  ],
+  [
+    'a property for another network',
+    ['vnnlib', '--onnx', 'wide.onnx', '--vnnlib', safe14, '--out', 'result.txt'],
+    EXIT_CODES.input,
+    /the property has 4 inputs and 2 outputs; the network has 8 and 4\. Check that the property was written for this \.onnx file/,
+  ],
+];
+
+const regionCases: readonly Case[] = [
+  ['a box with NaN', box('NaN,1;0,1;0,1;0,1'), EXIT_CODES.usage, /dimension 0 has a NaN bound/],
+  [
+    'a box with lower > upper',
+    box('0,1;1,0;0,1;0,1'),
+    EXIT_CODES.usage,
+    /dimension 1 has lower 1 > upper 0; swap them/,
+  ],
+  [
+    'a box of the wrong dimension',
+    box('0,1;0,1;0,1'),
+    EXIT_CODES.usage,
+    /the region has 3 dimensions; the models take 4 inputs/,
+  ],
+  ['an unbounded box', box('0,1;0,1;0,1;0,Infinity'), EXIT_CODES.usage, /bounds must be finite/],
+  [
+    'a malformed box',
+    box('0,1;0;0,1;0,1'),
+    EXIT_CODES.usage,
+    /--box dimension 1 is "0"; write each dimension as lo,hi and separate them with ;/,
+  ],
+  [
+    'two regions at once',
+    [...box('0,1;0,1;0,1;0,1'), '--region', 'operating'],
+    EXIT_CODES.usage,
+    /give one of --box, --box-file and --region/,
+  ],
+];
+
+const outputCases: readonly Case[] = [
+  [
+    'an --out that would overwrite the FP32 model',
+    ['quantize', '--fp32', q, '--out', q],
+    EXIT_CODES.usage,
+    /--out q\.onnx would overwrite the --fp32 model; write the int8 model to another file/,
+  ],
+  [
+    'a directory as quantize --out',
+    ['quantize', '--fp32', torch, '--out', 'a-directory'],
+    EXIT_CODES.usage,
+    /--out a-directory is a directory; pass the path of a file to write/,
+  ],
+  [
+    'a directory as train --out (refused before training)',
+    ['train', '--out', 'a-directory'],
+    EXIT_CODES.usage,
+    /--out a-directory is a directory/,
+  ],
+  [
+    'a directory as vnnlib --out',
+    ['vnnlib', '--onnx', torch, '--vnnlib', safe14, '--out', 'a-directory'],
+    EXIT_CODES.usage,
+    /--out a-directory is a directory/,
+  ],
+  [
+    'an --out below a file',
+    ['quantize', '--fp32', torch, '--out', 'junk.onnx/q.onnx'],
+    EXIT_CODES.usage,
+    /cannot write junk\.onnx\/q\.onnx: a part of the path is a file, not a directory; choose another output path/,
+  ],
+];
+
+// Bad flags that the argument parser (commander) reports.
+const flagCases: readonly Case[] = [
+  ['an unknown flag', ['quantize', '--fp32', torch, '--bogus'], EXIT_CODES.usage, /--bogus/],
+  ['an unknown command', ['nonsense'], EXIT_CODES.usage, /nonsense/],
+  ['a missing required flag', ['verify', '--fp32', torch], EXIT_CODES.usage, /--int8/],
+  [
+    'an out-of-range integer',
+    ['quantize', '--fp32', torch, '--weight-bits', '9', '--out', 'out.onnx'],
+    EXIT_CODES.usage,
+    /--weight-bits must be an integer in 2\.\.8, got "9"/,
+  ],
+  [
+    'a non-integer episode count',
+    ['eval', '--model', torch, '--episodes', '2.5'],
+    EXIT_CODES.usage,
+    /--episodes must be an integer ≥ 1, got "2\.5"/,
+  ],
+  [
+    'an unknown choice',
+    ['demo', '--controller', 'lqr'],
+    EXIT_CODES.usage,
+    /'lqr'.*feedback, periodic/,
+  ],
+];
+
+async function expectOneLineError([what, argv, exitCode, message]: Case): Promise<string> {
+  const before = readdirSync(dir).sort();
+  const { code, stdout, stderr } = await runCli(argv, { cwd: dir });
+  expect(code, `${what}: ${stderr}`).toBe(exitCode);
+  expect(stderr, what).not.toMatch(STACK_FRAME);
+  expect(lines(stderr), what).toHaveLength(1);
+  expect(stderr.trimEnd(), what).toMatch(message);
+  expect(stdout, what).toBe('');
+  // Nothing written: no output file, no temporary file beside it.
+  expect(readdirSync(dir).sort(), what).toEqual(before);
+  return stderr;
+}
+
+describe('quantproof on bad input (built CLI, subprocess)', () => {
+  it.each(inputCases)('rejects %s with exit code 3 and one line', async (...c) => {
+    await expectOneLineError(c);
+  });
+
+  it.each(regionCases)('rejects %s with exit code 2 and one line', async (...c) => {
+    await expectOneLineError(c);
+  });
+
+  it.each(outputCases)('rejects %s with exit code 2, writing nothing', async (...c) => {
+    await expectOneLineError(c);
+  });
+
+  // A JSON box file cannot hold NaN: JSON.stringify writes NaN as null. A null bound must be
+  // rejected as an invalid input file, not read as 0 (which verifies another box).
+  it.each([
+    ['a null bound', 'box-null.json'],
+    ['a bound that is not a number', 'box-text.json'],
+  ])('rejects a box file with %s as an invalid input file (exit code 3)', async (what, name) => {
+    await expectOneLineError([
+      what,
+      ['verify', '--fp32', torch, '--int8', q, '--box-file', name],
+      EXIT_CODES.input,
+      new RegExp(`--box-file ${name.replace('.', '\\.')}`),
+    ]);
+  });
+
+  it.each(flagCases)(
+    'rejects %s with exit code 2 and one line that points to --help',
+    async (...c) => {
+      expect(await expectOneLineError(c)).toMatch(/--help/);
+    },
+  );
+
+  it.skipIf(process.getuid?.() === 0)(
+    'rejects a model it may not read (permission denied) with exit code 3',
+    async () => {
+      writeFileSync(file('secret.onnx'), readFileSync(torch));
+      chmodSync(file('secret.onnx'), 0o000);
+      try {
+        await expectOneLineError([
+          'an unreadable model',
+          ['eval', '--model', 'secret.onnx'],
+          EXIT_CODES.input,
+          /cannot read the --model model secret\.onnx: permission denied/,
+        ]);
+      } finally {
+        rmSync(file('secret.onnx'), { force: true });
+      }
+    },
+  );
+});

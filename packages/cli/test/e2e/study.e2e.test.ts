@@ -1,0 +1,95 @@
+// A short study through the built command: `quantproof run` on a small budget leaves a run
+// directory whose files parse and prints the comparison table.
+
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readModelOnnx } from '@quantproof/onnx';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CODES } from '../../src/index.js';
+import { lines, requireBuiltCli, runCli, STACK_FRAME } from './cli-process.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'quantproof-e2e-study-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => requireBuiltCli());
+
+const VARIANTS = ['fp32', 'ptq-dynamic', 'ptq-static-qdq', 'ptq-static-qoperator', 'qat', 'mixed'];
+
+describe('quantproof run (built CLI, subprocess)', () => {
+  it('runs a short study, leaving models, metrics.json, verify.json and run.json', async () => {
+    const { code, stdout, stderr } = await runCli(
+      ['run', '--seed', '1', '--episodes', '5', '--verify-seconds', '1', '--out', 'study'],
+      { cwd: dir },
+    );
+    expect(code, stderr).toBe(EXIT_CODES.ok);
+    expect(stderr).not.toMatch(STACK_FRAME);
+    // Progress on stderr, the study's steps in order (later steps may follow); results on stdout.
+    const steps = lines(stderr).filter((l) => /^\[[\w-]+\]$/.test(l));
+    expect(steps.slice(0, 4)).toEqual(['[train]', '[quantize]', '[compare]', '[verify]']);
+    const runDir = join(dir, 'study');
+
+    expect(readdirSync(join(runDir, 'models')).sort()).toEqual(
+      VARIANTS.map((v) => `${v}.onnx`).sort(),
+    );
+    for (const v of VARIANTS) {
+      const bytes = new Uint8Array(readFileSync(join(runDir, 'models', `${v}.onnx`)));
+      expect(readModelOnnx(bytes).kind, v).toBe(v === 'fp32' ? 'fp32' : 'int8');
+    }
+    const entries = readdirSync(runDir, { recursive: true }).map(String);
+    expect(entries).toEqual(
+      expect.arrayContaining(['metrics.json', 'models', 'run.json', 'verify.json']),
+    );
+    // Every file was written whole: no temporary file is left anywhere in the run directory.
+    expect(entries.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+
+    const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as {
+      schemaVersion: number;
+      seed: number;
+      variants: { name: string; reward: { episodes: number }; agreementVisited: number }[];
+    };
+    expect(metrics.schemaVersion).toBe(1);
+    expect(metrics.seed).toBe(1);
+    expect(metrics.variants.map((v) => v.name)).toEqual(VARIANTS);
+    expect(metrics.variants.every((v) => v.reward.episodes === 5)).toBe(true);
+
+    const verify = JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')) as {
+      schemaVersion: number;
+      variants: { variant: string; verdict: string }[];
+    };
+    expect(verify.schemaVersion).toBe(1);
+    expect(verify.variants.map((v) => v.variant)).toEqual(VARIANTS.slice(1));
+
+    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
+      seed: number;
+      versions: { node: string };
+      timings: Record<string, number>;
+    };
+    expect(run.seed).toBe(1);
+    expect(run.versions.node).toBe(process.version);
+    expect(Object.keys(run.timings)).toEqual(
+      expect.arrayContaining(['train', 'quantize', 'compare', 'verify', 'total']),
+    );
+
+    // The summary: a header, a rule, one row per variant; then the verdicts, one row per variant.
+    const out = lines(stdout);
+    expect(out[0]).toMatch(/^quantproof study, seed 1: FP32 PPO policy /);
+    const header = out.findIndex((l) => /^ +variant +format +onnx B +params B /.test(l));
+    expect(header).toBeGreaterThan(0);
+    expect(out[header + 1]).toMatch(/^-+( +-+)+$/);
+    expect(
+      out.slice(header + 2, header + 2 + VARIANTS.length).map((l) => l.trim().split(/ +/)[0]),
+    ).toEqual(VARIANTS);
+    for (const v of metrics.variants) {
+      expect(stdout).toContain(`${(100 * v.agreementVisited).toFixed(2)}%`);
+    }
+    const verdicts = out.findIndex((l) => /^ +variant +verdict +consistent /.test(l));
+    expect(
+      out
+        .slice(verdicts + 2, verdicts + 2 + verify.variants.length)
+        .map((l) => l.trim().split(/ +/).slice(0, 2)),
+    ).toEqual(verify.variants.map((v) => [v.variant, v.verdict]));
+    expect(out.at(-1)).toMatch(
+      /^run directory: study \(models\/\*\.onnx, .*metrics\.json.*\); \d+ s$/,
+    );
+  }, 300_000);
+});
