@@ -37,7 +37,7 @@ describe('quantproof demo', () => {
     ]) {
       const { code, err } = await run(argv);
       expect(code, argv.join(' ')).toBe(EXIT_CODES.usage);
-      expect(err).toMatch(/error/);
+      expect(err).toMatch(/^quantproof: /);
       expect(err).not.toMatch(/\bat .*\.ts:\d+/);
     }
   });

@@ -25,6 +25,21 @@ export interface ProgramState {
   exitCode: number;
 }
 
+/** Commander's output: help to stdout; its errors as one line that says where help is. */
+function commanderOutput(io: ProgramIo, usage: string) {
+  return {
+    writeOut: io.stdout,
+    writeErr: io.stderr,
+    outputError: (text: string, write: (s: string) => void): void =>
+      write(
+        `quantproof: ${text
+          .replace(/^error: /, '')
+          .trim()
+          .replace(/\s*\n\s*/g, ' ')} (see ${usage} --help)\n`,
+      ),
+  };
+}
+
 /** Builds the command tree; `state.exitCode` receives a verdict's exit code. */
 export function createProgram(
   io: ProgramIo,
@@ -34,8 +49,7 @@ export function createProgram(
     .description(
       'Train a policy, quantise it to int8, and prove or refute that the int8 policy takes the FP32 decision.',
     )
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .configureOutput(commanderOutput(io, 'quantproof'))
     .exitOverride()
     .addHelpText(
       'after',
@@ -55,16 +69,17 @@ export function createProgram(
     runCommand(print, warn, progressTarget),
     reportCommand(print),
     vnnlibCommand(print),
-    verifyCommand(print, (code) => {
-      state.exitCode = code;
-    }),
+    verifyCommand(
+      print,
+      (code) => {
+        state.exitCode = code;
+      },
+      progressTarget,
+    ),
   ];
   for (const command of commands) {
     program.addCommand(
-      command
-        .showHelpAfterError('(run with --help for usage)')
-        .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-        .exitOverride(),
+      command.configureOutput(commanderOutput(io, `quantproof ${command.name()}`)).exitOverride(),
     );
   }
   return program;

@@ -58,7 +58,8 @@ export function startProgress(
       const fields = Object.entries(values)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ');
-      target.stream.write(`${label}: ${value}/${total}${fields ? `, ${fields}` : ''}\n`);
+      const n = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
+      target.stream.write(`${label}: ${n(value)}/${n(total)}${fields ? `, ${fields}` : ''}\n`);
     },
     stop: () => undefined,
   };

@@ -1,23 +1,28 @@
 // `quantproof run`: the whole study on built-in defaults — train, quantise every way, compare.
 
 import { cpus, platform, release } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { mlpFromJson, mlpToJson } from '@quantproof/nn';
 import { writeQMlpOnnx } from '@quantproof/onnx';
+import { qmlpFromJson, qmlpToJson } from '@quantproof/quant';
 import { Command } from 'commander';
 import { writeFileAtomic } from '../files.js';
 import { formatTable } from '../format-table.js';
+import { UsageError } from '../errors.js';
 import { integerFlag } from '../options.js';
-import type { ProgressTarget } from '../progress.js';
+import { type ProgressTarget, startProgress } from '../progress.js';
 import { detectCpuSemantics } from '../study/cpu-semantics.js';
 import { compareModels, type Variant, type VariantMetrics } from '../study/compare-models.js';
 import { decisionMaps } from '../study/decision-maps.js';
 import { quantizeModel, type QuantizeModelOptions } from '../study/quantize-model.js';
 import { verifyVariant, type VariantVerification } from '../study/verify-region.js';
+import { stepStore } from '../study/step-store.js';
 import { visitedStates } from '../study/visited-states.js';
 import { boxSamples } from './eval.js';
 import { writeRunReport } from './report.js';
-import { runTrain } from './train.js';
+import { runTrain, type TrainReport } from './train.js';
 
 /** Options of the run command after parsing. */
 export interface RunOptions {
@@ -26,6 +31,8 @@ export interface RunOptions {
   readonly json?: boolean;
   readonly episodes: number;
   readonly verifySeconds: number;
+  readonly workers?: number;
+  readonly resume?: string;
 }
 
 /** The int8 variants of the study: name → method and scheme. */
@@ -102,6 +109,11 @@ function timestamp(): string {
     .replace(/\.\d+Z$/, 'Z');
 }
 
+function formatBracket(b: VariantVerification['flipMargin']): string {
+  if (b === null) return '—';
+  return `[${b.lower.toPrecision(4)}, ${b.upper.toPrecision(4)}]${b.certified ? '' : '*'}`;
+}
+
 function summary(rows: readonly VariantMetrics[]): string {
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
   return formatTable({
@@ -154,16 +166,49 @@ export function runCommand(
       '--verify-seconds <n>',
       'time budget of the region verification of each int8 variant over the operating box',
       integerFlag('--verify-seconds', 1),
-      5,
+      20,
+    )
+    .option(
+      '--workers <n>',
+      'verification worker threads, one z3 each (default: one per core)',
+      integerFlag('--workers', 0, 256),
+    )
+    .option(
+      '--resume <dir>',
+      'continue a killed run in <dir>: finished steps are read back, the verification continues from its checkpoint',
     )
     .option('--json', 'print metrics.json to stdout instead of a table')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ quantproof run\n  $ quantproof run --seed 3 --out runs/seed3 --json > metrics.json',
+      '\nExamples:\n  $ quantproof run\n  $ quantproof run --seed 3 --out runs/seed3 --json > metrics.json\n  $ quantproof run --resume runs/seed3      # after the run above was killed',
     )
     .action(async (opts: RunOptions) => {
       const started = performance.now();
-      const dir = opts.out ?? join('runs', `${timestamp()}-${opts.seed}`);
+      if (opts.resume !== undefined && opts.out !== undefined && opts.resume !== opts.out) {
+        throw new UsageError('give the run directory once: --resume <dir> or --out <dir>');
+      }
+      const dir = opts.resume ?? opts.out ?? join('runs', `${timestamp()}-${opts.seed}`);
+      const store = stepStore(dir, opts.resume !== undefined);
+      const config = {
+        seed: opts.seed,
+        episodes: opts.episodes,
+        verifySeconds: opts.verifySeconds,
+      };
+      if (opts.resume !== undefined) {
+        const saved = await store.load<typeof config>('config');
+        if (saved === null) {
+          throw new UsageError(
+            `--resume ${opts.resume} holds no run that can be continued (no .state/config.json); start one with --out ${opts.resume}`,
+          );
+        }
+        if (JSON.stringify(saved) !== JSON.stringify(config)) {
+          throw new UsageError(
+            `--resume ${opts.resume} was started with ${JSON.stringify(saved)}; resume it with the same --seed, --episodes and --verify-seconds`,
+          );
+        }
+        log(`resuming ${dir}`);
+      }
+      await store.save('config', config);
       const timings: Record<string, number> = {};
       const step = async <T>(name: string, work: () => Promise<T> | T): Promise<T> => {
         const t0 = performance.now();
@@ -177,12 +222,19 @@ export function runCommand(
         policy,
         onnx: fp32Onnx,
         report: training,
-      } = await step('train', () =>
-        runTrain(
+      } = await step('train', async () => {
+        const saved = await store.load<{ policy: unknown; report: TrainReport }>('train');
+        if (saved !== null) {
+          const restored = mlpFromJson(saved.policy).mlp;
+          return { policy: restored, report: saved.report, onnx: await readFile(fp32Path) };
+        }
+        const trained = await runTrain(
           { algo: 'ppo', seed: opts.seed, timesteps: 100_000, out: fp32Path },
           progressTarget(opts.json === true),
-        ),
-      );
+        );
+        await store.save('train', { policy: mlpToJson(trained.policy), report: trained.report });
+        return trained;
+      });
       const calibration = visitedStates(policy, 20);
       const visited = visitedStates(policy, 40, 3_000_000).subarray(0, 10_000 * 4);
       const box = boxSamples(10_000, opts.seed + 1);
@@ -191,11 +243,23 @@ export function runCommand(
       await step('quantize', async () => {
         for (const v of STUDY_VARIANTS) {
           log(`  ${v.name}`);
+          const saved = await store.load<{ model: unknown; warnings: string[]; details: unknown }>(
+            `quantize-${v.name}`,
+          );
           const {
             model,
             warnings: w,
             details,
-          } = quantizeModel(policy, calibration, { ...v.options, seed: opts.seed });
+          } = saved === null
+            ? quantizeModel(policy, calibration, { ...v.options, seed: opts.seed })
+            : { ...saved, model: qmlpFromJson(saved.model).model };
+          if (saved === null) {
+            await store.save(`quantize-${v.name}`, {
+              model: qmlpToJson(model),
+              warnings: w,
+              details,
+            });
+          }
           const onnx = writeQMlpOnnx(model, {
             metadata: { 'source.method': v.name, 'source.details': JSON.stringify(details) },
           });
@@ -204,22 +268,57 @@ export function runCommand(
           variants.push({ name: v.name, kind: 'int8', model, onnx });
         }
       });
-      const rows = await step('compare', () =>
-        compareModels(policy, variants, { visited, box, episodes: opts.episodes }, (name) =>
-          log(`  ${name}`),
-        ),
-      );
+      const rows = await step('compare', async () => {
+        const saved = await store.load<VariantMetrics[]>('compare');
+        if (saved !== null) return saved;
+        const compared = await compareModels(
+          policy,
+          variants,
+          { visited, box, episodes: opts.episodes },
+          (name) => log(`  ${name}`),
+        );
+        await store.save('compare', compared);
+        return compared;
+      });
       const verification = await step('verify', async () => {
         const results: VariantVerification[] = [];
         for (const v of variants) {
           if (v.kind !== 'int8') continue;
           log(`  ${v.name}`);
-          results.push(
-            await verifyVariant(v.name, policy, v.model, {
+          const saved = await store.load<VariantVerification>(`verify-${v.name}`);
+          if (saved !== null) {
+            results.push(saved);
+            continue;
+          }
+          const checkpoint = `verify-${v.name}.checkpoint.json`;
+          const progress = startProgress(
+            progressTarget(opts.json === true),
+            `verify ${v.name}`,
+            opts.verifySeconds,
+            ['phase', 'consistent', 'inconsistent', 'boxes'],
+          );
+          let result: VariantVerification;
+          try {
+            result = await verifyVariant(v.name, policy, v.model, {
               seconds: opts.verifySeconds,
               seed: opts.seed,
-            }),
-          );
+              checkpoint: store.path(checkpoint),
+              resume: opts.resume !== undefined,
+              ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+              onProgress: (p) =>
+                progress.update(p.seconds, {
+                  phase: p.phase,
+                  consistent: `${(100 * p.volume.consistent).toFixed(2)}%`,
+                  inconsistent: `${(100 * p.volume.inconsistent).toFixed(2)}%`,
+                  boxes: String(p.boxes),
+                }),
+            });
+          } finally {
+            progress.stop();
+          }
+          await store.save(`verify-${v.name}`, result);
+          await store.discard(checkpoint);
+          results.push(result);
         }
         return results;
       });
@@ -265,7 +364,7 @@ export function runCommand(
           '',
           summary(rows),
           '',
-          `region verification over the operating box (${opts.verifySeconds} s per variant, linear bounds with input splitting; counterexamples replayed in onnxruntime-node):`,
+          `region verification over the operating box (${opts.verifySeconds} s per variant: bounds, boundary-cell search and z3 per leaf; δ* = largest FP32 margin at which int8 still disagrees, ε* = max |FP32 − int8| logit; counterexamples replayed in onnxruntime-node):`,
           formatTable({
             header: [
               'variant',
@@ -273,7 +372,10 @@ export function runCommand(
               'consistent',
               'inconsistent',
               'unknown',
-              'boxes',
+              'leaves',
+              'decided at',
+              'δ*',
+              'ε*',
               'counterexamples',
             ],
             rows: verification.map((v) => [
@@ -282,7 +384,10 @@ export function runCommand(
               `${(100 * v.volume.consistent).toFixed(2)}%`,
               `${(100 * v.volume.inconsistent).toFixed(2)}%`,
               `${(100 * v.volume.unknown).toFixed(2)}%`,
-              String(v.boxes),
+              String(v.leaves.length),
+              v.decidedAtSeconds === null ? '—' : `${v.decidedAtSeconds.toFixed(1)} s`,
+              formatBracket(v.flipMargin),
+              formatBracket(v.errorBound),
               String(v.counterexamplesFound),
             ]),
           }),

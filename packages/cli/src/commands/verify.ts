@@ -1,15 +1,19 @@
 // `quantproof verify`: does the int8 model take the FP32 model's decision over a whole region?
 
-import { readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { type Box, boxFromOperatingBox, createBox, IntervalError } from '@quantproof/interval';
 import { mlpInputSize, mlpOutputSize } from '@quantproof/nn';
 import { qmlpInputSize, qmlpOutputSize } from '@quantproof/quant';
 import { Command, Option } from 'commander';
 import { InputError, UsageError } from '../errors.js';
+import { readInputFile } from '../files.js';
 import { integerFlag } from '../options.js';
+import { type ProgressTarget, startProgress } from '../progress.js';
 import { loadFp32, loadModel } from '../study/load-model.js';
-import { verifyVariant } from '../study/verify-region.js';
+import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
+import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
 
 /** Exit codes of `verify` beyond the program's: the verdict, so scripts can branch on it. */
 export const VERIFY_EXIT_CODES: {
@@ -31,8 +35,14 @@ export interface VerifyOptions {
   readonly region?: 'operating';
   readonly timeout: number;
   readonly seed: number;
+  readonly workers?: number;
+  readonly maxBoxes?: number;
+  readonly resume?: string;
   readonly json?: boolean;
 }
+
+/** The checkpoint file `verify --resume dir` keeps in `dir`. */
+export const VERIFY_CHECKPOINT = 'verify.checkpoint.json';
 
 /** Parses `lo,hi;lo,hi;…` into bounds; any malformed part is a usage error naming it. */
 export function parseBoxFlag(text: string): { lower: number[]; upper: number[] } {
@@ -64,14 +74,26 @@ async function regionOf(opts: VerifyOptions): Promise<Box> {
   if (opts.box !== undefined) bounds = parseBoxFlag(opts.box);
   if (opts.boxFile !== undefined) {
     let parsed: unknown;
+    const text = await readInputFile(opts.boxFile, '--box-file');
     try {
-      parsed = JSON.parse(await readFile(opts.boxFile, 'utf8'));
+      parsed = JSON.parse(new TextDecoder().decode(text));
     } catch (error) {
-      throw new InputError(`cannot read --box-file ${opts.boxFile}: ${(error as Error).message}`);
+      throw new InputError(
+        `--box-file ${opts.boxFile} is not JSON (${(error as Error).message}); write {"lower": [...], "upper": [...]}`,
+      );
     }
     const p = parsed as { lower?: unknown; upper?: unknown };
     if (!Array.isArray(p.lower) || !Array.isArray(p.upper)) {
       throw new InputError(`--box-file ${opts.boxFile} must hold {"lower": [...], "upper": [...]}`);
+    }
+    for (const side of ['lower', 'upper'] as const) {
+      (p[side] as unknown[]).forEach((v, i) => {
+        if (typeof v !== 'number') {
+          throw new InputError(
+            `--box-file ${opts.boxFile}: ${side}[${i}] is ${JSON.stringify(v)}; write every bound as a finite number`,
+          );
+        }
+      });
     }
     bounds = { lower: p.lower as number[], upper: p.upper as number[] };
   }
@@ -90,10 +112,11 @@ async function regionOf(opts: VerifyOptions): Promise<Box> {
 export function verifyCommand(
   print: (text: string) => void,
   setExitCode: (code: number) => void,
+  progressTarget: (json: boolean) => ProgressTarget,
 ): Command {
   return new Command('verify')
     .description(
-      "Check that an int8 ONNX model takes the FP32 model's decision everywhere in a box of inputs: sound bounds with input splitting prove boxes consistent, and disagreements are returned as inputs replayed in onnxruntime-node.",
+      "Prove that an int8 ONNX model takes the FP32 model's decision everywhere in a box of inputs, or refute it with an input replayed in onnxruntime-node. The box is split into leaves, each decided by sound bounds, a search along the FP32 decision boundary, or z3 (exact int8 arithmetic of onnxruntime's CPU kernels); then δ* (the largest FP32 margin at which the int8 decision still differs) and ε* (the largest logit error) are certified.",
     )
     .requiredOption('--fp32 <file>', 'the FP32 ONNX model (ours or exported from PyTorch)')
     .requiredOption('--int8 <file>', "the int8 ONNX model (ours or from onnxruntime's quantiser)")
@@ -105,8 +128,27 @@ export function verifyCommand(
         'a named region (default: operating, the CartPole operating box)',
       ).choices(['operating']),
     )
-    .option('--timeout <s>', 'time budget in seconds', integerFlag('--timeout', 1), 30)
+    .option(
+      '--timeout <s>',
+      'time budget in seconds (leaves, then δ* and ε*)',
+      integerFlag('--timeout', 1),
+      60,
+    )
     .option('--seed <n>', 'seed of the counterexample searches', integerFlag('--seed', 0), 0)
+    .option(
+      '--workers <n>',
+      'worker threads, one z3 each (default: one per core; 0 runs in this thread)',
+      integerFlag('--workers', 0, 256),
+    )
+    .option(
+      '--max-boxes <n>',
+      'also stop the leaves, and then δ* and ε*, after this many boxes each (a budget that, unlike --timeout, gives the same answer on every machine)',
+      integerFlag('--max-boxes', 1),
+    )
+    .option(
+      '--resume <dir>',
+      `checkpoint progress to <dir>/${VERIFY_CHECKPOINT}; started again with the same flags, it continues where it stopped`,
+    )
     .option('--json', 'print one JSON document (see verify.json in a run directory)')
     .addHelpText(
       'after',
@@ -132,19 +174,59 @@ export function verifyCommand(
           `the region has ${region.lower.length} dimensions; the models take ${mlpInputSize(fp32)} inputs`,
         );
       }
-      const result = await verifyVariant(opts.int8, fp32, int8, {
-        seconds: opts.timeout,
-        seed: opts.seed,
-        region,
-      });
+      let checkpoint: string | undefined;
+      if (opts.resume !== undefined) {
+        await mkdir(opts.resume, { recursive: true }).catch((error: unknown) => {
+          throw new UsageError(
+            `cannot use --resume ${opts.resume}: ${(error as Error).message}; give a writable directory`,
+          );
+        });
+        checkpoint = join(opts.resume, VERIFY_CHECKPOINT);
+      }
+      const progress = startProgress(progressTarget(opts.json === true), 'verify', opts.timeout, [
+        'phase',
+        'consistent',
+        'inconsistent',
+        'unknown',
+        'boxes',
+      ]);
+      const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+      let result;
+      try {
+        result = await verifyVariant(opts.int8, fp32, int8, {
+          seconds: opts.timeout,
+          seed: opts.seed,
+          region,
+          ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+          ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
+          ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
+          onProgress: (p) =>
+            progress.update(p.seconds, {
+              phase: p.phase,
+              consistent: pct(p.volume.consistent),
+              inconsistent: pct(p.volume.inconsistent),
+              unknown: pct(p.volume.unknown),
+              boxes: String(p.boxes),
+            }),
+        });
+      } catch (error) {
+        if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
+        throw error;
+      } finally {
+        progress.stop();
+      }
       setExitCode(VERIFY_EXIT_CODES[result.verdict]);
       if (opts.json === true) {
         print(JSON.stringify(result, null, 2));
         return;
       }
-      const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+      const bracket = (b: VariantVerification['flipMargin'], what: string): string =>
+        b === null
+          ? `${what}: none`
+          : `${what} ∈ [${b.lower.toPrecision(5)}, ${b.upper.toPrecision(5)}]${b.certified ? '' : ' (not within 1% in the budget)'}`;
       const lines = [
-        `${result.verdict}: ${pct(result.volume.consistent)} of the region proven consistent, ${pct(result.volume.inconsistent)} in boxes holding a counterexample, ${pct(result.volume.unknown)} open (${result.boxes} boxes, ${result.seconds.toFixed(1)} s, ${result.method} bounds)`,
+        `${result.verdict}: ${pct(result.volume.consistent)} of the region proven consistent, ${pct(result.volume.inconsistent)} in leaves holding a replayed counterexample, ${pct(result.volume.unknown)} open (${result.leaves.length} leaves, ${result.boxes} boxes, ${result.seconds.toFixed(1)} s${result.decidedAtSeconds === null ? '' : `, every leaf decided after ${result.decidedAtSeconds.toFixed(1)} s`})`,
+        `${bracket(result.flipMargin, 'δ* (largest FP32 margin at which int8 still disagrees)')}; ${bracket(result.errorBound, 'ε* (max |FP32 − int8| logit)')}; ties: FP32 margin ≤ ${result.tieTolerance.toPrecision(3)}`,
       ];
       for (const c of result.counterexamples.slice(0, 5)) {
         lines.push(

@@ -20,15 +20,36 @@ export async function runOnnxOnce(bytes: Uint8Array, input: Float32Array): Promi
   }
 }
 
+/** A runtime replay whose sessions stay open until `release`. */
+export interface OrtReplay extends RuntimeReplay {
+  /** Releases every session it opened. */
+  release(): Promise<void>;
+}
+
 /**
  * Replays in onnxruntime-node: the FP32 network through `writeMlpOnnx`, the int8 network through
  * `writeQMlpOnnx` (default session options: level `all`, one thread, as the executors assume).
+ * One session per network, kept until `release`.
  */
-export function ortReplay(): RuntimeReplay {
+export function ortReplay(): OrtReplay {
+  const sessions = new Map<object, ReturnType<typeof createOrtSession>>();
+  const run = async (key: object, bytes: () => Uint8Array, input: Float32Array) => {
+    let session = sessions.get(key);
+    if (session === undefined) {
+      session = createOrtSession(bytes());
+      sessions.set(key, session);
+    }
+    return (await session).run(input, 1);
+  };
   return {
     name: ORT_REPLAY_NAME,
-    fp32: (mlp: Mlp, input: Float32Array) => runOnnxOnce(writeMlpOnnx(mlp), input),
-    int8: (model: QMlp, input: Float32Array) => runOnnxOnce(writeQMlpOnnx(model), input),
+    fp32: (mlp: Mlp, input: Float32Array) => run(mlp, () => writeMlpOnnx(mlp), input),
+    int8: (model: QMlp, input: Float32Array) => run(model, () => writeQMlpOnnx(model), input),
+    release: async () => {
+      const all = [...sessions.values()];
+      sessions.clear();
+      for (const s of all) await (await s).release();
+    },
   };
 }
 

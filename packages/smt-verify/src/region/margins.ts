@@ -150,6 +150,8 @@ export interface FlipMarginSearchOptions {
   readonly precision: number;
   readonly seconds: number;
   readonly pool: JobPool;
+  /** Stop after evaluating this many boxes (a deterministic budget). */
+  readonly maxBoxes: number;
   readonly smtCellLimit: number;
   readonly smtUnstableLimit: number;
 }
@@ -207,7 +209,11 @@ export async function certifyFlipMargin(
     const top = heap.peek();
     return top === undefined || top.exact || top.upper <= (1 + options.precision) * lower;
   };
-  while (!done() && (performance.now() - start) / 1000 < options.seconds) {
+  while (
+    !done() &&
+    boxes < options.maxBoxes &&
+    (performance.now() - start) / 1000 < options.seconds
+  ) {
     const batch: Item[] = [];
     while (batch.length < Math.max(1, options.pool.size) && !done()) batch.push(heap.pop()!);
     const results = await Promise.all(
@@ -276,6 +282,8 @@ export interface ErrorBoundSearchOptions {
   readonly tieTolerance: number;
   readonly precision: number;
   readonly seconds: number;
+  /** Stop after evaluating this many boxes (a deterministic budget). */
+  readonly maxBoxes: number;
 }
 
 /**
@@ -318,7 +326,7 @@ export function certifyErrorBound(
     }
   };
   add(root, 16);
-  while ((performance.now() - start) / 1000 < options.seconds) {
+  while (boxes < options.maxBoxes && (performance.now() - start) / 1000 < options.seconds) {
     const top = heap.peek();
     if (top === undefined || top.upper <= (1 + options.precision) * lower) break;
     heap.pop();

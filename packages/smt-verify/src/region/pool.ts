@@ -45,6 +45,14 @@ function workerEntry(): URL {
   return url;
 }
 
+function isConditionFlag(arg: string, previous: string | undefined): boolean {
+  return (
+    arg.startsWith('--conditions') ||
+    arg.startsWith('-C') ||
+    ((previous === '--conditions' || previous === '-C') && !arg.startsWith('-'))
+  );
+}
+
 interface Pending {
   readonly job: Job;
   readonly resolve: (r: JobResult) => void;
@@ -81,6 +89,8 @@ export function createWorkerPool(init: WorkerInit, options: WorkerPoolOptions): 
   const spawn = (slot: Slot | null): Slot => {
     const worker = new Worker(entry, {
       workerData: init,
+      // The worker runs the compiled package: drop a source-export condition a test runner set.
+      execArgv: process.execArgv.filter((a, i, all) => !isConditionFlag(a, all[i - 1])),
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
     });
     const s = slot ?? { worker, current: null };

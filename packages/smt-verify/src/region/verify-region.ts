@@ -28,7 +28,7 @@ import { createInlinePool, createWorkerPool, JobFailedError, type JobPool } from
 export interface RegionOptions {
   /** Wall-clock budget of the whole run in seconds (leaves, refinement, δ*, ε*). Default 60. */
   readonly seconds?: number;
-  /** Most boxes to process (a deterministic budget). Default unlimited. */
+  /** Stop at the first round boundary after this many boxes (a deterministic budget). Default unlimited. */
   readonly maxBoxes?: number;
   /** Seed of the per-box searches. Default 0. */
   readonly seed?: number;
@@ -58,6 +58,8 @@ export interface RegionOptions {
   readonly margins?: boolean;
   /** Relative precision of δ* and ε*: stop when upper ≤ (1 + p)·lower. Default 0.01. */
   readonly marginPrecision?: number;
+  /** Most boxes each of the δ* and ε* searches evaluates (a deterministic budget). Default unlimited. */
+  readonly marginBoxes?: number;
   /** Share of `seconds` reserved for δ* and ε*. Default 0.25. */
   readonly marginShare?: number;
   /** Checkpoint file: progress is written there atomically after rounds. Default none. */
@@ -105,6 +107,7 @@ export interface RegionLeaf {
 /** What `verifyRegion` returns. */
 export interface RegionResult {
   readonly verdict: 'consistent' | 'inconsistent' | 'unknown';
+  /** The region as requested (leaves hold its float32 points: bounds rounded inward). */
   readonly region: { readonly lower: number[]; readonly upper: number[] };
   readonly tieTolerance: number;
   readonly volume: RegionVolume;
@@ -393,12 +396,7 @@ export async function verifyRegion(
         continue;
       }
       const round: QueueEntry[] = [];
-      while (
-        round.length < roundSize &&
-        heap.size > 0 &&
-        heap.peek()!.counterexample === null &&
-        state.boxes + round.length < maxBoxes
-      ) {
+      while (round.length < roundSize && heap.size > 0 && heap.peek()!.counterexample === null) {
         round.push(heap.pop()!);
       }
       const results = await Promise.all(
@@ -485,8 +483,9 @@ export async function verifyRegion(
       await save(false);
     }
     if (heap.size === 0 && state.decidedAtSeconds === null) state.decidedAtSeconds = elapsed();
-    undoUnfinishedSteps(heap.items.splice(0), leaves, state.steps);
+    // The checkpoint keeps the raw queue (a resumed run continues it); the result closes it.
     await save(true);
+    undoUnfinishedSteps(heap.items.splice(0), leaves, state.steps);
     options.onProgress?.({
       phase: 'margins',
       seconds: elapsed(),
@@ -499,9 +498,11 @@ export async function verifyRegion(
     if (options.margins !== false) {
       const deadline = Math.max(seconds - elapsed(), 0.25 * seconds * marginShare);
       // ε* first (bounds only, quick), then δ* with whatever time is left.
+      const marginBoxes = positive('marginBoxes', options.marginBoxes ?? Infinity, 1);
       error = certifyErrorBound(fp32, int8, root, {
         tieTolerance,
         precision,
+        maxBoxes: marginBoxes,
         seconds: deadline / 2,
       });
       flip = await certifyFlipMargin(fp32, int8, root, counterexamples, {
@@ -509,6 +510,7 @@ export async function verifyRegion(
         precision,
         seconds: Math.max(seconds - elapsed(), deadline / 4),
         pool,
+        maxBoxes: marginBoxes,
         smtCellLimit: settings.smtCellLimit,
         smtUnstableLimit: settings.smtUnstableLimit,
       });
@@ -530,7 +532,7 @@ export async function verifyRegion(
     });
     return {
       verdict,
-      region: root,
+      region: { lower: Array.from(box.lower), upper: Array.from(box.upper) },
       tieTolerance,
       volume,
       flipMargin: flip,
@@ -570,7 +572,8 @@ function undoUnfinishedSteps(
   steps: readonly RefinementStep[],
 ): void {
   const undo = new Set<number>();
-  for (const e of rest) if (e.counterexample === null && e.step !== null && e.step !== undefined) undo.add(e.step);
+  for (const e of rest)
+    if (e.counterexample === null && e.step !== null && e.step !== undefined) undo.add(e.step);
   const undone = (step: number | null): boolean => {
     for (let s = step; s !== null; s = steps[s]!.parent) if (undo.has(s)) return true;
     return false;

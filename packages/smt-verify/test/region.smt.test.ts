@@ -1,0 +1,186 @@
+// The region verifier: planted cases (a network that disagrees across its diagonal and a box that
+// agrees by construction), soundness against 10 000 replayed samples, determinism across worker
+// counts (the pool runs the package's build), and a checkpointed run continued to the same answer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSeededRng, forwardFp32, type Mlp } from '@quantproof/nn';
+import { argmaxFirst, forwardInt8, type QMlp } from '@quantproof/quant';
+import { test } from '@fast-check/vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exactDecision } from '../src/replay.js';
+import { approximate } from '../src/rational.js';
+import { verifyRegion, type RegionResult } from '../src/region/verify-region.js';
+import { releaseZ3 } from '../src/z3-session.js';
+import { diagonal, quantizeTiny, tinyCase } from './support/tiny-nets.js';
+
+afterAll(releaseZ3);
+
+const inside = (x: ArrayLike<number>, l: { lower: number[]; upper: number[] }): boolean =>
+  Array.from(x).every((v, i) => v >= l.lower[i]! && v <= l.upper[i]!);
+
+/** Every claim of `result` checked against the executors on `samples` random float32 points. */
+function checkSound(
+  mlp: Mlp,
+  model: QMlp,
+  result: RegionResult,
+  samples: number,
+  seed: number,
+): void {
+  const total = result.leaves.reduce((s, l) => s + l.volume, 0);
+  expect(total).toBeCloseTo(1, 9);
+  const v = result.volume;
+  expect(v.consistent + v.inconsistent + v.unknown).toBeCloseTo(1, 9);
+  for (const c of result.counterexamples) {
+    expect(argmaxFirst(forwardInt8(model, c.input))).toBe(c.int8Action);
+    expect(argmaxFirst(forwardFp32(mlp, c.input))).toBe(c.fp32Action);
+    expect(c.int8Action).not.toBe(c.fp32Action);
+    expect(c.fp32Margin).toBeGreaterThan(result.tieTolerance);
+  }
+  for (const leaf of result.leaves) {
+    if (leaf.verdict === 'inconsistent') {
+      expect(leaf.counterexample).not.toBeNull();
+      expect(inside(result.counterexamples[leaf.counterexample!]!.input, leaf)).toBe(true);
+    }
+  }
+  const rng = createSeededRng(seed);
+  const consistent = result.leaves.filter((l) => l.verdict === 'consistent');
+  const { lower, upper } = result.region;
+  for (let n = 0; n < samples; n++) {
+    const x = Float32Array.from(lower, (lo, i) =>
+      Math.min(Math.max(Math.fround(lo + (upper[i]! - lo) * rng.nextFloat64()), lo), upper[i]!),
+    );
+    const leaf = consistent.find((l) => inside(x, l));
+    if (leaf === undefined) continue;
+    const { action, margin } = exactDecision(mlp, x);
+    if (approximate(margin) <= result.tieTolerance) continue; // a tie
+    expect(argmaxFirst(forwardInt8(model, x))).toBe(action);
+  }
+}
+
+describe('verifyRegion: planted cases', () => {
+  const model = quantizeTiny(diagonal);
+
+  it('refutes a box the FP32 boundary crosses, with replayed counterexamples in decided leaves', async () => {
+    const result = await verifyRegion(
+      diagonal,
+      model,
+      { lower: [-1, -1], upper: [1, 1] },
+      { workers: 0, maxBoxes: 400, seconds: 60 },
+    );
+    expect(result.verdict).toBe('inconsistent');
+    expect(result.counterexamples.length).toBeGreaterThan(0);
+    expect(result.volume.unknown).toBe(0);
+    expect(result.volume.consistent).toBeGreaterThan(0.5);
+    expect(result.stats.decidedAtSeconds).not.toBeNull();
+    checkSound(diagonal, model, result, 10_000, 1);
+    // δ*: a disagreement's margin is at most the largest margin reachable inside one cell.
+    expect(result.flipMargin).not.toBeNull();
+    expect(result.flipMargin!.lower).toBeGreaterThan(result.tieTolerance);
+    expect(result.flipMargin!.upper).toBeGreaterThanOrEqual(result.flipMargin!.lower);
+    const e = result.errorBound!;
+    expect(e.upper).toBeGreaterThanOrEqual(e.lower);
+  });
+
+  it('proves a box away from the boundary and brackets ε* around every sampled difference', async () => {
+    const box = { lower: [0.5, -1], upper: [1, -0.5] };
+    const result = await verifyRegion(diagonal, model, box, { workers: 0, seconds: 60 });
+    expect(result.verdict).toBe('consistent');
+    expect(result.leaves.every((l) => l.verdict === 'consistent')).toBe(true);
+    expect(result.flipMargin).toBeNull();
+    const e = result.errorBound!;
+    const rng = createSeededRng(3);
+    for (let n = 0; n < 10_000; n++) {
+      const x = Float32Array.of(
+        Math.fround(0.5 + 0.5 * rng.nextFloat64()),
+        Math.fround(-1 + 0.5 * rng.nextFloat64()),
+      );
+      const f = forwardFp32(diagonal, x);
+      const q = forwardInt8(model, x);
+      for (let j = 0; j < 2; j++) {
+        expect(Math.abs(f[j]! - q[j]!)).toBeLessThanOrEqual(e.upper + result.tieTolerance);
+      }
+    }
+    checkSound(diagonal, model, result, 10_000, 2);
+  });
+});
+
+describe('verifyRegion: determinism and resume', () => {
+  const model = quantizeTiny(diagonal);
+  const box = { lower: [-1, -1], upper: [1, 1] };
+  const strip = (r: RegionResult): unknown => ({
+    verdict: r.verdict,
+    volume: r.volume,
+    leaves: r.leaves,
+    counterexamples: r.counterexamples.map((c) => Array.from(c.input)),
+  });
+
+  it('gives the same leaves with 0 and 2 worker threads (rounds are applied in order)', async () => {
+    const options = { maxBoxes: 200, seconds: 120, margins: false } as const;
+    const inline = await verifyRegion(diagonal, model, box, { ...options, workers: 0 });
+    const pooled = await verifyRegion(diagonal, model, box, { ...options, workers: 2 });
+    expect(pooled.stats.workers).toBe(2);
+    expect(strip(pooled)).toEqual(strip(inline));
+  });
+
+  it('continues a checkpointed run to the answer of an uninterrupted one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qp-region-'));
+    try {
+      const checkpoint = join(dir, 'region.checkpoint.json');
+      const options = { seconds: 120, margins: false, workers: 0 } as const;
+      const first = await verifyRegion(diagonal, model, box, {
+        ...options,
+        maxBoxes: 64,
+        checkpoint,
+      });
+      expect(first.stats.stopReason).toBe('box-budget');
+      const resumed = await verifyRegion(diagonal, model, box, {
+        ...options,
+        maxBoxes: 300,
+        checkpoint,
+        resume: true,
+      });
+      expect(resumed.stats.resumed).toBe(true);
+      const fresh = await verifyRegion(diagonal, model, box, { ...options, maxBoxes: 300 });
+      expect(strip(resumed)).toEqual(strip(fresh));
+      // A checkpoint of another run is refused with a message that says what to do.
+      await expect(
+        verifyRegion(
+          diagonal,
+          model,
+          { lower: [0, 0], upper: [1, 1] },
+          { ...options, checkpoint, resume: true },
+        ),
+      ).rejects.toThrow(/belongs to another run/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('verifyRegion: properties', () => {
+  test.prop([tinyCase], { numRuns: 12 })(
+    'consistent leaves agree on 10 000 samples; counterexamples replay',
+    async ({ mlp, model }) => {
+      const d = mlp.layers[0]!.inFeatures;
+      const box = { lower: Array(d).fill(-0.5), upper: Array(d).fill(0.5) };
+      const result = await verifyRegion(mlp, model, box, {
+        workers: 0,
+        maxBoxes: 150,
+        seconds: 60,
+        margins: false,
+      });
+      checkSound(mlp, model, result, 10_000, 5);
+    },
+  );
+});
+
+it('rejects options that make no sense, naming the option', async () => {
+  const model = quantizeTiny(diagonal);
+  await expect(
+    verifyRegion(diagonal, model, { lower: [0, 0], upper: [1, 1] }, { workers: -1 }),
+  ).rejects.toThrow(/workers must be a number ≥ 0/);
+  await expect(
+    verifyRegion(diagonal, model, { lower: [0, Number.NaN], upper: [1, 1] }, { workers: 0 }),
+  ).rejects.toThrow(/dimension 1/);
+});
