@@ -31,12 +31,16 @@ export function formatSeconds(value: number): string {
   return `${value.toFixed(1)} s`;
 }
 
-/** A bracket `[lower, upper]` with 4 significant digits, one value when both ends agree; `—` when null or absent. */
+/**
+ * A bracket `[lower, upper]` with 4 significant digits, one value when both ends agree; `—` when
+ * null or absent; a trailing `*` when the verifier says it is not certified within 1 %.
+ */
 export function formatBracket(bracket: BracketJson | null | undefined): string {
   if (bracket === null || bracket === undefined) return MISSING;
   const lower = bracket.lower.toPrecision(4);
   const upper = bracket.upper.toPrecision(4);
-  return lower === upper ? lower : `[${lower}, ${upper}]`;
+  const text = lower === upper ? lower : `[${lower}, ${upper}]`;
+  return bracket.certified === false ? `${text}*` : text;
 }
 
 /** A logit or state vector: `[a, b, …]` with 4 significant digits. */

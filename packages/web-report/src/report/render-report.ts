@@ -47,7 +47,7 @@ export function renderReport(run: Run, options: RenderReportOptions = {}): strin
     section(
       'summary',
       'Summary',
-      `<p>Every variant of the policy against the FP32 reference: size, onnxruntime-node latency (one thread), greedy reward, how often the greedy action equals FP32's (on visited states and on uniform samples of the operating box), and what the region verification established over the whole operating box. δ* and ε* are brackets [lower, upper] around the exact value; — where not computed.</p>${renderSummaryTable(run)}`,
+      `<p>Every variant of the policy against the FP32 reference: size, onnxruntime-node latency (one thread), greedy reward, how often the greedy action equals FP32's (on visited states and on uniform samples of the operating box), and what the region verification established over the whole operating box. δ* (the largest FP32 margin at which the int8 action still differs) and ε* (the largest |FP32 − int8| logit) are certified brackets [lower, upper] around the exact value; * where the budget ended before they were within 1 %; — where there is none (δ* of a consistent variant) or it was not computed.</p>${renderSummaryTable(run)}`,
     ),
     section(
       'verification',

@@ -39,7 +39,13 @@ export const boxSchema: z.ZodType<BoxJson> = z.object({
 export interface BracketJson {
   readonly lower: number;
   readonly upper: number;
+  /** upper ≤ 1.01 · lower was reached within the budget (absent in older files). */
+  readonly certified?: boolean | undefined;
 }
 
 /** Schema of `BracketJson`. */
-export const bracketSchema: z.ZodType<BracketJson> = z.object({ lower: finite, upper: finite });
+export const bracketSchema: z.ZodType<BracketJson> = z.object({
+  lower: finite,
+  upper: finite,
+  certified: z.boolean().optional(),
+});

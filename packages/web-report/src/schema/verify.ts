@@ -18,6 +18,10 @@ export type Verdict = 'consistent' | 'inconsistent' | 'unknown';
 /** One leaf of the input splitting: a box and what was established on it. */
 export interface LeafJson extends BoxJson {
   readonly verdict: Verdict;
+  /** Share of the region's volume. */
+  readonly volume?: number | undefined;
+  /** What decided it: `bounds`, `search`, `cells`, `smt`, `refined`, or why it is open. */
+  readonly by?: string | undefined;
 }
 
 /** A disagreement: the state, both executors' logits, and onnxruntime-node's replay. */
@@ -25,6 +29,8 @@ export interface CounterexampleJson {
   readonly input: readonly number[];
   readonly fp32Logits: readonly number[];
   readonly int8Logits: readonly number[];
+  /** The exact FP32 margin at `input` (above the tie tolerance). */
+  readonly fp32Margin?: number | undefined;
   readonly replay: {
     readonly runtime: string;
     readonly fp32Logits: readonly number[];
@@ -41,6 +47,15 @@ export interface VariantVerificationJson {
   /** The bound method, e.g. `linear`. */
   readonly method: string;
   readonly region: BoxJson;
+  /** FP32 margins at or below this are ties, never counterexamples. */
+  readonly tieTolerance?: number | undefined;
+  /** Seconds until no leaf was open; null when the budget ran out first. */
+  readonly decidedAtSeconds?: number | null | undefined;
+  /** z3 queries, their total time and the worker threads. */
+  readonly smt?:
+    { readonly queries: number; readonly seconds: number; readonly workers: number } | undefined;
+  /** The verification continued from a checkpoint (`--resume`). */
+  readonly resumed?: boolean | undefined;
   /** Fractions of the region's volume by verdict; they sum to 1. */
   readonly volume: {
     readonly consistent: number;
@@ -81,16 +96,29 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       verdict,
       method: z.string(),
       region: boxSchema,
+      tieTolerance: finite.optional(),
+      decidedAtSeconds: finite.nullable().optional(),
+      smt: z.object({ queries: count, seconds: finite, workers: count }).optional(),
+      resumed: z.boolean().optional(),
       volume: z.object({ consistent: fraction, inconsistent: fraction, unknown: fraction }),
       stopReason: z.string(),
       boxes: count,
       seconds: finite,
-      leaves: z.array(z.object({ lower: vector, upper: vector, verdict })),
+      leaves: z.array(
+        z.object({
+          lower: vector,
+          upper: vector,
+          verdict,
+          volume: fraction.optional(),
+          by: z.string().optional(),
+        }),
+      ),
       counterexamples: z.array(
         z.object({
           input: vector,
           fp32Logits: vector,
           int8Logits: vector,
+          fp32Margin: finite.optional(),
           replay: z.object({
             runtime: z.string(),
             fp32Logits: vector,
