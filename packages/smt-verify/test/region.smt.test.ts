@@ -66,7 +66,7 @@ describe('verifyRegion: planted cases', () => {
       diagonal,
       model,
       { lower: [-1, -1], upper: [1, 1] },
-      { workers: 0, maxBoxes: 400, seconds: 60 },
+      { workers: 0, maxBoxes: 400, seconds: 60, marginBoxes: 3000 },
     );
     expect(result.verdict).toBe('inconsistent');
     expect(result.counterexamples.length).toBeGreaterThan(0);

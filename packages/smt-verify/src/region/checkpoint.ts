@@ -24,6 +24,10 @@ export interface RefinementStep {
   readonly volume: number;
   readonly counterexample: number;
   readonly parent: number | null;
+  /** Boxes of the other half processed so far. */
+  work: number;
+  /** Given up (the other half needed too many splits): the box is one inconsistent leaf. */
+  abandoned: boolean;
 }
 
 /** Everything needed to continue a run. */

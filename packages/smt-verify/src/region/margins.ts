@@ -120,18 +120,22 @@ function samplePoints(box: BoxTaskBounds, rng: SeededRng, count: number): Float3
  */
 function flipUpper(
   mlp: Mlp,
+  model: QMlp,
   certify: (box: Box) => DecisionCertificate,
   box: BoxTaskBounds,
 ): number {
   const k = mlp.layers[mlp.layers.length - 1]!.outFeatures;
   const bounds = fp32Bounds(mlp, box.lower, box.upper);
   const cert = certify(createBox(box.lower, box.upper));
-  const a = cert.action;
-  const int8OnlyA = marginsProveAction(cert.int8Margins, a);
+  // Inside one quantisation cell the int8 action is a constant: read it off the executor.
+  const oneCell = cellCount(model, box) === 1;
+  const a = oneCell ? argmaxFirst(forwardInt8(model, Float32Array.from(box.lower))) : cert.action;
+  const int8OnlyA = oneCell || marginsProveAction(cert.int8Margins, a);
   let best = -Infinity;
   for (let c = 0; c < k; c++) {
     if (c === a && int8OnlyA) continue;
-    let m = c === a ? Infinity : -cert.fp32Margins[c]!;
+    // The certifier bounds y_a' − y_c for its own action a' (= a unless oneCell overrode it).
+    let m = c === a || a !== cert.action ? Infinity : -cert.fp32Margins[c]!;
     for (let j = 0; j < k; j++) {
       if (j === c) continue;
       const diff = new Float64Array(k);
@@ -197,7 +201,7 @@ export async function certifyFlipMargin(
   const certify = createDecisionCertifier(mlp, model, { method: 'linear' });
   const add = (box: BoxTaskBounds, smtTried: boolean): void => {
     boxes++;
-    const upper = flipUpper(mlp, certify, box);
+    const upper = flipUpper(mlp, model, certify, box);
     // Boxes that cannot beat the current lower bound by the precision are pruned.
     if (upper > options.tieTolerance && upper > (1 + options.precision) * lower) {
       heap.push({ box, upper, exact: false, smtTried });

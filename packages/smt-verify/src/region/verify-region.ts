@@ -38,11 +38,11 @@ export interface RegionOptions {
   readonly roundSize?: number;
   /** FP32 margins at or below this are ties. Default: a sound float32 execution bound over the region. */
   readonly tieTolerance?: number;
-  /** z3 time limit per query in seconds. Default 2. */
+  /** z3 time limit per query in seconds. Default 1. */
   readonly smtTimeoutSeconds?: number;
   /** Boxes meeting at most this many quantisation cells are decided cell by cell. Default 16. */
   readonly cellLimit?: number;
-  /** Boxes meeting at most this many cells are given to z3 before being split. Default 4096. */
+  /** Boxes meeting at most this many cells are given to z3 before being split. Default 16. */
   readonly smtCellLimit?: number;
   /** Boxes on which the FP32 network has more unstable ReLUs than this are split, not given to z3. Default 12. */
   readonly smtUnstableLimit?: number;
@@ -143,6 +143,9 @@ function positive(name: string, value: number, min: number): number {
   return value;
 }
 
+/** Splits a refinement step's other half may take before the step is given up. */
+const STEP_BUDGET = 96;
+
 /** A max-heap: open boxes before refinement, then larger volume, then earlier sequence. */
 class EntryHeap {
   readonly items: QueueEntry[] = [];
@@ -231,9 +234,9 @@ export async function verifyRegion(
   const settings: DecisionSettings = {
     tieTolerance,
     cellLimit: positive('cellLimit', options.cellLimit ?? 16, 0),
-    smtCellLimit: positive('smtCellLimit', options.smtCellLimit ?? 4096, 0),
+    smtCellLimit: positive('smtCellLimit', options.smtCellLimit ?? 16, 0),
     smtUnstableLimit: positive('smtUnstableLimit', options.smtUnstableLimit ?? 12, 0),
-    smtTimeoutSeconds: positive('smtTimeoutSeconds', options.smtTimeoutSeconds ?? 2, 0.001),
+    smtTimeoutSeconds: positive('smtTimeoutSeconds', options.smtTimeoutSeconds ?? 1, 0.001),
     samples: Math.floor(positive('samples', options.samples ?? 16, 0)),
   };
   const seed = options.seed ?? 0;
@@ -339,6 +342,35 @@ export async function verifyRegion(
   };
 
   const certify = createDecisionCertifier(fp32, int8, { method: 'difference' });
+  const abandonedLineage = (step: number | null): boolean => {
+    for (let s = step; s !== null; s = state.steps[s]!.parent) {
+      if (state.steps[s]!.abandoned) return true;
+    }
+    return false;
+  };
+  /**
+   * Gives up a refinement step whose other half needs more than STEP_BUDGET splits: its
+   * descendants (queued boxes and leaves) are dropped and its box is one inconsistent leaf again.
+   */
+  const abandonStep = (step: number): void => {
+    const s = state.steps[step]!;
+    s.abandoned = true;
+    const kept = heap.items.filter((e) => !abandonedLineage(e.step ?? null));
+    heap.items.length = 0;
+    for (const e of kept) heap.push(e);
+    const keptLeaves = leaves.filter((l) => !abandonedLineage(l.step));
+    leaves.length = 0;
+    leaves.push(...keptLeaves);
+    leaves.push({
+      lower: s.lower,
+      upper: s.upper,
+      volume: s.volume,
+      verdict: 'inconsistent',
+      by: 'refined',
+      counterexample: s.counterexample,
+      step: s.parent,
+    });
+  };
   /**
    * Refinement of inconsistent leaves (this thread, no z3): split a batch of them; the half with
    * the counterexample stays inconsistent, the other is decided by the next rounds. Each split is a
@@ -362,7 +394,13 @@ export async function verifyRegion(
         continue;
       }
       const step = state.steps.length;
-      state.steps.push({ ...base(e), counterexample: index, parent: e.step ?? null });
+      state.steps.push({
+        ...base(e),
+        counterexample: index,
+        parent: e.step ?? null,
+        work: 0,
+        abandoned: false,
+      });
       const point = Array.from(counterexamples[index]!.input);
       split.children.forEach((child, i) => {
         heap.push({
@@ -416,6 +454,7 @@ export async function verifyRegion(
         const e = round[k]!;
         const r = results[k]!;
         state.boxes++;
+        if (abandonedLineage(e.step ?? null)) continue; // its refinement step was given up
         if (r instanceof JobFailedError || r.kind !== 'decide') {
           leaves.push({
             lower: e.lower,
@@ -459,6 +498,11 @@ export async function verifyRegion(
             step: e.step ?? null,
           });
         } else {
+          const step = e.step ?? null;
+          if (step !== null && ++state.steps[step]!.work > STEP_BUDGET) {
+            abandonStep(step);
+            continue;
+          }
           o.children.forEach((child, i) => {
             heap.push({
               lower: child.lower,
@@ -466,7 +510,7 @@ export async function verifyRegion(
               volume: e.volume * (i === 0 ? o.firstShare : 1 - o.firstShare),
               seq: state.seq++,
               counterexample: null,
-              step: e.step ?? null,
+              step,
             });
           });
         }
