@@ -32,7 +32,7 @@ function visited(policy: Mlp): Float32Array {
   return Float32Array.from(parts);
 }
 
-/** Small boxes (widths 1/64 of the operating box) centred on points of the FP32 boundary. */
+/** Small boxes (widths 1/1024 of the operating box) centred on points of the FP32 boundary. */
 function boundaryBoxes(policy: Mlp, count: number): { lower: number[]; upper: number[] }[] {
   const rng = createSeededRng(11);
   const { lower, upper } = CARTPOLE_OPERATING_BOX;
@@ -53,7 +53,7 @@ function boundaryBoxes(policy: Mlp, count: number): { lower: number[]; upper: nu
       else hi = t;
     }
     const c = Array.from(a, (v, i) => v + (b[i]! - v) * lo);
-    const r = Array.from(lower, (l, i) => (upper[i]! - l) / 128);
+    const r = Array.from(lower, (l, i) => (upper[i]! - l) / 2048);
     boxes.push({ lower: c.map((v, i) => v - r[i]!), upper: c.map((v, i) => v + r[i]!) });
   }
   return boxes;
@@ -92,13 +92,23 @@ async function main(): Promise<void> {
     );
   }
 
-  // z3 alone vs bounds then z3, and WASM vs native z3, on the same small boundary boxes.
-  const boxes = boundaryBoxes(policy, 24);
+  // z3 alone vs the leaf pipeline (bounds, then the exact cell path / z3), and WASM vs native z3,
+  // on the same small boxes: half random in the operating box, half on the FP32 boundary.
+  const rng = createSeededRng(5);
+  const { lower: L, upper: U } = CARTPOLE_OPERATING_BOX;
+  const random = Array.from({ length: 8 }, () => {
+    const c = Array.from(L, (l, i) => l + (U[i]! - l) * rng.nextFloat64());
+    const r = Array.from(L, (l, i) => (U[i]! - l) / 2048);
+    return { lower: c.map((v, i) => v - r[i]!), upper: c.map((v, i) => v + r[i]!) };
+  });
+  const boxes = [...random, ...boundaryBoxes(policy, 8)];
   const dir = mkdtempSync(join(tmpdir(), 'qp-bench-region-'));
+  const TIMEOUT = 10;
   let aloneMs = 0;
-  let boundedMs = 0;
-  let certified = 0;
-  let answered = 0;
+  let pipelineMs = 0;
+  let aloneDecided = 0;
+  let pipelineDecided = 0;
+  let byBounds = 0;
   const scripts: { file: string; wasmMs: number; result: string }[] = [];
   try {
     for (const [k, box] of boxes.entries()) {
@@ -106,7 +116,7 @@ async function main(): Promise<void> {
       const t0 = performance.now();
       const alone = await checkAgreement(policy, staticModel, box, {
         cellFastPath: 0,
-        timeoutSeconds: 30,
+        timeoutSeconds: TIMEOUT,
         onQuery: (smtlib, result) => {
           const now = performance.now();
           const file = join(dir, `q${k}-${scripts.length}.smt2`);
@@ -116,43 +126,53 @@ async function main(): Promise<void> {
         },
       });
       aloneMs += performance.now() - t0;
-      if (alone.kind !== 'unknown') answered++;
+      if (alone.kind !== 'unknown') aloneDecided++;
       const t1 = performance.now();
       const cert = certifyDecision(policy, staticModel, createBox(box.lower, box.upper));
-      if (cert.kind === 'consistent') certified++;
-      else await checkAgreement(policy, staticModel, box, { cellFastPath: 0, timeoutSeconds: 30 });
-      boundedMs += performance.now() - t1;
+      if (cert.kind === 'consistent') {
+        byBounds++;
+        pipelineDecided++;
+      } else {
+        const r = await checkAgreement(policy, staticModel, box, { timeoutSeconds: TIMEOUT });
+        if (r.kind !== 'unknown') pipelineDecided++;
+      }
+      pipelineMs += performance.now() - t1;
     }
     console.log(
-      `\n### On ${boxes.length} boxes of 1/64 the operating box's width centred on the FP32 decision boundary (PTQ static)\n`,
+      `\n### z3 alone vs bounds first, on ${boxes.length} boxes 1/1024 of the operating box wide (8 uniform, 8 centred on the FP32 boundary; PTQ static, ${TIMEOUT} s per z3 query)\n`,
     );
-    console.log('| pipeline | time | z3 needed on |');
+    console.log('| pipeline | time | decided |');
     console.log('| --- | ---: | ---: |');
     console.log(
-      `| z3 alone (WASM) | ${(aloneMs / 1000).toFixed(2)} s | ${boxes.length} boxes (${answered} answered within 30 s) |`,
+      `| z3 alone (joint int8 + FP32 encoding, WASM) | ${(aloneMs / 1000).toFixed(2)} s | ${aloneDecided} / ${boxes.length} |`,
     );
     console.log(
-      `| bounds, then z3 on what they leave open | ${(boundedMs / 1000).toFixed(2)} s | ${boxes.length - certified} boxes |`,
+      `| bounds, then the exact cell path (int8 per cell, FP32 by bounds or z3) | ${(pipelineMs / 1000).toFixed(2)} s | ${pipelineDecided} / ${boxes.length} (${byBounds} by bounds alone) |`,
     );
     let native = 0;
     let wasm = 0;
+    let both = 0;
     let agree = 0;
-    let nativeRun = 0;
     for (const s of scripts) {
       const t = performance.now();
       let out = '';
       try {
-        out = execFileSync('z3', ['-T:60', s.file], { encoding: 'utf8' }).trim();
+        out = execFileSync('z3', [`-T:${TIMEOUT}`, s.file], { encoding: 'utf8' }).trim();
       } catch (error) {
         out = String((error as { stdout?: string }).stdout ?? 'error').trim();
       }
-      native += performance.now() - t;
-      wasm += s.wasmMs;
-      nativeRun++;
-      if (out.split('\n')[0] === s.result) agree++;
+      const ms = performance.now() - t;
+      const answer = out.split('\n')[0] ?? '';
+      const decided = (a: string): boolean => a === 'sat' || a === 'unsat';
+      if (decided(answer) && decided(s.result)) {
+        both++;
+        native += ms;
+        wasm += s.wasmMs;
+        if (answer === s.result) agree++;
+      }
     }
     console.log(
-      `\nThe ${nativeRun} SMT-LIB queries those z3 runs wrote, re-run in Debian's native z3 (\`z3 -T:60 file.smt2\`, process start included): WASM ${(wasm / 1000).toFixed(2)} s, native ${(native / 1000).toFixed(2)} s, ratio WASM/native ${(wasm / native).toFixed(2)}; the same answer on ${agree} of ${nativeRun}.`,
+      `\nThe ${scripts.length} SMT-LIB queries z3 alone wrote, re-run in Debian's native z3 (\`z3 -T:${TIMEOUT} file.smt2\`, process start included): both builds answered ${both}, with the same answer on ${agree}; on those, WASM ${(wasm / 1000).toFixed(2)} s, native ${(native / 1000).toFixed(2)} s, ratio WASM/native ${(wasm / Math.max(native, 1e-9)).toFixed(2)}.`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,9 @@
 // The jobs a region run hands to its deciders, identical in a worker thread and in-process.
 import type { Mlp, MlpJson } from '@quantproof/nn';
 import type { QMlp, QMlpJson } from '@quantproof/quant';
+import { createDecisionCertifier, type Box, type DecisionCertificate } from '@quantproof/interval';
 import { flipMargin } from '../flip-margin.js';
+import { boundFlipBox, type FlipBoxBound } from './margins.js';
 import {
   createBoxDecider,
   type BoxDecider,
@@ -27,10 +29,12 @@ export type Job =
       readonly box: BoxTaskBounds;
       /** Stop when the bracket is narrower than this. */
       readonly precision: number;
-    };
+    }
+  | { readonly kind: 'flip-bound'; readonly box: BoxTaskBounds; readonly seed: number };
 
 /** A job's answer. */
 export type JobResult =
+  | { readonly kind: 'flip-bound'; readonly bound: FlipBoxBound }
   | { readonly kind: 'decide'; readonly decision: BoxDecision }
   | {
       readonly kind: 'flip';
@@ -48,6 +52,7 @@ export type JobResult =
     };
 
 const deciders = new WeakMap<object, BoxDecider>();
+const certifiers = new WeakMap<object, (box: Box) => DecisionCertificate>();
 
 /** Runs one job (creates the pair's decider on first use). */
 export async function runJob(
@@ -63,6 +68,15 @@ export async function runJob(
       deciders.set(init, decider);
     }
     return { kind: 'decide', decision: await decider.decide(job.task) };
+  }
+  if (job.kind === 'flip-bound') {
+    let certify = certifiers.get(init);
+    if (certify === undefined) {
+      certify = createDecisionCertifier(mlp, model, { method: 'linear' });
+      certifiers.set(init, certify);
+    }
+    const bound = boundFlipBox(mlp, model, certify, job.box, job.seed, init.settings.tieTolerance);
+    return { kind: 'flip-bound', bound };
   }
   let smtQueries = 0;
   const result = await flipMargin(mlp, model, job.box, {

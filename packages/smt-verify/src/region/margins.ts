@@ -6,7 +6,6 @@
 import { performance } from 'node:perf_hooks';
 import {
   createBox,
-  createDecisionCertifier,
   differenceBounds,
   marginsProveAction,
   type Box,
@@ -126,26 +125,63 @@ function flipUpper(
 ): number {
   const k = mlp.layers[mlp.layers.length - 1]!.outFeatures;
   const bounds = fp32Bounds(mlp, box.lower, box.upper);
-  const cert = certify(createBox(box.lower, box.upper));
-  // Inside one quantisation cell the int8 action is a constant: read it off the executor.
+  const region = createBox(box.lower, box.upper);
+  const cert = certify(region);
+  // d = int8 − FP32 logits. If FP32 takes c by margin m and int8 takes a, then
+  // m ≤ y_c − y_a ≤ d_a − d_c: the joint difference bounds cap δ* by the logit error.
+  const d = differenceBounds(mlp, model, region).difference;
+  // The int8 actions possible on the box: exact inside one quantisation cell (the int8 output
+  // is a constant there), else the certifier's proven action, else every action.
   const oneCell = cellCount(model, box) === 1;
-  const a = oneCell ? argmaxFirst(forwardInt8(model, Float32Array.from(box.lower))) : cert.action;
-  const int8OnlyA = oneCell || marginsProveAction(cert.int8Margins, a);
+  const possible: number[] = oneCell
+    ? [argmaxFirst(forwardInt8(model, Float32Array.from(box.lower)))]
+    : marginsProveAction(cert.int8Margins, cert.action)
+      ? [cert.action]
+      : Array.from({ length: k }, (_, j) => j);
   let best = -Infinity;
   for (let c = 0; c < k; c++) {
-    if (c === a && int8OnlyA) continue;
-    // The certifier bounds y_a' − y_c for its own action a' (= a unless oneCell overrode it).
-    let m = c === a || a !== cert.action ? Infinity : -cert.fp32Margins[c]!;
-    for (let j = 0; j < k; j++) {
-      if (j === c) continue;
+    for (const a of possible) {
+      if (a === c) continue;
       const diff = new Float64Array(k);
       diff[c] = 1;
-      diff[j] = -1;
-      m = Math.min(m, fp32LinearUpperBound(mlp, bounds, diff));
+      diff[a] = -1;
+      let m = Math.min(fp32LinearUpperBound(mlp, bounds, diff), d.upper[a]! - d.lower[c]!);
+      // The certifier bounds y_{a'} − y_c from below for its own action a'.
+      if (a === cert.action) m = Math.min(m, -cert.fp32Margins[c]!);
+      best = Math.max(best, m);
     }
-    best = Math.max(best, m);
   }
   return best;
+}
+
+/** What `boundFlipBox` found on one box. */
+export interface FlipBoxBound {
+  /** Upper bound of the FP32 margin of a disagreement in the box (−Infinity: none possible). */
+  readonly upper: number;
+  /** The disagreement with the largest exact FP32 margin among the sampled points, if any. */
+  readonly best: { readonly input: number[]; readonly margin: number } | null;
+}
+
+/** δ* bound and sampled witness on one box (run in a worker or in this thread). */
+export function boundFlipBox(
+  mlp: Mlp,
+  model: QMlp,
+  certify: (box: Box) => DecisionCertificate,
+  box: BoxTaskBounds,
+  seed: number,
+  tieTolerance: number,
+): FlipBoxBound {
+  const upper = flipUpper(mlp, model, certify, box);
+  let best: { input: number[]; margin: number } | null = null;
+  for (const x of samplePoints(box, createSeededRng(seed), 8)) {
+    const q = argmaxFirst(forwardInt8(model, x));
+    if (argmaxFirst(forwardFp32(mlp, x)) === q) continue;
+    const { action, margin } = exactDecision(mlp, x);
+    const m = approximate(margin);
+    if (action === q || !(m > tieTolerance) || (best !== null && m <= best.margin)) continue;
+    best = { input: Array.from(x), margin: m };
+  }
+  return { upper, best };
 }
 
 /** Options of the δ* branch and bound. */
@@ -197,18 +233,77 @@ export async function certifyFlipMargin(
       }
     }
   };
-  const heap = new MaxHeap();
-  const certify = createDecisionCertifier(mlp, model, { method: 'linear' });
-  const add = (box: BoxTaskBounds, smtTried: boolean): void => {
-    boxes++;
-    const upper = flipUpper(mlp, model, certify, box);
-    // Boxes that cannot beat the current lower bound by the precision are pruned.
-    if (upper > options.tieTolerance && upper > (1 + options.precision) * lower) {
-      heap.push({ box, upper, exact: false, smtTried });
+  /** Float32 FP32 margin of x where int8 disagrees (−Infinity where it agrees). */
+  const flipScore = (x: Float32Array): number => {
+    const y = forwardFp32(mlp, x);
+    const a = argmaxFirst(y);
+    if (a === argmaxFirst(forwardInt8(model, x))) return -Infinity;
+    let m = Infinity;
+    for (let j = 0; j < y.length; j++) if (j !== a) m = Math.min(m, y[a]! - y[j]!);
+    return m;
+  };
+  /**
+   * Hill-climbs the best witness inside the region (coordinate steps, halved when stuck), keeping
+   * the int8 action different; the exact margin of the end point raises the lower bound.
+   */
+  const climb = (): void => {
+    if (witness === null) return;
+    let x = Float32Array.from(witness);
+    let score = flipScore(x);
+    const step = root.lower.map((l, i) => (root.upper[i]! - l) / 16);
+    for (
+      let evals = 0;
+      evals < 400 && step.some((v, i) => v > 1e-6 * (root.upper[i]! - root.lower[i]!));
+    ) {
+      let moved = false;
+      for (let i = 0; i < x.length; i++) {
+        for (const sign of [1, -1]) {
+          const y = Float32Array.from(x);
+          y[i] = Math.fround(
+            Math.min(Math.max(x[i]! + sign * step[i]!, root.lower[i]!), root.upper[i]!),
+          );
+          evals++;
+          const v = flipScore(y);
+          if (v > score) {
+            x = y;
+            score = v;
+            moved = true;
+          }
+        }
+      }
+      if (!moved) for (let i = 0; i < step.length; i++) step[i] = step[i]! / 2;
+    }
+    const { action, margin } = exactDecision(mlp, x);
+    const m = approximate(margin);
+    if (action !== argmaxFirst(forwardInt8(model, x)) && m > lower && m > options.tieTolerance) {
+      lower = m;
+      witness = Array.from(x);
     }
   };
-  add(root, false);
+  const heap = new MaxHeap();
+  let seq = 0;
+  /** Bounds boxes on the pool (in parallel), then applies the results in order. */
+  const addAll = async (list: readonly BoxTaskBounds[]): Promise<void> => {
+    const results = await Promise.all(
+      list.map((box) => options.pool.run({ kind: 'flip-bound', box, seed: 0x5eed + seq++ })),
+    );
+    results.forEach((r, k) => {
+      if (r.kind !== 'flip-bound') return;
+      boxes++;
+      const { upper, best } = r.bound;
+      if (best !== null && best.margin > lower) {
+        lower = best.margin;
+        witness = best.input;
+      }
+      // Boxes that cannot beat the current lower bound by the precision are pruned.
+      if (upper > options.tieTolerance && upper > (1 + options.precision) * lower) {
+        heap.push({ box: list[k]!, upper, exact: false, smtTried: false });
+      }
+    });
+  };
+  await addAll([root]);
   consider(root);
+  climb();
   const done = (): boolean => {
     const top = heap.peek();
     return top === undefined || top.exact || top.upper <= (1 + options.precision) * lower;
@@ -218,8 +313,9 @@ export async function certifyFlipMargin(
     boxes < options.maxBoxes &&
     (performance.now() - start) / 1000 < options.seconds
   ) {
+    climb();
     const batch: Item[] = [];
-    while (batch.length < Math.max(1, options.pool.size) && !done()) batch.push(heap.pop()!);
+    while (batch.length < Math.max(4, 8 * options.pool.size) && !done()) batch.push(heap.pop()!);
     const results = await Promise.all(
       batch.map(async (item) => {
         if (
@@ -238,15 +334,16 @@ export async function certifyFlipMargin(
               1e-9,
             ),
           });
-          return r.kind === 'flip' ? r : null;
+          return r;
         } catch {
           return null;
         }
       }),
     );
+    const children: BoxTaskBounds[] = [];
     batch.forEach((item, k) => {
       const r = results[k];
-      if (r !== null && r !== undefined) {
+      if (r !== null && r !== undefined && r.kind === 'flip') {
         smtQueries += r.smtQueries;
         if (r.bracket.kind === 'none') return;
         if (r.bracket.kind === 'bounded') {
@@ -258,11 +355,9 @@ export async function certifyFlipMargin(
           return;
         }
       }
-      for (const child of widestSplit(model, item.box, root)) {
-        add(child, false);
-        consider(child);
-      }
+      children.push(...widestSplit(model, item.box, root));
     });
+    await addAll(children);
   }
   const top = heap.peek();
   // Pruned boxes are bounded by (1 + precision)·lower (at the time they were pruned, ≤ now).
