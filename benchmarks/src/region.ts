@@ -92,6 +92,26 @@ async function main(): Promise<void> {
     );
   }
 
+  // Time to certify: leaves without refinement, then δ* and ε* with the rest of a long budget.
+  console.log(
+    '\n### Time until every leaf is decided and δ* and ε* are certified within 1 % (no refinement of inconsistent leaves; budget 300 s)\n',
+  );
+  console.log('| model | every leaf decided at | δ* | ε* | certified at |');
+  console.log('| --- | ---: | --- | --- | ---: |');
+  for (const [name, model] of models) {
+    const t0 = performance.now();
+    const r = await verifyRegion(policy, model, CARTPOLE_OPERATING_BOX, {
+      seconds: 300,
+      refine: false,
+      marginShare: 0.95,
+    });
+    const total = (performance.now() - t0) / 1000;
+    const both = r.flipMargin?.certified !== false && r.errorBound?.certified === true;
+    console.log(
+      `| ${name} | ${r.stats.decidedAtSeconds?.toFixed(2) ?? '—'} s | ${bracket(r.flipMargin)} | ${bracket(r.errorBound)} | ${both ? `${total.toFixed(1)} s` : `not within ${total.toFixed(0)} s`} |`,
+    );
+  }
+
   // z3 alone vs the leaf pipeline (bounds, then the exact cell path / z3), and WASM vs native z3,
   // on the same small boxes: half random in the operating box, half on the FP32 boundary.
   const rng = createSeededRng(5);

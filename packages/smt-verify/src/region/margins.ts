@@ -17,6 +17,7 @@ import { fp32Bounds, fp32LinearUpperBound } from '../internal-bounds.js';
 import { approximate } from '../rational.js';
 import { exactDecision, type Counterexample } from '../replay.js';
 import { type BoxTaskBounds, cellCount, cellFaceSplit, unstableRelus } from './box-decision.js';
+import { Heap } from './heap.js';
 import type { JobPool } from './pool.js';
 
 /** A certified bracket: the true value lies in [lower, upper]. */
@@ -38,44 +39,6 @@ interface Item {
   /** The upper bound came from z3's bisection (no further refinement helps). */
   readonly exact: boolean;
   readonly smtTried: boolean;
-}
-
-class MaxHeap {
-  readonly items: Item[] = [];
-  push(item: Item): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.upper >= a[i]!.upper) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  pop(): Item | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]!.upper > a[m]!.upper) m = l;
-        if (r < a.length && a[r]!.upper > a[m]!.upper) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-  peek(): Item | undefined {
-    return this.items[0];
-  }
 }
 
 function widestSplit(model: QMlp, box: BoxTaskBounds, root: BoxTaskBounds): BoxTaskBounds[] {
@@ -280,7 +243,7 @@ export async function certifyFlipMargin(
       witness = Array.from(x);
     }
   };
-  const heap = new MaxHeap();
+  const heap = new Heap<Item>((a, b) => a.upper > b.upper);
   let seq = 0;
   /** Bounds boxes on the pool (in parallel), then applies the results in order. */
   const addAll = async (list: readonly BoxTaskBounds[]): Promise<void> => {
@@ -401,7 +364,7 @@ export function certifyErrorBound(
   let lower = 0;
   let witness: number[] | null = null;
   let boxes = 0;
-  const heap = new MaxHeap();
+  const heap = new Heap<Item>((a, b) => a.upper > b.upper);
   const add = (box: BoxTaskBounds, samples: number): void => {
     boxes++;
     const d = differenceBounds(mlp, model, createBox(box.lower, box.upper)).difference;

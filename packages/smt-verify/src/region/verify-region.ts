@@ -20,6 +20,7 @@ import {
   regionFingerprint,
   writeCheckpoint,
 } from './checkpoint.js';
+import { Heap } from './heap.js';
 import type { WorkerInit } from './jobs.js';
 import { certifyErrorBound, certifyFlipMargin, type Bracket } from './margins.js';
 import { createInlinePool, createWorkerPool, JobFailedError, type JobPool } from './pool.js';
@@ -146,52 +147,12 @@ function positive(name: string, value: number, min: number): number {
 /** Splits a refinement step's other half may take before the step is given up. */
 const STEP_BUDGET = 96;
 
-/** A max-heap: open boxes before refinement, then larger volume, then earlier sequence. */
-class EntryHeap {
-  readonly items: QueueEntry[] = [];
-  private before(a: QueueEntry, b: QueueEntry): boolean {
-    const ra = a.counterexample === null ? 0 : 1;
-    const rb = b.counterexample === null ? 0 : 1;
-    if (ra !== rb) return ra < rb;
-    return a.volume > b.volume || (a.volume === b.volume && a.seq < b.seq);
-  }
-  get size(): number {
-    return this.items.length;
-  }
-  push(e: QueueEntry): void {
-    const a = this.items;
-    a.push(e);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.before(a[i]!, a[p]!)) break;
-      [a[i], a[p]] = [a[p]!, a[i]!];
-      i = p;
-    }
-  }
-  peek(): QueueEntry | undefined {
-    return this.items[0];
-  }
-  pop(): QueueEntry | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.before(a[l]!, a[m]!)) m = l;
-        if (r < a.length && this.before(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
+/** Queue order: open boxes before refinement, then larger volume, then earlier sequence. */
+function queueBefore(a: QueueEntry, b: QueueEntry): boolean {
+  const ra = a.counterexample === null ? 0 : 1;
+  const rb = b.counterexample === null ? 0 : 1;
+  if (ra !== rb) return ra < rb;
+  return a.volume > b.volume || (a.volume === b.volume && a.seq < b.seq);
 }
 
 function inside(box: BoxTaskBounds, x: readonly number[]): boolean {
@@ -285,7 +246,7 @@ export async function verifyRegion(
     if (c === null) throw new Error('a checkpointed counterexample no longer replays');
     counterexamples.push(c);
   }
-  const heap = new EntryHeap();
+  const heap = new Heap<QueueEntry>(queueBefore);
   for (const e of state.queue) heap.push(e);
   const leaves: StepLeaf[] = [...state.leaves];
   const pool: JobPool =
@@ -355,9 +316,7 @@ export async function verifyRegion(
   const abandonStep = (step: number): void => {
     const s = state.steps[step]!;
     s.abandoned = true;
-    const kept = heap.items.filter((e) => !abandonedLineage(e.step ?? null));
-    heap.items.length = 0;
-    for (const e of kept) heap.push(e);
+    heap.retain((e) => !abandonedLineage(e.step ?? null));
     const keptLeaves = leaves.filter((l) => !abandonedLineage(l.step));
     leaves.length = 0;
     leaves.push(...keptLeaves);
@@ -384,13 +343,7 @@ export async function verifyRegion(
       const cert = certify(createBox(e.lower, e.upper));
       const split = chooseSplit(int8, e, root, cert);
       if (split === null) {
-        leaves.push({
-          ...base(e),
-          verdict: 'inconsistent',
-          by: 'refined',
-          counterexample: index,
-          step: e.step ?? null,
-        });
+        leaves.push(leafOf(e, 'inconsistent', 'refined', index));
         continue;
       }
       const step = state.steps.length;
@@ -456,47 +409,21 @@ export async function verifyRegion(
         state.boxes++;
         if (abandonedLineage(e.step ?? null)) continue; // its refinement step was given up
         if (r instanceof JobFailedError || r.kind !== 'decide') {
-          leaves.push({
-            lower: e.lower,
-            upper: e.upper,
-            verdict: 'unknown',
-            volume: e.volume,
-            by: r instanceof JobFailedError ? `worker-failed: ${r.message}` : 'internal',
-            counterexample: null,
-            step: e.step ?? null,
-          });
+          const why = r instanceof JobFailedError ? `worker-failed: ${r.message}` : 'internal';
+          leaves.push(leafOf(e, 'unknown', why, null));
           continue;
         }
         state.smtQueries += r.decision.smtQueries;
         state.smtSeconds += r.decision.smtMs / 1000;
         const o = r.decision.outcome;
         if (o.kind === 'consistent') {
-          leaves.push({
-            ...base(e),
-            verdict: 'consistent',
-            by: o.by,
-            counterexample: null,
-            step: e.step ?? null,
-          });
+          leaves.push(leafOf(e, 'consistent', o.by, null));
         } else if (o.kind === 'inconsistent') {
           const index = await addCounterexample(o.point.input);
           if (refine) heap.push({ ...e, seq: state.seq++, counterexample: index });
-          else
-            leaves.push({
-              ...base(e),
-              verdict: 'inconsistent',
-              by: o.by,
-              counterexample: index,
-              step: e.step ?? null,
-            });
+          else leaves.push(leafOf(e, 'inconsistent', o.by, index));
         } else if (o.kind === 'unknown') {
-          leaves.push({
-            ...base(e),
-            verdict: 'unknown',
-            by: o.reason,
-            counterexample: null,
-            step: e.step ?? null,
-          });
+          leaves.push(leafOf(e, 'unknown', o.reason, null));
         } else {
           const step = e.step ?? null;
           if (step !== null && ++state.steps[step]!.work > STEP_BUDGET) {
@@ -628,13 +555,14 @@ function undoUnfinishedSteps(
   for (const e of rest) {
     if (undone(e.step ?? null)) continue;
     const inconsistent = e.counterexample !== null;
-    leaves.push({
-      ...base(e),
-      verdict: inconsistent ? 'inconsistent' : 'unknown',
-      by: inconsistent ? 'search' : 'budget',
-      counterexample: e.counterexample,
-      step: e.step ?? null,
-    });
+    leaves.push(
+      leafOf(
+        e,
+        inconsistent ? 'inconsistent' : 'unknown',
+        inconsistent ? 'search' : 'budget',
+        e.counterexample,
+      ),
+    );
   }
   for (const s of undo) {
     if (undone(steps[s]!.parent)) continue;
@@ -649,6 +577,15 @@ function undoUnfinishedSteps(
       step: step.parent,
     });
   }
+}
+
+function leafOf(
+  e: QueueEntry,
+  verdict: RegionLeaf['verdict'],
+  by: string,
+  counterexample: number | null,
+): StepLeaf {
+  return { ...base(e), verdict, by, counterexample, step: e.step ?? null };
 }
 
 function base(e: QueueEntry): { lower: number[]; upper: number[]; volume: number } {
