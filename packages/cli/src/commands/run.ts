@@ -364,7 +364,7 @@ export function runCommand(
           '',
           summary(rows),
           '',
-          `region verification over the operating box (${opts.verifySeconds} s per variant: bounds, boundary-cell search and z3 per leaf; δ* = largest FP32 margin at which int8 still disagrees, ε* = max |FP32 − int8| logit; counterexamples replayed in onnxruntime-node):`,
+          `region verification over the operating box (${opts.verifySeconds} s per variant: bounds, boundary-cell search and z3 per leaf; δ* = largest FP32 margin at which int8 still disagrees, ε* = max |FP32 − int8| logit, * = bracket not within 1 % in the budget; counterexamples replayed in onnxruntime-node):`,
           formatTable({
             header: [
               'variant',
