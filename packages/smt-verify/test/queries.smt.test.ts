@@ -1,6 +1,6 @@
 // δ*, ε*, SMT-LIB export (re-checked by Debian's native z3 when installed) and process exit.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -62,13 +62,17 @@ describe('SMT-LIB export', () => {
       return;
     }
     const dir = mkdtempSync(join(tmpdir(), 'quantproof-smt-'));
-    scripts.forEach((s, k) => {
-      const file = join(dir, `q${k}.smt2`);
-      writeFileSync(file, s.text);
-      // After `unsat`, the script's (get-value …) is an error: read only the first line.
-      const answer = spawnSync(z3, ['-T:60', file], { encoding: 'utf8' }).stdout.split('\n')[0];
-      expect(answer).toBe(s.result);
-    });
+    try {
+      scripts.forEach((s, k) => {
+        const file = join(dir, `q${k}.smt2`);
+        writeFileSync(file, s.text);
+        // After `unsat`, the script's (get-value …) is an error: read only the first line.
+        const answer = spawnSync(z3, ['-T:60', file], { encoding: 'utf8' }).stdout.split('\n')[0];
+        expect(answer).toBe(s.result);
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
