@@ -23,24 +23,36 @@ function q(x: number, t: TensorQuant): number {
   return quantizeLinear(x, t.scale, t.zeroPoint, t.elementType);
 }
 
+/**
+ * The smallest float32 x in [lo, hi] with q(x) ≥ k, for a monotone q (quantizeLinear is); the
+ * float32 after hi when there is none.
+ */
+export function firstFloat32AtLeast(
+  q: (x: number) => number,
+  lo: number,
+  hi: number,
+  k: number,
+): number {
+  let a = float32Ordinal(lo) - 1;
+  let b = float32Ordinal(hi) + 1;
+  while (b - a > 1) {
+    const mid = a + Math.floor((b - a) / 2);
+    if (q(float32FromOrdinal(mid)) >= k) b = mid;
+    else a = mid;
+  }
+  return float32FromOrdinal(b);
+}
+
 /** The cells of one dimension over float32 values in [lower, upper] (both float32). */
 export function inputCells(lower: number, upper: number, quant: TensorQuant): InputCells {
-  const qLow = q(lower, quant);
-  const qHigh = q(upper, quant);
+  const qOf = (x: number): number => q(x, quant);
+  const qLow = qOf(lower);
+  const qHigh = qOf(upper);
   const firstAt: number[] = [];
-  let from = float32Ordinal(lower);
-  const to = float32Ordinal(upper);
+  let from = lower;
   for (let k = qLow + 1; k <= qHigh; k++) {
-    // Smallest ordinal in (from, to] with q ≥ k; quantizeLinear is monotone in x.
-    let lo = from;
-    let hi = to;
-    while (hi - lo > 1) {
-      const mid = lo + Math.floor((hi - lo) / 2);
-      if (q(float32FromOrdinal(mid), quant) >= k) hi = mid;
-      else lo = mid;
-    }
-    firstAt.push(float32FromOrdinal(hi));
-    from = lo;
+    from = firstFloat32AtLeast(qOf, from, upper, k);
+    firstAt.push(from);
   }
   return { lower, upper, qLow, qHigh, firstAt };
 }

@@ -13,7 +13,8 @@ import { createSeededRng, forwardFp32, type Mlp, type SeededRng } from '@quantpr
 import { argmaxFirst, forwardInt8, quantizeLinear, type QMlp } from '@quantproof/quant';
 import { checkAgreement } from '../agreement.js';
 import { fp32Bounds } from '../internal-bounds.js';
-import { float32FromOrdinal, float32Ordinal, nextFloat32 } from '../rational.js';
+import { firstFloat32AtLeast } from '../input-cells.js';
+import { float32Ordinal, nextFloat32 } from '../rational.js';
 import { replayCandidate, type Counterexample } from '../replay.js';
 
 /** Settings every box decision shares (fixed for a whole region run). */
@@ -105,32 +106,19 @@ function float32Count(lo: number, hi: number): number {
   return float32Ordinal(hi) - float32Ordinal(lo) + 1;
 }
 
-function quantOf(model: QMlp, _dimension: number): ((x: number) => number) | null {
+/** The input quantiser x ↦ q (one per tensor), or null for dynamic models (no fixed cells). */
+function inputQuantizer(model: QMlp): ((x: number) => number) | null {
   if (model.format === 'dynamic') return null;
   const t = model.input;
   return (x) => quantizeLinear(x, t.scale, t.zeroPoint, t.elementType);
 }
 
-/** Smallest float32 in [lo, hi] with q(x) ≥ k (q monotone); hi's successor when none. */
-function firstAtLeast(q: (x: number) => number, lo: number, hi: number, k: number): number {
-  let a = float32Ordinal(lo) - 1;
-  let b = float32Ordinal(hi) + 1;
-  while (b - a > 1) {
-    const mid = a + Math.floor((b - a) / 2);
-    if (q(float32FromOrdinal(mid)) >= k) b = mid;
-    else a = mid;
-  }
-  return float32FromOrdinal(b);
-}
-
 /** Number of quantisation cells the box meets (product over dimensions); Infinity for dynamic. */
 export function cellCount(model: QMlp, box: BoxTaskBounds): number {
+  const q = inputQuantizer(model);
+  if (q === null) return Infinity;
   let n = 1;
-  for (let i = 0; i < box.lower.length; i++) {
-    const q = quantOf(model, i);
-    if (q === null) return Infinity;
-    n *= q(box.upper[i]!) - q(box.lower[i]!) + 1;
-  }
+  for (let i = 0; i < box.lower.length; i++) n *= q(box.upper[i]!) - q(box.lower[i]!) + 1;
   return n;
 }
 
@@ -142,8 +130,8 @@ function cellAround(
   hi: number,
 ): { lo: number; hi: number } {
   const k = q(x);
-  const first = firstAtLeast(q, lo, x, k);
-  const next = firstAtLeast(q, x, hi, k + 1);
+  const first = firstFloat32AtLeast(q, lo, x, k);
+  const next = firstFloat32AtLeast(q, x, hi, k + 1);
   return { lo: first, hi: next > hi ? hi : nextFloat32(next, false) };
 }
 
@@ -206,11 +194,11 @@ function cellCorners(
   box: BoxTaskBounds,
   rng: SeededRng,
 ): Float32Array[] {
+  const q = inputQuantizer(model);
+  if (q === null) return [p];
   const lo: number[] = [];
   const hi: number[] = [];
   for (let i = 0; i < p.length; i++) {
-    const q = quantOf(model, i);
-    if (q === null) return [p];
     const c = cellAround(q, p[i]!, box.lower[i]!, box.upper[i]!);
     lo.push(c.lo);
     hi.push(c.hi);
@@ -280,7 +268,7 @@ async function boundarySearch(
 
 /** Quantisation cells box meets along dimension i (1 for dynamic models). */
 export function dimensionCells(model: QMlp, box: BoxTaskBounds, i: number): number {
-  const q = quantOf(model, i);
+  const q = inputQuantizer(model);
   return q === null ? 1 : q(box.upper[i]!) - q(box.lower[i]!) + 1;
 }
 
@@ -295,12 +283,12 @@ export function cellFaceSplit(
 ): Extract<BoxOutcome, { kind: 'split' }> {
   const lo = box.lower[dimension]!;
   const hi = box.upper[dimension]!;
-  const q = quantOf(model, dimension);
+  const q = inputQuantizer(model);
   let at: number; // first float32 of the second child
   const mid = Math.fround(0.5 * (lo + hi));
   if (q !== null && q(hi) > q(lo)) {
     const k = Math.min(Math.max(q(mid), q(lo) + 1), q(hi));
-    at = firstAtLeast(q, lo, hi, k);
+    at = firstFloat32AtLeast(q, lo, hi, k);
   } else {
     at = nextFloat32(Math.min(Math.max(mid, lo), nextFloat32(hi, false)), true);
   }

@@ -172,7 +172,6 @@ export async function certifyFlipMargin(
 ): Promise<Bracket | null> {
   if (counterexamples.length === 0) return null;
   const start = performance.now();
-  const rng = createSeededRng(0x5eed);
   let lower = 0;
   let witness: number[] | null = null;
   for (const c of counterexamples) {
@@ -183,19 +182,6 @@ export async function certifyFlipMargin(
   }
   let boxes = 0;
   let smtQueries = 0;
-  const consider = (box: BoxTaskBounds): void => {
-    for (const x of samplePoints(box, rng, 8)) {
-      const a = argmaxFirst(forwardFp32(mlp, x));
-      if (a === argmaxFirst(forwardInt8(model, x))) continue;
-      const { action, margin } = exactDecision(mlp, x);
-      const m = approximate(margin);
-      if (action === argmaxFirst(forwardInt8(model, x)) || !(m > lower)) continue;
-      if (m > options.tieTolerance) {
-        lower = m;
-        witness = Array.from(x);
-      }
-    }
-  };
   /** Float32 FP32 margin of x where int8 disagrees (−Infinity where it agrees). */
   const flipScore = (x: Float32Array): number => {
     const y = forwardFp32(mlp, x);
@@ -265,7 +251,6 @@ export async function certifyFlipMargin(
     });
   };
   await addAll([root]);
-  consider(root);
   climb();
   const done = (): boolean => {
     const top = heap.peek();
