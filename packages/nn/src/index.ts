@@ -1,9 +1,11 @@
 export { NnError, NnFormatError, NnOptionsError, NnShapeError } from './errors.js';
 
-export type { Activation, DenseLayer, Mlp } from './mlp.js';
+export type { Activation, DenseLayer, Mlp, OutputHead } from './mlp.js';
 export {
   ACTIVATIONS,
   cloneMlp,
+  mlpHead,
+  OUTPUT_HEADS,
   copyMlpParameters,
   mlpInputSize,
   mlpOutputSize,

@@ -21,9 +21,26 @@ export interface DenseLayer {
   readonly activation: Activation;
 }
 
-/** A multilayer perceptron: dense layers applied in order. */
+/**
+ * What the model file computes after its last dense layer: `logits` (nothing) or `softmax` (a final
+ * float32 Softmax over the outputs, as a PyTorch export with `nn.Softmax(dim=-1)` holds). The
+ * decision is the first maximal index of those outputs (quant's `decideOutputs` owns the rule).
+ */
+export type OutputHead = 'logits' | 'softmax';
+
+/** Every output head, in a fixed order. */
+export const OUTPUT_HEADS: readonly OutputHead[] = ['logits', 'softmax'];
+
+/** A multilayer perceptron: dense layers applied in order, then its output head. */
 export interface Mlp {
   readonly layers: readonly DenseLayer[];
+  /** The output head of the model file; absent means `logits`. */
+  readonly head?: OutputHead;
+}
+
+/** The output head of `mlp` (`logits` when absent). */
+export function mlpHead(mlp: { readonly head?: OutputHead }): OutputHead {
+  return mlp.head ?? 'logits';
 }
 
 /** Number of inputs the network takes. */
@@ -100,6 +117,11 @@ export function validateMlp(mlp: Mlp): Mlp {
     }
     previousOut = layer.outFeatures;
   }
+  if (mlp.head !== undefined && !OUTPUT_HEADS.includes(mlp.head)) {
+    throw new NnShapeError(
+      `unknown output head ${JSON.stringify(mlp.head)}; use one of ${OUTPUT_HEADS.join(', ')}`,
+    );
+  }
   return mlp;
 }
 
@@ -113,6 +135,7 @@ export function cloneMlp(mlp: Mlp): Mlp {
       bias: new Float32Array(layer.bias),
       activation: layer.activation,
     })),
+    ...(mlp.head === undefined ? {} : { head: mlp.head }),
   };
 }
 

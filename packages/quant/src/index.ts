@@ -2,6 +2,12 @@
 
 export { argmaxFirst } from './argmax.js';
 export {
+  decideLogits,
+  decideOutputs,
+  type OutputDecision,
+  SOFTMAX_ORDER_GAP,
+} from './decision.js';
+export {
   calibrateRanges,
   type CalibrationMethod,
   type CalibrationRanges,

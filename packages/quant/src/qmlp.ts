@@ -1,4 +1,4 @@
-import type { Activation } from '@quantproof/nn';
+import type { Activation, OutputHead } from '@quantproof/nn';
 import {
   elementTypeRange,
   QUANT_ELEMENT_TYPES,
@@ -84,6 +84,8 @@ export interface QMlpStatic {
    * or the float Gemm output on the unfused path).
    */
   readonly logits: 'dequantize' | 'float';
+  /** The model file's output head after the float logits; absent means `logits`. */
+  readonly head?: OutputHead;
 }
 
 /** One dynamically quantised dense layer: int weights, float bias, activations quantised at run time. */
@@ -104,6 +106,8 @@ export interface QMlpDynamic {
   readonly format: 'dynamic';
   readonly executionPath: { readonly kind: 'fused-integer' };
   readonly layers: readonly QDynamicLayer[];
+  /** The model file's output head after the float logits; absent means `logits`. */
+  readonly head?: OutputHead;
 }
 
 /** A quantised MLP, discriminated by `format`. */
