@@ -157,3 +157,4 @@ export {
 } from './scheme.js';
 export type { DecisionAgreement } from './decision-agreement.js';
 export { decisionAgreement } from './decision-agreement.js';
+export { pairSaturationFree } from './pair-saturation.js';
