@@ -98,6 +98,20 @@ describe('mlpToJson / mlpFromJson', () => {
     expect(() => mlpToJson({ layers: [] })).toThrow(NnShapeError);
   });
 
+  it('keeps the output head when present and reads files without one as before', () => {
+    const mlp = createMlp({ sizes: [3, 4, 2], rng: createSeededRng(5) });
+    for (const head of ['softmax', 'logits'] as const) {
+      const json = mlpToJson({ ...mlp, head });
+      expect(json.head).toBe(head);
+      const back = mlpFromJson(JSON.parse(JSON.stringify(json))).mlp;
+      expect(back.head).toBe(head);
+      back.layers.forEach((l, i) => expect(bits(l.weight)).toEqual(bits(mlp.layers[i]!.weight)));
+    }
+    expect('head' in mlpToJson(mlp)).toBe(false);
+    expect('head' in mlpFromJson(document()).mlp).toBe(false);
+    expectFormatError({ ...document(), head: 'sigmoid' }, '$.head', /not a known output head/);
+  });
+
   it('defaults missing metadata to {}', () => {
     const doc = document();
     delete doc['metadata'];

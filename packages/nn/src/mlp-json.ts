@@ -1,6 +1,14 @@
 import { decodeBase64, encodeBase64 } from './base64.js';
 import { NnFormatError } from './errors.js';
-import { ACTIVATIONS, type Activation, type DenseLayer, type Mlp, validateMlp } from './mlp.js';
+import {
+  ACTIVATIONS,
+  type Activation,
+  type DenseLayer,
+  type Mlp,
+  OUTPUT_HEADS,
+  type OutputHead,
+  validateMlp,
+} from './mlp.js';
 
 /** The `format` marker of a serialised network. */
 export const MLP_JSON_FORMAT = 'quantproof-mlp';
@@ -32,6 +40,8 @@ export interface MlpJson {
   readonly tensorEncoding: typeof MLP_JSON_TENSOR_ENCODING;
   readonly metadata: MlpMetadata;
   readonly layers: readonly MlpJsonLayer[];
+  /** The output head, written only when the network has one (files without it mean `logits`). */
+  readonly head?: OutputHead;
 }
 
 /** What `mlpFromJson` returns. */
@@ -57,7 +67,7 @@ function checkFinite(values: Float32Array, path: string, advice: string): void {
 
 /**
  * The JSON form of `mlp` (format version 1) with optional `metadata`: lossless, bit for bit
- * (float32 values as base64 of their little-endian bytes). Throws `NnShapeError` for a malformed
+ * (float32 values as base64 of their little-endian bytes), with `head` when the network has one. Throws `NnShapeError` for a malformed
  * network and `NnFormatError` for a non-finite weight.
  */
 export function mlpToJson(mlp: Mlp, metadata: MlpMetadata = {}): MlpJson {
@@ -80,6 +90,7 @@ export function mlpToJson(mlp: Mlp, metadata: MlpMetadata = {}): MlpJson {
     tensorEncoding: MLP_JSON_TENSOR_ENCODING,
     metadata,
     layers,
+    ...(mlp.head === undefined ? {} : { head: mlp.head }),
   };
 }
 
@@ -210,5 +221,13 @@ export function mlpFromJson(value: unknown): MlpFromJsonResult {
     previousOut = layer.outFeatures;
     layers.push(layer);
   });
-  return { mlp: validateMlp({ layers }), metadata: metadata as MlpMetadata };
+  const head = value['head'];
+  if (head !== undefined && !(OUTPUT_HEADS as readonly unknown[]).includes(head)) {
+    throw new NnFormatError(
+      '$.head',
+      `${JSON.stringify(head)} is not a known output head (${OUTPUT_HEADS.join(', ')}); the file may come from a newer quantproof: upgrade`,
+    );
+  }
+  const mlp: Mlp = head === undefined ? { layers } : { layers, head: head as OutputHead };
+  return { mlp: validateMlp(mlp), metadata: metadata as MlpMetadata };
 }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { mlpHead } from '@quantproof/nn';
 import { createInt8Executor } from '@quantproof/quant';
 import type { CpuSemantics, QMlp } from '@quantproof/quant';
 import { InvalidRunInputError } from './errors.js';
@@ -25,7 +26,7 @@ export interface CompareInt8Options {
   readonly cpu?: CpuSemantics;
   /**
    * The .onnx file onnxruntime runs, e.g. the file `model` was read from (to replay a third-party
-   * file). Default: `writeQMlpOnnx(model)`.
+   * file); it must output logits. Default: `writeQMlpOnnx` of the model without its output head.
    */
   readonly onnx?: Uint8Array;
 }
@@ -56,9 +57,10 @@ const MAX_REPORTED = 10;
 
 /**
  * Runs `inputs` ([rows, inputSize], rows one after another) through onnxruntime-node (the model as
- * `writeQMlpOnnx` writes it, or `options.onnx`; one intra-op thread) and through quant's executor, and compares the
- * float32 logits bit for bit. Throws `InvalidRunInputError` for a bad batch size or input length,
- * and what the executor throws (e.g. NaN into a dynamic model).
+ * `writeQMlpOnnx` writes it without its output head, or `options.onnx`; one intra-op thread) and
+ * through quant's executor, and compares the float32 logits bit for bit. Throws
+ * `InvalidRunInputError` for a bad batch size or input length, or an `onnx` file given for a model
+ * with a Softmax head, and what the executor throws (e.g. NaN into a dynamic model).
  */
 export async function compareInt8WithOrt(
   model: QMlp,
@@ -87,7 +89,15 @@ export async function compareInt8WithOrt(
     );
   }
   const rows = inputs.length / inputSize;
-  const session = await createOrtSession(options.onnx ?? writeQMlpOnnx(model), {
+  if (options.onnx !== undefined && mlpHead(model) === 'softmax') {
+    throw new InvalidRunInputError(
+      "the model has a Softmax head, so its file outputs probabilities, which the executor's " +
+        'logits are not compared with; omit `onnx` to compare the logits of the model written ' +
+        'without its head, or pass a file that ends at the logits',
+    );
+  }
+  const { head: _head, ...logitsModel } = model;
+  const session = await createOrtSession(options.onnx ?? writeQMlpOnnx(logitsModel), {
     graphOptimizationLevel: options.level ?? expectedOrtLevel(model.executionPath),
   });
   const expected = new Float32Array(batchSize * outputSize);

@@ -1,7 +1,8 @@
-import type { Activation, DenseLayer } from '@quantproof/nn';
+import type { Activation, DenseLayer, OutputHead } from '@quantproof/nn';
 import { UnsupportedGraphError, UnsupportedNodeError } from './errors.js';
 import { describeNode, floatAttribute, intAttribute, isDefaultDomain } from './node-attributes.js';
 import type { NodeProtoObject, TensorProtoObject } from './proto/onnx-schema.js';
+import { softmaxAxisProblem } from './softmax-head.js';
 import { elementCount, readFloatTensor } from './tensor-data.js';
 import type { FloatTensor } from './tensor-data.js';
 
@@ -15,8 +16,10 @@ interface PendingLayer {
 
 /** Walks the nodes of a chain one at a time and assembles dense layers. */
 export class ChainReader {
-  /** What was changed on the way (a dropped Softmax, a repeated Relu). */
+  /** What was changed on the way (a repeated Relu read as one). */
   readonly notes: string[] = [];
+  /** The output head: `softmax` once a final Softmax over the features was read. */
+  head: OutputHead = 'logits';
   private readonly layers: DenseLayer[] = [];
   private pending: PendingLayer | null = null;
   private readonly constants: ReadonlyMap<string, TensorProtoObject>;
@@ -230,17 +233,11 @@ export class ChainReader {
     if (!isLast) {
       throw new UnsupportedNodeError(who, 'a Softmax is read only as the last node of the graph');
     }
-    // Opset < 13 coerces to 2-D at `axis` (default 1); opset ≥ 13 uses `axis` (default -1). On a
-    // [batch, features] tensor both defaults mean "over the features".
-    const axis = intAttribute(node, 'axis', this.opset >= 13 ? -1 : 1);
-    if (axis !== 1 && axis !== -1) {
-      throw new UnsupportedNodeError(who, `Softmax with axis = ${axis} normalises over the batch`);
-    }
-    this.notes.push(
-      `dropped the final Softmax '${node.name ?? ''}': the network now outputs logits. Argmax ` +
-        'decisions are unchanged (Softmax is strictly increasing in each logit), but output ' +
-        'values are logits, not probabilities.',
-    );
+    const problem = softmaxAxisProblem(node, this.opset);
+    if (problem !== null) throw new UnsupportedNodeError(who, problem);
+    // Kept as the model's head: float32 Softmax can merge near-equal logits into equal
+    // probabilities, so dropping it would change both the outputs and the decision.
+    this.head = 'softmax';
   }
 }
 

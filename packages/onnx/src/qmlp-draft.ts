@@ -1,3 +1,4 @@
+import type { OutputHead } from '@quantproof/nn';
 import type { QuantizedArray, TensorQuant, WeightQuant } from '@quantproof/quant';
 
 /** The node that computes a static layer in the file. */
@@ -21,4 +22,6 @@ export interface StaticDraft {
   readonly input: TensorQuant;
   readonly layers: readonly StaticLayerDraft[];
   readonly logits: 'dequantize' | 'float';
+  /** `softmax` when a final Softmax over the features follows the logits. */
+  readonly head: OutputHead;
 }

@@ -1,3 +1,4 @@
+import type { OutputHead } from '@quantproof/nn';
 import type { QDynamicLayer } from '@quantproof/quant';
 import type { GraphWalker } from './graph-walker.js';
 import { firstOutput, isOp, unsupported } from './graph-walker.js';
@@ -6,6 +7,7 @@ import { TensorDataType } from './proto/onnx-schema.js';
 import type { NodeProtoObject } from './proto/onnx-schema.js';
 import { readQuantParams, readWeightMatrix, weightQuantOf } from './quant-params.js';
 import { chainEnds } from './read-qdq.js';
+import { readSoftmaxHead } from './softmax-head.js';
 import { readFloatTensor } from './tensor-data.js';
 
 /** The other operand of a two-input node, given one of them. */
@@ -127,17 +129,24 @@ function readLayer(
 
 /**
  * Reads a dynamic graph as `quantize_dynamic` writes it, layer by layer:
- * `DynamicQuantizeLinear → MatMulInteger → Cast → Mul(· , Mul(a_scale, b_scale)) [→ Add] [→ Relu]`.
+ * `DynamicQuantizeLinear → MatMulInteger → Cast → Mul(· , Mul(a_scale, b_scale)) [→ Add] [→ Relu]`,
+ * and an optional final Softmax over the features on the float logits.
  */
-export function readDynamicGraph(walker: GraphWalker): QDynamicLayer[] {
+export function readDynamicGraph(walker: GraphWalker): {
+  layers: QDynamicLayer[];
+  head: OutputHead;
+} {
   const { input, output } = walker.file;
   let current = input.name;
   const layers: QDynamicLayer[] = [];
   for (;;) {
     const node = walker.soleConsumer(current);
     if (node === undefined) {
-      if (current === output.name && layers.length > 0) return layers;
+      if (current === output.name && layers.length > 0) return { layers, head: 'logits' };
       throw chainEnds(current);
+    }
+    if (layers.length > 0 && readSoftmaxHead(walker, current) === 'softmax') {
+      return { layers, head: 'softmax' };
     }
     if (!isOp(node, 'DynamicQuantizeLinear')) {
       throw unsupported(node, 'expected a DynamicQuantizeLinear on the float activations');

@@ -152,6 +152,45 @@ describe('readMlpOnnx on graphs it reads', () => {
   });
 });
 
+/** ORT's outputs of `bytes` on 64 inputs in [-2, 2]^4, batch 64. */
+async function ortOutputs(bytes: Uint8Array): Promise<Float32Array> {
+  const session = await createOrtSession(bytes);
+  try {
+    const box = Array.from({ length: 4 }, () => [-2, 2] as const);
+    return await session.run(uniformInputs(box, 64, 9), 64);
+  } finally {
+    await session.release();
+  }
+}
+
+describe('readMlpOnnx on a final Softmax', () => {
+  it.each<[string, number, ReturnType<typeof intAttr>[]]>([
+    ['opset 17, default axis (-1)', 17, []],
+    ['opset 17, axis 1', 17, [intAttr('axis', 1)]],
+    ['opset 11, default axis (1)', 11, []],
+    ['opset 11, axis -1', 11, [intAttr('axis', -1)]],
+  ])(
+    '%s: reads it as the softmax head; re-written, ORT outputs the same bits',
+    async (_, opset, axis) => {
+      const graph = graphWith(({ nodes }) => {
+        nodes[2] = node('Gemm', 'g1', ['a0', 'w1', 'b1'], ['y'], [intAttr('transB', 1)]);
+        nodes.push(node('Softmax', 's', ['y'], ['logits'], axis));
+      });
+      const bytes = bytesOf(graph, opset);
+      const read = readMlpOnnx(bytes);
+      expect(read.mlp).toEqual({ ...mlp, head: 'softmax' });
+      expect(read.notes).toEqual([]);
+      const original = await ortOutputs(bytes);
+      const rewritten = await ortOutputs(writeMlpOnnx(read.mlp));
+      expect(new Uint32Array(rewritten.buffer)).toEqual(new Uint32Array(original.buffer));
+      // The outputs are probabilities: each row sums to about 1.
+      for (let r = 0; r < 64; r++) {
+        expect(Math.abs(original[2 * r]! + original[2 * r + 1]! - 1)).toBeLessThan(1e-6);
+      }
+    },
+  );
+});
+
 describe('readMlpOnnx on graphs it refuses', () => {
   it.each(['Sigmoid', 'Tanh', 'Conv'])(
     'an unsupported %s: UnsupportedNodeError naming the node',

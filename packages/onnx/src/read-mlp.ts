@@ -14,7 +14,7 @@ export interface ReadMlpResult {
   readonly outputName: string;
   /** The input's batch dimension as declared (a fixed 1 means ORT runs it one row at a time). */
   readonly batch: BatchDim;
-  /** What the reader changed on the way, e.g. a final Softmax dropped; empty when nothing. */
+  /** What the reader noticed on the way (a repeated Relu, a fixed batch); empty when nothing. */
   readonly notes: readonly string[];
   /** ModelProto.metadata_props as an object (a repeated key keeps its last value). */
   readonly metadata: Readonly<Record<string, string>>;
@@ -28,7 +28,8 @@ export interface ReadMlpResult {
 
 /**
  * Reads an FP32 MLP from .onnx bytes: a chain of Gemm (alpha = beta = 1, transA = 0, transB 0 or 1)
- * or MatMul [+ Add], Relu, no-op Identity/Flatten, and an optional final Softmax (dropped, noted).
+ * or MatMul [+ Add], Relu, no-op Identity/Flatten, and an optional final Softmax over the features,
+ * read as the model's `head: 'softmax'` (its outputs are then probabilities).
  */
 export function readMlpOnnx(bytes: Uint8Array): ReadMlpResult {
   return readMlpFile(openModelFile(bytes));
@@ -56,7 +57,7 @@ export function readMlpFile(file: ModelFile): ReadMlpResult {
   const batchNote = fixedBatchNote(input);
   if (batchNote !== null) notes.push(batchNote);
   return {
-    mlp: { layers },
+    mlp: chain.head === 'softmax' ? { layers, head: 'softmax' } : { layers },
     inputName: input.name,
     outputName: output.name,
     batch: input.batch,

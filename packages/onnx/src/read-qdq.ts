@@ -16,6 +16,7 @@ import {
   weightQuantOf,
 } from './quant-params.js';
 import type { WeightMatrix } from './quant-params.js';
+import { readSoftmaxHead } from './softmax-head.js';
 
 /**
  * Reads the QuantizeLinear at `q` and the DequantizeLinear that must follow it with the same
@@ -217,7 +218,8 @@ export function chainEnds(tensor: string): UnsupportedGraphError {
 /**
  * Reads a QDQ graph: input `QuantizeLinear → DequantizeLinear`, then per layer a Gemm (or MatMul
  * [+ Add]) on dequantised int8/uint8 weights and an int32 bias, an optional Relu, and
- * `QuantizeLinear → DequantizeLinear` of the output (absent after the last layer for float logits).
+ * `QuantizeLinear → DequantizeLinear` of the output (absent after the last layer for float logits),
+ * and an optional final Softmax over the features on the (float or dequantised) logits.
  */
 export function readQdqGraph(walker: GraphWalker): StaticDraft {
   const { input, output } = walker.file;
@@ -275,12 +277,13 @@ export function readQdqGraph(walker: GraphWalker): StaticDraft {
       reluNode: relu !== null,
       linearNode: linear.linearNode,
     };
-    if (next === undefined && tail === output.name) {
+    const floatHead = relu === null ? readSoftmaxHead(walker, tail) : 'logits';
+    if (floatHead === 'softmax' || (next === undefined && tail === output.name)) {
       if (relu !== null) {
         throw unsupported(relu, 'a Relu on float logits has no requantisation to fold into');
       }
       layers.push({ ...base, output: null });
-      return { input: inputQuant, layers, logits: 'float' };
+      return { input: inputQuant, layers, logits: 'float', head: floatHead };
     }
     if (next === undefined) throw chainEnds(tail);
     if (!isOp(next, 'QuantizeLinear')) {
@@ -297,7 +300,10 @@ export function readQdqGraph(walker: GraphWalker): StaticDraft {
     }
     layers.push({ ...base, output: pair.quant });
     if (pair.out === output.name && walker.consumers(pair.out).length === 0) {
-      return { input: inputQuant, layers, logits: 'dequantize' };
+      return { input: inputQuant, layers, logits: 'dequantize', head: 'logits' };
+    }
+    if (readSoftmaxHead(walker, pair.out) === 'softmax') {
+      return { input: inputQuant, layers, logits: 'dequantize', head: 'softmax' };
     }
     current = pair.out;
     currentQuant = pair.quant;

@@ -7,7 +7,7 @@ import {
   replaceInitializer,
   withMetadata,
 } from '../test/helpers/edit-model.js';
-import { node } from '../test/helpers/onnx-objects.js';
+import { intAttr, node } from '../test/helpers/onnx-objects.js';
 import {
   quantizerDynamicGraph,
   quantizerQdqGraph,
@@ -116,6 +116,73 @@ describe("readQMlpOnnx on onnxruntime's quantiser layouts", () => {
       })),
     };
     expect(readQMlpOnnx(quantizerDynamicGraph(noBias, false)).model).toEqual(noBias);
+  });
+});
+
+/**
+ * `bytes` with a `Softmax` appended to the graph output: the node that produced the output now
+ * produces `pre_softmax`, and the Softmax (with `axis` when given) produces the output.
+ */
+function withSoftmax(bytes: Uint8Array, axis?: number): Uint8Array {
+  const output = readQMlpOnnx(bytes).outputName;
+  return editNodes(bytes, (nodes) => [
+    ...nodes.map((n) =>
+      n.output?.[0] === output
+        ? { ...n, output: ['pre_softmax', ...(n.output ?? []).slice(1)] }
+        : n,
+    ),
+    node(
+      'Softmax',
+      '/head/Softmax',
+      ['pre_softmax'],
+      [output],
+      axis === undefined ? [] : [intAttr('axis', axis)],
+    ),
+  ]);
+}
+
+describe('readQMlpOnnx on a final Softmax', () => {
+  const floatLogits = quantizeStatic(mlp, calibration, { logits: 'float' }).model;
+  it.each<[string, QMlp, () => Uint8Array]>([
+    ['QDQ, dequantised logits', int8, () => quantizerQdqGraph(int8)],
+    ['QDQ, float logits', floatLogits, () => quantizerQdqGraph(floatLogits)],
+    [
+      'QOperator, dequantised logits',
+      { ...int8, format: 'qoperator' },
+      () => quantizerQOperatorGraph({ ...int8, format: 'qoperator' }),
+    ],
+    [
+      'QOperator, float logits',
+      { ...floatLogits, format: 'qoperator' },
+      () => quantizerQOperatorGraph({ ...floatLogits, format: 'qoperator' }),
+    ],
+    ['dynamic', dynamic, () => quantizerDynamicGraph(dynamic)],
+  ])('%s: reads it as the softmax head', (_, model, bytes) => {
+    for (const axis of [undefined, -1, 1]) {
+      expect(readQMlpOnnx(withSoftmax(bytes(), axis)).model).toEqual({ ...model, head: 'softmax' });
+    }
+  });
+
+  it('refuses a Softmax over the batch, or one that is not the last node', () => {
+    const bytes = writeQMlpOnnx(int8);
+    expect(() => readQMlpOnnx(withSoftmax(bytes, 0))).toThrow(
+      /'\/head\/Softmax' \(Softmax\).*axis = 0 normalises over the batch/,
+    );
+    const notLast = editNodes(withSoftmax(bytes), (nodes) => [
+      ...nodes.map((n) => (n.op_type === 'Softmax' ? { ...n, output: ['p'] } : n)),
+      node('Identity', 'id', ['p'], ['logits']),
+    ]);
+    expect(() => readQMlpOnnx(notLast)).toThrow(UnsupportedNodeError);
+    expect(() => readQMlpOnnx(notLast)).toThrow(/Softmax is read only as the last node/);
+  });
+
+  it('compares the logits of a Softmax-head model, and refuses a probabilities file to compare', async () => {
+    const model: QMlp = { ...int8, head: 'softmax' };
+    const inputs = differentialInputs(model, 'box', 200, { seed: 3, box: CARTPOLE_BOUNDS });
+    expect((await compareInt8WithOrt(model, inputs)).differences).toEqual([]);
+    await expect(compareInt8WithOrt(model, inputs, { onnx: writeQMlpOnnx(model) })).rejects.toThrow(
+      /Softmax head/,
+    );
   });
 });
 

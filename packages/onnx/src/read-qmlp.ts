@@ -59,7 +59,8 @@ export function sniffInt8Format(file: ModelFile): QMlpFormat | null {
 /**
  * Reads an int8 MLP from .onnx bytes: QDQ (int8 or uint8 activations, around Gemm or MatMul + Add),
  * QOperator (QGemm, QLinearMatMul) or dynamic (DynamicQuantizeLinear → MatMulInteger → Cast → Mul →
- * Add → Relu), as onnxruntime's quantiser or `writeQMlpOnnx` writes them. Throws
+ * Add → Relu), as onnxruntime's quantiser or `writeQMlpOnnx` writes them, with an optional final
+ * float Softmax over the features read as the model's `head: 'softmax'`. Throws
  * `NotAnOnnxModelError`, `UnsupportedNodeError` (naming the node), `UnsupportedGraphError`,
  * `InvalidQuantParamsError` or `ExternalDataError`.
  */
@@ -92,12 +93,17 @@ export function readQMlpFile(file: ModelFile): ReadQMlpResult {
   if (format === 'dynamic') {
     const read = readDynamicGraph(walker);
     walker.checkAllAccepted();
-    const scheme = checkScheme(meta, read, 'float', notes).scheme;
-    const layers = read.map((layer, l) => ({
+    const scheme = checkScheme(meta, read.layers, 'float', notes).scheme;
+    const layers = read.layers.map((layer, l) => ({
       ...layer,
       weightQuant: { ...layer.weightQuant, bits: schemeBits(scheme, l) },
     }));
-    model = { format, executionPath: { kind: 'fused-integer' }, layers };
+    model = {
+      format,
+      executionPath: { kind: 'fused-integer' },
+      layers,
+      ...(read.head === 'softmax' ? { head: read.head } : {}),
+    };
   } else {
     const draft = format === 'qdq' ? readQdqGraph(walker) : readQOperatorGraph(walker);
     walker.checkAllAccepted();
@@ -229,5 +235,12 @@ function staticModel(
         "removes; read as 'relu'.",
     );
   }
-  return { format, executionPath, input: draft.input, layers, logits: draft.logits };
+  return {
+    format,
+    executionPath,
+    input: draft.input,
+    layers,
+    logits: draft.logits,
+    ...(draft.head === 'softmax' ? { head: draft.head } : {}),
+  };
 }

@@ -15,6 +15,7 @@ import {
   weightQuantOf,
 } from './quant-params.js';
 import { chainEnds } from './read-qdq.js';
+import { readSoftmaxHead } from './softmax-head.js';
 
 function checkInputQuant(
   walker: GraphWalker,
@@ -123,7 +124,7 @@ function readLayer(
 /**
  * Reads a QOperator graph: input `QuantizeLinear`, then per layer a com.microsoft `QGemm` (int32
  * bias as C; without `y_scale` it outputs float logits) or a `QLinearMatMul` (no bias), and a final
- * `DequantizeLinear` of quantised logits.
+ * `DequantizeLinear` of quantised logits, then an optional final Softmax over the features.
  */
 export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
   const { input, output } = walker.file;
@@ -157,10 +158,14 @@ export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
     const { layer, output: out } = readLayer(walker, node, currentQuant);
     layers.push(layer);
     if (layer.output === null) {
-      if (out !== output.name || walker.consumers(out).length > 0) {
-        throw unsupported(node, 'a QGemm with float output must produce the graph output');
+      const head = readSoftmaxHead(walker, out);
+      if (head === 'logits' && (out !== output.name || walker.consumers(out).length > 0)) {
+        throw unsupported(
+          node,
+          'a QGemm with float output must produce the graph output (or feed a final Softmax)',
+        );
       }
-      return { input: inputQuant, layers, logits: 'float' };
+      return { input: inputQuant, layers, logits: 'float', head };
     }
     const next = walker.soleConsumer(out);
     if (next === undefined) throw chainEnds(out);
@@ -179,13 +184,15 @@ export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
       }
       walker.accept(next);
       const logits = firstOutput(next);
-      if (logits !== output.name || walker.consumers(logits).length > 0) {
+      const head = readSoftmaxHead(walker, logits);
+      if (head === 'logits' && (logits !== output.name || walker.consumers(logits).length > 0)) {
         throw unsupported(
           next,
-          'a DequantizeLinear is read only as the last node, producing the logits',
+          'a DequantizeLinear is read only as the last node, producing the logits (or feeding ' +
+            'a final Softmax)',
         );
       }
-      return { input: inputQuant, layers, logits: 'dequantize' };
+      return { input: inputQuant, layers, logits: 'dequantize', head };
     }
     current = out;
     currentQuant = layer.output;

@@ -1,3 +1,4 @@
+import { mlpHead, OUTPUT_HEADS } from '@quantproof/nn';
 import type { Mlp } from '@quantproof/nn';
 import { InvalidMlpError, InvalidWriteOptionsError } from './errors.js';
 import { matrixValueInfo } from './graph-builder.js';
@@ -33,7 +34,8 @@ export interface WriteMlpOptions {
 
 /**
  * Writes an FP32 `Mlp` as .onnx bytes: per layer `Gemm(alpha=1, beta=1, transB=1)` on initializers
- * `layers.<i>.weight` [out, in] and `layers.<i>.bias` [out], then `Relu` where the layer has one.
+ * `layers.<i>.weight` [out, in] and `layers.<i>.bias` [out], then `Relu` where the layer has one,
+ * and a final `Softmax(axis = -1)` producing the output when the model's head is `softmax`.
  */
 export function writeMlpOnnx(mlp: Mlp, options: WriteMlpOptions = {}): Uint8Array {
   return encodeModelProto(mlpModelProto(mlp, options));
@@ -48,9 +50,11 @@ function mlpModelProto(mlp: Mlp, options: WriteMlpOptions): ModelProtoObject {
 
   const nodes: NodeProtoObject[] = [];
   const initializers: TensorProtoObject[] = [];
+  const softmax = mlpHead(mlp) === 'softmax';
   let current = inputName;
   mlp.layers.forEach((layer, index) => {
-    const last = index === mlp.layers.length - 1;
+    // With a Softmax head the last layer's logits are an internal tensor.
+    const last = index === mlp.layers.length - 1 && !softmax;
     const prefix = `layers.${index}`;
     const weightName = `${prefix}.weight`;
     const biasName = `${prefix}.bias`;
@@ -83,6 +87,15 @@ function mlpModelProto(mlp: Mlp, options: WriteMlpOptions): ModelProtoObject {
       current = reluOutput;
     }
   });
+  if (softmax) {
+    nodes.push({
+      name: '/Softmax',
+      op_type: 'Softmax',
+      input: [current],
+      output: [outputName],
+      attribute: [{ name: 'axis', type: AttributeType.INT, i: -1 }],
+    });
+  }
 
   const inFeatures = mlp.layers[0]?.inFeatures ?? 0;
   const outFeatures = mlp.layers[mlp.layers.length - 1]?.outFeatures ?? 0;
@@ -104,6 +117,11 @@ function mlpModelProto(mlp: Mlp, options: WriteMlpOptions): ModelProtoObject {
 
 function checkMlp(mlp: Mlp): void {
   if (mlp.layers.length === 0) throw new InvalidMlpError('it has no layers');
+  if (mlp.head !== undefined && !OUTPUT_HEADS.includes(mlp.head)) {
+    throw new InvalidMlpError(
+      `its head is ${JSON.stringify(mlp.head)}, not one of ${OUTPUT_HEADS.join(', ')}`,
+    );
+  }
   let previousOut: number | null = null;
   mlp.layers.forEach((layer, index) => {
     const { inFeatures, outFeatures } = layer;

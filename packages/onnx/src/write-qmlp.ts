@@ -1,7 +1,8 @@
+import { mlpHead } from '@quantproof/nn';
 import { validateQMlp } from '@quantproof/quant';
 import type { QMlp } from '@quantproof/quant';
 import { InvalidWriteOptionsError } from './errors.js';
-import { matrixValueInfo, MICROSOFT_DOMAIN } from './graph-builder.js';
+import { intAttr, matrixValueInfo, MICROSOFT_DOMAIN } from './graph-builder.js';
 import type { GraphBuilder } from './graph-builder.js';
 import { encodeModelProto } from './proto/onnx-schema.js';
 import type { ModelProtoObject } from './proto/onnx-schema.js';
@@ -18,10 +19,14 @@ export type WriteQMlpOptions = WriteMlpOptions;
 /** Version of the com.microsoft operator set that QOperator files import (for QGemm). */
 export const MICROSOFT_OPSET = 1;
 
+// The float logits in front of a Softmax head (the graph output is the Softmax's).
+const SOFTMAX_INPUT = '/Softmax_input_0';
+
 /**
  * Writes a quantised MLP as .onnx bytes in its `format`: `qdq` (QuantizeLinear/DequantizeLinear
  * around Gemm), `qoperator` (com.microsoft QGemm) or `dynamic` (DynamicQuantizeLinear →
- * MatMulInteger → Cast → Mul → Add → Relu), with metadata naming the format, the scheme and the
+ * MatMulInteger → Cast → Mul → Add → Relu), then a float32 `Softmax(axis = -1)` producing the output
+ * when the model's head is `softmax`, with metadata naming the format, the scheme and the
  * onnxruntime execution path the file is expected to take. Throws quant's `InvalidQMlpError` for a
  * model that breaks its invariants and `InvalidWriteOptionsError` for clashing names or reserved
  * metadata keys.
@@ -52,13 +57,17 @@ export function writeQMlpOnnx(model: QMlp, options: WriteQMlpOptions = {}): Uint
       );
     }
   }
-  const ends = { inputName, outputName };
+  const softmax = mlpHead(model) === 'softmax';
+  const ends = { inputName, outputName: softmax ? SOFTMAX_INPUT : outputName };
   const graph =
     model.format === 'dynamic'
       ? dynamicGraph(model, ends)
       : model.format === 'qoperator'
         ? qoperatorGraph(model, ends)
         : qdqGraph(model, ends);
+  if (softmax) {
+    graph.node('Softmax', '/Softmax', [SOFTMAX_INPUT], [outputName], [intAttr('axis', -1)]);
+  }
   checkNames(graph, inputName, outputName);
 
   const inFeatures = model.layers[0]?.inFeatures ?? 0;

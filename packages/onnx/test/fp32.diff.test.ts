@@ -140,7 +140,7 @@ function softmaxRows(k: number): (logits: Float32Array) => Float32Array {
 }
 
 describe('torch-style fixtures read by us vs onnxruntime-node', () => {
-  it('Gemm + Softmax: the Softmax is dropped with a note, and ORT agrees', async () => {
+  it('Gemm + Softmax: read as the softmax head, and ORT agrees', async () => {
     const bytes = fixture(TORCH_FIXTURES.gemmSoftmax);
     const read = readMlpOnnx(bytes);
     expect(read).toMatchObject({
@@ -151,7 +151,8 @@ describe('torch-style fixtures read by us vs onnxruntime-node', () => {
       irVersion: 8,
       producer: { name: 'pytorch', version: '2.5.1' },
     });
-    expect(read.notes).toEqual([expect.stringMatching(/dropped the final Softmax '\/5\/Softmax'/)]);
+    expect(read.notes).toEqual([]);
+    expect(read.mlp.head).toBe('softmax');
     expect(read.mlp.layers.map((l) => [l.inFeatures, l.outFeatures, l.activation])).toEqual([
       [4, 32, 'relu'],
       [32, 32, 'relu'],
@@ -159,7 +160,7 @@ describe('torch-style fixtures read by us vs onnxruntime-node', () => {
     ]);
     const session = await createOrtSession(bytes);
     try {
-      // ORT returns probabilities; argmax is compared on our logits, values after a softmax.
+      // ORT returns probabilities; values are compared after a float64 softmax of our logits.
       const rows = 5000;
       const result = await compareWithOrt(
         session,
@@ -173,6 +174,32 @@ describe('torch-style fixtures read by us vs onnxruntime-node', () => {
       expect(result.maxAbsDiff).toBeLessThan(1e-5);
     } finally {
       await session.release();
+    }
+  });
+
+  it('Gemm + Softmax: our re-written file gives the original file’s ORT output, bit for bit', async () => {
+    const bytes = fixture(TORCH_FIXTURES.gemmSoftmax);
+    const read = readMlpOnnx(bytes);
+    const rewritten = writeMlpOnnx(read.mlp, {
+      inputName: read.inputName,
+      outputName: read.outputName,
+    });
+    const [original, ours] = await Promise.all([
+      createOrtSession(bytes),
+      createOrtSession(rewritten),
+    ]);
+    try {
+      const rows = 5000;
+      const inputs = uniformInputs(CARTPOLE_BOX, rows, 41);
+      const a = await original.run(inputs, rows);
+      const b = await ours.run(inputs, rows);
+      expect(new Uint32Array(b.buffer, b.byteOffset, b.length)).toEqual(
+        new Uint32Array(a.buffer, a.byteOffset, a.length),
+      );
+      expect(readMlpOnnx(rewritten).mlp).toEqual(read.mlp);
+    } finally {
+      await original.release();
+      await ours.release();
     }
   });
 

@@ -1,7 +1,7 @@
 // Writing a quantised model and reading it back gives the identical QMlp (typed arrays, bit
-// patterns, execution path, scheme), and writing what was read gives the same bytes — over random
-// small networks quantised with random schemes.
-import type { Activation } from '@quantproof/nn';
+// patterns, execution path, scheme, output head), and writing what was read gives the same bytes —
+// over random small networks, with or without a Softmax head, quantised with random schemes.
+import type { Activation, Mlp } from '@quantproof/nn';
 import { quantizeDynamic, quantizeStatic } from '@quantproof/quant';
 import type { ExecutionPath, QMlp, QuantElementType } from '@quantproof/quant';
 import fc from 'fast-check';
@@ -24,6 +24,7 @@ interface Recipe {
   readonly bits: readonly number[];
   readonly logits: 'dequantize' | 'float';
   readonly executionPath: ExecutionPath;
+  readonly softmax: boolean;
 }
 
 const recipe: fc.Arbitrary<Recipe> = fc
@@ -51,12 +52,14 @@ const recipe: fc.Arbitrary<Recipe> = fc
         { kind: 'unfused-float', gemm: 'gemm' },
         { kind: 'unfused-float', gemm: 'matmul-add' },
       ),
+      softmax: fc.boolean(),
     }),
   );
 
 /** The QMlp a recipe describes, bent where quantizeStatic refuses the combination. */
 function build(r: Recipe): QMlp {
-  const mlp = policyMlp(r.sizes, r.seed);
+  const policy = policyMlp(r.sizes, r.seed);
+  const mlp: Mlp = r.softmax ? { ...policy, head: 'softmax' } : policy;
   for (const [l, layer] of mlp.layers.entries()) {
     if (l < mlp.layers.length - 1)
       (layer as { activation: Activation }).activation = r.hiddenActivation;

@@ -1,6 +1,6 @@
 // Writing then reading gives back the same Mlp bit for bit, and writing what was read gives back
-// the same bytes, over random shapes, weights (every float32 bit pattern, NaN payloads included)
-// and metadata.
+// the same bytes, over random shapes, weights (every float32 bit pattern, NaN payloads included),
+// output heads (none or a final Softmax) and metadata.
 import type { Activation, DenseLayer, Mlp } from '@quantproof/nn';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -20,8 +20,13 @@ function layerArbitrary(inFeatures: number, outFeatures: number): fc.Arbitrary<D
 
 const mlpArbitrary: fc.Arbitrary<Mlp> = fc
   .array(fc.integer({ min: 1, max: 9 }), { minLength: 2, maxLength: 5 })
-  .chain((sizes) => fc.tuple(...sizes.slice(1).map((out, l) => layerArbitrary(sizes[l] ?? 1, out))))
-  .map((layers) => ({ layers }));
+  .chain((sizes) =>
+    fc.tuple(
+      fc.tuple(...sizes.slice(1).map((out, l) => layerArbitrary(sizes[l] ?? 1, out))),
+      fc.boolean(),
+    ),
+  )
+  .map(([layers, softmax]) => (softmax ? { layers, head: 'softmax' as const } : { layers }));
 
 const optionsArbitrary: fc.Arbitrary<WriteMlpOptions> = fc.record(
   {
@@ -66,6 +71,7 @@ describe('write → read round trip', () => {
           expect(bits(layer.weight)).toEqual(bits(original.weight));
           expect(bits(layer.bias)).toEqual(bits(original.bias));
         });
+        expect(read.mlp.head).toBe(mlp.head);
         expect(read.inputName).toBe(options.inputName ?? 'obs');
         expect(read.outputName).toBe(options.outputName ?? 'logits');
         expect(read.batch).toEqual({ kind: 'symbolic', name: options.batchDimName ?? 'N' });

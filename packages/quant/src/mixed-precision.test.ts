@@ -30,6 +30,11 @@ function agreement(
 }
 
 describe('searchMixedPrecision', () => {
+  it('keeps the network’s output head', () => {
+    const found = searchMixedPrecision({ ...mlp, head: 'softmax' }, states, { threshold: 0.9 });
+    expect(found.model.head).toBe('softmax');
+  });
+
   it.each([
     [0.99, {}],
     [0.98, { perChannel: true }],

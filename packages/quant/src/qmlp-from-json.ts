@@ -1,5 +1,5 @@
-import type { Activation } from '@quantproof/nn';
-import { decodeBase64 } from '@quantproof/nn';
+import type { Activation, OutputHead } from '@quantproof/nn';
+import { decodeBase64, OUTPUT_HEADS } from '@quantproof/nn';
 import { allocateQuantized, type QuantElementType, type QuantizedArray } from './element-type.js';
 import { InvalidQMlpError, QMlpFormatError } from './errors.js';
 import {
@@ -217,6 +217,14 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
     );
     return { path, layer, inFeatures, outFeatures, activation };
   };
+  const rawHead = m['head'];
+  if (rawHead !== undefined && !(OUTPUT_HEADS as readonly unknown[]).includes(rawHead)) {
+    throw new QMlpFormatError(
+      '$.model.head',
+      `must be ${OUTPUT_HEADS.map((h) => `"${h}"`).join(' or ')} when present; got ${JSON.stringify(rawHead)}. ${DAMAGED}`,
+    );
+  }
+  const head = rawHead === undefined ? {} : { head: rawHead as OutputHead };
   let model: QMlp;
   if (format === 'dynamic') {
     const layers = rawLayers.map((raw: unknown, l): QDynamicLayer => {
@@ -238,7 +246,12 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
         bias,
       };
     });
-    model = { format, executionPath: executionPath as { kind: 'fused-integer' }, layers };
+    model = {
+      format,
+      executionPath: executionPath as { kind: 'fused-integer' },
+      layers,
+      ...head,
+    };
   } else {
     const layers = rawLayers.map((raw: unknown, l): QStaticLayer => {
       const { path, layer, inFeatures, outFeatures, activation } = common(raw, l);
@@ -264,6 +277,7 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
         '"dequantize" or "float"',
       ),
       layers,
+      ...head,
     };
   }
   try {

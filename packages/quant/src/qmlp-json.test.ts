@@ -88,6 +88,20 @@ describe('qmlpToJson / qmlpFromJson', () => {
     }
   });
 
+  it('keeps the output head when present; documents without one read as before', () => {
+    for (const model of [handStaticModel(), handDynamicModel()]) {
+      const withHead: QMlp = { ...model, head: 'softmax' };
+      expect(qmlpToJson(withHead).model.head).toBe('softmax');
+      expect(roundTrip(withHead)).toEqual(withHead);
+      expect('head' in qmlpToJson(model).model).toBe(false);
+      expect('head' in roundTrip(model)).toBe(false);
+    }
+    expectFormatError(edited(['model', 'head'], 'sigmoid'), '$.model.head', '"softmax"');
+    expect(() => qmlpToJson({ ...handStaticModel(), head: 'sigmoid' as 'softmax' })).toThrow(
+      InvalidQMlpError,
+    );
+  });
+
   it('refuses to write an invalid model', () => {
     const m = handStaticModel();
     expect(() => qmlpToJson({ ...m, input: { ...m.input, scale: -1 } })).toThrow(InvalidQMlpError);

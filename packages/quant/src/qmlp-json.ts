@@ -1,4 +1,4 @@
-import type { Activation, JsonValue } from '@quantproof/nn';
+import type { Activation, JsonValue, OutputHead } from '@quantproof/nn';
 import { encodeBase64 } from '@quantproof/nn';
 import type { QuantElementType, QuantizedArray } from './element-type.js';
 import { InvalidQMlpError } from './errors.js';
@@ -63,11 +63,15 @@ export type QMlpModelJson =
       readonly input: TensorQuantJson;
       readonly logits: 'dequantize' | 'float';
       readonly layers: readonly QStaticLayerJson[];
+      /** The output head, written only when the model has one (absent means `logits`). */
+      readonly head?: OutputHead;
     }
   | {
       readonly format: 'dynamic';
       readonly executionPath: { readonly kind: 'fused-integer' };
       readonly layers: readonly QDynamicLayerJson[];
+      /** The output head, written only when the model has one (absent means `logits`). */
+      readonly head?: OutputHead;
     };
 
 /** A serialised quantised model: pass to `JSON.stringify`, read back with `qmlpFromJson`. */
@@ -108,8 +112,8 @@ function weightQuantJson(q: WeightQuant): WeightQuantJson {
 /**
  * The JSON form of `model` (format version 1) with optional `metadata`, bit for bit: tensors as
  * base64 of their little-endian bytes, scalar scales and zero points as JSON numbers (exact for
- * float32 values). Throws `InvalidQMlpError` for a model `validateQMlp` rejects or a dynamic model
- * with a non-finite bias.
+ * float32 values), with `head` when the model has one. Throws `InvalidQMlpError` for a model
+ * `validateQMlp` rejects or a dynamic model with a non-finite bias.
  */
 export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
   validateQMlp(model);
@@ -133,7 +137,7 @@ export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
       bias: encode(layer.bias),
     }));
     return envelope(
-      { format: 'dynamic', executionPath: { kind: 'fused-integer' }, layers },
+      { format: 'dynamic', executionPath: { kind: 'fused-integer' }, layers, ...headJson(model) },
       metadata,
     );
   }
@@ -155,9 +159,14 @@ export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
       input: tensorQuantJson(model.input),
       logits: model.logits,
       layers,
+      ...headJson(model),
     },
     metadata,
   );
+}
+
+function headJson(model: QMlp): { head?: OutputHead } {
+  return model.head === undefined ? {} : { head: model.head };
 }
 
 function envelope(model: QMlpModelJson, metadata: QMlpMetadata): QMlpJson {

@@ -1,4 +1,4 @@
-import type { Activation, OutputHead } from '@quantproof/nn';
+import { OUTPUT_HEADS, type Activation, type OutputHead } from '@quantproof/nn';
 import {
   elementTypeRange,
   QUANT_ELEMENT_TYPES,
@@ -313,6 +313,12 @@ function checkShape(
 export function validateQMlp(model: QMlp): QMlp {
   if (model.layers.length === 0)
     throw new InvalidQMlpError('$.layers', 'a QMlp needs at least one layer');
+  if (model.head !== undefined && !OUTPUT_HEADS.includes(model.head)) {
+    throw new InvalidQMlpError(
+      '$.head',
+      `must be ${OUTPUT_HEADS.map((h) => `'${h}'`).join(' or ')} when present; got ${String(model.head)}`,
+    );
+  }
   if (model.format === 'dynamic') {
     if (model.executionPath.kind !== 'fused-integer') {
       throw new InvalidQMlpError(

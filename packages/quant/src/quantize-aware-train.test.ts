@@ -24,6 +24,13 @@ function agreementOn(model: Parameters<typeof createInt8Executor>[0], xs: Float3
 }
 
 describe('quantizeAwareTrain', () => {
+  it('keeps the teacher’s output head', () => {
+    const options = { rng: createSeededRng(1), epochs: 1 };
+    const result = quantizeAwareTrain({ ...teacher, head: 'softmax' }, states, options);
+    expect(result.model.head).toBe('softmax');
+    expect(result.student.head).toBe('softmax');
+  });
+
   it('with 0 epochs is plain PTQ on the given states (epoch 0 of every run)', () => {
     const scheme = { weightBits: 4, perChannel: true };
     const result = quantizeAwareTrain(teacher, states, {

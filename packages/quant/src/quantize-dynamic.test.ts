@@ -4,6 +4,12 @@ import { QuantOptionsError } from './errors.js';
 import { quantizeDynamic } from './quantize-dynamic.js';
 
 describe('quantizeDynamic', () => {
+  it('keeps the network’s output head', () => {
+    const mlp = randomMlp([4, 8, 2], 3);
+    expect('head' in quantizeDynamic(mlp).model).toBe(false);
+    expect(quantizeDynamic({ ...mlp, head: 'softmax' }).model.head).toBe('softmax');
+  });
+
   const mlp = randomMlp([4, 6, 2], 9);
 
   it('writes quantize_dynamic’s defaults: int8 symmetric per-tensor weights, float bias', () => {

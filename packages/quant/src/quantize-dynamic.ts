@@ -14,7 +14,8 @@ export interface QuantizeDynamicResult {
  * weights by default (`quantize_data`), float32 bias and ReLU, activations quantised to uint8 at
  * run time by DynamicQuantizeLinear. The ONNX form is DynamicQuantizeLinear → MatMulInteger →
  * Cast → Mul(a_s · b_s) → Add(bias) per layer (Gemm is not in the quantiser's IntegerOps set, so a
- * writer emits MatMul + Add). Throws `QuantOptionsError` for bad options.
+ * writer emits MatMul + Add). The model keeps the network's output `head`. Throws
+ * `QuantOptionsError` for bad options.
  */
 export function quantizeDynamic(
   mlp: Mlp,
@@ -49,6 +50,7 @@ export function quantizeDynamic(
     format: 'dynamic',
     executionPath: { kind: 'fused-integer' },
     layers,
+    ...(mlp.head === undefined ? {} : { head: mlp.head }),
   };
   validateQMlp(model);
   return { model };

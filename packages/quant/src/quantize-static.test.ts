@@ -12,6 +12,12 @@ const calibration = randomInputs(64, 4, 2, 5);
 describe('quantizeStatic defaults', () => {
   const { model, scheme, warnings } = quantizeStatic(mlp, calibration);
 
+  it('keep the network’s output head (none, or a Softmax)', () => {
+    expect('head' in model).toBe(false);
+    expect(quantizeStatic({ ...mlp, head: 'softmax' }, calibration).model.head).toBe('softmax');
+    expect(quantizeStatic({ ...mlp, head: 'logits' }, calibration).model.head).toBe('logits');
+  });
+
   it('are onnxruntime quantize_static’s: QDQ, int8 activations, symmetric int8 weights, fused path', () => {
     expect(scheme).toEqual({ ...DEFAULT_STATIC_SCHEME, weightBits: [8, 8, 8] });
     expect(model.format).toBe('qdq');

@@ -159,7 +159,8 @@ export function checkRanges(mlp: Mlp, ranges: CalibrationRanges): void {
  * Post-training static quantisation as onnxruntime's `quantize_static` computes it: calibrate
  * ranges on the FP32 network, quantise the input and every layer output (after its ReLU) with
  * `compute_scale_zp`, the weights with `quantize_data`, the bias to int32 with scale
- * `fl32(s_in · s_w)`. Throws `CalibrationDataError`, `QuantOptionsError`, or
+ * `fl32(s_in · s_w)`; the model keeps the network's output `head` (a Softmax head stays a float
+ * Softmax on the int8 model's logits). Throws `CalibrationDataError`, `QuantOptionsError`, or
  * `UnsupportedSchemeError` when a ReLU layer's output zero point would not be the element type's
  * minimum (symmetric activations, or a ReLU output that is constant 0 on int8 activations).
  */
@@ -236,6 +237,7 @@ function buildStatic(
     input,
     layers,
     logits: scheme.logits,
+    ...(mlp.head === undefined ? {} : { head: mlp.head }),
   };
   validateQMlp(model);
   if (options.operatingBox !== undefined) {
