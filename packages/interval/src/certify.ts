@@ -6,8 +6,8 @@
 // that can hold on the whole box); the box is `consistent` when sound lower bounds of those margins
 // prove the rule for the FP32 network (both semantics) and for the int8 model as executed.
 
-import { forwardFp32, type Mlp } from '@quantproof/nn';
-import { argmaxFirst, type QMlp } from '@quantproof/quant';
+import { forwardFp32, type Mlp, type OutputHead } from '@quantproof/nn';
+import { argmaxFirst, type QMlp, SOFTMAX_ORDER_GAP } from '@quantproof/quant';
 import { boxCentre, checkBoxDimension, type Box, type Bounds } from './box.js';
 import type { LinearForm } from './back-substitution.js';
 import {
@@ -72,14 +72,23 @@ export type DecisionCertificate =
       readonly reason: 'fp32-margin' | 'int8-margin' | 'both-margins' | 'non-finite-bounds';
     } & DecisionBounds);
 
-/** Whether margin lower bounds prove the first-index argmax rule for `action`. */
-export function marginsProveAction(margins: Float64Array, action: number): boolean {
+/**
+ * Whether margin lower bounds prove the first-index argmax rule for `action`. With a `floor` (a
+ * Softmax head: `SOFTMAX_ORDER_GAP`) every margin must exceed it, since smaller positive logit gaps
+ * may collapse to equal probabilities.
+ */
+export function marginsProveAction(margins: Float64Array, action: number, floor = 0): boolean {
   for (let j = 0; j < margins.length; j++) {
     if (j === action) continue;
     const m = margins[j]!;
-    if (j < action ? !(m > 0) : !(m >= 0)) return false;
+    if (floor > 0 ? !(m > floor) : j < action ? !(m > 0) : !(m >= 0)) return false;
   }
   return true;
+}
+
+/** The margin floor a model's output head imposes on a proof of its decision (0 for logits). */
+export function headMarginFloor(model: { readonly head?: OutputHead }): number {
+  return (model.head ?? 'logits') === 'softmax' ? SOFTMAX_ORDER_GAP : 0;
 }
 
 function ibpMargins(logits: Bounds, action: number): Float64Array {
@@ -107,13 +116,14 @@ function weakestInfluence(
   margins: Float64Array,
   action: number,
   box: Box,
+  floor: number,
 ): Float64Array | null {
   let weakest = Infinity;
   let influence: Float64Array | null = null;
   forms.forEach((form, j) => {
     if (j === action) return;
     const m = margins[j]!;
-    const proven = j < action ? m > 0 : m >= 0;
+    const proven = floor > 0 ? m > floor : j < action ? m > 0 : m >= 0;
     if (!proven && m < weakest) {
       weakest = m;
       influence = influenceOf(form, box);
@@ -135,6 +145,8 @@ export function certifyPrepared(
 ): DecisionCertificate {
   const centre = Float32Array.from(boxCentre(box));
   const action = argmaxFirst(forwardFp32(pair.fp32, centre));
+  const fpFloor = headMarginFloor(pair.fp32);
+  const intFloor = headMarginFloor(pair.int8);
   const fpState = fp32BoxState(pair.fpNet, box);
   const intState = int8BoxState(pair.intNet, box);
   const fp32Margins = ibpMargins(fpState.logits, action);
@@ -156,7 +168,7 @@ export function certifyPrepared(
       fpForms.push(fpForm);
       if (j !== action) fp32Margins[j] = Math.max(fp32Margins[j]!, fpForm.lower);
     }
-    if (detail === 'decision' && !marginsProveAction(fp32Margins, action)) {
+    if (detail === 'decision' && !marginsProveAction(fp32Margins, action, fpFloor)) {
       return {
         kind: 'unknown',
         reason: 'fp32-margin',
@@ -167,7 +179,7 @@ export function certifyPrepared(
         fp32Logits,
         int8Logits,
         difference,
-        inputInfluence: weakestInfluence(fpForms, fp32Margins, action, box),
+        inputInfluence: weakestInfluence(fpForms, fp32Margins, action, box, fpFloor),
       };
     }
     const int = refineNetwork(pair.intNet, intState);
@@ -182,7 +194,8 @@ export function certifyPrepared(
     }
     // The joint analysis costs as much again: in decision mode only when the int8 bounds alone fail.
     const joint =
-      method === 'difference' && (detail === 'full' || !marginsProveAction(int8Margins, action))
+      method === 'difference' &&
+      (detail === 'full' || !marginsProveAction(int8Margins, action, intFloor))
         ? analyseDifference(pair, box, fp, int)
         : null;
     if (joint !== null) {
@@ -196,8 +209,8 @@ export function certifyPrepared(
         int8Margins[j] = Math.max(int8Margins[j]!, jointForm.lower);
       }
     }
-    const fpInfluence = weakestInfluence(fpForms, fp32Margins, action, box);
-    inputInfluence = fpInfluence ?? weakestInfluence(intForms, int8Margins, action, box);
+    const fpInfluence = weakestInfluence(fpForms, fp32Margins, action, box, fpFloor);
+    inputInfluence = fpInfluence ?? weakestInfluence(intForms, int8Margins, action, box, intFloor);
     if (detail === 'full') {
       fp32Logits = logitLinearBounds(fp, 'input').logits;
       int8Logits = logitLinearBounds(int, 'input').logits;
@@ -226,8 +239,8 @@ export function certifyPrepared(
     difference,
     inputInfluence,
   };
-  const fpOk = marginsProveAction(fp32Margins, action);
-  const intOk = marginsProveAction(int8Margins, action);
+  const fpOk = marginsProveAction(fp32Margins, action, fpFloor);
+  const intOk = marginsProveAction(int8Margins, action, intFloor);
   if (fpOk && intOk) return { kind: 'consistent', ...bounds, inputInfluence: null };
   const finite = boundsFinite(fpState.logits) && boundsFinite(intState.logits);
   const reason = !finite

@@ -38,6 +38,7 @@ export {
   subUp,
 } from './outward.js';
 export { ibpFp32, type Fp32IntervalBounds } from './fp32-network.js';
+export { fp32ExecutionError, maxPairTolerance, pairTolerance } from './fp32-error.js';
 export { ibpInt8, type Int8IntervalBounds, type Int8LayerBounds } from './int8-bounds.js';
 export { linearBoundsFp32, linearBoundsInt8, type LinearBounds } from './linear-bounds.js';
 export { differenceBounds, type DifferenceBounds } from './logit-difference.js';
@@ -45,6 +46,7 @@ export {
   BOUND_METHODS,
   certifyDecision,
   createDecisionCertifier,
+  headMarginFloor,
   marginsProveAction,
   type BoundMethod,
   type CertifyOptions,

@@ -21,9 +21,11 @@ export interface AgreementOptions extends QueryOptions {
 }
 
 /**
- * The verdict on one box: `consistent` (the int8 action equals the FP32 action at every float32
- * input whose FP32 margin exceeds the tie tolerance), `inconsistent` with a replayed counterexample,
- * or `unknown` with a reason. `tieTolerance` is the tolerance that was applied.
+ * The verdict on one box: `consistent` (at every float32 input of the box, no FP32 logit beats the
+ * int8 action's logit by more than the tie tolerance — the int8 action is FP32's decision or ties
+ * with it within float32 error), `inconsistent` with a replayed counterexample, or `unknown` with a
+ * reason. `tieTolerance` is the tolerance that was applied: the largest one of the box, or of the
+ * cells it was decided on.
  */
 export type AgreementResult =
   | { readonly kind: 'consistent'; readonly tieTolerance: number }
@@ -48,7 +50,7 @@ export async function checkAgreement(
   const found =
     limit > 0 && cellCount <= limit
       ? await decideByCells(p, options)
-      : await searchDisagreement(p, p.tolerance, options);
+      : await searchDisagreement(p, options);
   if (found.kind === 'none') return { kind: 'consistent', tieTolerance: p.tolerance };
   if (found.kind === 'found') {
     return {

@@ -2,32 +2,36 @@
 // (the product of each dimension's q-range), evaluate the int8 executor once per cell (its action
 // is constant on a cell), and decide the FP32 side on each cell box — by bounds when they suffice,
 // else by z3 on the FP32 network alone (or a caller-supplied decider).
-import { argmaxFirst, forwardInt8 } from '@quantproof/quant';
+import { decideLogits, forwardInt8 } from '@quantproof/quant';
 import type { Mlp } from '@quantproof/nn';
 import {
-  fp32DecidesAbove,
+  boxTolerance,
+  fp32BeatsAbove,
+  pointOptions,
   type PreparedBox,
   type QueryOptions,
   runQuery,
   type SearchResult,
+  type UnknownReason,
 } from './disagreement-query.js';
 import { encodeFp32 } from './fp32-encoding.js';
 import { cellInterval } from './input-cells.js';
 import { fp32Bounds, fp32LinearUpperBound } from './internal-bounds.js';
 import { toFloat32 } from './rational.js';
-import { replayCandidate } from './replay.js';
+import { judgePoint, replayCandidate } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
 
-/** One cell: its float32 box and the int8 action there. */
+/** One cell: its float32 box and the int8 action there (null: a Softmax head may collapse it). */
 export interface Cell {
   readonly lower: Float64Array;
   readonly upper: Float64Array;
-  readonly int8Action: number;
+  readonly int8Action: number | null;
 }
 
 /**
- * Decides whether some real x of `cell` gives FP32 action `c` with margin above `threshold`:
- * returns a float32 candidate inside the cell, null for "no", or 'unknown'.
+ * Decides whether some real x of `cell` has an FP32 logit that beats logit `c` (the int8 action)
+ * by more than `threshold`: returns a float32 candidate inside the cell, null for "no", or
+ * 'unknown'.
  */
 export type Fp32CellDecider = (
   mlp: Mlp,
@@ -49,7 +53,11 @@ export function enumerateCells(p: PreparedBox): Cell[] {
       lower[i] = lo;
       upper[i] = hi;
     }
-    const int8Action = argmaxFirst(forwardInt8(p.model, Float32Array.from(lower)));
+    const int8 = decideLogits(
+      forwardInt8(p.model, Float32Array.from(lower), cpuOf(p)),
+      p.model.head,
+    );
+    const int8Action = int8.kind === 'action' ? int8.action : null;
     cells.push({ lower, upper, int8Action });
     let i = d - 1;
     while (i >= 0 && q[i] === p.cells[i]!.qHigh) {
@@ -72,7 +80,7 @@ export function smtCellDecider(options: QueryOptions): Fp32CellDecider {
       return x;
     });
     const { logits } = encodeFp32(script, mlp, fp32Bounds(mlp, cell.lower, cell.upper), inputs);
-    script.assert(fp32DecidesAbove(logits, c, threshold));
+    script.assert(fp32BeatsAbove(logits, c, threshold));
     const result = await runQuery(script, options, 'QF_LRA');
     if (result.kind === 'unsat') return null;
     if (result.kind === 'unknown') return 'unknown';
@@ -84,8 +92,9 @@ export function smtCellDecider(options: QueryOptions): Fp32CellDecider {
 }
 
 /**
- * Decides a prepared box cell by cell. With `decider` omitted, FP32 questions go to z3 (FP32
- * network only); tests pass an independent exact decider instead.
+ * Decides a prepared box cell by cell, each cell with the tie tolerance computed on that cell. With
+ * `decider` omitted, FP32 questions go to z3 (FP32 network only); tests pass an independent exact
+ * decider instead.
  */
 export async function decideByCells(
   p: PreparedBox,
@@ -93,30 +102,49 @@ export async function decideByCells(
   decider: Fp32CellDecider = smtCellDecider(options),
 ): Promise<SearchResult> {
   const outputs = p.mlp.layers[p.mlp.layers.length - 1]!.outFeatures;
-  let unknown = false;
+  let unknown: UnknownReason | null = null;
   for (const cell of enumerateCells(p)) {
-    const bounds = fp32Bounds(p.mlp, cell.lower, cell.upper);
-    for (let c = 0; c < outputs; c++) {
-      if (c === cell.int8Action) continue;
-      // FP32 can take c with margin > tolerance only if every y_c − y_j can exceed it.
-      const possible = Array.from({ length: outputs }, (_, j) => j).every((j) => {
-        if (j === c) return true;
-        const diff = new Float64Array(outputs);
-        diff[c] = 1;
-        diff[j] = -1;
-        return fp32LinearUpperBound(p.mlp, bounds, diff) > p.tolerance;
-      });
-      if (!possible) continue;
-      const candidate = await decider(p.mlp, cell, c, p.tolerance);
-      if (candidate === null) continue;
-      if (candidate === 'unknown') {
-        unknown = true;
-        continue;
-      }
-      const cex = await replayCandidate(p.mlp, p.model, candidate, p.tolerance, options.replay);
-      if (cex !== null) return { kind: 'found', counterexample: cex };
-      unknown = true; // a real witness without a float32 one: leave the verdict open
+    const c = cell.int8Action;
+    if (c === null) {
+      unknown ??= 'int8-softmax-collapse';
+      continue;
     }
+    const tolerance = boxTolerance(p.mlp, cell.lower, cell.upper, options.tieTolerance);
+    if (tolerance === null) {
+      unknown ??= 'float32-overflow';
+      continue;
+    }
+    const bounds = fp32Bounds(p.mlp, cell.lower, cell.upper);
+    // Some FP32 logit j can beat c by more than the tolerance only if y_j − y_c can exceed it.
+    const possible = Array.from({ length: outputs }, (_, j) => j).some((j) => {
+      if (j === c) return false;
+      const diff = new Float64Array(outputs);
+      diff[j] = 1;
+      diff[c] = -1;
+      return !(fp32LinearUpperBound(p.mlp, bounds, diff) <= tolerance);
+    });
+    if (!possible) continue;
+    const candidate = await decider(p.mlp, cell, c, tolerance);
+    if (candidate === null) continue;
+    if (candidate === 'unknown') {
+      unknown ??= 'timeout';
+      continue;
+    }
+    const cex = await replayCandidate(
+      p.mlp,
+      p.model,
+      candidate,
+      options.replay,
+      pointOptions(options),
+    );
+    if (cex !== null) return { kind: 'found', counterexample: cex };
+    // A real witness without a float32 one: leave the verdict open, saying why.
+    const judged = judgePoint(p.mlp, p.model, candidate, pointOptions(options));
+    unknown ??= judged.kind === 'undetermined' ? judged.reason : 'replay-failed';
   }
-  return unknown ? { kind: 'unknown', reason: 'replay-failed' } : { kind: 'none' };
+  return unknown !== null ? { kind: 'unknown', reason: unknown } : { kind: 'none' };
+}
+
+function cpuOf(p: PreparedBox): { cpu?: NonNullable<QueryOptions['cpu']> } {
+  return p.cpu === undefined ? {} : { cpu: p.cpu };
 }

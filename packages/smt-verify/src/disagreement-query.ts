@@ -8,10 +8,12 @@ import { encodeFp32, type Fp32Encoding } from './fp32-encoding.js';
 import { cellInterval, type InputCells, inputCells } from './input-cells.js';
 import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
 import { fp32Bounds, type Fp32Bounds, int8Ranges, type Int8Ranges } from './internal-bounds.js';
+import { createBox, fp32ExecutionError, maxPairTolerance } from '@quantproof/interval';
+import type { CpuSemantics } from '@quantproof/quant';
 import { toFloat32 } from './rational.js';
-import { type Counterexample, replayCandidate, type RuntimeReplay } from './replay.js';
+import { type Counterexample, judgePoint, replayCandidate, type RuntimeReplay } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
-import { fp32ExecutionErrorBound, tieToleranceFromErrors } from './tie-tolerance.js';
+import { int8HeadUndetermined } from './int8-head.js';
 import { type CheckResult, checkSmt } from './z3-session.js';
 
 /** Why a query could not decide. */
@@ -22,15 +24,21 @@ export type UnknownReason =
   | 'float-logits'
   | 'degenerate-logit-scale'
   | 'replay-failed'
+  | 'float32-overflow'
+  | 'softmax-collapse'
+  | 'int8-softmax-collapse'
   | 'solver';
 
 /** Options shared by the queries. */
 export interface QueryOptions {
   /**
-   * FP32 margins at or below this are ties (never counterexamples). Default: a sound bound on
-   * |float32 execution − exact real semantics| over the box (see `fp32ExecutionErrorBound`).
+   * Widens the tie band: FP32 margins at or below this are ties too. The tolerance that applies is
+   * the larger of this and the float32 execution error bound computed on the box being decided
+   * (interval's `fp32ExecutionError`); a smaller value never narrows it. Default: 0.
    */
   readonly tieTolerance?: number;
+  /** int8 CPU semantics of the executor (default quant's `vnni-exact`). */
+  readonly cpu?: CpuSemantics;
   /** Time limit of each z3 check in seconds. Default 30. */
   readonly timeoutSeconds?: number;
   /**
@@ -52,6 +60,8 @@ export interface PreparedBox {
   readonly tolerance: number;
   readonly cells: readonly InputCells[];
   readonly ranges: Int8Ranges;
+  /** int8 CPU semantics the executor runs with (absent: quant's default). */
+  readonly cpu?: CpuSemantics;
 }
 
 /** Checks shapes and formats; returns the prepared box or an unknown reason. */
@@ -71,9 +81,10 @@ export function prepareBox(
   const b = float32Box(box, inputs);
   if (model.format === 'dynamic') return { unknown: 'dynamic-scale' };
   if (model.executionPath.kind !== 'fused-integer') return { unknown: 'float-path' };
+  if (int8HeadUndetermined(model)) return { unknown: 'int8-softmax-collapse' };
+  const tolerance = boxTolerance(mlp, b.lower, b.upper, options.tieTolerance);
+  if (tolerance === null) return { unknown: 'float32-overflow' };
   const bounds = fp32Bounds(mlp, b.lower, b.upper);
-  const tolerance =
-    options.tieTolerance ?? tieToleranceFromErrors(fp32ExecutionErrorBound(mlp, bounds));
   const cells = Array.from(b.lower, (lo, i) => inputCells(lo, b.upper[i]!, model.input));
   const zp = model.input.zeroPoint;
   const ranges = int8Ranges(
@@ -83,7 +94,16 @@ export function prepareBox(
   );
   const gap = int8EncodingGap(model, ranges);
   if (gap !== null) return { unknown: gap };
-  return { mlp, model, box: b, bounds, tolerance, cells, ranges };
+  return {
+    mlp,
+    model,
+    box: b,
+    bounds,
+    tolerance,
+    cells,
+    ranges,
+    ...(options.cpu === undefined ? {} : { cpu: options.cpu }),
+  };
 }
 
 /** A script with both networks over the box's Real inputs. */
@@ -105,12 +125,40 @@ export function encodeBoth(p: PreparedBox): {
   return { script, inputs, fp32, int8 };
 }
 
+/**
+ * The tie tolerance valid on the box [lower, upper]: the largest pair tolerance of the float32
+ * execution error bound computed on that box (never on a larger one), or `floor` if larger; null
+ * when float32 could overflow there (no tolerance is valid).
+ */
+export function boxTolerance(
+  mlp: Mlp,
+  lower: ArrayLike<number>,
+  upper: ArrayLike<number>,
+  floor = 0,
+): number | null {
+  const errors = fp32ExecutionError(mlp, createBox(lower, upper));
+  const tolerance = maxPairTolerance(errors);
+  return Number.isFinite(tolerance) ? Math.max(tolerance, floor) : null;
+}
+
 /** `(and …)`: the FP32 network decides `c` with margin above `threshold` over every other logit. */
 export function fp32DecidesAbove(logits: readonly string[], c: number, threshold: number): string {
   const parts = logits.flatMap((y, j) =>
     j === c ? [] : [`(> (- ${logits[c]} ${y}) ${realOf(threshold)})`],
   );
   return parts.length === 0 ? 'true' : `(and ${parts.join(' ')})`;
+}
+
+/**
+ * `(or …)`: some FP32 logit beats logit `c` by more than `threshold` — the int8 action `c` is then
+ * not FP32's decision, however FP32's own top outputs rank among themselves (the tie rule compares
+ * FP32's action with the int8 action, not with FP32's runner-up).
+ */
+export function fp32BeatsAbove(logits: readonly string[], c: number, threshold: number): string {
+  const parts = logits.flatMap((y, j) =>
+    j === c ? [] : [`(> (- ${y} ${logits[c]}) ${realOf(threshold)})`],
+  );
+  return parts.length === 0 ? 'false' : parts.length === 1 ? parts[0]! : `(or ${parts.join(' ')})`;
 }
 
 /** Result of one search for a replayed point. */
@@ -150,24 +198,33 @@ export function pointInCell(
 }
 
 /**
- * Searches the box for an input where the int8 action differs from an FP32 action whose margin
- * exceeds `threshold` (≥ the tie tolerance); replays what z3 finds.
+ * Searches the box for a certain disagreement: an input where some FP32 logit beats the int8 action
+ * by more than the box's tie tolerance, replayed (`replayCandidate`). With `flipAbove` (δ*'s
+ * bisection) the FP32 action must also lead its runner-up by more than `flipAbove`.
  */
 export async function searchDisagreement(
   p: PreparedBox,
-  threshold: number,
   options: QueryOptions,
+  flipAbove?: number,
 ): Promise<SearchResult> {
   const outputs = p.mlp.layers[p.mlp.layers.length - 1]!.outFeatures;
+  let undetermined: UnknownReason | null = null;
   // z3's witness is real; its float32 neighbour may lose a sliver of margin. Retry once with a
   // margin raised by a Lipschitz bound times the float32 spacing before giving up.
   for (const extra of [0, lipschitzSlack(p)]) {
     const { script, inputs, fp32, int8 } = encodeBoth(p);
     const cases: string[] = [];
     for (let c = 0; c < outputs; c++) {
-      cases.push(
-        `(and ${fp32DecidesAbove(fp32.logits, c, threshold + extra)} (not ${int8Decides(int8.decision, c)}))`,
-      );
+      if (flipAbove === undefined) {
+        cases.push(
+          `(and ${int8Decides(int8.decision, c)} ${fp32BeatsAbove(fp32.logits, c, p.tolerance + extra)})`,
+        );
+      } else {
+        const threshold = Math.max(flipAbove, p.tolerance) + extra;
+        cases.push(
+          `(and ${fp32DecidesAbove(fp32.logits, c, threshold)} (not ${int8Decides(int8.decision, c)}))`,
+        );
+      }
     }
     script.assert(cases.length === 1 ? cases[0]! : `(or ${cases.join(' ')})`);
     const result = await runQuery(script, options, 'QF_LIRA');
@@ -176,10 +233,19 @@ export async function searchDisagreement(
       return { kind: 'unknown', reason: result.reason === 'timeout' ? 'timeout' : 'solver' };
     }
     const x = pointInCell(p, result, inputs, int8);
-    const cex = await replayCandidate(p.mlp, p.model, x, threshold, options.replay);
-    if (cex !== null) return { kind: 'found', counterexample: cex };
+    const cex = await replayCandidate(p.mlp, p.model, x, options.replay, pointOptions(options));
+    if (cex !== null && (flipAbove === undefined || cex.fp32Margin > flipAbove)) {
+      return { kind: 'found', counterexample: cex };
+    }
+    const judged = judgePoint(p.mlp, p.model, x, pointOptions(options));
+    if (judged.kind === 'undetermined') undetermined = judged.reason;
   }
-  return { kind: 'unknown', reason: 'replay-failed' };
+  return { kind: 'unknown', reason: undetermined ?? 'replay-failed' };
+}
+
+/** The point-judgement options a query's options imply. */
+export function pointOptions(options: QueryOptions): { cpu?: CpuSemantics } {
+  return options.cpu === undefined ? {} : { cpu: options.cpu };
 }
 
 /** A bound on how much the FP32 margin moves when each input moves by its float32 spacing. */

@@ -50,7 +50,7 @@ export async function flipMargin(
 ): Promise<FlipMarginResult> {
   const p = prepareBox(mlp, model, box, options);
   if ('unknown' in p) return { kind: 'unknown', reason: p.unknown, lower: null, upper: null };
-  const first = await searchDisagreement(p, p.tolerance, options);
+  const first = await searchDisagreement(p, options);
   if (first.kind === 'none') return { kind: 'consistent', tieTolerance: p.tolerance };
   if (first.kind === 'unknown') {
     return { kind: 'unknown', reason: first.reason, lower: null, upper: null };
@@ -74,7 +74,7 @@ export async function flipMargin(
   const maxSteps = options.maxSteps ?? 16;
   for (let step = 0; step < maxSteps && upper - lower > precision; step++) {
     const mid = 0.5 * (lower + upper);
-    const found = await searchDisagreement(p, mid, options);
+    const found = await searchDisagreement(p, options, mid);
     if (found.kind === 'none') upper = mid;
     else if (found.kind === 'found') {
       witness = found.counterexample;

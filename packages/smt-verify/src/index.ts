@@ -48,6 +48,10 @@ export { type Rational } from './rational.js';
 export {
   type Counterexample,
   exactDecision,
+  judgePoint,
+  type PointJudgement,
+  type PointOptions,
+  ReplayMismatchError,
   replayCandidate,
   type RuntimeFp32Replay,
   type RuntimeReplay,
@@ -60,7 +64,6 @@ export {
   requantizeUnclamped,
 } from './requant-exceptions.js';
 export { SmtScript } from './smtlib.js';
-export { fp32ExecutionErrorBound, tieToleranceFromErrors } from './tie-tolerance.js';
 export {
   type VnnlibBound,
   type VnnlibCounterexample,
@@ -89,3 +92,4 @@ export {
   verifyRegion,
 } from './region/verify-region.js';
 export type { Bracket } from './region/margins.js';
+export { cpuSemanticsInWords, regionTheorem } from './region/theorem.js';

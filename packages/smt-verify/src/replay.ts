@@ -1,9 +1,19 @@
-// Every counterexample is replayed before it is reported: the FP32 side in exact real arithmetic
-// (margin above the tie tolerance) and in `forwardFp32`, the int8 side in `forwardInt8`, and both
-// in a runtime when one is injected (`RuntimeReplay`: the cli wires onnxruntime-node through the
-// onnx package's writers; smt-verify itself imports no runtime).
-import { forwardFp32, type Mlp } from '@quantproof/nn';
-import { argmaxFirst, forwardInt8, type QMlp } from '@quantproof/quant';
+// The verdict at one float32 point, and the replay every counterexample goes through before it is
+// reported. The FP32 side is judged in exact real arithmetic with the float32 execution error
+// bounded at that very point (`@quantproof/interval`'s error model, overflow included); the int8
+// side is the executor's decision (quant's `decideLogits`, the one decision rule) under the stated
+// CPU semantics; with a `RuntimeReplay` both are replayed in a runtime too (the cli wires
+// onnxruntime-node on the user's own files; smt-verify itself imports no runtime).
+import { createBox, fp32ExecutionError, pairTolerance } from '@quantproof/interval';
+import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
+import {
+  type CpuSemantics,
+  decideLogits,
+  decideOutputs,
+  forwardInt8,
+  type QMlp,
+  SOFTMAX_ORDER_GAP,
+} from '@quantproof/quant';
 import { exactLogits } from './exact-fp32.js';
 import { approximate, compare, fromNumber, sub, type Rational } from './rational.js';
 
@@ -11,29 +21,43 @@ import { approximate, compare, fromNumber, sub, type Rational } from './rational
 export interface RuntimeFp32Replay {
   /** The runtime's name, recorded in every counterexample it replayed (e.g. `onnxruntime-node`). */
   readonly name: string;
-  /** The runtime's FP32 logits of `mlp` at one input. */
+  /** The runtime's outputs of the FP32 model (after its head) at one input. */
   fp32(mlp: Mlp, input: Float32Array): Promise<Float32Array>;
 }
 
 /**
  * Runs both networks in an inference runtime. Injected by the caller (the cli provides
- * onnxruntime-node); a counterexample on which the runtime and the executors disagree is a bug.
+ * onnxruntime-node on the user's files); a counterexample on which the runtime and the executors
+ * disagree is a bug.
  */
 export interface RuntimeReplay extends RuntimeFp32Replay {
-  /** The runtime's int8 logits of `model` at one input. */
+  /** The runtime's outputs of the int8 model (after its head) at one input. */
   int8(model: QMlp, input: Float32Array): Promise<Float32Array>;
 }
 
-/** An input where the int8 policy takes another action than the FP32 policy, replayed. */
+/** An input where the int8 policy takes an action the FP32 policy cannot take there, replayed. */
 export interface Counterexample {
   /** The float32 input. */
   readonly input: Float32Array;
-  /** The FP32 action (exact real semantics; also forwardFp32's and the runtime's, if replayed). */
+  /**
+   * The FP32 action: an output that beats the int8 action at every float32 execution — the first
+   * maximal exact real logit whenever it does (the runtime's FP32 decision is never the int8 action).
+   */
   readonly fp32Action: number;
-  /** The int8 action (forwardInt8's and the runtime's, if replayed; first maximal index). */
+  /** The int8 action (the executor's decision, and the runtime's if replayed). */
   readonly int8Action: number;
-  /** The FP32 margin in exact real arithmetic (rounded to float64), above the tie tolerance. */
+  /**
+   * The FP32 margin at this input: the first maximal exact logit over its runner-up, in exact real
+   * arithmetic (rounded to float64) — the quantity δ* bounds.
+   */
   readonly fp32Margin: number;
+  /**
+   * The float32 execution error bound at this input between `fp32Action` and `int8Action`: their
+   * exact margin exceeds it (plus `SOFTMAX_ORDER_GAP` with a Softmax head), so every float32
+   * execution of the FP32 model ranks `fp32Action` above `int8Action`.
+   */
+  readonly tieTolerance: number;
+  /** forwardFp32's float32 logits and the executor's int8 logits (before any head). */
   readonly fp32Logits: Float32Array;
   readonly int8Logits: Float32Array;
   /**
@@ -41,14 +65,17 @@ export interface Counterexample {
    * runtime was injected: then it was replayed in the executors only.
    */
   readonly runtimeReplay: string;
-  /** The runtime's logits (onnxruntime-node's when the cli wires it), or null with no runtime. */
+  /** The runtime's outputs (onnxruntime-node's when the cli wires it), or null with no runtime. */
   readonly ortFp32Logits: Float32Array | null;
   readonly ortInt8Logits: Float32Array | null;
 }
 
-/** Exact FP32 decision at a float32 point: the winner and its margin over the runner-up. */
+/** Exact FP32 decision at a float32 point: the first maximal exact logit and its margin over the runner-up. */
 export function exactDecision(mlp: Mlp, x: Float32Array): { action: number; margin: Rational } {
-  const y = exactLogits(mlp, x);
+  return decisionOf(exactLogits(mlp, x));
+}
+
+function decisionOf(y: readonly Rational[]): { action: number; margin: Rational } {
   let action = 0;
   for (let j = 1; j < y.length; j++) if (compare(y[j]!, y[action]!) > 0) action = j;
   let margin: Rational | null = null;
@@ -60,44 +87,130 @@ export function exactDecision(mlp: Mlp, x: Float32Array): { action: number; marg
   return { action, margin: margin ?? fromNumber(Number.MAX_VALUE) };
 }
 
+/** Options of the point judgement. */
+export interface PointOptions {
+  /** int8 CPU semantics of the executor (default quant's `vnni-exact`). */
+  readonly cpu?: CpuSemantics;
+}
+
 /**
- * Replays a candidate: returns the counterexample when the exact FP32 margin exceeds `tolerance`,
- * the int8 action differs, and (with `replay`) the runtime agrees with both executors; else null.
- * Without `replay` the counterexample is replayed in the executors only (`runtimeReplay: 'none'`).
+ * What one float32 point is, for the theorem `verify` proves (the tie rule): `disagree` when some
+ * FP32 output beats the int8 action by more than the float32 error bound at this point (every
+ * float32 execution of the FP32 model then ranks it above the int8 action, so the int8 action is
+ * never FP32's); `agree-or-tie` when no output beats it by more than that bound (the int8 action is
+ * FP32's, or FP32's own margin against it is within float32 error — a tie); `undetermined` when
+ * neither can be said: float32 could overflow here, or a Softmax head may collapse the gap.
+ */
+export type PointJudgement =
+  | {
+      readonly kind: 'disagree';
+      readonly fp32Action: number;
+      readonly int8Action: number;
+      readonly fp32Margin: Rational;
+      readonly tieTolerance: number;
+      readonly int8Logits: Float32Array;
+    }
+  | { readonly kind: 'agree-or-tie'; readonly int8Action: number; readonly tieTolerance: number }
+  | {
+      readonly kind: 'undetermined';
+      readonly reason: 'float32-overflow' | 'softmax-collapse' | 'int8-softmax-collapse';
+    };
+
+/** Judges one float32 point (see `PointJudgement`). */
+export function judgePoint(
+  mlp: Mlp,
+  model: QMlp,
+  x: Float32Array,
+  options: PointOptions = {},
+): PointJudgement {
+  const int8Logits = forwardInt8(model, x, options.cpu === undefined ? {} : { cpu: options.cpu });
+  const int8 = decideLogits(int8Logits, model.head);
+  if (int8.kind === 'undetermined')
+    return { kind: 'undetermined', reason: 'int8-softmax-collapse' };
+  const c = int8.action;
+  const errors = fp32ExecutionError(mlp, createBox(x, x));
+  if (!errors.every((e) => Number.isFinite(e))) {
+    return { kind: 'undetermined', reason: 'float32-overflow' };
+  }
+  const y = exactLogits(mlp, x);
+  const gap = mlpHead(mlp) === 'softmax' ? SOFTMAX_ORDER_GAP : 0;
+  let beaten = -1;
+  let inBand = false;
+  let tolerance = 0;
+  const { action, margin } = decisionOf(y);
+  for (let j = 0; j < y.length; j++) {
+    if (j === c) continue;
+    const tol = pairTolerance(errors, j, c);
+    tolerance = Math.max(tolerance, tol);
+    const over = sub(y[j]!, y[c]!);
+    if (compare(over, fromNumber(tol)) <= 0) continue;
+    if (gap === 0 || compare(over, fromNumber(tol + gap)) > 0) {
+      // Report the exact FP32 action when it is one of the outputs that certainly beat c.
+      if (beaten < 0 || j === action || (beaten !== action && compare(y[j]!, y[beaten]!) > 0)) {
+        beaten = j;
+      }
+    } else inBand = true;
+  }
+  if (beaten >= 0) {
+    return {
+      kind: 'disagree',
+      fp32Action: beaten,
+      int8Action: c,
+      fp32Margin: margin,
+      tieTolerance: pairTolerance(errors, beaten, c),
+      int8Logits,
+    };
+  }
+  if (inBand) return { kind: 'undetermined', reason: 'softmax-collapse' };
+  return { kind: 'agree-or-tie', int8Action: c, tieTolerance: tolerance };
+}
+
+/** A runtime that contradicts the executors on a counterexample: a bug in quantproof. */
+export class ReplayMismatchError extends Error {
+  override readonly name: string = 'ReplayMismatchError';
+}
+
+/**
+ * Replays a candidate: returns the counterexample when the point is a certain disagreement
+ * (`judgePoint`) and, with `replay`, the runtime agrees (its int8 decision is the executor's, its
+ * FP32 decision is not the int8 action); else null. Without `replay` the counterexample is replayed
+ * in the executors only (`runtimeReplay: 'none'`). A runtime that contradicts a certain
+ * disagreement throws `ReplayMismatchError` (a bug: executor, reader or error model).
  */
 export async function replayCandidate(
   mlp: Mlp,
   model: QMlp,
   x: Float32Array,
-  tolerance: number,
   replay?: RuntimeReplay,
+  options: PointOptions = {},
 ): Promise<Counterexample | null> {
-  const { action, margin } = exactDecision(mlp, x);
-  if (compare(margin, fromNumber(tolerance)) <= 0) return null;
-  const int8Logits = forwardInt8(model, x);
-  const int8Action = argmaxFirst(int8Logits);
-  if (int8Action === action) return null;
+  const judged = judgePoint(mlp, model, x, options);
+  if (judged.kind !== 'disagree') return null;
   const fp32Logits = forwardFp32(mlp, x);
-  if (argmaxFirst(fp32Logits) !== action) return null; // cannot happen above the tolerance
   let ortFp32Logits: Float32Array | null = null;
   let ortInt8Logits: Float32Array | null = null;
   if (replay !== undefined) {
     ortFp32Logits = await replay.fp32(mlp, x);
     ortInt8Logits = await replay.int8(model, x);
-    if (argmaxFirst(ortFp32Logits) !== action || argmaxFirst(ortInt8Logits) !== int8Action) {
-      throw new Error(
-        `${replay.name} disagrees with the executors on a counterexample; this is a bug in ` +
-          'quantproof (executor or writer), please report it with the model and input',
+    const ortFp32 = decideOutputs(ortFp32Logits);
+    const ortInt8 = decideOutputs(ortInt8Logits);
+    if (ortFp32 === judged.int8Action || ortInt8 !== judged.int8Action) {
+      throw new ReplayMismatchError(
+        `${replay.name} contradicts a certain disagreement at input [${Array.from(x).join(', ')}] ` +
+          `(FP32 decision ${ortFp32}, int8 decision ${ortInt8}; the executors give int8 action ` +
+          `${judged.int8Action}, which the FP32 model cannot take there); this is a bug in quantproof ` +
+          '(executor, model reader or error model), please report it with both model files and the input',
       );
     }
   }
   return {
     input: x,
-    fp32Action: action,
-    int8Action,
-    fp32Margin: approximate(margin),
+    fp32Action: judged.fp32Action,
+    int8Action: judged.int8Action,
+    fp32Margin: approximate(judged.fp32Margin),
+    tieTolerance: judged.tieTolerance,
     fp32Logits,
-    int8Logits,
+    int8Logits: judged.int8Logits,
     runtimeReplay: replay?.name ?? 'none',
     ortFp32Logits,
     ortInt8Logits,

@@ -9,7 +9,8 @@ import { argmaxFirst, forwardInt8, type QMlp } from '@quantproof/quant';
 import { test } from '@fast-check/vitest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exactDecision } from '../src/replay.js';
-import { approximate } from '../src/rational.js';
+import { exactLogits } from '../src/exact-fp32.js';
+import { abs, approximate, compare, fromNumber, sub } from '../src/rational.js';
 import { verifyRegion, type RegionResult } from '../src/region/verify-region.js';
 import { releaseZ3 } from '../src/z3-session.js';
 import { diagonal, quantizeTiny, tinyCase } from './support/tiny-nets.js';
@@ -35,7 +36,9 @@ function checkSound(
     expect(argmaxFirst(forwardInt8(model, c.input))).toBe(c.int8Action);
     expect(argmaxFirst(forwardFp32(mlp, c.input))).toBe(c.fp32Action);
     expect(c.int8Action).not.toBe(c.fp32Action);
-    expect(c.fp32Margin).toBeGreaterThan(result.tieTolerance);
+    // Certain: FP32's action beats the int8 action by more than the float32 error at that point.
+    const y = exactLogits(mlp, c.input);
+    expect(compare(sub(y[c.fp32Action]!, y[c.int8Action]!), fromNumber(c.tieTolerance))).toBe(1);
   }
   for (const leaf of result.leaves) {
     if (leaf.verdict === 'inconsistent') {
@@ -52,9 +55,16 @@ function checkSound(
     );
     const leaf = consistent.find((l) => inside(x, l));
     if (leaf === undefined) continue;
+    // The theorem, zero tolerance: no exact FP32 logit beats the int8 action's by more than the
+    // leaf's tie tolerance; and where FP32's own margin exceeds it, int8 takes FP32's action.
+    const q = argmaxFirst(forwardInt8(model, x));
+    const y = exactLogits(mlp, x);
+    for (const v of y) {
+      expect(compare(sub(v, y[q]!), fromNumber(leaf.tieTolerance))).toBeLessThanOrEqual(0);
+    }
     const { action, margin } = exactDecision(mlp, x);
-    if (approximate(margin) <= result.tieTolerance) continue; // a tie
-    expect(argmaxFirst(forwardInt8(model, x))).toBe(action);
+    if (approximate(margin) <= leaf.tieTolerance) continue; // a tie
+    expect(q).toBe(action);
   }
 }
 
@@ -95,10 +105,11 @@ describe('verifyRegion: planted cases', () => {
         Math.fround(0.5 + 0.5 * rng.nextFloat64()),
         Math.fround(-1 + 0.5 * rng.nextFloat64()),
       );
-      const f = forwardFp32(diagonal, x);
+      const y = exactLogits(diagonal, x);
       const q = forwardInt8(model, x);
       for (let j = 0; j < 2; j++) {
-        expect(Math.abs(f[j]! - q[j]!)).toBeLessThanOrEqual(e.upper + result.tieTolerance);
+        const d = abs(sub(y[j]!, fromNumber(q[j]!)));
+        expect(compare(d, fromNumber(e.upper))).toBeLessThanOrEqual(0);
       }
     }
     checkSound(diagonal, model, result, 10_000, 2);

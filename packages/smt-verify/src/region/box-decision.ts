@@ -10,7 +10,13 @@ import {
 } from '@quantproof/interval';
 import { performance } from 'node:perf_hooks';
 import { createSeededRng, forwardFp32, type Mlp, type SeededRng } from '@quantproof/nn';
-import { argmaxFirst, forwardInt8, quantizeLinear, type QMlp } from '@quantproof/quant';
+import {
+  argmaxFirst,
+  type CpuSemantics,
+  forwardInt8,
+  quantizeLinear,
+  type QMlp,
+} from '@quantproof/quant';
 import { checkAgreement } from '../agreement.js';
 import { fp32Bounds } from '../internal-bounds.js';
 import { firstFloat32AtLeast } from '../input-cells.js';
@@ -19,8 +25,13 @@ import { replayCandidate, type Counterexample } from '../replay.js';
 
 /** Settings every box decision shares (fixed for a whole region run). */
 export interface DecisionSettings {
-  /** FP32 margins at or below this are ties (the region's sound float32 execution bound). */
-  readonly tieTolerance: number;
+  /**
+   * A floor the caller puts under every tie tolerance (0 by default): each box's tolerance is the
+   * larger of this and the float32 execution error bound computed on that box.
+   */
+  readonly tieToleranceFloor: number;
+  /** int8 CPU semantics of the executor (absent: quant's default). */
+  readonly cpu?: CpuSemantics;
   /** Boxes meeting at most this many quantisation cells are decided exactly cell by cell. */
   readonly cellLimit: number;
   /** Boxes meeting at most this many cells go to z3 (both networks) before they are split. */
@@ -47,7 +58,12 @@ export interface FoundPoint {
 
 /** What one decision step concluded about a box. */
 export type BoxOutcome =
-  | { readonly kind: 'consistent'; readonly by: 'bounds' | 'cells' | 'smt' }
+  | {
+      readonly kind: 'consistent';
+      readonly by: 'bounds' | 'cells' | 'smt';
+      /** The tie tolerance the proof used on this box (0: bounds proved it without ties). */
+      readonly tieTolerance: number;
+    }
   | {
       readonly kind: 'inconsistent';
       readonly by: 'search' | 'cells' | 'smt';
@@ -218,12 +234,14 @@ async function boundarySearch(
     ...corners(box, rng, 32),
     ...Array.from({ length: settings.samples }, () => randomPoint(box, rng)),
   ];
+  const cpu = settings.cpu === undefined ? {} : { cpu: settings.cpu };
+  // The labels only steer the search to decision boundaries; every candidate is judged exactly.
   const fpAction = (x: Float32Array): number => argmaxFirst(forwardFp32(mlp, x));
-  const qAction = (x: Float32Array): number => argmaxFirst(forwardInt8(model, x));
+  const qAction = (x: Float32Array): number => argmaxFirst(forwardInt8(model, x, cpu));
   const tryPoint = (x: Float32Array): Promise<Counterexample | null> =>
     fpAction(x) === qAction(x)
       ? Promise.resolve(null)
-      : replayCandidate(mlp, model, x, settings.tieTolerance);
+      : replayCandidate(mlp, model, x, undefined, cpu);
   for (const x of points) {
     const found = await tryPoint(x);
     if (found !== null) return found;
@@ -260,7 +278,7 @@ async function boundarySearch(
     maxCounterexamples: 4,
   });
   for (const c of interval) {
-    const found = await replayCandidate(mlp, model, c.input, settings.tieTolerance);
+    const found = await replayCandidate(mlp, model, c.input, undefined, cpu);
     if (found !== null) return found;
   }
   return null;
@@ -339,7 +357,11 @@ export function createBoxDecider(
       const box: BoxTaskBounds = { lower: [...task.lower], upper: [...task.upper] };
       const certificate = certify(createBox(box.lower, box.upper) as Box);
       if (certificate.kind === 'consistent') {
-        return { outcome: { kind: 'consistent', by: 'bounds' }, smtQueries: 0, smtMs: 0 };
+        return {
+          outcome: { kind: 'consistent', by: 'bounds', tieTolerance: 0 },
+          smtQueries: 0,
+          smtMs: 0,
+        };
       }
       const rng = createSeededRng(task.seed);
       const found = await boundarySearch(mlp, model, box, settings, rng);
@@ -366,7 +388,8 @@ export function createBoxDecider(
       ) {
         const t0 = performance.now();
         const result = await checkAgreement(mlp, model, box, {
-          tieTolerance: settings.tieTolerance,
+          tieTolerance: settings.tieToleranceFloor,
+          ...(settings.cpu === undefined ? {} : { cpu: settings.cpu }),
           timeoutSeconds: settings.smtTimeoutSeconds,
           cellFastPath: settings.cellLimit,
           onQuery: () => {
@@ -376,7 +399,11 @@ export function createBoxDecider(
         smtMs = performance.now() - t0;
         const by = cells <= settings.cellLimit ? 'cells' : 'smt';
         if (result.kind === 'consistent') {
-          return { outcome: { kind: 'consistent', by }, smtQueries, smtMs };
+          return {
+            outcome: { kind: 'consistent', by, tieTolerance: result.tieTolerance },
+            smtQueries,
+            smtMs,
+          };
         }
         if (result.kind === 'inconsistent') {
           return {
@@ -390,7 +417,13 @@ export function createBoxDecider(
           };
         }
         smt = result.reason;
-        if (split === null) {
+        // Splitting cannot remove what float32 or a Softmax head leaves undetermined in one cell.
+        const settled =
+          cells <= 1 &&
+          (result.reason === 'float32-overflow' ||
+            result.reason === 'softmax-collapse' ||
+            result.reason === 'int8-softmax-collapse');
+        if (split === null || settled) {
           return { outcome: { kind: 'unknown', reason: result.reason }, smtQueries, smtMs };
         }
       }

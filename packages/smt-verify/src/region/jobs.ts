@@ -75,12 +75,20 @@ export async function runJob(
       certify = createDecisionCertifier(mlp, model, { method: 'linear' });
       certifiers.set(init, certify);
     }
-    const bound = boundFlipBox(mlp, model, certify, job.box, job.seed, init.settings.tieTolerance);
+    const bound = boundFlipBox(
+      mlp,
+      model,
+      certify,
+      job.box,
+      job.seed,
+      init.settings.cpu ?? 'vnni-exact',
+    );
     return { kind: 'flip-bound', bound };
   }
   let smtQueries = 0;
   const result = await flipMargin(mlp, model, job.box, {
-    tieTolerance: init.settings.tieTolerance,
+    tieTolerance: init.settings.tieToleranceFloor,
+    ...(init.settings.cpu === undefined ? {} : { cpu: init.settings.cpu }),
     timeoutSeconds: init.settings.smtTimeoutSeconds,
     precision: job.precision,
     onQuery: () => {

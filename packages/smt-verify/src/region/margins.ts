@@ -12,10 +12,11 @@ import {
   type DecisionCertificate,
 } from '@quantproof/interval';
 import { createSeededRng, forwardFp32, type Mlp, type SeededRng } from '@quantproof/nn';
-import { argmaxFirst, forwardInt8, type QMlp } from '@quantproof/quant';
+import { argmaxFirst, type CpuSemantics, forwardInt8, type QMlp } from '@quantproof/quant';
+import { fp32ExecutionError, subDown } from '@quantproof/interval';
 import { fp32Bounds, fp32LinearUpperBound } from '../internal-bounds.js';
 import { approximate } from '../rational.js';
-import { exactDecision, type Counterexample } from '../replay.js';
+import { judgePoint, type Counterexample } from '../replay.js';
 import { type BoxTaskBounds, cellCount, cellFaceSplit, unstableRelus } from './box-decision.js';
 import { Heap } from './heap.js';
 import type { JobPool } from './pool.js';
@@ -132,16 +133,16 @@ export function boundFlipBox(
   certify: (box: Box) => DecisionCertificate,
   box: BoxTaskBounds,
   seed: number,
-  tieTolerance: number,
+  cpu: CpuSemantics,
 ): FlipBoxBound {
   const upper = flipUpper(mlp, model, certify, box);
   let best: { input: number[]; margin: number } | null = null;
   for (const x of samplePoints(box, createSeededRng(seed), 8)) {
-    const q = argmaxFirst(forwardInt8(model, x));
-    if (argmaxFirst(forwardFp32(mlp, x)) === q) continue;
-    const { action, margin } = exactDecision(mlp, x);
-    const m = approximate(margin);
-    if (action === q || !(m > tieTolerance) || (best !== null && m <= best.margin)) continue;
+    if (argmaxFirst(forwardFp32(mlp, x)) === argmaxFirst(forwardInt8(model, x, { cpu }))) continue;
+    const judged = judgePoint(mlp, model, x, { cpu });
+    if (judged.kind !== 'disagree') continue;
+    const m = approximate(judged.fp32Margin);
+    if (best !== null && m <= best.margin) continue;
     best = { input: Array.from(x), margin: m };
   }
   return { upper, best };
@@ -149,7 +150,9 @@ export function boundFlipBox(
 
 /** Options of the δ* branch and bound. */
 export interface FlipMarginSearchOptions {
+  /** Disagreements with FP32 margins up to this count as ties (the region's largest leaf tolerance). */
   readonly tieTolerance: number;
+  readonly cpu: CpuSemantics;
   readonly precision: number;
   readonly seconds: number;
   readonly pool: JobPool;
@@ -160,8 +163,9 @@ export interface FlipMarginSearchOptions {
 }
 
 /**
- * δ* over the region: null when no leaf holds a disagreement (every leaf consistent); otherwise a
- * bracket whose lower end is a replayed disagreement's exact FP32 margin.
+ * δ* over a region that is not proven consistent: a bracket whose lower end is a replayed
+ * disagreement's exact FP32 margin, or 0 with no witness when none is known (δ* may then not
+ * exist); the caller returns null only when every leaf is consistent.
  */
 export async function certifyFlipMargin(
   mlp: Mlp,
@@ -169,9 +173,9 @@ export async function certifyFlipMargin(
   root: BoxTaskBounds,
   counterexamples: readonly Counterexample[],
   options: FlipMarginSearchOptions,
-): Promise<Bracket | null> {
-  if (counterexamples.length === 0) return null;
+): Promise<Bracket> {
   const start = performance.now();
+  const cpu = { cpu: options.cpu };
   let lower = 0;
   let witness: number[] | null = null;
   for (const c of counterexamples) {
@@ -186,7 +190,7 @@ export async function certifyFlipMargin(
   const flipScore = (x: Float32Array): number => {
     const y = forwardFp32(mlp, x);
     const a = argmaxFirst(y);
-    if (a === argmaxFirst(forwardInt8(model, x))) return -Infinity;
+    if (a === argmaxFirst(forwardInt8(model, x, cpu))) return -Infinity;
     let m = Infinity;
     for (let j = 0; j < y.length; j++) if (j !== a) m = Math.min(m, y[a]! - y[j]!);
     return m;
@@ -222,9 +226,10 @@ export async function certifyFlipMargin(
       }
       if (!moved) for (let i = 0; i < step.length; i++) step[i] = step[i]! / 2;
     }
-    const { action, margin } = exactDecision(mlp, x);
-    const m = approximate(margin);
-    if (action !== argmaxFirst(forwardInt8(model, x)) && m > lower && m > options.tieTolerance) {
+    const judged = judgePoint(mlp, model, x, cpu);
+    if (judged.kind !== 'disagree') return;
+    const m = approximate(judged.fp32Margin);
+    if (m > lower) {
       lower = m;
       witness = Array.from(x);
     }
@@ -317,7 +322,9 @@ export async function certifyFlipMargin(
   return {
     lower,
     upper,
-    certified: top === undefined || top.upper <= (1 + options.precision) * lower || top.exact,
+    certified:
+      witness !== null &&
+      (top === undefined || top.upper <= (1 + options.precision) * lower || top.exact),
     witness,
     boxes,
     smtQueries,
@@ -326,8 +333,8 @@ export async function certifyFlipMargin(
 
 /** Options of the ε* branch and bound. */
 export interface ErrorBoundSearchOptions {
-  readonly tieTolerance: number;
   readonly precision: number;
+  readonly cpu: CpuSemantics;
   readonly seconds: number;
   /** Stop after evaluating this many boxes (a deterministic budget). */
   readonly maxBoxes: number;
@@ -336,7 +343,8 @@ export interface ErrorBoundSearchOptions {
 /**
  * ε* = max over the region and outputs of |FP32 logit − int8 logit| (FP32 in exact real
  * arithmetic): upper bounds from joint difference bounds, lower bounds from float32 evaluations
- * less the float32 execution error (`tieTolerance` bounds it).
+ * less the float32 execution error bound at each evaluated point (points where float32 could
+ * overflow give no lower bound).
  */
 export function certifyErrorBound(
   mlp: Mlp,
@@ -359,9 +367,11 @@ export function certifyErrorBound(
     }
     for (const x of samplePoints(box, rng, samples)) {
       const f = forwardFp32(mlp, x);
-      const q = forwardInt8(model, x);
+      const q = forwardInt8(model, x, { cpu: options.cpu });
+      const e = fp32ExecutionError(mlp, createBox(x, x));
       for (let j = 0; j < f.length; j++) {
-        const v = Math.abs(f[j]! - q[j]!) - options.tieTolerance;
+        // |exact − q| ≥ |f − q| − |f − exact|, rounded down; nothing where e is infinite.
+        const v = subDown(subDown(Math.max(f[j]!, q[j]!), Math.min(f[j]!, q[j]!)), e[j]!);
         if (v > lower) {
           lower = v;
           witness = Array.from(x);

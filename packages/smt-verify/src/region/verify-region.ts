@@ -7,10 +7,10 @@ import { mlpToJson, type Mlp } from '@quantproof/nn';
 import { qmlpToJson, type QMlp } from '@quantproof/quant';
 import { float32Box, type InputBox } from '../box.js';
 import { ModelMismatchError, SmtVerifyOptionsError } from '../errors.js';
-import { fp32Bounds } from '../internal-bounds.js';
 import { replayCandidate, type Counterexample, type RuntimeReplay } from '../replay.js';
-import { fp32ExecutionErrorBound, tieToleranceFromErrors } from '../tie-tolerance.js';
 import { createBox, createDecisionCertifier } from '@quantproof/interval';
+import type { CpuSemantics } from '@quantproof/quant';
+import { regionTheorem } from './theorem.js';
 import { type BoxTaskBounds, chooseSplit, type DecisionSettings } from './box-decision.js';
 import {
   type CheckpointState,
@@ -37,8 +37,18 @@ export interface RegionOptions {
   readonly workers?: number;
   /** Boxes per round (results are applied in order, so answers do not depend on `workers`). Default 32. */
   readonly roundSize?: number;
-  /** FP32 margins at or below this are ties. Default: a sound float32 execution bound over the region. */
+  /**
+   * Widens every tie band to at least this (default 0). The tolerance that applies on a leaf is the
+   * float32 execution error bound computed on that leaf (or on each quantisation cell it was
+   * decided on); this option can only make it larger.
+   */
   readonly tieTolerance?: number;
+  /**
+   * The int8 arithmetic of the CPU the model is deployed on (quant's `CpuSemantics`). Default
+   * `vnni-exact`. With `avx2-u8s8-saturating` the proofs hold only where the two semantics provably
+   * agree (see `RegionResult.cpuSemantics`).
+   */
+  readonly cpuSemantics?: CpuSemantics;
   /** z3 time limit per query in seconds. Default 1. */
   readonly smtTimeoutSeconds?: number;
   /** Boxes meeting at most this many quantisation cells are decided cell by cell. Default 16. */
@@ -103,6 +113,11 @@ export interface RegionLeaf {
   readonly by: string;
   /** Index into `counterexamples` (inconsistent leaves). */
   readonly counterexample: number | null;
+  /**
+   * The tie tolerance that applied on this leaf (consistent leaves): FP32 margins between FP32's
+   * action and the int8 action up to it are ties. 0 when bounds proved the leaf without ties.
+   */
+  readonly tieTolerance: number;
 }
 
 /** What `verifyRegion` returns. */
@@ -110,9 +125,18 @@ export interface RegionResult {
   readonly verdict: 'consistent' | 'inconsistent' | 'unknown';
   /** The region as requested (leaves hold its float32 points: bounds rounded inward). */
   readonly region: { readonly lower: number[]; readonly upper: number[] };
+  /** The largest tie tolerance that applied on any leaf (each leaf records its own). */
   readonly tieTolerance: number;
+  /** What `consistent` means for this run, in words: the theorem, the tie rule and the semantics. */
+  readonly theorem: string;
+  /** The int8 CPU semantics the run assumed. */
+  readonly cpuSemantics: CpuSemantics;
   readonly volume: RegionVolume;
-  /** δ*: bracket of the largest FP32 margin at which the int8 action differs; null if none does. */
+  /**
+   * δ*: bracket of the largest FP32 margin at which the int8 action differs. null only when every
+   * leaf is consistent (no disagreement exists). While leaves are open and no counterexample is
+   * known the bracket's lower end is 0 with no witness: δ* may not exist, and is at most `upper`.
+   */
   readonly flipMargin: Bracket | null;
   /** ε*: bracket of max |FP32 logit − int8 logit| over the region. */
   readonly errorBound: Bracket | null;
@@ -189,11 +213,12 @@ export async function verifyRegion(
   );
   const marginShare = positive('marginShare', options.marginShare ?? 0.25, 0);
   const precision = positive('marginPrecision', options.marginPrecision ?? 0.01, 0);
-  const tieTolerance =
-    options.tieTolerance ??
-    tieToleranceFromErrors(fp32ExecutionErrorBound(fp32, fp32Bounds(fp32, f32.lower, f32.upper)));
+  const tieToleranceFloor = positive('tieTolerance', options.tieTolerance ?? 0, 0);
+  const cpuSemantics: CpuSemantics = options.cpuSemantics ?? 'vnni-exact';
+  const cpu = { cpu: cpuSemantics };
   const settings: DecisionSettings = {
-    tieTolerance,
+    tieToleranceFloor,
+    cpu: cpuSemantics,
     cellLimit: positive('cellLimit', options.cellLimit ?? 16, 0),
     smtCellLimit: positive('smtCellLimit', options.smtCellLimit ?? 16, 0),
     smtUnstableLimit: positive('smtUnstableLimit', options.smtUnstableLimit ?? 12, 0),
@@ -236,13 +261,7 @@ export async function verifyRegion(
   const baseElapsed = state.elapsedSeconds;
   const counterexamples: Counterexample[] = [];
   for (const input of state.points) {
-    const c = await replayCandidate(
-      fp32,
-      int8,
-      Float32Array.from(input),
-      tieTolerance,
-      options.replay,
-    );
+    const c = await replayCandidate(fp32, int8, Float32Array.from(input), options.replay, cpu);
     if (c === null) throw new Error('a checkpointed counterexample no longer replays');
     counterexamples.push(c);
   }
@@ -286,13 +305,7 @@ export async function verifyRegion(
     });
   };
   const addCounterexample = async (input: readonly number[]): Promise<number> => {
-    const c = await replayCandidate(
-      fp32,
-      int8,
-      Float32Array.from(input),
-      tieTolerance,
-      options.replay,
-    );
+    const c = await replayCandidate(fp32, int8, Float32Array.from(input), options.replay, cpu);
     if (c === null) {
       throw new Error(
         'internal check failed: a counterexample found by a worker does not replay in the executors; please report it',
@@ -327,6 +340,7 @@ export async function verifyRegion(
       verdict: 'inconsistent',
       by: 'refined',
       counterexample: s.counterexample,
+      tieTolerance: 0,
       step: s.parent,
     });
   };
@@ -417,7 +431,7 @@ export async function verifyRegion(
         state.smtSeconds += r.decision.smtMs / 1000;
         const o = r.decision.outcome;
         if (o.kind === 'consistent') {
-          leaves.push(leafOf(e, 'consistent', o.by, null));
+          leaves.push(leafOf(e, 'consistent', o.by, null, o.tieTolerance));
         } else if (o.kind === 'inconsistent') {
           const index = await addCounterexample(o.point.input);
           if (refine) heap.push({ ...e, seq: state.seq++, counterexample: index });
@@ -464,6 +478,9 @@ export async function verifyRegion(
       volume: volumeNow(),
       open: 0,
     });
+    const finalLeaves = leaves.map(({ step: _step, ...leaf }) => leaf);
+    const allConsistent = finalLeaves.every((l) => l.verdict === 'consistent');
+    const tieTolerance = finalLeaves.reduce((m, l) => Math.max(m, l.tieTolerance), 0);
     let flip: Bracket | null = null;
     let error: Bracket | null = null;
     if (options.margins !== false) {
@@ -471,28 +488,29 @@ export async function verifyRegion(
       // ε* first (bounds only, quick), then δ* with whatever time is left.
       const marginBoxes = positive('marginBoxes', options.marginBoxes ?? Infinity, 1);
       error = certifyErrorBound(fp32, int8, root, {
-        tieTolerance,
         precision,
         maxBoxes: marginBoxes,
         seconds: deadline / 2,
+        cpu: cpuSemantics,
       });
-      flip = await certifyFlipMargin(fp32, int8, root, counterexamples, {
-        tieTolerance,
-        precision,
-        seconds: Math.max(seconds - elapsed(), deadline / 4),
-        pool,
-        maxBoxes: marginBoxes,
-        smtCellLimit: settings.smtCellLimit,
-        smtUnstableLimit: settings.smtUnstableLimit,
-      });
+      // δ* exists only where some leaf is not consistent; while any is, its bracket stays open.
+      flip = allConsistent
+        ? null
+        : await certifyFlipMargin(fp32, int8, root, counterexamples, {
+            tieTolerance,
+            precision,
+            seconds: Math.max(seconds - elapsed(), deadline / 4),
+            pool,
+            maxBoxes: marginBoxes,
+            smtCellLimit: settings.smtCellLimit,
+            smtUnstableLimit: settings.smtUnstableLimit,
+            cpu: cpuSemantics,
+          });
     }
     const volume = volumeNow();
+    // Verdicts come from leaf verdicts, never from summed volumes.
     const verdict =
-      counterexamples.length > 0
-        ? 'inconsistent'
-        : volume.unknown === 0 && leaves.every((l) => l.verdict === 'consistent')
-          ? 'consistent'
-          : 'unknown';
+      counterexamples.length > 0 ? 'inconsistent' : allConsistent ? 'consistent' : 'unknown';
     const total = elapsed();
     options.onProgress?.({
       phase: 'done',
@@ -505,10 +523,12 @@ export async function verifyRegion(
       verdict,
       region: { lower: Array.from(box.lower), upper: Array.from(box.upper) },
       tieTolerance,
+      theorem: regionTheorem(cpuSemantics, tieTolerance),
+      cpuSemantics,
       volume,
       flipMargin: flip,
       errorBound: error,
-      leaves: leaves.map(({ step: _step, ...leaf }) => leaf),
+      leaves: finalLeaves,
       counterexamples,
       stats: {
         boxes: state.boxes,
@@ -561,6 +581,7 @@ function undoUnfinishedSteps(
         inconsistent ? 'inconsistent' : 'unknown',
         inconsistent ? 'search' : 'budget',
         e.counterexample,
+        0,
       ),
     );
   }
@@ -574,6 +595,7 @@ function undoUnfinishedSteps(
       verdict: 'inconsistent',
       by: 'search',
       counterexample: step.counterexample,
+      tieTolerance: 0,
       step: step.parent,
     });
   }
@@ -584,8 +606,9 @@ function leafOf(
   verdict: RegionLeaf['verdict'],
   by: string,
   counterexample: number | null,
+  tieTolerance = 0,
 ): StepLeaf {
-  return { ...base(e), verdict, by, counterexample, step: e.step ?? null };
+  return { ...base(e), verdict, by, counterexample, tieTolerance, step: e.step ?? null };
 }
 
 function base(e: QueueEntry): { lower: number[]; upper: number[]; volume: number } {
