@@ -15,12 +15,7 @@ import {
 } from '../test/helpers/ort-quantizer-graphs.js';
 import { CARTPOLE_BOUNDS, calibrationInputs, policyMlp } from '../test/helpers/qmlp-fixtures.js';
 import { differentialInputs } from './differential-inputs.js';
-import {
-  InvalidQuantParamsError,
-  NotAnOnnxModelError,
-  UnsupportedGraphError,
-  UnsupportedNodeError,
-} from './errors.js';
+import { InvalidQuantParamsError, NotAnOnnxModelError, UnsupportedNodeError } from './errors.js';
 import { compareInt8WithOrt } from './int8-ort-comparison.js';
 import { ortExecutionPath } from './ort-execution-path.js';
 import { floatTensorProto, intTensorProto } from './tensor-data.js';
@@ -318,11 +313,17 @@ describe('readQMlpOnnx refuses what it cannot represent, naming the node or tens
   it('metadata that contradicts the graph', () => {
     const wrongFormat = withMetadata(bytes, { 'quantproof.format': 'dynamic' });
     expect(readQMlpOnnx(wrongFormat).notes[0]).toMatch(/says 'dynamic' but the graph is qdq/);
+    // QOperator nodes run integer kernels at every level: the graph decides, the metadata is noted.
     const qoperator = writeQMlpOnnx({ ...int8, format: 'qoperator' });
     const unfused = withMetadata(qoperator, {
       'quantproof.execution-path': '{"kind":"unfused-float","gemm":"gemm-transb"}',
+      'quantproof.ort-optimization-level': 'disabled',
     });
-    expect(() => readQMlpOnnx(unfused)).toThrow(UnsupportedGraphError);
+    const read = readQMlpOnnx(unfused);
+    expect(read.model.executionPath).toEqual({ kind: 'fused-integer' });
+    expect(read.notes.join('\n')).toMatch(
+      /says 'unfused-float' \(gemm-transb\), but at optimisation level 'disabled' onnxruntime runs this graph as 'fused-integer'; read as what it runs/,
+    );
     const badBits = withMetadata(bytes, {
       'quantproof.scheme': JSON.stringify({
         activationType: 'int8',
@@ -336,5 +337,72 @@ describe('readQMlpOnnx refuses what it cannot represent, naming the node or tens
       }),
     });
     expect(() => readQMlpOnnx(badBits)).toThrow(/2-bit weights/);
+  });
+});
+
+describe('readQMlpOnnx: the graph and the session level decide the execution path, not metadata', () => {
+  const unfused: QMlpStatic = {
+    ...int8,
+    executionPath: { kind: 'unfused-float', gemm: 'gemm-transb' },
+  };
+  /** The file's metadata with `entries` changed (the other entries kept). */
+  const relabel = (bytes: Uint8Array, entries: Record<string, string>): Uint8Array =>
+    withMetadata(bytes, { ...readQMlpOnnx(bytes).metadata, ...entries });
+
+  it('reads a file whose metadata says fused but which runs unfused as what it runs', async () => {
+    // Float logits: the unfused float32 Gemm and the fused fl32(acc)·M differ in the last bits.
+    const floatLogits = quantizeStatic(mlp, calibration, { logits: 'float' }).model;
+    const source: QMlpStatic = { ...floatLogits, executionPath: unfused.executionPath };
+    // Written for level 'disabled', where onnxruntime runs DequantizeLinear → Gemm → QuantizeLinear.
+    const lying = relabel(writeQMlpOnnx(source), {
+      'quantproof.execution-path': '{"kind":"fused-integer"}',
+    });
+    const read = readQMlpOnnx(lying);
+    expect(read.ortLevel).toBe('disabled');
+    expect(read.model.executionPath).toEqual(unfused.executionPath);
+    expect(read.notes.join('\n')).toMatch(
+      /says 'fused-integer', but at optimisation level 'disabled' onnxruntime runs this graph as 'unfused-float' \(gemm-transb\); read as what it runs/,
+    );
+    const report = await ortExecutionPath(lying, read.ortLevel);
+    expect(report.executionPath).toEqual(read.model.executionPath);
+    // The model as read reproduces onnxruntime on the file's own bytes, bit for bit; the model the
+    // metadata describes does not.
+    const inputs = differentialInputs(read.model, 'box', 300, { seed: 9, box: CARTPOLE_BOUNDS });
+    const options = { onnx: lying, level: read.ortLevel, batchSize: 1 };
+    expect((await compareInt8WithOrt(read.model, inputs, options)).differences).toEqual([]);
+    const trusted: QMlpStatic = { ...source, executionPath: { kind: 'fused-integer' } };
+    const wrong = await compareInt8WithOrt(trusted, inputs, options);
+    expect(wrong.differingOutputs).toBeGreaterThan(100);
+  });
+
+  it('reads a file whose metadata says unfused but which runs at level all as fused', async () => {
+    const lying = relabel(writeQMlpOnnx(unfused), { 'quantproof.ort-optimization-level': 'all' });
+    const read = readQMlpOnnx(lying);
+    expect(read.ortLevel).toBe('all');
+    expect(read.model.executionPath).toEqual({ kind: 'fused-integer' });
+    expect(read.notes.join('\n')).toMatch(
+      /runs this graph as 'fused-integer'; read as what it runs/,
+    );
+    expect((await ortExecutionPath(lying, 'all')).executionPath).toEqual({ kind: 'fused-integer' });
+    await expectOrtAgrees(read.model, lying);
+  });
+
+  it("takes the level from the file, else onnxruntime's default; an unknown level is noted", () => {
+    expect(readQMlpOnnx(writeQMlpOnnx(int8)).ortLevel).toBe('all');
+    expect(readQMlpOnnx(quantizerQdqGraph(int8)).ortLevel).toBe('all');
+    const odd = relabel(writeQMlpOnnx(int8), { 'quantproof.ort-optimization-level': 'max' });
+    const read = readQMlpOnnx(odd);
+    expect(read.ortLevel).toBe('all');
+    expect(read.notes.join('\n')).toMatch(/ignored quantproof.ort-optimization-level = 'max'/);
+    // A MatMul + Add graph at level 'basic' runs as Gemm (transB = 0).
+    const matmul: QMlpStatic = {
+      ...int8,
+      executionPath: { kind: 'unfused-float', gemm: 'matmul-add' },
+    };
+    const basic = relabel(writeQMlpOnnx(matmul), { 'quantproof.ort-optimization-level': 'basic' });
+    expect(readQMlpOnnx(basic).model.executionPath).toEqual({
+      kind: 'unfused-float',
+      gemm: 'gemm',
+    });
   });
 });

@@ -9,6 +9,7 @@ import type {
 } from '@quantproof/quant';
 import { UnsupportedGraphError } from './errors.js';
 import type { BatchDim } from './graph-io.js';
+import type { GraphOptimizationLevel } from './ort-session.js';
 import { MICROSOFT_DOMAIN } from './graph-builder.js';
 import { GraphWalker, INT8_GRAPH_HINT, isOp } from './graph-walker.js';
 import { fixedBatchNote, openModelFile } from './model-file.js';
@@ -29,6 +30,12 @@ export interface ReadQMlpResult {
   readonly outputName: string;
   /** The input's batch dimension as declared. */
   readonly batch: BatchDim;
+  /**
+   * The session optimisation level whose arithmetic `model` reproduces: the file's
+   * `quantproof.ort-optimization-level` entry, else onnxruntime's default `'all'`. The execution
+   * path follows from the graph at this level; run the file at it to get the modelled arithmetic.
+   */
+  readonly ortLevel: GraphOptimizationLevel;
   /** What the reader inferred or ignored on the way (an assumed execution path, a folded ReLU). */
   readonly notes: readonly string[];
   /** ModelProto.metadata_props as an object (quantproof's own `quantproof.*` keys included). */
@@ -88,11 +95,13 @@ export function readQMlpFile(file: ModelFile): ReadQMlpResult {
     );
     meta = { format: null, executionPath: null, scheme: null, problems: [] };
   }
+  const ortLevel = sessionLevelOf(file.metadata, notes);
   const walker = new GraphWalker(file);
   let model: QMlp;
   if (format === 'dynamic') {
     const read = readDynamicGraph(walker);
     walker.checkAllAccepted();
+    dynamicPathNote(meta, ortLevel, notes);
     const scheme = checkScheme(meta, read.layers, 'float', notes).scheme;
     const layers = read.layers.map((layer, l) => ({
       ...layer,
@@ -107,7 +116,7 @@ export function readQMlpFile(file: ModelFile): ReadQMlpResult {
   } else {
     const draft = format === 'qdq' ? readQdqGraph(walker) : readQOperatorGraph(walker);
     walker.checkAllAccepted();
-    model = staticModel(format, draft, meta, notes);
+    model = staticModel(format, draft, meta, ortLevel, notes);
   }
   try {
     validateQMlp(model);
@@ -126,6 +135,7 @@ export function readQMlpFile(file: ModelFile): ReadQMlpResult {
     inputName: file.input.name,
     outputName: file.output.name,
     batch: file.input.batch,
+    ortLevel,
     notes,
     metadata: file.metadata,
     opset: file.opset,
@@ -166,46 +176,113 @@ function checkScheme(
   return { ...meta, scheme: null };
 }
 
+const LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+/** The level the file states it runs at (`quantproof.ort-optimization-level`), else ORT's `'all'`. */
+function sessionLevelOf(
+  metadata: Readonly<Record<string, string>>,
+  notes: string[],
+): GraphOptimizationLevel {
+  const key = QMLP_METADATA_KEYS.ortLevel;
+  if (!Object.hasOwn(metadata, key)) return 'all';
+  const value = metadata[key] as GraphOptimizationLevel;
+  if (LEVELS.includes(value)) return value;
+  notes.push(`ignored ${key} = '${value}' (not an optimisation level); assumed 'all'.`);
+  return 'all';
+}
+
+function describePath(path: ExecutionPath): string {
+  return path.kind === 'fused-integer' ? "'fused-integer'" : `'unfused-float' (${path.gemm})`;
+}
+
+function samePath(a: ExecutionPath, b: ExecutionPath): boolean {
+  return a.kind === 'fused-integer' || b.kind === 'fused-integer'
+    ? a.kind === b.kind
+    : a.gemm === b.gemm;
+}
+
+/** A dynamic graph runs integer kernels at every level; metadata saying otherwise is noted. */
+function dynamicPathNote(meta: QMlpMetadata, level: GraphOptimizationLevel, notes: string[]): void {
+  const declared = meta.executionPath;
+  if (declared !== null && declared.kind !== 'fused-integer') {
+    notes.push(
+      `${QMLP_METADATA_KEYS.executionPath} says ${describePath(declared)}, but onnxruntime runs ` +
+        `this dynamic graph's MatMulInteger kernels at level '${level}' as 'fused-integer'; read ` +
+        'as what it runs (the graph decides, not the metadata).',
+    );
+  }
+}
+
+/**
+ * What onnxruntime 1.30.0 runs for a static graph at `level` (measured by `ortExecutionPath`'s
+ * tests): QOperator nodes are integer kernels at every level; QDQ graphs are fused into QGemm /
+ * QLinearMatMul / MatMulIntegerToFloat from `extended` on; at `basic` a MatMul + Add becomes a
+ * Gemm (transB = 0); at `disabled` each float node runs as written.
+ */
+function graphExecutionPath(
+  format: 'qdq' | 'qoperator',
+  draft: StaticDraft,
+  level: GraphOptimizationLevel,
+): ExecutionPath {
+  if (format === 'qoperator' || level === 'extended' || level === 'all') {
+    return { kind: 'fused-integer' };
+  }
+  const kernels = new Set(
+    draft.layers.map((layer) =>
+      level === 'basic' && layer.linearNode === 'matmul-add' ? 'gemm' : layer.linearNode,
+    ),
+  );
+  const [gemm] = kernels;
+  if (kernels.size !== 1 || (gemm !== 'gemm-transb' && gemm !== 'gemm' && gemm !== 'matmul-add')) {
+    throw new UnsupportedGraphError(
+      `at optimisation level '${level}' the layers run different float kernels ` +
+        `(${[...kernels].join(', ')})`,
+      'quantproof models one float kernel for every layer; write every layer with the same node ' +
+        "(Gemm or MatMul + Add) or run the file at level 'all'.",
+    );
+  }
+  return { kind: 'unfused-float', gemm };
+}
+
+/**
+ * The execution path of a static graph: what onnxruntime runs for it at the session level (the
+ * graph decides). quantproof's `execution-path` metadata is only compared with it: when it says
+ * otherwise, the model is read as what runs, with a note.
+ */
 function executionPathOf(
   format: 'qdq' | 'qoperator',
   draft: StaticDraft,
   meta: QMlpMetadata,
+  level: GraphOptimizationLevel,
   notes: string[],
 ): ExecutionPath {
+  const runs = graphExecutionPath(format, draft, level);
   const declared = meta.executionPath;
-  if (declared === null || declared.kind === 'fused-integer') {
-    if (declared === null && format === 'qdq') {
-      notes.push(
-        "no quantproof.execution-path entry: assumed 'fused-integer', what onnxruntime 1.30.0 " +
-          "runs for this QDQ graph at its default optimisation level 'all' (QGemm); at 'disabled' " +
-          "or 'basic' the graph runs as float math ('unfused-float').",
-      );
-    }
-    return { kind: 'fused-integer' };
-  }
-  const nodes = new Set(draft.layers.map((layer) => layer.linearNode));
-  const fits =
-    format === 'qdq' &&
-    nodes.size === 1 &&
-    (nodes.has(declared.gemm) || (declared.gemm === 'gemm' && nodes.has('matmul-add')));
-  if (!fits) {
-    throw new UnsupportedGraphError(
-      `${QMLP_METADATA_KEYS.executionPath} declares the unfused '${declared.gemm}' path, but the ` +
-        `graph's layers are ${[...nodes].join(', ')}`,
-      'The metadata does not belong to this graph; write the model again with writeQMlpOnnx.',
+  if (declared !== null && !samePath(declared, runs)) {
+    notes.push(
+      `${QMLP_METADATA_KEYS.executionPath} says ${describePath(declared)}, but at optimisation ` +
+        `level '${level}' onnxruntime runs this graph as ${describePath(runs)}; read as what it ` +
+        'runs (the graph decides, not the metadata).',
+    );
+  } else if (declared === null && format === 'qdq' && level === 'all') {
+    notes.push(
+      "no quantproof.execution-path entry: assumed 'fused-integer', what onnxruntime 1.30.0 " +
+        "runs for this QDQ graph at its default optimisation level 'all' (QGemm); at 'disabled' " +
+        "or 'basic' the graph runs as float math ('unfused-float').",
     );
   }
-  return declared;
+  return runs;
 }
 
 function staticModel(
   format: 'qdq' | 'qoperator',
   draft: StaticDraft,
   metaIn: QMlpMetadata,
+  level: GraphOptimizationLevel,
   notes: string[],
 ): QMlpStatic {
   const meta = checkScheme(metaIn, draft.layers, draft.logits, notes);
-  const executionPath = executionPathOf(format, draft, meta, notes);
+  const executionPath = executionPathOf(format, draft, meta, level, notes);
   const last = draft.layers.length - 1;
   const inferredRelu: number[] = [];
   const layers = draft.layers.map((layer, l): QStaticLayer => {
