@@ -2,11 +2,12 @@
 
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { writeQMlpOnnx } from '@quantproof/onnx';
-import { decisionAgreement } from '@quantproof/quant';
+import { mlpHead } from '@quantproof/nn';
+import { InvalidWriteOptionsError, readMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
+import { decisionAgreement, type QMlp } from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from '../errors.js';
-import { checkOutputFile, writeFileAtomic } from '../files.js';
+import { InputError, UsageError } from '../errors.js';
+import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
 import { integerFlag } from '../options.js';
 import { loadCartPoleFp32 } from '../study/load-model.js';
 import {
@@ -30,6 +31,23 @@ function fraction(value: string): number {
   if (!(n > 0 && n <= 1))
     throw new InvalidArgumentError(`must be a number in (0, 1], got "${value}".`);
   return n;
+}
+
+/** The int8 file under the FP32 file's tensor names; a name the int8 graph uses itself is a bad input. */
+function writeInt8Model(
+  model: QMlp,
+  inputName: string,
+  outputName: string,
+  metadata: Readonly<Record<string, string>>,
+): Uint8Array {
+  try {
+    return writeQMlpOnnx(model, { inputName, outputName, metadata });
+  } catch (error) {
+    if (!(error instanceof InvalidWriteOptionsError)) throw error;
+    throw new InputError(
+      `the --fp32 model's input '${inputName}' or output '${outputName}' is also the name of a tensor of the int8 graph (${error.message}); rename the FP32 model's input or output and quantise again`,
+    );
+  }
 }
 
 /** The `quantize` command. */
@@ -96,14 +114,20 @@ export function quantizeCommand(
       }
       await checkOutputFile(opts.out, '--out');
       const mlp = await loadCartPoleFp32(opts.fp32, '--fp32');
+      // A drop-in replacement: the user's input and output names, and the model's head (a Softmax
+      // head keeps probabilities coming out), carried by the quantisers.
+      const { inputName, outputName } = readMlpOnnx(
+        await readInputFile(opts.fp32, 'the --fp32 model'),
+      );
       const fp32Bytes = (await stat(opts.fp32)).size;
       const states = visitedStates(mlp, opts.calibrationEpisodes);
       const { model, warnings, details } = quantizeModel(mlp, states, {
         ...opts,
         method: opts.method as QuantizeMethod,
       });
-      const bytes = writeQMlpOnnx(model, {
-        metadata: { 'source.fp32': opts.fp32, 'source.method': opts.method },
+      const bytes = writeInt8Model(model, inputName, outputName, {
+        'source.fp32': opts.fp32,
+        'source.method': opts.method,
       });
       await writeFileAtomic(opts.out, bytes);
       const agreement = decisionAgreement(mlp, model, states);
@@ -111,6 +135,8 @@ export function quantizeCommand(
         method: opts.method,
         format: model.format,
         executionPath: model.executionPath.kind,
+        outputName,
+        head: mlpHead(model),
         bytes: bytes.length,
         fp32Bytes,
         calibrationStates: agreement.states,

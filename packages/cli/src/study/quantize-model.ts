@@ -69,7 +69,10 @@ export function describeWarning(w: QuantWarning): string {
   }
 }
 
-/** Quantises `mlp` with the named method, calibrating on `states` (row-major visited states). */
+/**
+ * Quantises `mlp` with the named method, calibrating on `states` (row-major visited states). The
+ * model keeps `mlp`'s output head, so a Softmax head still outputs probabilities.
+ */
 export function quantizeModel(
   mlp: Mlp,
   states: Float32Array,
