@@ -1,10 +1,11 @@
-// VNN-LIB checking of one FP32 network over exact reals: bounds refute what they can, the input box
+// VNN-LIB checking of one FP32 network over exact reals (a network with a Softmax head is decided on
+// its probabilities, in vnnlib-softmax.ts): bounds refute what they can, the input box
 // is split where they cannot, z3 decides small leaves, and a gradient attack hunts for
 // counterexamples, each confirmed exactly, in forwardFp32 and, when one is injected, in a runtime
 // (the cli wires onnxruntime-node on the original .onnx file) before it is reported. Reading the
 // .onnx file and parsing the VNN-LIB text belong to @quantproof/onnx: this module takes the parsed
 // network and a structural copy of onnx's `VnnlibProperty`, so onnx's values flow in unchanged.
-import { forwardFp32, type Mlp } from '@quantproof/nn';
+import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
 import { SmtVerifyOptionsError, VnnlibNetworkMismatchError } from './errors.js';
 import { exactAffineObjective, exactLogits } from './exact-fp32.js';
 import { attackFp32 } from './fp32-attack.js';
@@ -23,6 +24,7 @@ import {
 } from './rational.js';
 import { and, or, realLiteral, SmtScript, sum } from './smtlib.js';
 import type { RuntimeFp32Replay } from './replay.js';
+import { decideSoftmaxVnnlib, type SearchBox } from './vnnlib-softmax.js';
 import { checkSmt } from './z3-session.js';
 
 /** An exact rational `numerator / denominator` (structurally onnx's `VnnlibRational`). */
@@ -139,10 +141,8 @@ function refutes(mlp: Mlp, bounds: Fp32Bounds, c: LinearCondition): boolean {
   return c.strict ? s >= 0 : s > 0;
 }
 
-interface Box {
-  readonly lower: Float64Array;
-  readonly upper: Float64Array;
-}
+/** A box of the input search. */
+type Box = SearchBox;
 
 /** Phases of the hidden ReLUs when all are stable on the box, else null. */
 function fixedPhases(mlp: Mlp, bounds: Fp32Bounds): boolean[][] | null {
@@ -194,7 +194,10 @@ function unstableCount(mlp: Mlp, bounds: Fp32Bounds): number {
 
 /**
  * Decides a VNN-LIB property (see `VnnlibResult`) for an FP32 network. The cli's `verifyVnnlib`
- * reads the .onnx file, parses the VNN-LIB text and injects the onnxruntime-node replay.
+ * reads the .onnx file, parses the VNN-LIB text and injects the onnxruntime-node replay. With a
+ * Softmax head, Y_j are the float32 probabilities the file outputs: the property is decided on
+ * sound probability bounds by splitting the box, with witnesses confirmed in the runtime (see
+ * `decideSoftmaxVnnlib`).
  */
 export async function verifyVnnlibProperty(
   mlp: Mlp,
@@ -235,9 +238,8 @@ export async function verifyVnnlibProperty(
     upper: Float64Array.from(upperExact, (r) => toFloat32(r, 'up')),
   };
 
-  /** Confirms a candidate: a float32 point in the exact box meeting a disjunct exactly, in
-   * forwardFp32 and in the injected runtime. */
-  const confirm = async (point: ArrayLike<number>): Promise<VnnlibCounterexample | null> => {
+  /** The float32 point of the exact box nearest `point`, or null when there is none. */
+  const toPoint = (point: ArrayLike<number>): Float32Array | null => {
     const x = new Float32Array(inputSize);
     for (let i = 0; i < inputSize; i++) {
       let v = Math.fround(point[i]!);
@@ -246,6 +248,39 @@ export async function verifyVnnlibProperty(
       if (compare(fromNumber(v), lowerExact[i]!) < 0) return null; // no float32 in [lo, hi]
       x[i] = v;
     }
+    return x;
+  };
+
+  const influence = new Float64Array(inputSize);
+  const first = mlp.layers[0]!;
+  for (let j = 0; j < first.outFeatures; j++) {
+    for (let i = 0; i < inputSize; i++) {
+      influence[i] = influence[i]! + Math.abs(first.weight[j * inputSize + i]!);
+    }
+  }
+
+  if (mlpHead(mlp) === 'softmax') {
+    // Y_j are probabilities: decided on sound Softmax bounds, never on the logits.
+    const outcome = await decideSoftmaxVnnlib({
+      mlp,
+      disjuncts,
+      root,
+      influence,
+      toPoint,
+      deadline,
+      ...(options.replay === undefined ? {} : { replay: options.replay }),
+      onBox: () => void boxes++,
+    });
+    if (outcome.kind !== 'sat') return { ...outcome, stats: stats() };
+    const { input, output, runtimeReplay } = outcome;
+    return { kind: 'sat', counterexample: { input, output, runtimeReplay }, stats: stats() };
+  }
+
+  /** Confirms a candidate: a float32 point in the exact box meeting a disjunct exactly, in
+   * forwardFp32 and in the injected runtime. */
+  const confirm = async (point: ArrayLike<number>): Promise<VnnlibCounterexample | null> => {
+    const x = toPoint(point);
+    if (x === null) return null;
     const exact = exactLogits(mlp, x);
     const fp32 = forwardFp32(mlp, x);
     const meets = (y: (c: LinearCondition) => boolean): number =>
@@ -265,13 +300,6 @@ export async function verifyVnnlibProperty(
     if (cex !== null) return { kind: 'sat', counterexample: cex, stats: stats() };
   }
 
-  const influence = new Float64Array(inputSize);
-  const first = mlp.layers[0]!;
-  for (let j = 0; j < first.outFeatures; j++) {
-    for (let i = 0; i < inputSize; i++) {
-      influence[i] = influence[i]! + Math.abs(first.weight[j * inputSize + i]!);
-    }
-  }
   const stack: Box[] = [root];
   const depthOf = new WeakMap<Box, number>();
   const minDepthForSmt = options.minDepthForSmt ?? 8;
