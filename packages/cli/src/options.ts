@@ -17,3 +17,9 @@ export function integerFlag(
     return n;
   };
 }
+
+/** The most evaluation episodes a command runs (each is up to 500 CartPole steps). */
+export const MAX_EPISODES = 100_000;
+
+/** The most calibration episodes (their states are held in memory: about 8 KB each). */
+export const MAX_CALIBRATION_EPISODES = 10_000;

@@ -1,10 +1,12 @@
 // smt-verify's counterexamples replayed in onnxruntime-node through the cli's injected runtime
-// (smt-verify imports no runtime; its own suites replay in the executors only).
+// (smt-verify imports no runtime; its own suites replay in the executors only). The replay runs
+// model files: here the ones our writers produce for the in-memory models.
 import { forwardFp32, type Mlp } from '@quantproof/nn';
+import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { argmaxFirst, forwardInt8, type QMlpStatic, quantizeStatic } from '@quantproof/quant';
 import { checkAgreement, releaseZ3 } from '@quantproof/smt-verify';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ORT_REPLAY_NAME, ortReplay } from '../src/study/ort-replay.js';
+import { ORT_REPLAY_NAME, type OrtReplay, ortReplayOfFiles } from '../src/study/ort-replay.js';
 
 afterAll(releaseZ3);
 
@@ -48,6 +50,14 @@ function quantizeTiny(mlp: Mlp): QMlpStatic {
   return model as QMlpStatic;
 }
 
+/** A replay of the two models as written to .onnx files. */
+function replayOf(mlp: Mlp, model: QMlpStatic): OrtReplay {
+  return ortReplayOfFiles({
+    fp32: { path: 'diagonal.onnx', bytes: writeMlpOnnx(mlp), level: 'all' },
+    int8: { path: 'diagonal.int8.onnx', bytes: writeQMlpOnnx(model), level: 'all' },
+  });
+}
+
 describe('checkAgreement with the onnxruntime-node replay', () => {
   it('refutes a box across the decision boundary with a counterexample replayed in ORT', async () => {
     const model = quantizeTiny(diagonal);
@@ -56,7 +66,7 @@ describe('checkAgreement with the onnxruntime-node replay', () => {
     const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
     const result = await checkAgreement(diagonal, model, box, {
       cellFastPath: 0,
-      replay: ortReplay(),
+      replay: replayOf(diagonal, model),
     });
     expect(result.kind).toBe('inconsistent');
     if (result.kind !== 'inconsistent') return;
@@ -75,7 +85,9 @@ describe('checkAgreement with the onnxruntime-node replay', () => {
   it('runs the cell-oracle fast path with the ORT replay too', async () => {
     const model = quantizeTiny(diagonal);
     const box = { lower: [0.1, 0.1], upper: [0.13, 0.13] };
-    const result = await checkAgreement(diagonal, model, box, { replay: ortReplay() });
+    const result = await checkAgreement(diagonal, model, box, {
+      replay: replayOf(diagonal, model),
+    });
     expect(result.kind).toBe('inconsistent');
     if (result.kind !== 'inconsistent') return;
     expect(result.counterexample.runtimeReplay).toBe(ORT_REPLAY_NAME);

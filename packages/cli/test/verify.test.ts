@@ -77,8 +77,8 @@ describe('quantproof verify', () => {
   it('rejects bad regions and mismatched models with one clear line', async () => {
     const cases: [string[], number, RegExp][] = [
       [['--box', '0,1;0,1'], EXIT_CODES.usage, /2 dimensions; the models take 4/],
-      [['--box', '0,1;1,0;0,1;0,1'], EXIT_CODES.usage, /not a box/],
-      [['--box', '0,1;x,1;0,1;0,1'], EXIT_CODES.usage, /not a box|lo,hi/],
+      [['--box', '0,1;1,0;0,1;0,1'], EXIT_CODES.usage, /dimension 1 has lower 1 > upper 0/],
+      [['--box', '0,1;x,1;0,1;0,1'], EXIT_CODES.usage, /dimension 1: "x" is not a number/],
       [['--box', '0,1;0;0,1;0,1'], EXIT_CODES.usage, /lo,hi/],
       [['--box', '0,1;0,1;0,1;0,1', '--region', 'operating'], EXIT_CODES.usage, /one of --box/],
     ];

@@ -6,7 +6,13 @@ import { decisionAgreement } from '@quantproof/quant';
 import { evaluate } from '@quantproof/rl';
 import { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { integerFlag } from '../options.js';
+import { integerFlag, MAX_EPISODES } from '../options.js';
+import {
+  type CpuSemanticsFlag,
+  cpuSemanticsOption,
+  describeCpuSemantics,
+  resolveCpuSemantics,
+} from '../study/cpu-semantics.js';
 import { greedyAct } from '../study/greedy.js';
 import { loadCartPoleFp32, loadCartPolePolicy } from '../study/load-model.js';
 import { visitedStates } from '../study/visited-states.js';
@@ -16,6 +22,7 @@ export interface EvalOptions {
   readonly model: string;
   readonly fp32?: string;
   readonly episodes: number;
+  readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
 }
 
@@ -42,9 +49,10 @@ export function evalCommand(print: (text: string) => void): Command {
     .option(
       '--episodes <n>',
       'evaluation episodes (fixed seeds)',
-      integerFlag('--episodes', 1),
+      integerFlag('--episodes', 1, MAX_EPISODES),
       100,
     )
+    .addOption(cpuSemanticsOption())
     .option('--json', 'print one JSON document instead of a summary')
     .addHelpText(
       'after',
@@ -59,11 +67,14 @@ export function evalCommand(print: (text: string) => void): Command {
           `--fp32 compares an int8 --model with its FP32 source, but --model ${opts.model} is FP32 too; pass the int8 model as --model`,
         );
       }
-      const result = evaluate(greedyAct(loaded), { episodes: opts.episodes });
+      const cpuSemantics = await resolveCpuSemantics(opts.cpuSemantics);
+      const cpu = { cpu: cpuSemantics.semantics };
+      const result = evaluate(greedyAct(loaded, cpu.cpu), { episodes: opts.episodes });
       let agreement: Record<string, number> | null = null;
       if (reference !== null && loaded.kind === 'int8') {
-        const visited = decisionAgreement(reference, loaded.model, visitedStates(reference, 20));
-        const box = decisionAgreement(reference, loaded.model, boxSamples(10_000, 1));
+        const states = visitedStates(reference, 20);
+        const visited = decisionAgreement(reference, loaded.model, states, cpu);
+        const box = decisionAgreement(reference, loaded.model, boxSamples(10_000, 1), cpu);
         agreement = {
           visitedStates: visited.agreement,
           visitedCount: visited.states,
@@ -81,6 +92,8 @@ export function evalCommand(print: (text: string) => void): Command {
         min: result.min,
         max: result.max,
         agreement,
+        // The int8 arithmetic the model was evaluated with (null for an FP32 model).
+        cpuSemantics: loaded.kind === 'int8' ? cpuSemantics : null,
         notes: loaded.notes,
       };
       if (opts.json === true) {
@@ -95,6 +108,7 @@ export function evalCommand(print: (text: string) => void): Command {
           `agreement with ${opts.fp32}: ${(100 * agreement['visitedStates']!).toFixed(2)}% of ${agreement['visitedCount']} visited states, ${(100 * agreement['boxSamples']!).toFixed(2)}% of ${agreement['boxCount']} operating-box samples`,
         );
       }
+      if (loaded.kind === 'int8') lines.push(describeCpuSemantics(cpuSemantics));
       print(lines.join('\n'));
     });
 }

@@ -8,7 +8,7 @@ import { decisionAgreement, type QMlp } from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
-import { integerFlag } from '../options.js';
+import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
 import { loadCartPoleFp32 } from '../study/load-model.js';
 import {
   QUANTIZE_METHODS,
@@ -96,7 +96,7 @@ export function quantizeCommand(
     .option(
       '--calibration-episodes <n>',
       'greedy episodes whose states calibrate',
-      integerFlag('--calibration-episodes', 1),
+      integerFlag('--calibration-episodes', 1, MAX_CALIBRATION_EPISODES),
       20,
     )
     .option('--seed <n>', 'seed of QAT', integerFlag('--seed', 0), 0)

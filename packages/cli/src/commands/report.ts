@@ -59,7 +59,7 @@ function schemaError(dir: string, error: unknown): unknown {
  */
 export async function mapsFromModels(dir: string, metricsJson: unknown): Promise<MapsJson> {
   const metrics = parseRunFile('metrics.json', metricsJsonSchema, metricsJson);
-  const fp32 = await loadFp32(join(dir, 'models', 'fp32.onnx'), 'run directory');
+  const { mlp: fp32 } = await loadFp32(join(dir, 'models', 'fp32.onnx'), 'run directory');
   const variants: MappedVariant[] = [];
   for (const v of metrics.variants) {
     if (v.kind !== 'int8') continue;

@@ -5,15 +5,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { mlpFromJson, mlpToJson } from '@quantproof/nn';
-import { writeQMlpOnnx } from '@quantproof/onnx';
+import { expectedOrtLevel, writeQMlpOnnx } from '@quantproof/onnx';
 import { qmlpFromJson, qmlpToJson } from '@quantproof/quant';
 import { Command } from 'commander';
 import { writeFileAtomic } from '../files.js';
 import { formatTable } from '../format-table.js';
 import { UsageError } from '../errors.js';
-import { integerFlag } from '../options.js';
+import { integerFlag, MAX_EPISODES } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
-import { detectCpuSemantics } from '../study/cpu-semantics.js';
+import { detectCpuSemantics, pinnedCpuSemantics } from '../study/cpu-semantics.js';
 import { compareModels, type Variant, type VariantMetrics } from '../study/compare-models.js';
 import { decisionMaps } from '../study/decision-maps.js';
 import { quantizeModel, type QuantizeModelOptions } from '../study/quantize-model.js';
@@ -159,7 +159,7 @@ export function runCommand(
     .option(
       '--episodes <n>',
       'greedy evaluation episodes per variant',
-      integerFlag('--episodes', 1),
+      integerFlag('--episodes', 1, MAX_EPISODES),
       100,
     )
     .option(
@@ -282,6 +282,7 @@ export function runCommand(
       });
       const verification = await step('verify', async () => {
         const results: VariantVerification[] = [];
+        const cpuSemantics = await pinnedCpuSemantics();
         for (const v of variants) {
           if (v.kind !== 'int8') continue;
           log(`  ${v.name}`);
@@ -299,20 +300,34 @@ export function runCommand(
           );
           let result: VariantVerification;
           try {
-            result = await verifyVariant(v.name, policy, v.model, {
-              seconds: opts.verifySeconds,
-              seed: opts.seed,
-              checkpoint: store.path(checkpoint),
-              resume: opts.resume !== undefined,
-              ...(opts.workers === undefined ? {} : { workers: opts.workers }),
-              onProgress: (p) =>
-                progress.update(p.seconds, {
-                  phase: p.phase,
-                  consistent: `${(100 * p.volume.consistent).toFixed(2)}%`,
-                  inconsistent: `${(100 * p.volume.inconsistent).toFixed(2)}%`,
-                  boxes: String(p.boxes),
-                }),
-            });
+            // The replay runs the files this run wrote: the study's deliverables.
+            const files = {
+              fp32: { path: fp32Path, bytes: fp32Onnx, level: 'all' as const },
+              int8: {
+                path: join(dir, 'models', `${v.name}.onnx`),
+                bytes: v.onnx,
+                level: expectedOrtLevel(v.model.executionPath),
+              },
+            };
+            result = await verifyVariant(
+              v.name,
+              { fp32: policy, int8: v.model, files },
+              {
+                cpuSemantics,
+                seconds: opts.verifySeconds,
+                seed: opts.seed,
+                checkpoint: store.path(checkpoint),
+                resume: opts.resume !== undefined,
+                ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+                onProgress: (p) =>
+                  progress.update(p.seconds, {
+                    phase: p.phase,
+                    consistent: `${(100 * p.volume.consistent).toFixed(2)}%`,
+                    inconsistent: `${(100 * p.volume.inconsistent).toFixed(2)}%`,
+                    boxes: String(p.boxes),
+                  }),
+              },
+            );
           } finally {
             progress.stop();
           }

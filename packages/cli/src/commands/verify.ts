@@ -2,15 +2,18 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
-import { type Box, boxFromOperatingBox, createBox, IntervalError } from '@quantproof/interval';
-import { mlpInputSize, mlpOutputSize } from '@quantproof/nn';
-import { qmlpInputSize, qmlpOutputSize } from '@quantproof/quant';
+import { mlpInputSize, mlpSizes } from '@quantproof/nn';
 import { Command, Option } from 'commander';
 import { InputError, UsageError } from '../errors.js';
-import { readInputFile } from '../files.js';
 import { integerFlag } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
+import { regionOf } from '../region.js';
+import {
+  type CpuSemanticsFlag,
+  cpuSemanticsOption,
+  describeCpuSemantics,
+  resolveCpuSemantics,
+} from '../study/cpu-semantics.js';
 import { loadFp32, loadModel } from '../study/load-model.js';
 import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
 import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
@@ -38,75 +41,22 @@ export interface VerifyOptions {
   readonly workers?: number;
   readonly maxBoxes?: number;
   readonly resume?: string;
+  readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
+}
+
+/** Where counterexamples were replayed, in one line. */
+function replayLine(replay: VariantVerification['replay']): string {
+  if (replay.notReplayed !== null) return `replay: none — ${replay.notReplayed}`;
+  const files = replay.files.map(
+    (f) =>
+      `--${f.role} ${f.path} (${f.bytes} bytes as given; ${f.sessionOptions.executionProvider} execution provider, graphOptimizationLevel ${f.sessionOptions.graphOptimizationLevel}, intraOpNumThreads ${f.sessionOptions.intraOpNumThreads})`,
+  );
+  return `replay: counterexamples run in ${replay.runtime} on ${files.join(' and ')}`;
 }
 
 /** The checkpoint file `verify --resume dir` keeps in `dir`. */
 export const VERIFY_CHECKPOINT = 'verify.checkpoint.json';
-
-/** Parses `lo,hi;lo,hi;…` into bounds; any malformed part is a usage error naming it. */
-export function parseBoxFlag(text: string): { lower: number[]; upper: number[] } {
-  const lower: number[] = [];
-  const upper: number[] = [];
-  text.split(';').forEach((part, i) => {
-    const bounds = part.split(',').map((v) => v.trim());
-    const [lo, hi] = bounds.map(Number);
-    if (
-      bounds.length !== 2 ||
-      bounds.some((v) => v === '') ||
-      lo === undefined ||
-      hi === undefined
-    ) {
-      throw new UsageError(
-        `--box dimension ${i} is "${part}"; write each dimension as lo,hi and separate them with ;`,
-      );
-    }
-    lower.push(lo);
-    upper.push(hi);
-  });
-  return { lower, upper };
-}
-
-async function regionOf(opts: VerifyOptions): Promise<Box> {
-  const given = [opts.box, opts.boxFile, opts.region].filter((v) => v !== undefined).length;
-  if (given > 1) throw new UsageError('give one of --box, --box-file and --region');
-  let bounds: { lower: ArrayLike<number>; upper: ArrayLike<number> } = CARTPOLE_OPERATING_BOX;
-  if (opts.box !== undefined) bounds = parseBoxFlag(opts.box);
-  if (opts.boxFile !== undefined) {
-    let parsed: unknown;
-    const text = await readInputFile(opts.boxFile, '--box-file');
-    try {
-      parsed = JSON.parse(new TextDecoder().decode(text));
-    } catch (error) {
-      throw new InputError(
-        `--box-file ${opts.boxFile} is not JSON (${(error as Error).message}); write {"lower": [...], "upper": [...]}`,
-      );
-    }
-    const p = parsed as { lower?: unknown; upper?: unknown };
-    if (!Array.isArray(p.lower) || !Array.isArray(p.upper)) {
-      throw new InputError(`--box-file ${opts.boxFile} must hold {"lower": [...], "upper": [...]}`);
-    }
-    for (const side of ['lower', 'upper'] as const) {
-      (p[side] as unknown[]).forEach((v, i) => {
-        if (typeof v !== 'number') {
-          throw new InputError(
-            `--box-file ${opts.boxFile}: ${side}[${i}] is ${JSON.stringify(v)}; write every bound as a finite number`,
-          );
-        }
-      });
-    }
-    bounds = { lower: p.lower as number[], upper: p.upper as number[] };
-  }
-  try {
-    return given === 0 || opts.region === 'operating'
-      ? boxFromOperatingBox(CARTPOLE_OPERATING_BOX)
-      : createBox(bounds.lower, bounds.upper);
-  } catch (error) {
-    if (error instanceof IntervalError)
-      throw new UsageError(`the region is not a box: ${error.message}`);
-    throw error;
-  }
-}
 
 /** The `verify` command; `setExitCode` receives the verdict's exit code. */
 export function verifyCommand(
@@ -149,23 +99,29 @@ export function verifyCommand(
       '--resume <dir>',
       `checkpoint progress to <dir>/${VERIFY_CHECKPOINT}; started again with the same flags, it continues where it stopped`,
     )
+    .addOption(cpuSemanticsOption())
     .option('--json', 'print one JSON document (see verify.json in a run directory)')
     .addHelpText(
       'after',
       `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (budget spent with open boxes), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
     )
     .action(async (opts: VerifyOptions) => {
-      const fp32 = await loadFp32(opts.fp32, '--fp32');
+      const fp32File = await loadFp32(opts.fp32, '--fp32');
+      const fp32 = fp32File.mlp;
       const loaded = await loadModel(opts.int8, '--int8');
       if (loaded.kind !== 'int8')
         throw new InputError(`--int8 ${opts.int8} is an FP32 model; pass the quantised model here`);
       const int8 = loaded.model;
-      if (
-        qmlpInputSize(int8) !== mlpInputSize(fp32) ||
-        qmlpOutputSize(int8) !== mlpOutputSize(fp32)
-      ) {
+      // The difference bounds compare the two networks layer by layer (interval's preparePair).
+      const fp32Sizes = mlpSizes(fp32);
+      const int8Sizes = [int8.layers[0]!.inFeatures, ...int8.layers.map((l) => l.outFeatures)];
+      if (fp32Sizes.join() !== int8Sizes.join()) {
+        const [fi, fo] = [fp32Sizes[0], fp32Sizes.at(-1)];
+        const [qi, qo] = [int8Sizes[0], int8Sizes.at(-1)];
         throw new InputError(
-          `the models do not fit together: --fp32 maps ${mlpInputSize(fp32)} inputs to ${mlpOutputSize(fp32)} outputs, --int8 ${qmlpInputSize(int8)} to ${qmlpOutputSize(int8)}`,
+          fi !== qi || fo !== qo
+            ? `the models do not fit together: --fp32 maps ${fi} inputs to ${fo} outputs, --int8 ${qi} to ${qo}`
+            : `the models do not fit together: --fp32 has layer sizes [${fp32Sizes.join(', ')}], --int8 [${int8Sizes.join(', ')}]; verify compares an int8 model with the FP32 network it was quantised from, layer by layer, so pass that pair`,
         );
       }
       const region = await regionOf(opts);
@@ -174,6 +130,7 @@ export function verifyCommand(
           `the region has ${region.lower.length} dimensions; the models take ${mlpInputSize(fp32)} inputs`,
         );
       }
+      const cpuSemantics = await resolveCpuSemantics(opts.cpuSemantics);
       let checkpoint: string | undefined;
       if (opts.resume !== undefined) {
         await mkdir(opts.resume, { recursive: true }).catch((error: unknown) => {
@@ -193,22 +150,31 @@ export function verifyCommand(
       const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
       let result;
       try {
-        result = await verifyVariant(opts.int8, fp32, int8, {
-          seconds: opts.timeout,
-          seed: opts.seed,
-          region,
-          ...(opts.workers === undefined ? {} : { workers: opts.workers }),
-          ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
-          ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
-          onProgress: (p) =>
-            progress.update(p.seconds, {
-              phase: p.phase,
-              consistent: pct(p.volume.consistent),
-              inconsistent: pct(p.volume.inconsistent),
-              unknown: pct(p.volume.unknown),
-              boxes: String(p.boxes),
-            }),
-        });
+        const files = {
+          fp32: { path: opts.fp32, bytes: fp32File.bytes, level: fp32File.level },
+          int8: { path: opts.int8, bytes: loaded.bytes, level: loaded.level },
+        };
+        result = await verifyVariant(
+          opts.int8,
+          { fp32, int8, files },
+          {
+            seconds: opts.timeout,
+            seed: opts.seed,
+            region,
+            cpuSemantics,
+            ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+            ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
+            ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
+            onProgress: (p) =>
+              progress.update(p.seconds, {
+                phase: p.phase,
+                consistent: pct(p.volume.consistent),
+                inconsistent: pct(p.volume.inconsistent),
+                unknown: pct(p.volume.unknown),
+                boxes: String(p.boxes),
+              }),
+          },
+        );
       } catch (error) {
         if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
         throw error;
@@ -226,7 +192,10 @@ export function verifyCommand(
           : `${what} ∈ [${b.lower.toPrecision(5)}, ${b.upper.toPrecision(5)}]${b.certified ? '' : ' (not within 1% in the budget)'}`;
       const lines = [
         `${result.verdict}: ${pct(result.volume.consistent)} of the region proven consistent, ${pct(result.volume.inconsistent)} in leaves holding a replayed counterexample, ${pct(result.volume.unknown)} open (${result.leaves.length} leaves, ${result.boxes} boxes, ${result.seconds.toFixed(1)} s${result.decidedAtSeconds === null ? '' : `, every leaf decided after ${result.decidedAtSeconds.toFixed(1)} s`})`,
-        `${bracket(result.flipMargin, 'δ* (largest FP32 margin at which int8 still disagrees)')}; ${bracket(result.errorBound, 'ε* (max |FP32 − int8| logit)')}; ties: FP32 margin ≤ ${result.tieTolerance.toPrecision(3)}`,
+        `${bracket(result.flipMargin, 'δ* (largest FP32 margin at which int8 still disagrees)')}; ${bracket(result.errorBound, 'ε* (max |FP32 − int8| logit)')}; tie tolerance that applied (largest over the leaves): ${result.tieTolerance.toPrecision(3)}`,
+        describeCpuSemantics(result.cpuSemantics),
+        replayLine(result.replay),
+        `theorem: ${result.theorem}`,
       ];
       for (const c of result.counterexamples.slice(0, 5)) {
         lines.push(

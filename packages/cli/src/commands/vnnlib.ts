@@ -6,6 +6,14 @@ import { SmtVerifyError, type VnnlibResult } from '@quantproof/smt-verify';
 import { Command, InvalidArgumentError } from 'commander';
 import { InputError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
+import {
+  type AssumedCpuSemantics,
+  type CpuSemanticsFlag,
+  cpuSemanticsOption,
+  describeCpuSemantics,
+  resolveCpuSemantics,
+} from '../study/cpu-semantics.js';
+import { type ReplayFile, type ReplayRecord, replayRecordOf } from '../study/ort-replay.js';
 import { verifyVnnlib } from '../study/vnnlib.js';
 
 /** Options of the vnnlib command after parsing. */
@@ -14,6 +22,31 @@ export interface VnnlibCommandOptions {
   readonly vnnlib: string;
   readonly timeout: number;
   readonly out?: string;
+  readonly cpuSemantics: CpuSemanticsFlag;
+  readonly json?: boolean;
+}
+
+/** What `vnnlib --json` prints: the verdict, the witness, and what was assumed. */
+export interface VnnlibJson {
+  readonly verdict: VnnlibResult['kind'];
+  /** Why the verdict is `unknown` (null otherwise). */
+  readonly reason: string | null;
+  readonly seconds: number;
+  readonly boxes: number;
+  readonly smtQueries: number;
+  /** The `sat` witness: the input and the network's outputs there (the runtime's, if replayed). */
+  readonly counterexample: {
+    readonly input: number[];
+    readonly output: number[];
+    readonly runtime: string;
+  } | null;
+  /**
+   * The int8 CPU semantics resolved from --cpu-semantics. The network is FP32, so no int8 kernel
+   * enters the verdict; it is recorded so that every command states what it assumed.
+   */
+  readonly cpuSemantics: AssumedCpuSemantics;
+  /** Where a witness is replayed: the runtime, the file and its session options. */
+  readonly replay: ReplayRecord;
 }
 
 /** The VNN-COMP result file: the verdict line, then for `sat` the witness as `((X_i v) … (Y_j v))`. */
@@ -47,6 +80,8 @@ export function vnnlibCommand(print: (text: string) => void): Command {
     .requiredOption('--vnnlib <file>', 'the VNN-LIB property')
     .option('--timeout <s>', 'time limit in seconds', seconds, 30)
     .option('--out <file>', 'write the VNN-COMP result file (with the witness for sat) here')
+    .addOption(cpuSemanticsOption())
+    .option('--json', 'print one JSON document (verdict, witness, assumptions) instead of text')
     .addHelpText(
       'after',
       '\nExample:\n  $ quantproof vnnlib --onnx cartpole.onnx --vnnlib cartpole_case_safe_14.vnnlib --timeout 30 --out result.txt',
@@ -55,10 +90,12 @@ export function vnnlibCommand(print: (text: string) => void): Command {
       if (opts.out !== undefined) await checkOutputFile(opts.out, '--out');
       const onnx = await readInputFile(opts.onnx, '--onnx network');
       const text = new TextDecoder().decode(await readInputFile(opts.vnnlib, '--vnnlib property'));
+      const cpuSemantics = await resolveCpuSemantics(opts.cpuSemantics);
+      const network: ReplayFile = { path: opts.onnx, bytes: onnx, level: 'all' };
       const start = performance.now();
       let result: VnnlibResult;
       try {
-        result = await verifyVnnlib(onnx, text, { timeoutSeconds: opts.timeout });
+        result = await verifyVnnlib(network, text, { timeoutSeconds: opts.timeout });
       } catch (error) {
         // A file we cannot read as an FP32 network or a VNN-LIB property, or that do not fit together.
         if (error instanceof OnnxError || error instanceof SmtVerifyError) {
@@ -68,9 +105,37 @@ export function vnnlibCommand(print: (text: string) => void): Command {
       }
       const elapsed = (performance.now() - start) / 1000;
       if (opts.out !== undefined) await writeFileAtomic(opts.out, vnncompResultText(result));
+      const replay = replayRecordOf({ fp32: network });
+      if (opts.json === true) {
+        const report: VnnlibJson = {
+          verdict: result.kind,
+          reason: result.kind === 'unknown' ? result.reason : null,
+          seconds: elapsed,
+          boxes: result.stats.boxes,
+          smtQueries: result.stats.smtQueries,
+          counterexample:
+            result.kind === 'sat'
+              ? {
+                  input: Array.from(result.counterexample.input),
+                  output: Array.from(result.counterexample.output),
+                  runtime: result.counterexample.runtimeReplay,
+                }
+              : null,
+          cpuSemantics,
+          replay,
+        };
+        print(JSON.stringify(report, null, 2));
+        return;
+      }
       const detail = result.kind === 'unknown' ? ` (${result.reason})` : '';
+      const session = replay.files[0]!.sessionOptions;
       print(
-        `${result.kind}${detail}\n${elapsed.toFixed(3)} s, ${result.stats.boxes} boxes, ${result.stats.smtQueries} SMT queries`,
+        [
+          `${result.kind}${detail}`,
+          `${elapsed.toFixed(3)} s, ${result.stats.boxes} boxes, ${result.stats.smtQueries} SMT queries`,
+          `${describeCpuSemantics(cpuSemantics)}; not used: the network is FP32`,
+          `replay: a sat witness runs in ${replay.runtime} on ${opts.onnx} as given (${session.executionProvider} execution provider, graphOptimizationLevel ${session.graphOptimizationLevel}, intraOpNumThreads ${session.intraOpNumThreads})`,
+        ].join('\n'),
       );
     });
 }

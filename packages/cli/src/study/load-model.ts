@@ -2,36 +2,112 @@
 
 import { CARTPOLE_OPERATING_BOX, CartPoleEnv } from '@quantproof/env';
 import { type Mlp, mlpInputSize, mlpOutputSize } from '@quantproof/nn';
-import { readModelOnnx } from '@quantproof/onnx';
-import { type QMlp, qmlpInputSize, qmlpOutputSize } from '@quantproof/quant';
+import {
+  type GraphOptimizationLevel,
+  OnnxError,
+  ortExecutionPath,
+  readModelOnnx,
+} from '@quantproof/onnx';
+import {
+  AccumulatorOverflowError,
+  createInt8Executor,
+  type ExecutionPath,
+  type QMlp,
+  qmlpInputSize,
+  qmlpOutputSize,
+} from '@quantproof/quant';
 import { InputError } from '../errors.js';
 import { readInputFile } from '../files.js';
 
 /** A model file, read. */
-export type LoadedModel =
-  | { readonly kind: 'fp32'; readonly mlp: Mlp; readonly notes: readonly string[] }
-  | { readonly kind: 'int8'; readonly model: QMlp; readonly notes: readonly string[] };
+export type LoadedModel = (
+  { readonly kind: 'fp32'; readonly mlp: Mlp } | { readonly kind: 'int8'; readonly model: QMlp }
+) & {
+  readonly notes: readonly string[];
+  /** The file's bytes as read (once): what onnxruntime-node replays. */
+  readonly bytes: Uint8Array;
+  /**
+   * The session optimisation level whose arithmetic the model reproduces (the int8 reader's
+   * `ortLevel`; onnxruntime's default `'all'` for FP32 files).
+   */
+  readonly level: GraphOptimizationLevel;
+};
 
-/** Reads an ONNX file; a file that is not a supported model becomes an `InputError`. */
+/** An FP32 model file, read. */
+export type LoadedFp32 = Extract<LoadedModel, { readonly kind: 'fp32' }>;
+
+/**
+ * Reads an ONNX file; a file that is not a supported model becomes an `InputError`. So does an int8
+ * model whose int32 accumulators could overflow (onnxruntime's result there depends on the CPU
+ * kernel, which the executor does not model), or one that onnxruntime-node runs with other kernels
+ * than the execution path read from its graph.
+ */
 export async function loadModel(path: string, flag: string): Promise<LoadedModel> {
   const bytes = await readInputFile(path, `the ${flag} model`);
+  let read: ReturnType<typeof readModelOnnx>;
   try {
-    const read = readModelOnnx(bytes);
-    return read.kind === 'fp32'
-      ? { kind: 'fp32', mlp: read.mlp, notes: read.notes }
-      : { kind: 'int8', model: read.model, notes: read.notes };
+    read = readModelOnnx(bytes);
   } catch (error) {
     throw new InputError(`${flag} ${path}: ${(error as Error).message}`);
+  }
+  if (read.kind === 'fp32') {
+    return { kind: 'fp32', mlp: read.mlp, notes: read.notes, bytes, level: 'all' };
+  }
+  try {
+    createInt8Executor(read.model);
+  } catch (error) {
+    if (!(error instanceof AccumulatorOverflowError)) throw error;
+    throw new InputError(
+      `${flag} ${path} cannot be evaluated or verified: ${error.message} (onnxruntime's result then depends on how its CPU kernel handles int32 overflow, which quantproof does not model)`,
+    );
+  }
+  await requireOrtPath(bytes, read.model.executionPath, read.ortLevel, path, flag);
+  return { kind: 'int8', model: read.model, notes: read.notes, bytes, level: read.ortLevel };
+}
+
+function describePath(path: ExecutionPath): string {
+  return path.kind === 'fused-integer' ? 'fused-integer' : `unfused-float (${path.gemm})`;
+}
+
+/**
+ * Checks that onnxruntime-node runs the file with the kernels of the execution path read from its
+ * graph (`ortExecutionPath`): the executor, the bounds and the encodings model that path.
+ */
+async function requireOrtPath(
+  bytes: Uint8Array,
+  path: ExecutionPath,
+  level: GraphOptimizationLevel,
+  file: string,
+  flag: string,
+): Promise<void> {
+  let runs: ExecutionPath | null;
+  let kernels: string;
+  try {
+    const report = await ortExecutionPath(bytes, level);
+    runs = report.executionPath;
+    kernels = report.layers.map((l) => l.node.opType).join(', ');
+  } catch (error) {
+    if (!(error instanceof OnnxError)) throw error;
+    throw new InputError(`${flag} ${file}: ${error.message}`);
+  }
+  const same =
+    runs !== null &&
+    runs.kind === path.kind &&
+    (runs.kind === 'fused-integer' || (path.kind === 'unfused-float' && runs.gemm === path.gemm));
+  if (!same) {
+    throw new InputError(
+      `${flag} ${file}: at optimisation level '${level}' onnxruntime-node runs its layers with ${kernels || 'no linear kernel'}, not the ${describePath(path)} path its graph reads as; quantproof cannot model this file exactly (please report it with the file)`,
+    );
   }
 }
 
 /** Reads an ONNX file that must hold an FP32 model. */
-export async function loadFp32(path: string, flag: string): Promise<Mlp> {
+export async function loadFp32(path: string, flag: string): Promise<LoadedFp32> {
   const loaded = await loadModel(path, flag);
   if (loaded.kind !== 'fp32') {
     throw new InputError(`${flag} ${path} is an int8 model; pass the FP32 model here`);
   }
-  return loaded.mlp;
+  return loaded;
 }
 
 /** CartPole-v1's observation size and action count: what a policy of the study maps. */
@@ -62,7 +138,7 @@ export async function loadCartPolePolicy(path: string, flag: string): Promise<Lo
 
 /** Reads an ONNX file that must hold an FP32 CartPole-v1 policy (4 observations → 2 logits). */
 export async function loadCartPoleFp32(path: string, flag: string): Promise<Mlp> {
-  const mlp = await loadFp32(path, flag);
-  requireCartPolePolicy({ kind: 'fp32', mlp, notes: [] }, path, flag);
-  return mlp;
+  const loaded = await loadFp32(path, flag);
+  requireCartPolePolicy(loaded, path, flag);
+  return loaded.mlp;
 }

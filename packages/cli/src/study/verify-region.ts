@@ -1,14 +1,15 @@
 // Region verification of one int8 variant (by default over the CartPole operating box) with
 // @quantproof/smt-verify's `verifyRegion`: bounds, a boundary-cell search and z3 on every leaf, a
 // worker pool, checkpoints for --resume, δ* and ε*; every counterexample replayed in
-// onnxruntime-node.
+// onnxruntime-node on the model files themselves.
 
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import type { Box } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
-import { argmaxFirst, type QMlp } from '@quantproof/quant';
+import { type CpuSemantics, decideOutputs, pairSaturationFree, type QMlp } from '@quantproof/quant';
 import { type Bracket, type RegionProgress, verifyRegion } from '@quantproof/smt-verify';
-import { ortReplay } from './ort-replay.js';
+import type { AssumedCpuSemantics } from './cpu-semantics.js';
+import { ortReplayOfFiles, type ReplayFile, type ReplayRecord } from './ort-replay.js';
 
 /** A replayed disagreement: the input, both logit vectors, and onnxruntime-node's. */
 export interface ReplayedCounterexample {
@@ -17,11 +18,18 @@ export interface ReplayedCounterexample {
   readonly int8Logits: number[];
   /** The exact FP32 margin (real arithmetic over the float32 weights). */
   readonly fp32Margin: number;
+  /** The float32 error bound at `input` between the two actions, which their FP32 margin exceeds. */
+  readonly tieTolerance: number;
   readonly replay: {
+    /** `onnxruntime-node`, or `none` where the int8 file could not be replayed on this machine. */
     readonly runtime: string;
+    /** The runtime's outputs of each file at `input` (after any Softmax head). */
     readonly fp32Logits: number[];
     readonly int8Logits: number[];
-    /** Both runtime decisions equal the executors' (the disagreement holds in onnxruntime-node). */
+    /**
+     * The runtime's int8 decision is the executor's and its FP32 decision differs from it: the
+     * disagreement holds in onnxruntime-node on the user's files.
+     */
     readonly confirmed: boolean;
   };
 }
@@ -44,8 +52,17 @@ export interface VariantVerification {
   readonly verdict: 'consistent' | 'inconsistent' | 'unknown';
   readonly method: string;
   readonly region: { readonly lower: number[]; readonly upper: number[] };
-  /** FP32 margins at or below this are ties (a sound bound on float32 execution error). */
+  /** The largest tie tolerance that applied on any leaf (a sound bound on float32 execution error). */
   readonly tieTolerance: number;
+  /** What `consistent` means for this run, in one paragraph (smt-verify's theorem). */
+  readonly theorem: string;
+  /** The int8 CPU semantics the verification assumed, and why. */
+  readonly cpuSemantics: AssumedCpuSemantics;
+  /** Where counterexamples were replayed: the runtime, the files and their session options. */
+  readonly replay: ReplayRecord & {
+    /** Why counterexamples are not replayed in the runtime (null: they are). */
+    readonly notReplayed: string | null;
+  };
   readonly volume: {
     readonly consistent: number;
     readonly inconsistent: number;
@@ -62,6 +79,8 @@ export interface VariantVerification {
     verdict: 'consistent' | 'inconsistent' | 'unknown';
     volume: number;
     by: string;
+    /** The tie tolerance that applied on this leaf (0 where bounds proved it without ties). */
+    tieTolerance: number;
   }[];
   readonly counterexamples: readonly ReplayedCounterexample[];
   /** Counterexamples found in all (only the first `replayLimit` are listed). */
@@ -80,6 +99,8 @@ export interface VerifyVariantOptions {
   readonly seconds: number;
   readonly seed: number;
   readonly region?: Box;
+  /** The int8 CPU semantics to verify for (see `resolveCpuSemantics`). */
+  readonly cpuSemantics: AssumedCpuSemantics;
   /** Counterexamples listed in the result (all are replayed). Default 20. */
   readonly replayLimit?: number;
   /** Worker threads (one z3 each); default one per core. */
@@ -96,19 +117,44 @@ function bracket(b: Bracket | null): BracketJson | null {
   return b === null ? null : { lower: b.lower, upper: b.upper, certified: b.certified };
 }
 
-/** Verifies `int8` against `fp32` over `options.region` (default the CartPole operating box). */
+/** The FP32 network and the int8 model, each with the file it was read from. */
+export interface VariantModels {
+  readonly fp32: Mlp;
+  readonly int8: QMlp;
+  /** The files the models were read from, replayed byte for byte in onnxruntime-node. */
+  readonly files: { readonly fp32: ReplayFile; readonly int8: ReplayFile };
+}
+
+/**
+ * Why onnxruntime-node on this machine cannot replay the int8 file under `assumed` (null: it can):
+ * this machine's kernel differs from the assumed one and the model's pair sums can saturate.
+ */
+export function int8ReplayBlocker(int8: QMlp, assumed: AssumedCpuSemantics): string | null {
+  const here = assumed.thisMachine;
+  if (here === assumed.semantics || pairSaturationFree(int8)) return null;
+  // Auto on a machine that could not be identified: the assumption is about this machine.
+  if (here === null && assumed.source !== 'given') return null;
+  return here === null
+    ? `this machine's CPU could not be identified, so onnxruntime-node here may not compute ${assumed.semantics}; counterexamples are replayed in the executors only — replay them on the deployment machine`
+    : `this machine runs ${here}, not the assumed ${assumed.semantics}, and the int8 model's pair sums can saturate, so onnxruntime-node here computes differently; counterexamples are replayed in the executors only — replay them on the deployment machine`;
+}
+
+/** Verifies `models.int8` against `models.fp32` over `options.region` (default the CartPole operating box). */
 export async function verifyVariant(
   name: string,
-  fp32: Mlp,
-  int8: QMlp,
+  models: VariantModels,
   options: VerifyVariantOptions,
 ): Promise<VariantVerification> {
-  const replay = ortReplay();
+  const { fp32, int8 } = models;
+  const cpu: CpuSemantics = options.cpuSemantics.semantics;
+  const notReplayed = int8ReplayBlocker(int8, options.cpuSemantics);
+  const replay = ortReplayOfFiles(models.files);
   try {
     const result = await verifyRegion(fp32, int8, options.region ?? CARTPOLE_OPERATING_BOX, {
       seconds: options.seconds,
       seed: options.seed,
-      replay,
+      cpuSemantics: cpu,
+      ...(notReplayed === null ? { replay } : {}),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.maxBoxes === undefined
         ? {}
@@ -123,6 +169,7 @@ export async function verifyVariant(
       fp32Logits: Array.from(c.fp32Logits),
       int8Logits: Array.from(c.int8Logits),
       fp32Margin: c.fp32Margin,
+      tieTolerance: c.tieTolerance,
       replay: {
         runtime: c.runtimeReplay,
         fp32Logits: Array.from(c.ortFp32Logits ?? []),
@@ -130,8 +177,8 @@ export async function verifyVariant(
         confirmed:
           c.ortFp32Logits !== null &&
           c.ortInt8Logits !== null &&
-          argmaxFirst(c.ortFp32Logits) === c.fp32Action &&
-          argmaxFirst(c.ortInt8Logits) === c.int8Action,
+          decideOutputs(c.ortInt8Logits) === c.int8Action &&
+          decideOutputs(c.ortFp32Logits) !== c.int8Action,
       },
     }));
     return {
@@ -140,6 +187,12 @@ export async function verifyVariant(
       method: 'difference bounds, boundary-cell search, z3 on leaves with few cells',
       region: result.region,
       tieTolerance: result.tieTolerance,
+      theorem: result.theorem,
+      cpuSemantics: options.cpuSemantics,
+      replay:
+        notReplayed === null
+          ? { ...replay.record, notReplayed }
+          : { runtime: 'none', files: [], notReplayed },
       volume: result.volume,
       stopReason: result.stats.stopReason,
       boxes: result.stats.boxes,
@@ -151,6 +204,7 @@ export async function verifyVariant(
         verdict: l.verdict,
         volume: l.volume,
         by: l.by,
+        tieTolerance: l.tieTolerance,
       })),
       counterexamples,
       counterexamplesFound: result.counterexamples.length,

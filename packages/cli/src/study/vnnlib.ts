@@ -8,7 +8,7 @@ import {
   type VnnlibResult,
   verifyVnnlibProperty,
 } from '@quantproof/smt-verify';
-import { ortReplayOfOnnx } from './ort-replay.js';
+import { ortReplayOfOnnx, type ReplayFile } from './ort-replay.js';
 
 /** Options of `verifyVnnlib`: smt-verify's, plus whether to replay in onnxruntime-node. */
 export interface VerifyVnnlibOptions extends Omit<VnnlibOptions, 'replay'> {
@@ -16,18 +16,26 @@ export interface VerifyVnnlibOptions extends Omit<VnnlibOptions, 'replay'> {
   readonly replayInOrt?: boolean;
 }
 
-/** Reads an .onnx FP32 network and a VNN-LIB property and decides it (see `VnnlibResult`). */
+/**
+ * Reads an .onnx FP32 network and a VNN-LIB property and decides it (see `VnnlibResult`); a
+ * witness is replayed in onnxruntime-node on `network.bytes` (ORT's default level `'all'` unless
+ * `network.level` says otherwise).
+ */
 export async function verifyVnnlib(
-  onnxBytes: Uint8Array,
+  network: Uint8Array | ReplayFile,
   vnnlibText: string,
   options: VerifyVnnlibOptions = {},
 ): Promise<VnnlibResult> {
-  const { mlp } = readMlpOnnx(onnxBytes);
+  const file: ReplayFile =
+    network instanceof Uint8Array ? { path: '(bytes)', bytes: network, level: 'all' } : network;
+  const { mlp } = readMlpOnnx(file.bytes);
   const property = parseVnnlib(vnnlibText);
   const { replayInOrt = true, ...rest } = options;
-  return verifyVnnlibProperty(
-    mlp,
-    property,
-    replayInOrt ? { ...rest, replay: ortReplayOfOnnx(onnxBytes) } : rest,
-  );
+  if (!replayInOrt) return verifyVnnlibProperty(mlp, property, rest);
+  const replay = ortReplayOfOnnx(file);
+  try {
+    return await verifyVnnlibProperty(mlp, property, { ...rest, replay });
+  } finally {
+    await replay.release();
+  }
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMlp, createSeededRng } from '@quantproof/nn';
 import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
-import { quantizeDynamic } from '@quantproof/quant';
+import { type QMlpStatic, quantizeDynamic } from '@quantproof/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/index.js';
 import { FIXTURES, lines, requireBuiltCli, runCli, STACK_FRAME } from './cli-process.js';
@@ -34,6 +34,36 @@ function renameOperator(from: string, to: string): Uint8Array {
   return new Uint8Array(Buffer.from(text.replaceAll(from, to), 'latin1'));
 }
 
+/**
+ * A CartPole-shaped int8 model (4 → 2, QOperator, float logits) whose int32 bias leaves no room:
+ * bias + Σ (q_x − zp)(q_w) can pass 2^31 − 1, where onnxruntime's kernels no longer sum exactly.
+ */
+function accumulatorOverflowModel(): QMlpStatic {
+  return {
+    format: 'qoperator',
+    executionPath: { kind: 'fused-integer' },
+    input: { scale: 0.0078125, zeroPoint: 0, elementType: 'int8' },
+    layers: [
+      {
+        inFeatures: 4,
+        outFeatures: 2,
+        weight: Int8Array.of(127, 127, 127, 127, -1, 1, -1, 1),
+        weightQuant: {
+          elementType: 'int8',
+          granularity: 'per-tensor',
+          scales: Float32Array.of(0.0078125),
+          zeroPoints: Int32Array.of(0),
+          bits: 8,
+        },
+        bias: Int32Array.of(2_147_000_000, 0),
+        activation: 'identity',
+        output: null,
+      },
+    ],
+    logits: 'float',
+  };
+}
+
 beforeAll(async () => {
   requireBuiltCli();
   writeFileSync(file('junk.onnx'), 'this is not a model\n');
@@ -44,7 +74,12 @@ beforeAll(async () => {
   const wide = createMlp({ sizes: [8, 16, 4], rng: createSeededRng(7) });
   writeFileSync(file('wide.onnx'), writeMlpOnnx(wide));
   writeFileSync(file('wide.int8.onnx'), writeQMlpOnnx(quantizeDynamic(wide).model));
+  // A CartPole-shaped FP32 network with other hidden sizes than the quantised model verified with it.
+  const narrow = createMlp({ sizes: [4, 8, 2], rng: createSeededRng(8) });
+  writeFileSync(file('narrow.onnx'), writeMlpOnnx(narrow));
+  writeFileSync(file('overflow.int8.onnx'), writeQMlpOnnx(accumulatorOverflowModel()));
   writeFileSync(file('box-null.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, null]}');
+  writeFileSync(file('box-huge.json'), '{"lower": [0, 0, 0, -1e39], "upper": [1, 1, 1, 1]}');
   writeFileSync(file('box-text.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, "x"]}');
   mkdirSync(file('a-directory'));
   const quantized = await runCli(['quantize', '--fp32', torch, '--out', 'q.onnx'], { cwd: dir });
@@ -137,6 +172,30 @@ const inputCases: readonly Case[] = [
     /the models do not fit together: --fp32 maps 4 inputs to 2 outputs, --int8 8 to 4/,
   ],
   [
+    'models whose hidden layer sizes differ',
+    ['verify', '--fp32', 'narrow.onnx', '--int8', q, '--box', '0,1;0,1;0,1;0,1'],
+    EXIT_CODES.input,
+    /the models do not fit together: --fp32 has layer sizes \[4, 8, 2\], --int8 \[4, 32, 32, 2\]; verify compares an int8 model with the FP32 network it was quantised from, layer by layer, so pass that pair$/,
+  ],
+  [
+    'an int8 model whose int32 accumulator could overflow (verify)',
+    ['verify', '--fp32', torch, '--int8', 'overflow.int8.onnx'],
+    EXIT_CODES.input,
+    /--int8 overflow\.int8\.onnx cannot be evaluated or verified: layer 0, output 0: the int32 accumulator could reach \d+ \(> 2\^31 - 1\).*which quantproof does not model\)$/,
+  ],
+  [
+    'an int8 model whose int32 accumulator could overflow (eval)',
+    ['eval', '--model', 'overflow.int8.onnx'],
+    EXIT_CODES.input,
+    /--model overflow\.int8\.onnx cannot be evaluated or verified: .*use fewer inputs per neuron or smaller weights/,
+  ],
+  [
+    'a box file with a bound beyond float32',
+    ['verify', '--fp32', torch, '--int8', q, '--box-file', 'box-huge.json'],
+    EXIT_CODES.input,
+    /--box-file box-huge\.json: dimension 3 has the bound -1e\+39, beyond the float32 range; bounds must be finite float32 values/,
+  ],
+  [
     'a missing box file',
     ['verify', '--fp32', torch, '--int8', q, '--box-file', 'missing.json'],
     EXIT_CODES.input,
@@ -183,6 +242,24 @@ const regionCases: readonly Case[] = [
     /the region has 3 dimensions; the models take 4 inputs/,
   ],
   ['an unbounded box', box('0,1;0,1;0,1;0,Infinity'), EXIT_CODES.usage, /bounds must be finite/],
+  [
+    'a bound that is a finite double but infinite as float32',
+    box('-1e39,1;0,1;0,1;0,1'),
+    EXIT_CODES.usage,
+    /^quantproof: --box dimension 0 has the bound -1e\+39, beyond the float32 range; bounds must be finite float32 values \(\|bound\| ≤ 3\.4028234663852886e\+38\), since the models' inputs are float32$/,
+  ],
+  [
+    'a dimension with no float32 inside (lo = hi = 0.1)',
+    box('0,1;0.1,0.1;0,1;0,1'),
+    EXIT_CODES.usage,
+    /^quantproof: --box dimension 1 is \[0\.1, 0\.1\], which holds no float32 value \(0\.1 is not a float32 value; the nearest are 0\.09999999403953552 and 0\.10000000149011612\); widen it or give float32 values, e\.g\. 0\.10000000149011612 \(Math\.fround\(0\.1\)\)$/,
+  ],
+  [
+    'an interval between two adjacent float32 values',
+    box('0,1;0.1,0.10000000001;0,1;0,1'),
+    EXIT_CODES.usage,
+    /dimension 1 is \[0\.1, 0\.10000000001\], which holds no float32 value \(no float32 value lies between/,
+  ],
   [
     'a malformed box',
     box('0,1;0;0,1;0,1'),
@@ -242,10 +319,22 @@ const flagCases: readonly Case[] = [
     /--weight-bits must be an integer in 2\.\.8, got "9"/,
   ],
   [
+    'an episode count beyond the allowed range',
+    ['eval', '--model', torch, '--episodes', '99999999999'],
+    EXIT_CODES.usage,
+    /--episodes must be an integer in 1\.\.100000, got "99999999999"/,
+  ],
+  [
+    'an unknown CPU semantics',
+    ['verify', '--fp32', torch, '--int8', q, '--cpu-semantics', 'avx512'],
+    EXIT_CODES.usage,
+    /'avx512'.*auto, vnni-exact, avx2-u8s8-saturating/,
+  ],
+  [
     'a non-integer episode count',
     ['eval', '--model', torch, '--episodes', '2.5'],
     EXIT_CODES.usage,
-    /--episodes must be an integer ≥ 1, got "2\.5"/,
+    /--episodes must be an integer in 1\.\.100000, got "2\.5"/,
   ],
   [
     'an unknown choice',

@@ -1,0 +1,141 @@
+// The region `verify` decides, from --box, --box-file or --region: a box whose every dimension holds
+// at least one float32 value, since the models' inputs are float32 and only float32 inputs exist.
+
+import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import {
+  type Box,
+  boxFromOperatingBox,
+  createBox,
+  float32Down,
+  float32Up,
+  IntervalError,
+} from '@quantproof/interval';
+import { InputError, UsageError } from './errors.js';
+import { readInputFile } from './files.js';
+
+/** The flags that name a region. */
+export interface RegionFlags {
+  readonly box?: string;
+  readonly boxFile?: string;
+  readonly region?: 'operating';
+}
+
+/** The largest float32 value, 3.4028234663852886e38. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** Parses `lo,hi;lo,hi;…` into bounds; any malformed part is a usage error naming it. */
+export function parseBoxFlag(text: string): { lower: number[]; upper: number[] } {
+  const lower: number[] = [];
+  const upper: number[] = [];
+  text.split(';').forEach((part, i) => {
+    const bounds = part.split(',').map((v) => v.trim());
+    const [lo, hi] = bounds.map(Number);
+    if (
+      bounds.length !== 2 ||
+      bounds.some((v) => v === '') ||
+      lo === undefined ||
+      hi === undefined
+    ) {
+      throw new UsageError(
+        `--box dimension ${i} is "${part}"; write each dimension as lo,hi and separate them with ;`,
+      );
+    }
+    const text = bounds.find((v) => Number.isNaN(Number(v)) && v !== 'NaN');
+    if (text !== undefined) {
+      throw new UsageError(
+        `--box dimension ${i}: "${text}" is not a number; write each dimension as lo,hi with numbers such as -0.5,0.5`,
+      );
+    }
+    lower.push(lo);
+    upper.push(hi);
+  });
+  return { lower, upper };
+}
+
+/**
+ * What is wrong with a box for float32 models, in words, or null: a bound that is not a number,
+ * infinite, beyond the float32 range (it would be ±Infinity as a float32 input), lower > upper, or
+ * a dimension that holds no float32 value (such as [0.1, 0.1]: 0.1 is not a float32 value).
+ */
+export function float32BoxProblem(
+  lower: ArrayLike<number>,
+  upper: ArrayLike<number>,
+): string | null {
+  for (let i = 0; i < lower.length; i++) {
+    const lo = lower[i]!;
+    const hi = upper[i]!;
+    for (const v of [lo, hi]) {
+      if (Number.isNaN(v)) return `dimension ${i} has a NaN bound; bounds must be numbers`;
+      if (!Number.isFinite(v)) {
+        return `dimension ${i} is unbounded (${v}); bounds must be finite float32 values`;
+      }
+      if (!Number.isFinite(Math.fround(v))) {
+        return `dimension ${i} has the bound ${v}, beyond the float32 range; bounds must be finite float32 values (|bound| ≤ ${FLOAT32_MAX}), since the models' inputs are float32`;
+      }
+    }
+    if (lo > hi) return `dimension ${i} has lower ${lo} > upper ${hi}; swap them`;
+    const first = float32Up(lo);
+    const last = float32Down(hi);
+    if (first > last) {
+      const which = lo === hi ? `${lo} is not a float32 value` : `no float32 value lies between`;
+      return `dimension ${i} is [${lo}, ${hi}], which holds no float32 value (${which}; the nearest are ${last} and ${first}); widen it or give float32 values, e.g. ${Math.fround(lo)} (Math.fround(${lo}))`;
+    }
+  }
+  return null;
+}
+
+/** The region the flags name (default: the CartPole operating box); bad flags or files throw. */
+export async function regionOf(flags: RegionFlags): Promise<Box> {
+  const given = [flags.box, flags.boxFile, flags.region].filter((v) => v !== undefined).length;
+  if (given > 1) throw new UsageError('give one of --box, --box-file and --region');
+  if (given === 0 || flags.region === 'operating') {
+    return boxFromOperatingBox(CARTPOLE_OPERATING_BOX);
+  }
+  let bounds: { lower: number[]; upper: number[] };
+  if (flags.box !== undefined) {
+    bounds = parseBoxFlag(flags.box);
+    const problem = float32BoxProblem(bounds.lower, bounds.upper);
+    if (problem !== null) throw new UsageError(`--box ${problem}`);
+  } else {
+    bounds = await readBoxFile(flags.boxFile!);
+  }
+  try {
+    return createBox(bounds.lower, bounds.upper);
+  } catch (error) {
+    if (error instanceof IntervalError) {
+      throw new UsageError(`the region is not a box: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+async function readBoxFile(path: string): Promise<{ lower: number[]; upper: number[] }> {
+  let parsed: unknown;
+  const text = await readInputFile(path, '--box-file');
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(text));
+  } catch (error) {
+    throw new InputError(
+      `--box-file ${path} is not JSON (${(error as Error).message}); write {"lower": [...], "upper": [...]}`,
+    );
+  }
+  const p = parsed as { lower?: unknown; upper?: unknown };
+  if (!Array.isArray(p.lower) || !Array.isArray(p.upper)) {
+    throw new InputError(`--box-file ${path} must hold {"lower": [...], "upper": [...]}`);
+  }
+  for (const side of ['lower', 'upper'] as const) {
+    (p[side] as unknown[]).forEach((v, i) => {
+      if (typeof v !== 'number') {
+        throw new InputError(
+          `--box-file ${path}: ${side}[${i}] is ${JSON.stringify(v)}; write every bound as a finite number`,
+        );
+      }
+    });
+  }
+  const bounds = { lower: p.lower as number[], upper: p.upper as number[] };
+  if (bounds.lower.length === bounds.upper.length) {
+    const problem = float32BoxProblem(bounds.lower, bounds.upper);
+    if (problem !== null) throw new InputError(`--box-file ${path}: ${problem}`);
+  }
+  return bounds;
+}
