@@ -2,11 +2,13 @@
 // (the product of each dimension's q-range), evaluate the int8 executor once per cell (its action
 // is constant on a cell), and decide the FP32 side on each cell box — by bounds when they suffice,
 // else by z3 on the FP32 network alone (or a caller-supplied decider).
+import { addUp } from '@quantproof/interval';
 import { decideLogits, forwardInt8 } from '@quantproof/quant';
 import type { Mlp } from '@quantproof/nn';
 import {
   boxTolerance,
-  fp32BeatsAbove,
+  fp32HeadGap,
+  fp32MayOverrule,
   pointOptions,
   type PreparedBox,
   type QueryOptions,
@@ -29,9 +31,9 @@ export interface Cell {
 }
 
 /**
- * Decides whether some real x of `cell` has an FP32 logit that beats logit `c` (the int8 action)
- * by more than `threshold`: returns a float32 candidate inside the cell, null for "no", or
- * 'unknown'.
+ * Decides whether at some real x of `cell` the FP32 model may overrule `c` (the int8 action) with
+ * tie tolerance `threshold` (`fp32MayOverrule`): returns a float32 candidate inside the cell, null
+ * for "no", or 'unknown'.
  */
 export type Fp32CellDecider = (
   mlp: Mlp,
@@ -80,7 +82,7 @@ export function smtCellDecider(options: QueryOptions): Fp32CellDecider {
       return x;
     });
     const { logits } = encodeFp32(script, mlp, fp32Bounds(mlp, cell.lower, cell.upper), inputs);
-    script.assert(fp32BeatsAbove(logits, c, threshold));
+    script.assert(fp32MayOverrule(logits, c, threshold, fp32HeadGap(mlp)));
     const result = await runQuery(script, options, 'QF_LRA');
     if (result.kind === 'unsat') return null;
     if (result.kind === 'unknown') return 'unknown';
@@ -115,13 +117,16 @@ export async function decideByCells(
       continue;
     }
     const bounds = fp32Bounds(p.mlp, cell.lower, cell.upper);
-    // Some FP32 logit j can beat c by more than the tolerance only if y_j − y_c can exceed it.
+    // FP32 may overrule c only if some y_j − y_c can exceed the tolerance (or, with a Softmax
+    // head and j < c, reach −(tolerance + gap)).
+    const gap = fp32HeadGap(p.mlp);
     const possible = Array.from({ length: outputs }, (_, j) => j).some((j) => {
       if (j === c) return false;
       const diff = new Float64Array(outputs);
       diff[j] = 1;
       diff[c] = -1;
-      return !(fp32LinearUpperBound(p.mlp, bounds, diff) <= tolerance);
+      const upper = fp32LinearUpperBound(p.mlp, bounds, diff);
+      return gap > 0 && j < c ? !(upper < -addUp(tolerance, gap)) : !(upper <= tolerance);
     });
     if (!possible) continue;
     const candidate = await decider(p.mlp, cell, c, tolerance);

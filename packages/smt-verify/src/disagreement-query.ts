@@ -1,6 +1,6 @@
 // The shared core of the agreement, flip-margin and error-bound queries: one box, both networks
 // encoded over the same Real inputs, and the search for a replayed counterexample.
-import type { Mlp } from '@quantproof/nn';
+import { mlpHead, type Mlp } from '@quantproof/nn';
 import type { QMlp, QMlpStatic } from '@quantproof/quant';
 import { type Float32Box, float32Box, type InputBox } from './box.js';
 import { ModelMismatchError } from './errors.js';
@@ -8,8 +8,8 @@ import { encodeFp32, type Fp32Encoding } from './fp32-encoding.js';
 import { cellInterval, type InputCells, inputCells } from './input-cells.js';
 import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
 import { fp32Bounds, type Fp32Bounds, int8Ranges, type Int8Ranges } from './internal-bounds.js';
-import { createBox, fp32ExecutionError, maxPairTolerance } from '@quantproof/interval';
-import type { CpuSemantics } from '@quantproof/quant';
+import { addUp, createBox, fp32ExecutionError, maxPairTolerance } from '@quantproof/interval';
+import { type CpuSemantics, SOFTMAX_ORDER_GAP } from '@quantproof/quant';
 import { toFloat32 } from './rational.js';
 import { type Counterexample, judgePoint, replayCandidate, type RuntimeReplay } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
@@ -150,15 +150,32 @@ export function fp32DecidesAbove(logits: readonly string[], c: number, threshold
 }
 
 /**
- * `(or …)`: some FP32 logit beats logit `c` by more than `threshold` — the int8 action `c` is then
- * not FP32's decision, however FP32's own top outputs rank among themselves (the tie rule compares
- * FP32's action with the int8 action, not with FP32's runner-up).
+ * `(or …)`: at this input the FP32 model may overrule the int8 action `c` beyond a tie — some FP32
+ * logit beats logit `c` by more than `tolerance` (the tie rule compares FP32's action with the int8
+ * action, not with FP32's runner-up), or, with a Softmax head (`gap` = `SOFTMAX_ORDER_GAP`), an
+ * earlier logit lies below logit `c` by more than the tolerance but within `tolerance + gap`, where
+ * float32 probabilities may collapse and the earlier index win. Its negation is the theorem on a box.
  */
-export function fp32BeatsAbove(logits: readonly string[], c: number, threshold: number): string {
-  const parts = logits.flatMap((y, j) =>
-    j === c ? [] : [`(> (- ${y} ${logits[c]}) ${realOf(threshold)})`],
-  );
+export function fp32MayOverrule(
+  logits: readonly string[],
+  c: number,
+  tolerance: number,
+  gap = 0,
+): string {
+  const parts = logits.flatMap((y, j) => {
+    if (j === c) return [];
+    const over = `(- ${y} ${logits[c]})`;
+    const beats = `(> ${over} ${realOf(tolerance)})`;
+    if (gap === 0 || j > c) return [beats];
+    const band = `(and (>= ${over} ${realOf(-addUp(tolerance, gap))}) (< ${over} ${realOf(-tolerance)}))`;
+    return [beats, band];
+  });
   return parts.length === 0 ? 'false' : parts.length === 1 ? parts[0]! : `(or ${parts.join(' ')})`;
+}
+
+/** The Softmax gap of the FP32 model's head (0 for logits). */
+export function fp32HeadGap(mlp: Mlp): number {
+  return mlpHead(mlp) === 'softmax' ? SOFTMAX_ORDER_GAP : 0;
 }
 
 /** Result of one search for a replayed point. */
@@ -217,7 +234,7 @@ export async function searchDisagreement(
     for (let c = 0; c < outputs; c++) {
       if (flipAbove === undefined) {
         cases.push(
-          `(and ${int8Decides(int8.decision, c)} ${fp32BeatsAbove(fp32.logits, c, p.tolerance + extra)})`,
+          `(and ${int8Decides(int8.decision, c)} ${fp32MayOverrule(fp32.logits, c, p.tolerance + extra, fp32HeadGap(p.mlp))})`,
         );
       } else {
         const threshold = Math.max(flipAbove, p.tolerance) + extra;

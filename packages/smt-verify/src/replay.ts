@@ -4,7 +4,7 @@
 // side is the executor's decision (quant's `decideLogits`, the one decision rule) under the stated
 // CPU semantics; with a `RuntimeReplay` both are replayed in a runtime too (the cli wires
 // onnxruntime-node on the user's own files; smt-verify itself imports no runtime).
-import { createBox, fp32ExecutionError, pairTolerance } from '@quantproof/interval';
+import { addUp, createBox, fp32ExecutionError, pairTolerance } from '@quantproof/interval';
 import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
 import {
   type CpuSemantics,
@@ -95,11 +95,13 @@ export interface PointOptions {
 
 /**
  * What one float32 point is, for the theorem `verify` proves (the tie rule): `disagree` when some
- * FP32 output beats the int8 action by more than the float32 error bound at this point (every
- * float32 execution of the FP32 model then ranks it above the int8 action, so the int8 action is
- * never FP32's); `agree-or-tie` when no output beats it by more than that bound (the int8 action is
- * FP32's, or FP32's own margin against it is within float32 error — a tie); `undetermined` when
- * neither can be said: float32 could overflow here, or a Softmax head may collapse the gap.
+ * FP32 output beats the int8 action by more than the float32 error bound at this point (plus
+ * `SOFTMAX_ORDER_GAP` with a Softmax head: every float32 execution of the FP32 model then ranks it
+ * above the int8 action, so the int8 action is never FP32's); `agree-or-tie` when no output beats
+ * it by more than that bound (the int8 action is FP32's, or FP32's own margin against it is within
+ * float32 error — a tie); `undetermined` when neither can be said: float32 could overflow here, or
+ * a Softmax head may collapse a gap just outside the tie band (an output above c by less than the
+ * gap, or an earlier output below c by less than it, whose probability may round to c's).
  */
 export type PointJudgement =
   | {
@@ -143,8 +145,15 @@ export function judgePoint(
     const tol = pairTolerance(errors, j, c);
     tolerance = Math.max(tolerance, tol);
     const over = sub(y[j]!, y[c]!);
-    if (compare(over, fromNumber(tol)) <= 0) continue;
-    if (gap === 0 || compare(over, fromNumber(tol + gap)) > 0) {
+    if (compare(over, fromNumber(tol)) <= 0) {
+      // Below the tie band, a Softmax head may still round an earlier output up to c's
+      // probability (equal probabilities: the first index wins).
+      if (gap > 0 && j < c && compare(over, fromNumber(-tol)) < 0) {
+        if (compare(over, fromNumber(-addUp(tol, gap))) >= 0) inBand = true;
+      }
+      continue;
+    }
+    if (gap === 0 || compare(over, fromNumber(addUp(tol, gap))) > 0) {
       // Report the exact FP32 action when it is one of the outputs that certainly beat c.
       if (beaten < 0 || j === action || (beaten !== action && compare(y[j]!, y[beaten]!) > 0)) {
         beaten = j;

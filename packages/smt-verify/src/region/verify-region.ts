@@ -507,6 +507,11 @@ export async function verifyRegion(
             cpu: cpuSemantics,
           });
     }
+    // A disagreement δ*'s search found is a counterexample like any other once it replays.
+    if (counterexamples.length === 0 && flip?.witness != null) {
+      const c = await replayCandidate(fp32, int8, Float32Array.from(flip.witness), options.replay, cpu);
+      if (c !== null) counterexamples.push(c);
+    }
     const volume = volumeNow();
     // Verdicts come from leaf verdicts, never from summed volumes.
     const verdict =
