@@ -199,7 +199,7 @@ export function verifyCommand(
       ];
       for (const c of result.counterexamples.slice(0, 5)) {
         lines.push(
-          `  counterexample x = [${c.input.map((v) => v.toPrecision(6)).join(', ')}]: FP32 logits [${c.fp32Logits.map((v) => v.toPrecision(5)).join(', ')}], int8 [${c.int8Logits.map((v) => v.toPrecision(5)).join(', ')}]; ${c.replay.confirmed ? 'confirmed' : 'NOT confirmed'} in ${c.replay.runtime}`,
+          `  counterexample x = [${c.input.map((v) => v.toPrecision(6)).join(', ')}]: FP32 logits [${c.fp32Logits.map((v) => v.toPrecision(5)).join(', ')}], int8 [${c.int8Logits.map((v) => v.toPrecision(5)).join(', ')}]; ${c.replay.runtime === 'none' ? 'replayed in the executors only (see replay)' : `${c.replay.confirmed ? 'confirmed' : 'NOT confirmed'} in ${c.replay.runtime}`}`,
         );
       }
       print(lines.join('\n'));

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { float32BoxProblem, parseBoxFlag } from './region.js';
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+describe('float32BoxProblem', () => {
+  it('accepts boxes with float32 values inside, out to ±FLOAT32_MAX', () => {
+    expect(float32BoxProblem([-FLOAT32_MAX, 0.1], [FLOAT32_MAX, 0.2])).toBeNull();
+    // 3.4028235e38 (how FLOAT32_MAX is often printed) rounds to FLOAT32_MAX as a float32.
+    expect(float32BoxProblem([0], [3.4028235e38])).toBeNull();
+    expect(float32BoxProblem([Math.fround(0.1)], [Math.fround(0.1)])).toBeNull();
+  });
+
+  it('refuses bounds beyond float32, and dimensions without a float32 value', () => {
+    expect(float32BoxProblem([-1e39], [0])).toMatch(
+      /^dimension 0 has the bound -1e\+39, beyond the float32 range; bounds must be finite float32 values/,
+    );
+    expect(float32BoxProblem([0, 0.1], [1, 0.1])).toMatch(
+      /^dimension 1 is \[0\.1, 0\.1\], which holds no float32 value \(0\.1 is not a float32 value; the nearest are 0\.09999999403953552 and 0\.10000000149011612\)/,
+    );
+    expect(float32BoxProblem([0.1], [0.1000000001])).toMatch(/no float32 value lies between/);
+    expect(float32BoxProblem([Number.NaN], [1])).toMatch(/NaN bound/);
+    expect(float32BoxProblem([0], [Infinity])).toMatch(/unbounded/);
+    expect(float32BoxProblem([1], [0])).toMatch(/lower 1 > upper 0; swap them/);
+  });
+});
+
+describe('parseBoxFlag', () => {
+  it('reads lo,hi;lo,hi and names the part it cannot read', () => {
+    expect(parseBoxFlag('-1, 1;0,2.5')).toEqual({ lower: [-1, 0], upper: [1, 2.5] });
+    expect(() => parseBoxFlag('0,1;0')).toThrow(/--box dimension 1 is "0"/);
+    expect(() => parseBoxFlag('0,1;a,1')).toThrow(/--box dimension 1: "a" is not a number/);
+  });
+});
