@@ -34,7 +34,9 @@ export function fp32ExecutionError(mlp: Mlp, box: Box): Float64Array {
     for (let j = 0; j < layer.outFeatures; j++) {
       const b = layer.bias[j]!;
       const own = Math.max(subUp(noise.upper[j]!, b), subUp(b, noise.lower[j]!));
-      next[j] = Number.isFinite(own) ? addUp(dotAbsUp(layer.weight, j * n, error, 0, n), own) : Infinity;
+      next[j] = Number.isFinite(own)
+        ? addUp(dotAbsUp(layer.weight, j * n, error, 0, n), own)
+        : Infinity;
       if (Number.isNaN(next[j]!)) next[j] = Infinity;
     }
     error = next;

@@ -9,7 +9,7 @@ import { cellInterval, type InputCells, inputCells } from './input-cells.js';
 import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
 import { fp32Bounds, type Fp32Bounds, int8Ranges, type Int8Ranges } from './internal-bounds.js';
 import { addUp, createBox, fp32ExecutionError, maxPairTolerance } from '@quantproof/interval';
-import { type CpuSemantics, SOFTMAX_ORDER_GAP } from '@quantproof/quant';
+import { type CpuSemantics, pairSaturationFree, SOFTMAX_ORDER_GAP } from '@quantproof/quant';
 import { toFloat32 } from './rational.js';
 import { type Counterexample, judgePoint, replayCandidate, type RuntimeReplay } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
@@ -27,6 +27,7 @@ export type UnknownReason =
   | 'float32-overflow'
   | 'softmax-collapse'
   | 'int8-softmax-collapse'
+  | 'avx2-saturation'
   | 'solver';
 
 /** Options shared by the queries. */
@@ -82,6 +83,7 @@ export function prepareBox(
   if (model.format === 'dynamic') return { unknown: 'dynamic-scale' };
   if (model.executionPath.kind !== 'fused-integer') return { unknown: 'float-path' };
   if (int8HeadUndetermined(model)) return { unknown: 'int8-softmax-collapse' };
+  if (!int8ExactlyEncoded(model, options.cpu)) return { unknown: 'avx2-saturation' };
   const tolerance = boxTolerance(mlp, b.lower, b.upper, options.tieTolerance);
   if (tolerance === null) return { unknown: 'float32-overflow' };
   const bounds = fp32Bounds(mlp, b.lower, b.upper);
@@ -123,6 +125,15 @@ export function encodeBoth(p: PreparedBox): {
   const fp32 = encodeFp32(script, p.mlp, p.bounds, inputs);
   const int8 = encodeInt8(script, p.model, inputs, p.cells, p.ranges);
   return { script, inputs, fp32, int8 };
+}
+
+/**
+ * Whether the int8 bounds and encodings (exact int32 sums) describe `model` on `cpu`: always for
+ * `vnni-exact`; for `avx2-u8s8-saturating` only when no pair sum can saturate
+ * (quant's `pairSaturationFree`), since then both semantics compute the same outputs.
+ */
+export function int8ExactlyEncoded(model: QMlp, cpu: CpuSemantics | undefined): boolean {
+  return cpu !== 'avx2-u8s8-saturating' || pairSaturationFree(model);
 }
 
 /**

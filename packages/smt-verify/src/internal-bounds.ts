@@ -1,8 +1,7 @@
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
-// TEMPORARY BOUNDS — to be replaced by @quantproof/interval's IBP for FP32 and int8 once it is
-// exported. Everything that needs bounds in this package goes through the three functions below,
-// so the swap is one file. Do not grow this into a second interval package.
-// ─────────────────────────────────────────────────────────────────────────────────────────────────
+// The bounds the exact encodings need (big-M constants, case splits), all from
+// @quantproof/interval for the FP32 network; exact integer ranges for the int8 one. Everything in
+// this package that needs bounds goes through the functions below.
+import { createBox, ibpFp32 } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
 import { layerMultipliers, type QMlpStatic, requantize } from '@quantproof/quant';
 
@@ -22,55 +21,18 @@ const U64 = 2 ** -53;
 const TINY = 2 ** -1000;
 
 /**
- * Interval bound propagation of the FP32 network over real inputs in [lower, upper] (exact real
- * arithmetic over the float32 weights), rounded outward: every float64 sum is widened by a
- * rigorous bound on its own rounding error, (n + 2)·2⁻⁵³·Σ|terms|.
+ * Interval bounds of the FP32 network's pre-activations over real inputs in [lower, upper]:
+ * `@quantproof/interval`'s IBP (outward rounding in one module; the bounds also contain float32
+ * execution, so they are sound for the exact real encoding a fortiori). ±Infinity where float32
+ * could overflow (callers check the tie tolerance first and never encode such a box).
  */
 export function fp32Bounds(
   mlp: Mlp,
   lower: ArrayLike<number>,
   upper: ArrayLike<number>,
 ): Fp32Bounds {
-  let lo = Float64Array.from(lower);
-  let hi = Float64Array.from(upper);
-  const input = { lower: lo, upper: hi };
-  const pre: VectorBounds[] = [];
-  for (const layer of mlp.layers) {
-    const { inFeatures: k, outFeatures: n, weight, bias } = layer;
-    const pl = new Float64Array(n);
-    const pu = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const b = bias[j]!;
-      let sl = b;
-      let su = b;
-      let mag = Math.abs(b);
-      for (let i = 0; i < k; i++) {
-        const w = weight[j * k + i]!;
-        const a = w * lo[i]!;
-        const c = w * hi[i]!;
-        if (a < c) {
-          sl += a;
-          su += c;
-        } else {
-          sl += c;
-          su += a;
-        }
-        mag += Math.max(Math.abs(a), Math.abs(c));
-      }
-      const slack = (k + 3) * U64 * mag + TINY;
-      pl[j] = sl - slack;
-      pu[j] = su + slack;
-    }
-    pre.push({ lower: pl, upper: pu });
-    if (layer.activation === 'relu') {
-      lo = pl.map((v) => (v > 0 ? v : 0));
-      hi = pu.map((v) => (v > 0 ? v : 0));
-    } else {
-      lo = pl;
-      hi = pu;
-    }
-  }
-  return { input, pre };
+  const box = createBox(lower, upper);
+  return { input: { lower: box.lower, upper: box.upper }, pre: ibpFp32(mlp, box).preActivations };
 }
 
 /**

@@ -130,7 +130,8 @@ describe('properties on tiny networks', () => {
           });
           const c = argmaxFirst(forwardInt8(model, x));
           const y = exactLogits(mlp, x);
-          for (const v of y) expect(compare(sub(v, y[c]!), fromNumber(p.tolerance))).toBeLessThanOrEqual(0);
+          for (const v of y)
+            expect(compare(sub(v, y[c]!), fromNumber(p.tolerance))).toBeLessThanOrEqual(0);
           const { action, margin } = exactDecision(mlp, x);
           if (compare(margin, fromNumber(p.tolerance)) <= 0) continue;
           expect(argmaxFirst(forwardInt8(model, x))).toBe(action);

@@ -5,7 +5,13 @@
 // reason — never a proof. onnxruntime-node replays of the same cases run in the cli's suites.
 import { createBox, fp32ExecutionError } from '@quantproof/interval';
 import type { Mlp, OutputHead } from '@quantproof/nn';
-import { decideLogits, forwardInt8, type QMlp, quantizeStatic } from '@quantproof/quant';
+import {
+  decideLogits,
+  forwardInt8,
+  pairSaturationFree,
+  type QMlp,
+  quantizeStatic,
+} from '@quantproof/quant';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkAgreement } from '../src/agreement.js';
 import { exactLogits } from '../src/exact-fp32.js';
@@ -13,7 +19,7 @@ import { compare, fromNumber, sub } from '../src/rational.js';
 import { judgePoint } from '../src/replay.js';
 import { verifyRegion } from '../src/region/verify-region.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { diagonal, quantizeTiny } from './support/tiny-nets.js';
+import { quantizeTiny } from './support/tiny-nets.js';
 
 afterAll(releaseZ3);
 
@@ -117,12 +123,17 @@ describe('class 3: the tie tolerance is computed where it is applied', () => {
     // the corners (no samples), where float32 error exceeds 0.03; δ*'s one box samples a few
     // points of [−1e6, 4e6], none that close to 0.
     const narrow = affine([10, 10], [0.03, 0]);
-    const result = await verifyRegion(narrow, int8, { lower: [-1e6], upper: [4e6] }, {
-      ...options,
-      maxBoxes: 1,
-      samples: 0,
-      marginBoxes: 1,
-    });
+    const result = await verifyRegion(
+      narrow,
+      int8,
+      { lower: [-1e6], upper: [4e6] },
+      {
+        ...options,
+        maxBoxes: 1,
+        samples: 0,
+        marginBoxes: 1,
+      },
+    );
     expect(result.verdict).toBe('unknown');
     expect(result.counterexamples).toHaveLength(0);
     expect(result.flipMargin).not.toBeNull();
@@ -190,5 +201,47 @@ describe('class 6: the verdict comes from the leaves', () => {
     expect(result.verdict).toBe('consistent');
     expect(result.flipMargin).toBeNull();
     expect(result.theorem).toMatch(/tie tolerance/);
+  });
+});
+
+describe('class 8: the CPU semantics the proof assumes', () => {
+  // h0 = relu(x0 + x1), h1 = relu(−x0 − x1); y = (h0, h1): both int8 weights of a row are ±127, so
+  // on uint8 inputs near 255 their pair sum leaves int16 on AVX2 kernels without VNNI.
+  const fp32: Mlp = {
+    layers: [
+      {
+        inFeatures: 2,
+        outFeatures: 2,
+        weight: Float32Array.of(1, 1, -1, -1),
+        bias: Float32Array.of(0, 0),
+        activation: 'relu',
+      },
+      {
+        inFeatures: 2,
+        outFeatures: 2,
+        weight: Float32Array.of(1, 0, 0, 1),
+        bias: Float32Array.of(0, 0),
+        activation: 'identity',
+      },
+    ],
+  };
+
+  it('with pair sums that can saturate on AVX2, nothing is proven for that CPU', async () => {
+    const model = quantizeTiny(fp32);
+    expect(pairSaturationFree(model)).toBe(false);
+    const box = { lower: [0.5, 0.5], upper: [1, 1] };
+    const vnni = await verifyRegion(fp32, model, box, options);
+    expect(vnni.verdict).toBe('consistent');
+    expect(vnni.cpuSemantics).toBe('vnni-exact');
+    const avx2 = await verifyRegion(fp32, model, box, {
+      ...options,
+      cpuSemantics: 'avx2-u8s8-saturating',
+    });
+    expect(avx2.verdict).not.toBe('consistent');
+    expect(avx2.cpuSemantics).toBe('avx2-u8s8-saturating');
+    expect(avx2.theorem).toMatch(/avx2-u8s8-saturating/);
+    if (avx2.verdict === 'unknown') {
+      expect(avx2.leaves.some((l) => l.by === 'avx2-saturation')).toBe(true);
+    }
   });
 });

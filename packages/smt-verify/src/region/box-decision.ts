@@ -18,6 +18,7 @@ import {
   type QMlp,
 } from '@quantproof/quant';
 import { checkAgreement } from '../agreement.js';
+import { int8ExactlyEncoded } from '../disagreement-query.js';
 import { fp32Bounds } from '../internal-bounds.js';
 import { firstFloat32AtLeast } from '../input-cells.js';
 import { float32Ordinal, nextFloat32 } from '../rational.js';
@@ -356,7 +357,8 @@ export function createBoxDecider(
     async decide(task: BoxTask): Promise<BoxDecision> {
       const box: BoxTaskBounds = { lower: [...task.lower], upper: [...task.upper] };
       const certificate = certify(createBox(box.lower, box.upper) as Box);
-      if (certificate.kind === 'consistent') {
+      const exact = int8ExactlyEncoded(model, settings.cpu);
+      if (certificate.kind === 'consistent' && exact) {
         return {
           outcome: { kind: 'consistent', by: 'bounds', tieTolerance: 0 },
           smtQueries: 0,
@@ -372,6 +374,15 @@ export function createBoxDecider(
             by: 'search',
             point: { input: Array.from(found.input) },
           },
+          smtQueries: 0,
+          smtMs: 0,
+        };
+      }
+      if (!exact) {
+        // The bounds and encodings model exact int32 sums; this model's pair sums can saturate on
+        // the stated CPU, so only the search (which runs the executor on it) can answer.
+        return {
+          outcome: { kind: 'unknown', reason: 'avx2-saturation' },
           smtQueries: 0,
           smtMs: 0,
         };

@@ -16,6 +16,7 @@ import { argmaxFirst, type CpuSemantics, forwardInt8, type QMlp } from '@quantpr
 import { fp32ExecutionError, subDown } from '@quantproof/interval';
 import { fp32Bounds, fp32LinearUpperBound } from '../internal-bounds.js';
 import { approximate } from '../rational.js';
+import { int8HeadUndetermined } from '../int8-head.js';
 import { judgePoint, type Counterexample } from '../replay.js';
 import { type BoxTaskBounds, cellCount, cellFaceSplit, unstableRelus } from './box-decision.js';
 import { Heap } from './heap.js';
@@ -86,6 +87,7 @@ function flipUpper(
   model: QMlp,
   certify: (box: Box) => DecisionCertificate,
   box: BoxTaskBounds,
+  cpu: CpuSemantics,
 ): number {
   const k = mlp.layers[mlp.layers.length - 1]!.outFeatures;
   const bounds = fp32Bounds(mlp, box.lower, box.upper);
@@ -97,11 +99,13 @@ function flipUpper(
   // The int8 actions possible on the box: exact inside one quantisation cell (the int8 output
   // is a constant there), else the certifier's proven action, else every action.
   const oneCell = cellCount(model, box) === 1;
-  const possible: number[] = oneCell
-    ? [argmaxFirst(forwardInt8(model, Float32Array.from(box.lower)))]
-    : marginsProveAction(cert.int8Margins, cert.action)
-      ? [cert.action]
-      : Array.from({ length: k }, (_, j) => j);
+  const possible: number[] = int8HeadUndetermined(model)
+    ? Array.from({ length: k }, (_, j) => j)
+    : oneCell
+      ? [argmaxFirst(forwardInt8(model, Float32Array.from(box.lower), { cpu }))]
+      : marginsProveAction(cert.int8Margins, cert.action)
+        ? [cert.action]
+        : Array.from({ length: k }, (_, j) => j);
   let best = -Infinity;
   for (let c = 0; c < k; c++) {
     for (const a of possible) {
@@ -135,7 +139,7 @@ export function boundFlipBox(
   seed: number,
   cpu: CpuSemantics,
 ): FlipBoxBound {
-  const upper = flipUpper(mlp, model, certify, box);
+  const upper = flipUpper(mlp, model, certify, box, cpu);
   let best: { input: number[]; margin: number } | null = null;
   for (const x of samplePoints(box, createSeededRng(seed), 8)) {
     if (argmaxFirst(forwardFp32(mlp, x)) === argmaxFirst(forwardInt8(model, x, { cpu }))) continue;

@@ -15,11 +15,11 @@ export function cpuSemanticsInWords(cpu: CpuSemantics): string {
  */
 export function regionTheorem(cpu: CpuSemantics, tieTolerance: number): string {
   return (
-    'consistent means: for every float32 input x of the region, the int8 model\'s decision at x ' +
+    "consistent means: for every float32 input x of the region, the int8 model's decision at x " +
     '(the first maximal index of its float32 outputs as onnxruntime-node computes them on the ' +
     `CPU semantics ${cpuSemanticsInWords(cpu)}, final Softmax included) is the FP32 model's ` +
-    'decision at x, or ties with it: no FP32 output exceeds the int8 action\'s FP32 output, in ' +
-    'exact real arithmetic over the FP32 file\'s float32 weights, by more than the tie tolerance ' +
+    "decision at x, or ties with it: no FP32 output exceeds the int8 action's FP32 output, in " +
+    "exact real arithmetic over the FP32 file's float32 weights, by more than the tie tolerance " +
     'τ — a bound on how far any float32 execution of the FP32 model (any summation order, with or ' +
     'without fused multiply-add) can move that difference, computed on the leaf that contains x ' +
     `(largest τ that applied: ${tieTolerance.toPrecision(3)}; 0 where bounds proved a leaf without ties). ` +

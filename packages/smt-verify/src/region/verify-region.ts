@@ -7,6 +7,7 @@ import { mlpToJson, type Mlp } from '@quantproof/nn';
 import { qmlpToJson, type QMlp } from '@quantproof/quant';
 import { float32Box, type InputBox } from '../box.js';
 import { ModelMismatchError, SmtVerifyOptionsError } from '../errors.js';
+import { int8ExactlyEncoded } from '../disagreement-query.js';
 import { replayCandidate, type Counterexample, type RuntimeReplay } from '../replay.js';
 import { createBox, createDecisionCertifier } from '@quantproof/interval';
 import type { CpuSemantics } from '@quantproof/quant';
@@ -483,7 +484,23 @@ export async function verifyRegion(
     const tieTolerance = finalLeaves.reduce((m, l) => Math.max(m, l.tieTolerance), 0);
     let flip: Bracket | null = null;
     let error: Bracket | null = null;
-    if (options.margins !== false) {
+    if (options.margins !== false && !int8ExactlyEncoded(int8, cpuSemantics)) {
+      // The bounds behind δ* and ε* model exact int32 sums, which this model does not follow on
+      // the stated CPU: only replayed points bound them, from below.
+      let best: Counterexample | null = null;
+      for (const c of counterexamples)
+        if (best === null || c.fp32Margin > best.fp32Margin) best = c;
+      const open = (lower: number, witness: number[] | null): Bracket => ({
+        lower,
+        upper: Infinity,
+        certified: false,
+        witness,
+        boxes: 0,
+        smtQueries: 0,
+      });
+      flip = open(best?.fp32Margin ?? 0, best === null ? null : Array.from(best.input));
+      error = open(0, null);
+    } else if (options.margins !== false) {
       const deadline = Math.max(seconds - elapsed(), 0.25 * seconds * marginShare);
       // ε* first (bounds only, quick), then δ* with whatever time is left.
       const marginBoxes = positive('marginBoxes', options.marginBoxes ?? Infinity, 1);
@@ -508,8 +525,14 @@ export async function verifyRegion(
           });
     }
     // A disagreement δ*'s search found is a counterexample like any other once it replays.
-    if (counterexamples.length === 0 && flip?.witness != null) {
-      const c = await replayCandidate(fp32, int8, Float32Array.from(flip.witness), options.replay, cpu);
+    if (counterexamples.length === 0 && flip !== null && flip.witness !== null) {
+      const c = await replayCandidate(
+        fp32,
+        int8,
+        Float32Array.from(flip.witness),
+        options.replay,
+        cpu,
+      );
       if (c !== null) counterexamples.push(c);
     }
     const volume = volumeNow();
