@@ -133,10 +133,19 @@ export function sampleCategorical(logits: Logits, offset: number, k: number, rng
   return k - 1;
 }
 
-/** Index of the largest of the `k` logits at `offset` (the first one on ties, as `torch.argmax`). */
+/**
+ * Index of the largest of the `k` logits at `offset`: the first one on ties, and the first NaN if
+ * any (NaN counts as maximal, as in `torch.argmax` and numpy) — the decision rule of quant's
+ * `decideOutputs`, which owns it; quant's tests check the two agree bit for bit.
+ */
 export function argmax(logits: Logits, offset: number, k: number): number {
   checkRows('argmax', logits, 1, offset + k);
   let best = 0;
-  for (let i = 1; i < k; i++) if (logits[offset + i]! > logits[offset + best]!) best = i;
+  if (Number.isNaN(logits[offset]!)) return 0;
+  for (let i = 1; i < k; i++) {
+    const v = logits[offset + i]!;
+    if (Number.isNaN(v)) return i;
+    if (v > logits[offset + best]!) best = i;
+  }
   return best;
 }
