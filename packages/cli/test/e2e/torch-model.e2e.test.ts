@@ -192,13 +192,14 @@ describe('a PyTorch-exported FP32 policy through quantproof (built CLI, subproce
       '5',
     ]);
     expect(code, stderr).toBe(EXIT_CODES.ok);
-    expect(lines(stdout)).toHaveLength(2);
+    expect(lines(stdout)).toHaveLength(3);
     expect(lines(stdout)[0]).toMatch(
       /^q\.onnx \(int8\): greedy return \d+\.\d\d ± \d+\.\d\d over 5 seeded episodes/,
     );
     expect(lines(stdout)[1]).toMatch(
       /^agreement with torch\.onnx: \d+\.\d\d% of \d+ visited states, \d+\.\d\d% of 10000 operating-box samples$/,
     );
+    expect(lines(stdout)[2]).toMatch(/^int8 CPU semantics: \S+ \((detected|default); kernel /);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
