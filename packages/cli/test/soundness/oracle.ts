@@ -3,26 +3,23 @@
 // Zero tolerance: a claim is wrong when an evaluated float32 point contradicts it exactly.
 //
 // At a float32 point x, d is the FP32 file's decision and c the int8 file's (quant's
-// `decideOutputs` of onnxruntime's outputs). When d ≠ c the FP32 margin of the disagreement is
-// m(x) = |y_d − y_c|, y the exact real logits of the FP32 network without its head; it is a tie when
-// m(x) is at most the tie tolerance valid there, a disagreement otherwise.
+// `decideOutputs` of onnxruntime's outputs); y are the exact real logits of the FP32 network
+// without its head. When d ≠ c the point is a tie under tolerance τ only if no FP32 output beats
+// the int8 action by more than τ (excess(x) = max_j y_j − y_c ≤ τ, the theorem's tie rule) and the
+// int8 action does not beat the FP32 file's decision by more than τ either (y_c − y_d ≤ τ: a τ that
+// bounds float32 execution cannot let the file decide d then, unless float32 overflowed or a
+// Softmax collapsed, where nothing may be proven). Otherwise it is a disagreement. Its FP32 margin,
+// the quantity δ* brackets, is the exact first maximal logit over its runner-up (smt-verify's
+// `Counterexample.fp32Margin`): FP32's confidence where the int8 action differs.
 import type { Mlp } from '@quantproof/nn';
 import {
   type AgreementResult,
-  type Counterexample,
   exactLogits,
   type Rational,
   type RegionLeaf,
   type RegionResult,
 } from '@quantproof/smt-verify';
-import {
-  approximately,
-  compareRational,
-  compareWithNumber,
-  distance,
-  magnitude,
-  subtract,
-} from './exact.js';
+import { approximately, compareRational, compareWithNumber, distance, subtract } from './exact.js';
 import type { RequestedBox } from './generators.js';
 import type { BoxTruth, FloatBox } from './ground-truth.js';
 import type { PairFiles } from './model-files.js';
@@ -64,18 +61,6 @@ export function formatFailure(f: Failure): string {
   ].join('\n');
 }
 
-/** The tie tolerance a leaf states (the region's until leaves carry their own). */
-export function leafTolerance(leaf: RegionLeaf, result: RegionResult): number {
-  return (
-    (leaf as RegionLeaf & { readonly tieTolerance?: number }).tieTolerance ?? result.tieTolerance
-  );
-}
-
-/** The tie tolerance a counterexample states (the region's until counterexamples carry their own). */
-function counterexampleTolerance(c: Counterexample, fallback: number): number {
-  return (c as Counterexample & { readonly tieTolerance?: number }).tieTolerance ?? fallback;
-}
-
 function inside(x: ArrayLike<number>, box: FloatBox): boolean {
   for (let i = 0; i < x.length; i++) {
     if (!(x[i]! >= box.lower[i]! && x[i]! <= box.upper[i]!)) return false;
@@ -95,14 +80,25 @@ interface PointFacts {
   readonly fp32Outputs: Float32Array;
   readonly int8Outputs: Float32Array;
   readonly int8Logits: Float32Array;
-  /** m(x) when d ≠ c, else null. */
+  /** When d ≠ c: max_j y_j − y_c, by how much FP32's best output beats the int8 action; else null. */
+  readonly excess: Rational | null;
+  /** When d ≠ c: the larger of `excess` and y_c − y_d, what a tie tolerance must cover; else null. */
   readonly margin: Rational | null;
+  /** When d ≠ c: the exact first maximal logit over its runner-up (FP32's margin); else null. */
+  readonly confidence: Rational | null;
   /** max_j |y_j − int8 logit_j|, null when an int8 logit is not finite (no finite distance). */
   readonly logitError: Rational | null;
 }
 
 function describe(p: PointFacts): string {
-  const m = p.margin === null ? '' : `, exact |y_d − y_c| ≈ ${approximately(p.margin)}`;
+  const m =
+    p.margin === null
+      ? ''
+      : `, exact max_j y_j − y_c ≈ ${approximately(p.excess!)}` +
+        (compareRational(p.margin, p.excess!) > 0
+          ? `, y_c − y_d ≈ ${approximately(p.margin)} (the file decides d although c is above it)`
+          : '') +
+        `, FP32 margin (first maximal logit over its runner-up) ≈ ${approximately(p.confidence!)}`;
   return (
     `onnxruntime FP32 outputs ${list(p.fp32Outputs)} → ${p.d}; int8 outputs ` +
     `${list(p.int8Outputs)} → ${p.c}${m}`
@@ -169,6 +165,27 @@ export class BoxOracle {
       if (e === null) finite = false;
       else if (logitError === null || compareRational(e, logitError) > 0) logitError = e;
     });
+    let excess: Rational | null = null;
+    let margin: Rational | null = null;
+    let confidence: Rational | null = null;
+    if (d !== c) {
+      let top = 0;
+      for (let j = 1; j < y.length; j++) if (compareRational(y[j]!, y[top]!) > 0) top = j;
+      for (let j = 0; j < y.length; j++) {
+        if (j === top) continue;
+        const m = subtract(y[top]!, y[j]!);
+        if (confidence === null || compareRational(m, confidence) < 0) confidence = m;
+      }
+      excess = y.reduce(
+        (best, v) => {
+          const e = subtract(v, y[c]!);
+          return compareRational(e, best) > 0 ? e : best;
+        },
+        subtract(y[c]!, y[c]!),
+      );
+      const reverse = subtract(y[c]!, y[d]!);
+      margin = compareRational(reverse, excess) > 0 ? reverse : excess;
+    }
     return {
       x,
       d,
@@ -176,7 +193,9 @@ export class BoxOracle {
       fp32Outputs,
       int8Outputs,
       int8Logits,
-      margin: d === c ? null : magnitude(subtract(y[d]!, y[c]!)),
+      excess,
+      margin,
+      confidence,
       logitError: finite ? logitError : null,
     };
   }
@@ -213,7 +232,8 @@ export class BoxOracle {
 
   /**
    * Sampled rows where the files decide differently, those matching `first` ahead, each group by
-   * decreasing float32 margin |fp32 logit_d − fp32 logit_c| (non-finite first).
+   * decreasing float32 margin (max_j fp32 logit_j − fp32 logit_c, or fp32 logit_c − fp32 logit_d;
+   * non-finite first).
    */
   disagreeingRows(first: (r: number) => boolean): number[] {
     const e = this.truth.evaluation;
@@ -223,7 +243,9 @@ export class BoxOracle {
       const d = e.fp32Decisions[r]!;
       const c = e.int8Decisions[r]!;
       if (d === c) continue;
-      const m = Math.abs(e.fp32Logits[r * k + d]! - e.fp32Logits[r * k + c]!);
+      const yc = e.fp32Logits[r * k + c]!;
+      let m = yc - e.fp32Logits[r * k + d]!;
+      for (let j = 0; j < k; j++) m = Math.max(m, e.fp32Logits[r * k + j]! - yc);
       rows.push({ r, key: Number.isFinite(m) ? m : Infinity, first: first(r) });
     }
     rows.sort((a, b) => (a.first !== b.first ? (a.first ? -1 : 1) : b.key - a.key));
@@ -252,11 +274,14 @@ export class BoxOracle {
 
   /** Exact evaluations of sampled rows still allowed. */
   get remaining(): number {
-    return this.budget - this.cache.size;
+    // A box evaluated at every float32 point is judged at every one of them exactly.
+    return (
+      (this.truth.complete ? Math.max(this.budget, this.truth.rows) : this.budget) - this.cache.size
+    );
   }
 }
 
-/** A disagreement observed at a point: its margin and the tolerance that applies there. */
+/** A disagreement observed at a point: its FP32 margin (`confidence`) and the tolerance there. */
 interface Observed {
   readonly facts: PointFacts;
   readonly margin: Rational;
@@ -343,7 +368,7 @@ export async function checkRegion(
     const facts = oracle.rowFacts(r);
     const around = containing(leaves, facts.x);
     const tolerance = around.reduce(
-      (t, l) => Math.min(t, leafTolerance(l, result)),
+      (t, l) => Math.min(t, l.tieTolerance),
       around.length === 0 ? result.tieTolerance : Infinity,
     );
     const margin = facts.margin!;
@@ -352,10 +377,12 @@ export async function checkRegion(
       if (leaf !== undefined && margin.numerator !== 0n) ties.push({ facts, margin, leaf });
       continue;
     }
-    observed.push({ facts, margin, tolerance });
+    if (compareWithNumber(facts.excess!, tolerance) > 0) {
+      observed.push({ facts, margin: facts.confidence!, tolerance });
+    }
     for (const leaf of around) {
       if (!consistent(leaf) || failedLeaves.has(leaf)) continue;
-      const t = leafTolerance(leaf, result);
+      const t = leaf.tieTolerance;
       if (compareWithNumber(margin, t) <= 0) continue;
       failedLeaves.add(leaf);
       fail(
@@ -385,7 +412,7 @@ export async function checkRegion(
       'a',
       facts.x,
       `leaf [${leaf.lower.join(', ')}] … [${leaf.upper.join(', ')}] consistent (by ${leaf.by}), tie ` +
-        `tolerance ${leafTolerance(leaf, result)}; the one-point box {x} alone: ${own.kind}, tie tolerance ${t}`,
+        `tolerance ${leaf.tieTolerance}; the one-point box {x} alone: ${own.kind}, tie tolerance ${t}`,
       `a disagreement above the tolerance valid at the point: ${describe(facts)}`,
     );
   }
@@ -393,7 +420,7 @@ export async function checkRegion(
   // (c) Every counterexample reproduces on both files; it lies in the region and in its leaf.
   for (const [index, cex] of result.counterexamples.entries()) {
     const facts = await oracle.pointFacts(cex.input);
-    const tolerance = counterexampleTolerance(cex, result.tieTolerance);
+    const tolerance = cex.tieTolerance;
     const claimed = `counterexample ${index}: FP32 ${cex.fp32Action}, int8 ${cex.int8Action}, margin ${cex.fp32Margin}, tie tolerance ${tolerance}`;
     if (!inside(facts.x, truth.box)) {
       fail('c', facts.x, claimed, 'the input lies outside the region');
@@ -408,22 +435,36 @@ export async function checkRegion(
         `the input lies outside its leaf [${leaf.lower.join(', ')}] … [${leaf.upper.join(', ')}]`,
       );
     }
-    if (facts.margin === null) {
+    if (facts.excess === null) {
       fail('c', facts.x, claimed, `both files decide alike: ${describe(facts)}`);
-    } else if (compareWithNumber(facts.margin, tolerance) <= 0) {
+    } else if (facts.c !== cex.int8Action) {
+      fail('c', facts.x, claimed, `the int8 file decides otherwise: ${describe(facts)}`);
+    } else if (compareWithNumber(facts.excess, tolerance) <= 0) {
       fail('c', facts.x, claimed, `a tie, not a disagreement: ${describe(facts)}`);
     } else {
-      observed.push({ facts, margin: facts.margin, tolerance });
+      observed.push({ facts, margin: facts.confidence!, tolerance });
     }
   }
 
-  // (d) δ*: the largest FP32 margin at which the int8 decision differs.
-  const largest = observed.reduce<Observed | null>(
-    (best, o) => (best === null || compareRational(o.margin, best.margin) > 0 ? o : best),
-    null,
-  );
+  // (d) δ*: the largest FP32 margin at which the int8 decision differs. Outside consistent leaves
+  // the tie tolerance at a point is the verifier's own on the one-point box {x}: a disagreement
+  // that excludes δ* is confirmed there before it counts (an unknown point still counts).
+  observed.sort((a, b) => compareRational(b.margin, a.margin));
+  const largest = observed[0] ?? null;
+  const firstConfirmed = async (above: number): Promise<Observed | null> => {
+    let asked = 0;
+    for (const o of observed) {
+      if (compareWithNumber(o.margin, above) <= 0 || asked >= pointChecks + 1) return null;
+      asked++;
+      const own = await pointVerdict(o.facts.x);
+      if (own === null || own.kind === 'unknown') return o;
+      if (compareWithNumber(o.facts.excess!, own.tieTolerance) > 0) return o;
+    }
+    return null;
+  };
   const flip = result.flipMargin;
   if (flip === null) {
+    const seen = result.verdict === 'consistent' ? await firstConfirmed(-Infinity) : null;
     if (result.verdict !== 'consistent') {
       fail(
         'd',
@@ -431,34 +472,35 @@ export async function checkRegion(
         `δ* null (no disagreement) with verdict ${result.verdict}`,
         'no proof that no disagreement exists',
       );
-    } else if (largest !== null) {
-      fail('d', largest.facts.x, 'δ* null (no disagreement)', describe(largest.facts));
+    } else if (seen !== null) {
+      fail('d', seen.facts.x, 'δ* null (no disagreement)', describe(seen.facts));
     }
   } else {
     const claimed = `δ* ∈ [${flip.lower}, ${flip.upper}]${flip.certified ? ' (certified)' : ''}`;
-    if (largest !== null && compareWithNumber(largest.margin, flip.upper) > 0) {
+    const above = await firstConfirmed(flip.upper);
+    if (above !== null) {
       fail(
         'd',
-        largest.facts.x,
+        above.facts.x,
         claimed,
-        `a disagreement above the upper end: ${describe(largest.facts)}`,
+        `a disagreement above the upper end: ${describe(above.facts)}`,
       );
     }
     if (flip.witness !== null) {
       const w = await oracle.pointFacts(flip.witness);
-      if (w.margin === null || compareWithNumber(w.margin, flip.lower) < 0) {
+      if (w.confidence === null || compareWithNumber(w.confidence, flip.lower) < 0) {
         fail('d', w.x, `${claimed}, attained at its witness`, describe(w));
       }
     }
     if (truth.complete) {
-      if (largest === null) {
+      if (largest === null && (flip.lower > 0 || flip.witness !== null)) {
         fail(
           'd',
           null,
           claimed,
           'every float32 point of the box was evaluated: no disagreement above the tolerance',
         );
-      } else if (compareWithNumber(largest.margin, flip.lower) < 0) {
+      } else if (largest !== null && compareWithNumber(largest.margin, flip.lower) < 0) {
         fail(
           'd',
           largest.facts.x,
@@ -548,15 +590,17 @@ export async function checkAgreementClaim(
   }
   const cex = result.counterexample;
   const facts = await oracle.pointFacts(cex.input);
-  const tolerance = counterexampleTolerance(cex, result.tieTolerance);
+  const tolerance = cex.tieTolerance;
   const claimed = `inconsistent: FP32 ${cex.fp32Action}, int8 ${cex.int8Action}, margin ${cex.fp32Margin}, tie tolerance ${tolerance}`;
   const wrong = !inside(facts.x, oracle.truth.box)
     ? 'the input lies outside the box'
-    : facts.margin === null
+    : facts.excess === null
       ? `both files decide alike: ${describe(facts)}`
-      : compareWithNumber(facts.margin, tolerance) <= 0
-        ? `a tie, not a disagreement: ${describe(facts)}`
-        : null;
+      : facts.c !== cex.int8Action
+        ? `the int8 file decides otherwise: ${describe(facts)}`
+        : compareWithNumber(facts.excess, tolerance) <= 0
+          ? `a tie, not a disagreement: ${describe(facts)}`
+          : null;
   if (wrong !== null) {
     failures.push({ ...base, condition: 'c', point: Array.from(facts.x), claimed, truth: wrong });
   }

@@ -1,0 +1,271 @@
+// Regressions of the differential soundness suite: the smallest pairs it found for each class of
+// wrong answer (issue 13's classes and the ones found since), each checked the same way as the
+// random pairs — both files through onnxruntime-node, every claim against the ground truth.
+import { releaseZ3 } from '@quantproof/smt-verify';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkPair } from './check-pair.js';
+import { MAX_FLOAT32 } from './exact.js';
+import {
+  buildInt8,
+  buildMlp,
+  buildPair,
+  type NetSpec,
+  type PairSpec,
+  type QuantSpec,
+  type RequestedBox,
+  type SoundnessPair,
+} from './generators.js';
+import { formatFailure } from './oracle.js';
+import { SLICE_CHECK, SLICE_GENERATOR } from './slice.js';
+
+afterAll(releaseZ3);
+
+const NET: NetSpec = {
+  inputs: 1,
+  hidden: 0,
+  classes: 2,
+  weights: [1],
+  biases: [0],
+  outputScale: 1,
+  ties: [],
+  head: 'logits',
+};
+
+const QUANT: QuantSpec = {
+  format: 'qoperator',
+  activationType: 'uint8',
+  weightType: 'int8',
+  perChannel: false,
+  reduceRange: false,
+  weightBits: 8,
+  logits: 'dequantize',
+  calibration: { centre: 0, radius: 1, count: 12, seed: 0 },
+  head: 'same',
+  edit: { kind: 'none' },
+};
+
+/** A hand-written pair: the FP32 network, its int8 twin by quant's PTQ (and edit), and boxes. */
+function pairOf(
+  net: Partial<NetSpec>,
+  quant: Partial<QuantSpec>,
+  boxes: readonly (readonly [number[], number[]])[],
+): SoundnessPair {
+  const netSpec = { ...NET, ...net };
+  const fp32 = buildMlp(netSpec);
+  const int8 = buildInt8(fp32, { ...QUANT, ...quant }, netSpec);
+  if (int8 === null) throw new Error('quant refused the regression pair');
+  const requested: RequestedBox[] = boxes.map(([lower, upper]) => ({
+    kind: 'calibrated',
+    lower,
+    upper,
+  }));
+  return { label: 'regression', fp32, int8, shapesDiffer: false, boxes: requested };
+}
+
+/** A pair the generators produced, box `box` of it alone. */
+function generated(spec: PairSpec, box: number): SoundnessPair {
+  const pair = buildPair(spec, SLICE_GENERATOR);
+  if (pair === null) throw new Error('quant refused the regression pair');
+  return { ...pair, boxes: [pair.boxes[box]!] };
+}
+
+async function expectSound(pair: SoundnessPair): Promise<void> {
+  const report = await checkPair(pair, SLICE_CHECK);
+  expect(report.refused).toBeNull();
+  if (report.failures.length > 0) throw new Error(report.failures.map(formatFailure).join('\n\n'));
+}
+
+describe("issue 13's classes", () => {
+  it('1: float32 logits overflow to +Inf on part of the box (FP32 (Inf, Inf) decides 0, int8 1, exact margin 5e37·x)', async () => {
+    await expectSound(
+      pairOf(
+        { weights: [1e38, 1.5e38], biases: [0, 0] },
+        { logits: 'float', calibration: { centre: 0.5, radius: 0.5, count: 12, seed: 0 } },
+        [[[1], [4]]],
+      ),
+    );
+  });
+
+  it('2: logits 2^-26 apart collapse to equal Softmax probabilities (FP32 decides 0, int8 1)', async () => {
+    await expectSound(
+      pairOf(
+        { weights: [0, 0], biases: [0, 2 ** -26], head: 'softmax' },
+        { edit: { kind: 'bias', output: 1, amount: 64 } },
+        [[[-1], [1]]],
+      ),
+    );
+  });
+
+  it('3: a tie tolerance of ±1e7 must not hide a margin of 0.3 near 0 (int8 takes 1 everywhere)', async () => {
+    await expectSound(
+      pairOf(
+        { weights: [1, 1], biases: [0.3, 0] },
+        { edit: { kind: 'bias', output: 1, amount: 20_000 } },
+        [[[-1e7], [1e7]]],
+      ),
+    );
+  });
+
+  it('4: FP32 logits 0 and 1 tie, class 2 lies 0.06 below and int8 takes it everywhere', async () => {
+    await expectSound(
+      pairOf(
+        { classes: 3, weights: [1, 1, 1], biases: [0, 0, -0.06] },
+        { edit: { kind: 'bias', output: 2, amount: 20_000 } },
+        [[[-1], [1]]],
+      ),
+    );
+  });
+
+  it('5: δ* is not "no disagreement" while leaves are open (dynamic quantisation)', async () => {
+    await expectSound(
+      pairOf({ weights: [1, -1], biases: [0, 0] }, { format: 'dynamic' }, [[[-1], [1]]]),
+    );
+  });
+
+  it('6: every leaf consistent gives consistent, not unknown (leaf volumes that do not sum to 1 in float64)', async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 1,
+            hidden: 0,
+            classes: 6,
+            weights: [
+              -6.3272567066508184e-18, 0, -1.617735261985822e-29, 1.25, 0.5, 6.797901050958899e-7,
+              -0.10798495262861252, 0.5,
+            ],
+            biases: [
+              -0.5, -1.625, 2.942726775082116e-44, -1.9902859804687978e-8, -1.8180121238337095e-21,
+            ],
+            outputScale: 1e30,
+            ties: [
+              { row: 7, source: 7, delta: '-1ulp' },
+              { row: 0, source: 5, delta: '0' },
+            ],
+            head: 'logits',
+          },
+          quant: {
+            ...QUANT,
+            format: 'qdq',
+            reduceRange: true,
+            weightType: 'uint8',
+            logits: 'float',
+            calibration: { centre: 0, radius: 0.1, count: 3, seed: 1945644685 },
+            head: 'softmax',
+          },
+          boxes: [{ kind: 'saturating', seed: 1124154334 }],
+        },
+        0,
+      ),
+    );
+  });
+
+  it('7: a box bounded by ±max float32 is answered', async () => {
+    await expectSound(
+      pairOf({ hidden: 1, weights: [1, 1, -1], biases: [0, 0, 0] }, {}, [
+        [[-MAX_FLOAT32], [MAX_FLOAT32]],
+      ]),
+    );
+  });
+
+  it('7: bounds beyond float32 (±1e39) and a box with no float32 inside are refused or answered, never a crash', async () => {
+    await expectSound(
+      pairOf({ weights: [1, -1] }, {}, [
+        [[-1e39], [1e39]],
+        [[0.1], [0.1]],
+      ]),
+    );
+  });
+
+  it('7: an int8 model whose int32 accumulator can overflow (PTQ saturated its bias) is answered', async () => {
+    await expectSound(
+      pairOf(
+        { classes: 3, weights: [0, 0, -8.228460455756013e-38], biases: [-0.125, 0, 0] },
+        {
+          format: 'qdq',
+          activationType: 'int8',
+          weightBits: 4,
+          calibration: { centre: 0, radius: 0.001, count: 1, seed: 0 },
+        },
+        [[[0.0007405095384456217], [0.0008660965249873698]]],
+      ),
+    );
+  });
+});
+
+describe('found since', () => {
+  it('a dynamic model whose hidden layer overflows float32 (DynamicQuantizeLinear of +Inf) is answered', async () => {
+    await expectSound(
+      pairOf(
+        { hidden: 1, weights: [-1.0000001192092896, 0, 0], biases: [0, 0, 0] },
+        { format: 'dynamic' },
+        [[[-MAX_FLOAT32], [-MAX_FLOAT32]]],
+      ),
+    );
+  });
+
+  it('a ±1e30 box whose logits overflow is answered (no candidate with a NaN coordinate)', async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 1,
+            hidden: 2,
+            classes: 3,
+            weights: [-0.125, 0, 0, 0, 0.125, 0, 0.25, 0, 0, 0, 0],
+            biases: [0, 0],
+            outputScale: 1e30,
+            ties: [],
+            head: 'logits',
+          },
+          quant: {
+            ...QUANT,
+            format: 'qdq',
+            activationType: 'int8',
+            calibration: { centre: 0, radius: 0.001, count: 1, seed: 0 },
+            edit: { kind: 'bias', output: 0, amount: -1 },
+          },
+          boxes: [{ kind: 'huge', seed: 0 }],
+        },
+        0,
+      ),
+    );
+  });
+
+  it('δ* covers a disagreement in the Softmax collapse band (logits 2^-17 apart that onnxruntime keeps apart)', async () => {
+    await expectSound(
+      pairOf(
+        { weights: [0, 0], biases: [0, 2 ** -17], head: 'softmax' },
+        { format: 'qdq', activationType: 'int8' },
+        [[[0.5], [0.5]]],
+      ),
+    );
+  });
+
+  it("δ*'s lower end is attained at its witness (rounded down, not to nearest)", async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 2,
+            hidden: 0,
+            classes: 4,
+            weights: [0, 0, 0, 0, 0, 0.125],
+            biases: [0, 0],
+            outputScale: 1e30,
+            ties: [{ row: 0, source: 3, delta: '0.06' }],
+            head: 'logits',
+          },
+          quant: {
+            ...QUANT,
+            format: 'dynamic',
+            activationType: 'int8',
+            calibration: { centre: 0.5, radius: 1, count: 1, seed: 0 },
+          },
+          boxes: [{ kind: 'calibrated', seed: 6 }],
+        },
+        0,
+      ),
+    );
+  });
+});
