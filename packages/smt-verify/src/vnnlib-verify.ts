@@ -5,6 +5,7 @@
 // (the cli wires onnxruntime-node on the original .onnx file) before it is reported. Reading the
 // .onnx file and parsing the VNN-LIB text belong to @quantproof/onnx: this module takes the parsed
 // network and a structural copy of onnx's `VnnlibProperty`, so onnx's values flow in unchanged.
+import { addUp, createBox, fp32ExecutionError, mulUp } from '@quantproof/interval';
 import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
 import { SmtVerifyOptionsError, VnnlibNetworkMismatchError } from './errors.js';
 import { exactAffineObjective, exactLogits } from './exact-fp32.js';
@@ -100,7 +101,9 @@ export interface VnnlibStats {
 
 /**
  * The verdict: `sat` (an input in the box reaches the property's output region: VNN-COMP's
- * "violated"), `unsat` (proven for every real input in the box), `timeout`, or `unknown`.
+ * "violated"), `unsat` (proven for every float32 input in the box under every float32 execution of
+ * the network: conditions are refuted with room for the float32 error bound), `timeout`, or
+ * `unknown`.
  */
 export type VnnlibResult =
   | {
@@ -304,12 +307,28 @@ export async function verifyVnnlibProperty(
   const depthOf = new WeakMap<Box, number>();
   const minDepthForSmt = options.minDepthForSmt ?? 8;
   let undecided = false;
+  let overflow = false;
   while (stack.length > 0) {
     if (performance.now() > deadline) return { kind: 'timeout', stats: stats() };
     const box = stack.pop()!;
     boxes++;
+    // Y_j are the float32 outputs the file computes: a condition is refuted only with room for
+    // the float32 execution error on this box (none where float32 could overflow).
+    const errors = fp32ExecutionError(mlp, createBox(box.lower, box.upper));
+    if (!errors.every((e) => Number.isFinite(e))) {
+      const mid = splitPoint(box, influence);
+      if (mid === null) {
+        undecided = true;
+        overflow = true;
+        continue;
+      }
+      stack.push(...mid);
+      continue;
+    }
     const bounds = fp32Bounds(mlp, box.lower, box.upper);
-    const open = disjuncts.filter((conj) => !conj.some((c) => refutes(mlp, bounds, c)));
+    const open = disjuncts
+      .map((conj) => conj.map((c) => widen(c, errors)))
+      .filter((conj) => !conj.some((c) => refutes(mlp, bounds, c)));
     if (open.length === 0) continue;
     const clipped = Array.from(box.lower, (_, i) => {
       const lo = fromNumber(box.lower[i]!);
@@ -408,8 +427,46 @@ export async function verifyVnnlibProperty(
     stack.push(right, left);
   }
   return undecided
-    ? { kind: 'unknown', reason: 'unconfirmed-counterexample', stats: stats() }
+    ? {
+        kind: 'unknown',
+        reason: overflow ? 'float32-overflow' : 'unconfirmed-counterexample',
+        stats: stats(),
+      }
     : { kind: 'unsat', stats: stats() };
+}
+
+/**
+ * The condition a float32 output meeting `c` forces on the exact real outputs: with
+ * |y32_k − y_k| ≤ e_k, `Σ c_k y32_k ≤ d` implies `Σ c_k y_k ≤ d + Σ |c_k| e_k` (strictness kept).
+ * Refuting the widened condition in real arithmetic refutes `c` for every float32 execution.
+ */
+function widen(c: LinearCondition, errors: Float64Array): LinearCondition {
+  let slack = 0;
+  c.coefficients.forEach((k, j) => {
+    if (k !== 0) slack = addUp(slack, mulUp(Math.abs(k), errors[j]!));
+  });
+  // The float64 coefficients are exact for VNN-LIB's decimals only approximately: pad by 2⁻⁴⁰.
+  slack = mulUp(slack, 1 + 2 ** -40);
+  if (slack === 0) return c;
+  const exactBound = add(c.exactBound, fromNumber(slack));
+  return { ...c, exactBound, bound: approximate(exactBound) };
+}
+
+/** The two halves of `box` along its most influential dimension, or null when it cannot split. */
+function splitPoint(box: Box, influence: Float64Array): [Box, Box] | null {
+  let widest = 0;
+  let best = -1;
+  for (let i = 0; i < box.lower.length; i++) {
+    const score = (box.upper[i]! - box.lower[i]!) * (influence[i]! + 1e-30);
+    if (score > best) [best, widest] = [score, i];
+  }
+  const mid = 0.5 * (box.lower[widest]! + box.upper[widest]!);
+  if (!(mid > box.lower[widest]! && mid < box.upper[widest]!)) return null;
+  const left: Box = { lower: box.lower, upper: box.upper.slice() };
+  const right: Box = { lower: box.lower.slice(), upper: box.upper };
+  left.upper[widest] = mid;
+  right.lower[widest] = mid;
+  return [right, left];
 }
 
 async function confirmNear(
