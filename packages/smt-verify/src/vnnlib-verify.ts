@@ -279,22 +279,28 @@ export async function verifyVnnlibProperty(
     return { kind: 'sat', counterexample: { input, output, runtimeReplay }, stats: stats() };
   }
 
-  /** Confirms a candidate: a float32 point in the exact box meeting a disjunct exactly, in
-   * forwardFp32 and in the injected runtime. */
+  /**
+   * Confirms a candidate: a float32 point in the exact box whose outputs meet a disjunct as the
+   * network computes them — in the injected runtime (the original file in onnxruntime-node), or,
+   * with no runtime, in exact arithmetic with room for every float32 execution (the condition
+   * narrowed by the float32 error bound at that point).
+   */
   const confirm = async (point: ArrayLike<number>): Promise<VnnlibCounterexample | null> => {
     const x = toPoint(point);
     if (x === null) return null;
-    const exact = exactLogits(mlp, x);
-    const fp32 = forwardFp32(mlp, x);
-    const meets = (y: (c: LinearCondition) => boolean): number =>
-      disjuncts.findIndex((conj) => conj.every(y));
-    const k = meets((c) => holdsExactly(c, exact));
-    if (k < 0 || !disjuncts[k]!.every((c) => holdsOnFloats(c, fp32))) return null;
     const replay = options.replay;
-    if (replay === undefined) return { input: x, output: fp32, runtimeReplay: 'none' };
-    const output = await replay.fp32(mlp, x);
-    if (!disjuncts[k]!.every((c) => holdsOnFloats(c, output))) return null;
-    return { input: x, output, runtimeReplay: replay.name };
+    if (replay !== undefined) {
+      const output = await replay.fp32(mlp, x);
+      if (!disjuncts.some((conj) => conj.every((c) => holdsOnFloats(c, output)))) return null;
+      return { input: x, output, runtimeReplay: replay.name };
+    }
+    const errors = fp32ExecutionError(mlp, createBox(x, x));
+    if (!errors.every((e) => Number.isFinite(e))) return null;
+    const exact = exactLogits(mlp, x);
+    const met = disjuncts.some((conj) =>
+      conj.every((c) => holdsExactly(widen(c, errors, -1), exact)),
+    );
+    return met ? { input: x, output: forwardFp32(mlp, x), runtimeReplay: 'none' } : null;
   };
 
   const attacked = attackFp32(mlp, root.lower, root.upper, disjuncts);
@@ -438,9 +444,10 @@ export async function verifyVnnlibProperty(
 /**
  * The condition a float32 output meeting `c` forces on the exact real outputs: with
  * |y32_k − y_k| ≤ e_k, `Σ c_k y32_k ≤ d` implies `Σ c_k y_k ≤ d + Σ |c_k| e_k` (strictness kept).
- * Refuting the widened condition in real arithmetic refutes `c` for every float32 execution.
+ * Refuting the widened condition in real arithmetic refutes `c` for every float32 execution; with
+ * `direction` −1 it is narrowed instead: exact outputs meeting that meet `c` in every execution.
  */
-function widen(c: LinearCondition, errors: Float64Array): LinearCondition {
+function widen(c: LinearCondition, errors: Float64Array, direction: 1 | -1 = 1): LinearCondition {
   let slack = 0;
   c.coefficients.forEach((k, j) => {
     if (k !== 0) slack = addUp(slack, mulUp(Math.abs(k), errors[j]!));
@@ -448,7 +455,7 @@ function widen(c: LinearCondition, errors: Float64Array): LinearCondition {
   // The float64 coefficients are exact for VNN-LIB's decimals only approximately: pad by 2⁻⁴⁰.
   slack = mulUp(slack, 1 + 2 ** -40);
   if (slack === 0) return c;
-  const exactBound = add(c.exactBound, fromNumber(slack));
+  const exactBound = add(c.exactBound, fromNumber(direction * slack));
   return { ...c, exactBound, bound: approximate(exactBound) };
 }
 

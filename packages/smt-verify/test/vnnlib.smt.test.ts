@@ -99,3 +99,47 @@ describe('verifyVnnlibProperty on a parsed-property structure', () => {
     expect(result.kind).not.toBe('sat');
   });
 });
+
+describe('Y_j are the float32 outputs the network computes', () => {
+  // y = x + 2²⁴ at x = 1: the exact value 2²⁴ + 1 is above 2²⁴, but float32 rounds the sum to 2²⁴
+  // (ties to even), so every float32 execution meets Y_0 ≤ 2²⁴: `sat`, never `unsat`.
+  const mlp = {
+    layers: [
+      {
+        inFeatures: 1,
+        outFeatures: 1,
+        weight: Float32Array.of(1),
+        bias: Float32Array.of(2 ** 24),
+        activation: 'identity' as const,
+      },
+    ],
+  };
+  const atMost = (limit: bigint): VnnlibProperty => ({
+    inputSize: 1,
+    outputSize: 1,
+    lower: [bound(4n, 4n)],
+    upper: [bound(4n, 4n)],
+    output: [
+      [
+        {
+          terms: [{ index: 0, coefficient: { numerator: 1n, denominator: 1n } }],
+          bound: { numerator: limit, denominator: 1n },
+          strict: false,
+        },
+      ],
+    ],
+  });
+
+  it('a condition false in real arithmetic but met by float32 is never unsat', async () => {
+    // Without a runtime nothing confirms the float32 witness (onnxruntime-node confirms it in the
+    // cli's packages/cli/test/vnnlib-float32.test.ts): unknown, never a proof.
+    expect(forwardFp32(mlp, Float32Array.of(1))[0]).toBe(2 ** 24);
+    const result = await verifyVnnlibProperty(mlp, atMost(2n ** 24n), { timeoutSeconds: 30 });
+    expect(result.kind).toBe('unknown');
+  });
+
+  it('a condition no float32 execution meets is unsat', async () => {
+    const result = await verifyVnnlibProperty(mlp, atMost(2n ** 24n - 8n), { timeoutSeconds: 30 });
+    expect(result.kind).toBe('unsat');
+  });
+});
