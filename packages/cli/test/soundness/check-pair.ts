@@ -11,7 +11,8 @@ import {
 } from '@quantproof/smt-verify';
 import { IntervalError } from '@quantproof/interval';
 import { OnnxError } from '@quantproof/onnx';
-import { QuantError } from '@quantproof/quant';
+import { type CpuSemantics, DEFAULT_CPU_SEMANTICS, QuantError } from '@quantproof/quant';
+import { detectCpuSemantics } from '../../src/study/cpu-semantics.js';
 import { MAX_FLOAT32 } from './exact.js';
 import type { RequestedBox, SoundnessPair } from './generators.js';
 import { boxTruth, float32Inside, type SamplingOptions } from './ground-truth.js';
@@ -46,6 +47,17 @@ export interface PairReport {
   readonly exactPoints: number;
   readonly verifierCalls: number;
   readonly failures: readonly Failure[];
+}
+
+let machine: Promise<CpuSemantics> | null = null;
+
+/**
+ * The int8 arithmetic of onnxruntime's kernels on this machine (the ground truth runs here), as
+ * `verify --cpu-semantics auto` detects it; the pinned default where the CPU is not identified.
+ */
+function thisMachine(): Promise<CpuSemantics> {
+  machine ??= detectCpuSemantics().then((d) => d?.semantics ?? DEFAULT_CPU_SEMANTICS);
+  return machine;
 }
 
 /** An error a caller can cause, named by the package that refuses the input. */
@@ -110,9 +122,11 @@ async function checkBox(
   },
 ): Promise<void> {
   let region: RegionResult | null = null;
+  const cpu = await thisMachine();
   report.verifierCalls++;
   try {
     region = await verifyRegion(files.fp32, files.int8, box, {
+      cpuSemantics: cpu,
       workers: 0,
       seconds: options.seconds,
       maxBoxes: options.maxBoxes,
@@ -147,6 +161,7 @@ async function checkBox(
           files.int8,
           { lower: x, upper: x },
           {
+            cpu,
             timeoutSeconds: options.smtTimeoutSeconds,
             replay: files.replay,
           },
@@ -164,7 +179,15 @@ async function checkBox(
       }
     };
     report.failures.push(
-      ...(await checkRegion(oracle, region, box, pair.label, pointVerdict, options.pointChecks)),
+      ...(await checkRegion(
+        oracle,
+        region,
+        box,
+        pair.label,
+        pointVerdict,
+        options.pointChecks,
+        cpu,
+      )),
     );
     report.exactPoints += oracle.counts.exactPoints;
   }
@@ -172,6 +195,7 @@ async function checkBox(
     report.verifierCalls++;
     try {
       const agreement = await checkAgreement(files.fp32, files.int8, box, {
+        cpu,
         timeoutSeconds: options.smtTimeoutSeconds,
         replay: files.replay,
       });

@@ -12,6 +12,7 @@
 // the quantity δ* brackets, is the exact first maximal logit over its runner-up (smt-verify's
 // `Counterexample.fp32Margin`): FP32's confidence where the int8 action differs.
 import type { Mlp } from '@quantproof/nn';
+import type { CpuSemantics } from '@quantproof/quant';
 import {
   type AgreementResult,
   exactLogits,
@@ -306,6 +307,7 @@ export async function checkRegion(
   pair: string,
   pointVerdict: PointVerdict,
   pointChecks: number,
+  cpu: CpuSemantics,
 ): Promise<Failure[]> {
   const failures: Failure[] = [];
   const fail = (
@@ -345,6 +347,14 @@ export async function checkRegion(
       `verdict ${result.verdict}`,
       `${counts.join(', ')} leaves, ${result.counterexamples.length} counterexamples ` +
         `(stop: ${result.stats.stopReason}) imply ${expected}`,
+    );
+  }
+  if (result.cpuSemantics !== cpu) {
+    fail(
+      'g',
+      null,
+      `proofs for CPU semantics ${result.cpuSemantics}`,
+      `asked for ${cpu}, what onnxruntime runs here`,
     );
   }
   const step = Math.max(1, Math.floor(truth.rows / 4096));
