@@ -9,7 +9,13 @@ import { cellInterval, type InputCells, inputCells } from './input-cells.js';
 import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
 import { fp32Bounds, type Fp32Bounds, int8Ranges, type Int8Ranges } from './internal-bounds.js';
 import { addUp, createBox, fp32ExecutionError, maxPairTolerance } from '@quantproof/interval';
-import { type CpuSemantics, pairSaturationFree, SOFTMAX_ORDER_GAP } from '@quantproof/quant';
+import {
+  AccumulatorOverflowError,
+  type CpuSemantics,
+  createInt8Executor,
+  pairSaturationFree,
+  SOFTMAX_ORDER_GAP,
+} from '@quantproof/quant';
 import { toFloat32 } from './rational.js';
 import { type Counterexample, judgePoint, replayCandidate, type RuntimeReplay } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
@@ -28,6 +34,7 @@ export type UnknownReason =
   | 'softmax-collapse'
   | 'int8-softmax-collapse'
   | 'avx2-saturation'
+  | 'accumulator-overflow'
   | 'solver';
 
 /** Options shared by the queries. */
@@ -80,6 +87,7 @@ export function prepareBox(
     throw new ModelMismatchError(`FP32 ${inputs}→${outputs}, int8 ${qIn}→${qOut}`);
   }
   const b = float32Box(box, inputs);
+  if (accumulatorOverflow(model) !== null) return { unknown: 'accumulator-overflow' };
   if (model.format === 'dynamic') return { unknown: 'dynamic-scale' };
   if (model.executionPath.kind !== 'fused-integer') return { unknown: 'float-path' };
   if (int8HeadUndetermined(model)) return { unknown: 'int8-softmax-collapse' };
@@ -125,6 +133,20 @@ export function encodeBoth(p: PreparedBox): {
   const fp32 = encodeFp32(script, p.mlp, p.bounds, inputs);
   const int8 = encodeInt8(script, p.model, inputs, p.cells, p.ranges);
   return { script, inputs, fp32, int8 };
+}
+
+/**
+ * Why `model`'s int32 accumulators could leave int32 (quant's executor refuses such a model:
+ * onnxruntime's result then depends on whether its CPU kernel wraps or saturates), or null.
+ */
+export function accumulatorOverflow(model: QMlp): string | null {
+  try {
+    createInt8Executor(model);
+    return null;
+  } catch (error) {
+    if (error instanceof AccumulatorOverflowError) return error.message;
+    throw error;
+  }
 }
 
 /**

@@ -111,11 +111,20 @@ export type RoundingMode = 'nearest' | 'down' | 'up';
  * smallest float32 ≥ a). Values beyond the float32 range become ±Infinity.
  */
 export function toFloat32(a: Rational, mode: RoundingMode): number {
+  // Beyond the largest float32 the neighbours are FLT_MAX and ±Infinity (IEEE: round to nearest
+  // overflows from FLT_MAX + half an ulp on, ties to even, and FLT_MAX is odd).
+  if (compare(a, FLT_MAX_RATIONAL) > 0) {
+    if (mode === 'down') return FLT_MAX;
+    if (mode === 'up') return Infinity;
+    return compare(a, FLT_OVERFLOW_RATIONAL) < 0 ? FLT_MAX : Infinity;
+  }
+  if (compare(a, neg(FLT_MAX_RATIONAL)) < 0) return -toFloat32(neg(a), flipped(mode));
   let guess = Math.fround(approximate(a));
-  if (!Number.isFinite(guess)) return guess;
-  // Walk to the float32 neighbours that bracket `a` exactly.
+  // Walk to the float32 neighbours that bracket `a` exactly (a is within ±FLT_MAX here).
   while (compare(fromNumber(guess), a) > 0) guess = nextFloat32(guess, false);
-  while (compare(fromNumber(nextFloat32(guess, true)), a) <= 0) guess = nextFloat32(guess, true);
+  while (guess < FLT_MAX && compare(fromNumber(nextFloat32(guess, true)), a) <= 0) {
+    guess = nextFloat32(guess, true);
+  }
   // Now guess ≤ a < next(guess).
   if (compare(fromNumber(guess), a) === 0 || mode === 'down') return guess;
   const above = nextFloat32(guess, true);
@@ -124,6 +133,14 @@ export function toFloat32(a: Rational, mode: RoundingMode): number {
   if (c < 0) return guess;
   if (c > 0) return above;
   return float32Bits(guess) % 2 === 0 ? guess : above;
+}
+
+const FLT_MAX = (2 - 2 ** -23) * 2 ** 127;
+const FLT_MAX_RATIONAL = fromNumber(FLT_MAX);
+const FLT_OVERFLOW_RATIONAL = fromNumber(FLT_MAX + 2 ** 103);
+
+function flipped(mode: RoundingMode): RoundingMode {
+  return mode === 'up' ? 'down' : mode === 'down' ? 'up' : mode;
 }
 
 const f32 = new Float32Array(1);

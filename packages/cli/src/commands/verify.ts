@@ -108,7 +108,7 @@ export function verifyCommand(
     .action(async (opts: VerifyOptions) => {
       const fp32File = await loadFp32(opts.fp32, '--fp32');
       const fp32 = fp32File.mlp;
-      const loaded = await loadModel(opts.int8, '--int8');
+      const loaded = await loadModel(opts.int8, '--int8', { accumulatorOverflow: 'allow' });
       if (loaded.kind !== 'int8')
         throw new InputError(`--int8 ${opts.int8} is an FP32 model; pass the quantised model here`);
       const int8 = loaded.model;
@@ -197,6 +197,8 @@ export function verifyCommand(
         replayLine(result.replay),
         `theorem: ${result.theorem}`,
       ];
+      const why = openReasons(result.leaves);
+      if (why !== null) lines.splice(1, 0, why);
       for (const c of result.counterexamples.slice(0, 5)) {
         lines.push(
           `  counterexample x = [${c.input.map((v) => v.toPrecision(6)).join(', ')}]: FP32 logits [${c.fp32Logits.map((v) => v.toPrecision(5)).join(', ')}], int8 [${c.int8Logits.map((v) => v.toPrecision(5)).join(', ')}]; ${c.replay.runtime === 'none' ? 'replayed in the executors only (see replay)' : `${c.replay.confirmed ? 'confirmed' : 'NOT confirmed'} in ${c.replay.runtime}`}`,
@@ -204,4 +206,39 @@ export function verifyCommand(
       }
       print(lines.join('\n'));
     });
+}
+
+/** What a reason for an open leaf means, and what to do about it. */
+function explainOpen(by: string): string {
+  if (by === 'budget') return 'budget ran out (raise --timeout or --max-boxes)';
+  if (by === 'float32-overflow') {
+    return 'float32 could overflow in the FP32 model there, so no tolerance exists (narrow the box)';
+  }
+  if (by === 'softmax-collapse' || by === 'int8-softmax-collapse') {
+    return 'a Softmax head may round near-equal logits to equal probabilities there (nothing is proven in that band)';
+  }
+  if (by === 'avx2-saturation') {
+    return 'int8 pair sums can saturate on the stated CPU semantics, which the bounds do not model (only the search answers)';
+  }
+  if (by.startsWith('accumulator-overflow')) {
+    return `${by} (onnxruntime's result then depends on whether its CPU kernel wraps or saturates)`;
+  }
+  return by;
+}
+
+/** One line saying why leaves are open, by reason and share of the region; null when none is. */
+function openReasons(
+  leaves: readonly { readonly verdict: string; readonly by: string; readonly volume: number }[],
+): string | null {
+  const shares = new Map<string, number>();
+  for (const l of leaves) {
+    if (l.verdict !== 'unknown') continue;
+    const key = l.by.startsWith('worker-failed') ? 'worker-failed' : l.by;
+    shares.set(key, (shares.get(key) ?? 0) + l.volume);
+  }
+  if (shares.size === 0) return null;
+  const parts = [...shares.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .map(([by, v]) => `${(100 * v).toFixed(1)}% ${explainOpen(by)}`);
+  return `open: ${parts.join('; ')}`;
 }

@@ -36,13 +36,26 @@ export type LoadedModel = (
 /** An FP32 model file, read. */
 export type LoadedFp32 = Extract<LoadedModel, { readonly kind: 'fp32' }>;
 
+/** Options of `loadModel`. */
+export interface LoadModelOptions {
+  /**
+   * An int8 model whose int32 accumulators could overflow: `refuse` (an `InputError`, default) or
+   * `allow` (for `verify`, which answers `unknown` with the reason for such a model).
+   */
+  readonly accumulatorOverflow?: 'refuse' | 'allow';
+}
+
 /**
  * Reads an ONNX file; a file that is not a supported model becomes an `InputError`. So does an int8
  * model whose int32 accumulators could overflow (onnxruntime's result there depends on the CPU
  * kernel, which the executor does not model), or one that onnxruntime-node runs with other kernels
  * than the execution path read from its graph.
  */
-export async function loadModel(path: string, flag: string): Promise<LoadedModel> {
+export async function loadModel(
+  path: string,
+  flag: string,
+  options: LoadModelOptions = {},
+): Promise<LoadedModel> {
   const bytes = await readInputFile(path, `the ${flag} model`);
   let read: ReturnType<typeof readModelOnnx>;
   try {
@@ -57,6 +70,9 @@ export async function loadModel(path: string, flag: string): Promise<LoadedModel
     createInt8Executor(read.model);
   } catch (error) {
     if (!(error instanceof AccumulatorOverflowError)) throw error;
+    if (options.accumulatorOverflow === 'allow') {
+      return { kind: 'int8', model: read.model, notes: read.notes, bytes, level: read.ortLevel };
+    }
     throw new InputError(
       `${flag} ${path} cannot be evaluated or verified: ${error.message} (onnxruntime's result then depends on how its CPU kernel handles int32 overflow, which quantproof does not model)`,
     );

@@ -2,7 +2,7 @@
 // (detected on this machine, or --cpu-semantics for the machine the model is deployed on), the
 // runtime and session options of the replay, the theorem and the tie tolerance.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Mlp } from '@quantproof/nn';
@@ -203,5 +203,31 @@ describe('vnnlib states what it assumed', () => {
     expect(['detected', 'default']).toContain(report.cpuSemantics.source);
     expect(report.replay.runtime).toBe('onnxruntime-node 1.30.0');
     expect(report.replay.files.map((f) => f.role)).toEqual(['fp32']);
+  });
+});
+
+describe('verify on a box out to ±FLT_MAX (built CLI, subprocess)', () => {
+  it('accepts the valid float32 box and answers with a verdict, not an internal error', async () => {
+    const max = 3.4028234663852886e38;
+    const before = readdirSync(dir).sort();
+    const { code, stdout, stderr } = await runCli(
+      [
+        'verify',
+        '--fp32',
+        'saturating.onnx',
+        '--int8',
+        'saturating.int8.onnx',
+        '--box',
+        `${-max},${max};0,1;0,1;0,1`,
+        '--timeout',
+        '5',
+      ],
+      { cwd: dir },
+    );
+    expect(VERDICT_CODES, stderr).toContain(code);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(lines(stdout)[0]).toMatch(/^(consistent|inconsistent|unknown): /);
+    expect(lines(stdout)[0]).not.toMatch(/^consistent/); // float32 overflows on this box
+    expect(readdirSync(dir).sort()).toEqual(before);
   });
 });

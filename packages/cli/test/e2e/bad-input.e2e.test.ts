@@ -78,6 +78,11 @@ beforeAll(async () => {
   const narrow = createMlp({ sizes: [4, 8, 2], rng: createSeededRng(8) });
   writeFileSync(file('narrow.onnx'), writeMlpOnnx(narrow));
   writeFileSync(file('overflow.int8.onnx'), writeQMlpOnnx(accumulatorOverflowModel()));
+  // The FP32 network of the same shape (4 → 2, one layer) that the overflowing model stands for.
+  writeFileSync(
+    file('overflow.fp32.onnx'),
+    writeMlpOnnx(createMlp({ sizes: [4, 2], rng: createSeededRng(9) })),
+  );
   writeFileSync(file('box-null.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, null]}');
   writeFileSync(file('box-huge.json'), '{"lower": [0, 0, 0, -1e39], "upper": [1, 1, 1, 1]}');
   writeFileSync(file('box-text.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, "x"]}');
@@ -176,12 +181,6 @@ const inputCases: readonly Case[] = [
     ['verify', '--fp32', 'narrow.onnx', '--int8', q, '--box', '0,1;0,1;0,1;0,1'],
     EXIT_CODES.input,
     /the models do not fit together: --fp32 has layer sizes \[4, 8, 2\], --int8 \[4, 32, 32, 2\]; verify compares an int8 model with the FP32 network it was quantised from, layer by layer, so pass that pair$/,
-  ],
-  [
-    'an int8 model whose int32 accumulator could overflow (verify)',
-    ['verify', '--fp32', torch, '--int8', 'overflow.int8.onnx'],
-    EXIT_CODES.input,
-    /--int8 overflow\.int8\.onnx cannot be evaluated or verified: layer 0, output 0: the int32 accumulator could reach \d+ \(> 2\^31 - 1\).*which quantproof does not model\)$/,
   ],
   [
     'an int8 model whose int32 accumulator could overflow (eval)',
@@ -358,6 +357,27 @@ async function expectOneLineError([what, argv, exitCode, message]: Case): Promis
 }
 
 describe('quantproof on bad input (built CLI, subprocess)', () => {
+  it('answers unknown (exit 11) with the reason for an int8 model whose int32 accumulator could overflow', async () => {
+    const r = await runCli(
+      [
+        'verify',
+        '--fp32',
+        'overflow.fp32.onnx',
+        '--int8',
+        'overflow.int8.onnx',
+        '--box',
+        '0,1;0,1;0,1;0,1',
+      ],
+      { cwd: dir },
+    );
+    expect(r.code, r.stderr).toBe(11);
+    expect(r.stdout).toMatch(/^unknown: /);
+    expect(r.stdout).toMatch(
+      /open: 100\.0% accumulator-overflow: layer 0, output 0: the int32 accumulator could reach \d+ \(> 2\^31 - 1\).*wraps or saturates/,
+    );
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
   it.each(inputCases)('rejects %s with exit code 3 and one line', async (...c) => {
     await expectOneLineError(c);
   });

@@ -7,7 +7,7 @@ import { mlpToJson, type Mlp } from '@quantproof/nn';
 import { qmlpToJson, type QMlp } from '@quantproof/quant';
 import { float32Box, type InputBox } from '../box.js';
 import { ModelMismatchError, SmtVerifyOptionsError } from '../errors.js';
-import { int8ExactlyEncoded } from '../disagreement-query.js';
+import { accumulatorOverflow, int8ExactlyEncoded } from '../disagreement-query.js';
 import { replayCandidate, type Counterexample, type RuntimeReplay } from '../replay.js';
 import { createBox, createDecisionCertifier } from '@quantproof/interval';
 import type { CpuSemantics } from '@quantproof/quant';
@@ -206,6 +206,10 @@ export async function verifyRegion(
   }
   const f32 = float32Box(box, inputs);
   const root: BoxTaskBounds = { lower: Array.from(f32.lower), upper: Array.from(f32.upper) };
+  const overflow = accumulatorOverflow(int8);
+  if (overflow !== null) {
+    return unmodelledResult(box, root, options.cpuSemantics ?? 'vnni-exact', overflow);
+  }
   const seconds = positive('seconds', options.seconds ?? 60, 0);
   const maxBoxes = positive('maxBoxes', options.maxBoxes ?? Infinity, 1);
   const roundSize = Math.floor(positive('roundSize', options.roundSize ?? 32, 1));
@@ -641,4 +645,59 @@ function leafOf(
 
 function base(e: QueueEntry): { lower: number[]; upper: number[]; volume: number } {
   return { lower: e.lower, upper: e.upper, volume: e.volume };
+}
+
+/**
+ * The answer for a model whose int32 accumulators could overflow: onnxruntime's result then
+ * depends on whether its CPU kernel wraps or saturates, which nothing here models — one unknown
+ * leaf saying so, and open δ* and ε* brackets.
+ */
+function unmodelledResult(
+  box: InputBox,
+  root: BoxTaskBounds,
+  cpuSemantics: CpuSemantics,
+  why: string,
+): RegionResult {
+  const open: Bracket = {
+    lower: 0,
+    upper: Infinity,
+    certified: false,
+    witness: null,
+    boxes: 0,
+    smtQueries: 0,
+  };
+  return {
+    verdict: 'unknown',
+    region: { lower: Array.from(box.lower), upper: Array.from(box.upper) },
+    tieTolerance: 0,
+    theorem: regionTheorem(cpuSemantics, 0),
+    cpuSemantics,
+    volume: { consistent: 0, inconsistent: 0, unknown: 1 },
+    flipMargin: open,
+    errorBound: open,
+    leaves: [
+      {
+        lower: root.lower,
+        upper: root.upper,
+        verdict: 'unknown',
+        volume: 1,
+        by: `accumulator-overflow: ${why}`,
+        counterexample: null,
+        tieTolerance: 0,
+      },
+    ],
+    counterexamples: [],
+    stats: {
+      boxes: 0,
+      rounds: 0,
+      smtQueries: 0,
+      smtSeconds: 0,
+      workers: 0,
+      retries: 0,
+      decidedAtSeconds: null,
+      seconds: 0,
+      stopReason: 'complete',
+      resumed: false,
+    },
+  };
 }
