@@ -35,6 +35,8 @@ export type UnknownReason =
   | 'int8-softmax-collapse'
   | 'avx2-saturation'
   | 'accumulator-overflow'
+  | 'int8-non-finite'
+  | 'non-finite-input'
   | 'solver';
 
 /** Options shared by the queries. */

@@ -12,7 +12,7 @@ import {
   type UnknownReason,
 } from './disagreement-query.js';
 import { exactLogits } from './exact-fp32.js';
-import { abs, approximate, fromNumber, sub } from './rational.js';
+import { abs, approximateDown, fromNumber, sub } from './rational.js';
 import { intLiteral, realLiteral, realOf } from './smtlib.js';
 
 /** Options of `errorBound`. */
@@ -47,7 +47,7 @@ function errorAt(mlp: Mlp, model: QMlp, x: Float32Array): number {
   const int8 = forwardInt8(model, x);
   let worst = 0;
   exact.forEach((y, j) => {
-    worst = Math.max(worst, approximate(abs(sub(y, fromNumber(int8[j]!)))));
+    worst = Math.max(worst, approximateDown(abs(sub(y, fromNumber(int8[j]!)))));
   });
   return worst;
 }

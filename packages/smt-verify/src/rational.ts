@@ -103,6 +103,13 @@ export function approximate(a: Rational): number {
   return (a.numerator < 0n ? -1 : 1) * Number(q) * 2 ** -half * 2 ** -(shift - half);
 }
 
+/** A double ≤ `a` (the nearest double, stepped down when it lies above): for lower bounds. */
+export function approximateDown(a: Rational): number {
+  const v = approximate(a);
+  if (!Number.isFinite(v) || compare(fromNumber(v), a) <= 0) return v;
+  return v > 0 ? v * (1 - 2 ** -53) : v === 0 ? -Number.MIN_VALUE : v * (1 + 2 ** -52);
+}
+
 /** Rounding direction of a conversion. */
 export type RoundingMode = 'nearest' | 'down' | 'up';
 

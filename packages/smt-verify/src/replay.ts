@@ -11,11 +11,25 @@ import {
   decideLogits,
   decideOutputs,
   forwardInt8,
+  NonFiniteInputError,
   type QMlp,
   SOFTMAX_ORDER_GAP,
 } from '@quantproof/quant';
 import { exactLogits } from './exact-fp32.js';
-import { approximate, compare, fromNumber, sub, type Rational } from './rational.js';
+import { approximateDown, compare, fromNumber, sub, type Rational } from './rational.js';
+
+/**
+ * The executor's int8 logits at `x`, or null where onnxruntime's result is undefined: a dynamic
+ * model whose run-time quantiser meets ±Inf or NaN (an FP32 hidden value that overflowed).
+ */
+export function int8Outputs(model: QMlp, x: Float32Array, cpu?: CpuSemantics): Float32Array | null {
+  try {
+    return forwardInt8(model, x, cpu === undefined ? {} : { cpu });
+  } catch (error) {
+    if (error instanceof NonFiniteInputError) return null;
+    throw error;
+  }
+}
 
 /** Runs the FP32 network in an inference runtime (for replaying counterexamples there). */
 export interface RuntimeFp32Replay {
@@ -48,7 +62,7 @@ export interface Counterexample {
   readonly int8Action: number;
   /**
    * The FP32 margin at this input: the first maximal exact logit over its runner-up, in exact real
-   * arithmetic (rounded to float64) — the quantity δ* bounds.
+   * arithmetic (rounded down to float64, so a bound from below) — the quantity δ* bounds.
    */
   readonly fp32Margin: number;
   /**
@@ -115,7 +129,12 @@ export type PointJudgement =
   | { readonly kind: 'agree-or-tie'; readonly int8Action: number; readonly tieTolerance: number }
   | {
       readonly kind: 'undetermined';
-      readonly reason: 'float32-overflow' | 'softmax-collapse' | 'int8-softmax-collapse';
+      readonly reason:
+        | 'float32-overflow'
+        | 'softmax-collapse'
+        | 'int8-softmax-collapse'
+        | 'int8-non-finite'
+        | 'non-finite-input';
     };
 
 /** Judges one float32 point (see `PointJudgement`). */
@@ -125,7 +144,10 @@ export function judgePoint(
   x: Float32Array,
   options: PointOptions = {},
 ): PointJudgement {
-  const int8Logits = forwardInt8(model, x, options.cpu === undefined ? {} : { cpu: options.cpu });
+  if (!x.every((v) => Number.isFinite(v)))
+    return { kind: 'undetermined', reason: 'non-finite-input' };
+  const int8Logits = int8Outputs(model, x, options.cpu);
+  if (int8Logits === null) return { kind: 'undetermined', reason: 'int8-non-finite' };
   const int8 = decideLogits(int8Logits, model.head);
   if (int8.kind === 'undetermined')
     return { kind: 'undetermined', reason: 'int8-softmax-collapse' };
@@ -216,7 +238,7 @@ export async function replayCandidate(
     input: x,
     fp32Action: judged.fp32Action,
     int8Action: judged.int8Action,
-    fp32Margin: approximate(judged.fp32Margin),
+    fp32Margin: approximateDown(judged.fp32Margin),
     tieTolerance: judged.tieTolerance,
     fp32Logits,
     int8Logits: judged.int8Logits,

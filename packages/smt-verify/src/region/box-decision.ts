@@ -14,6 +14,7 @@ import {
   argmaxFirst,
   type CpuSemantics,
   forwardInt8,
+  NonFiniteInputError,
   quantizeLinear,
   type QMlp,
 } from '@quantproof/quant';
@@ -355,90 +356,105 @@ export function createBoxDecider(
     model,
     settings,
     async decide(task: BoxTask): Promise<BoxDecision> {
-      const box: BoxTaskBounds = { lower: [...task.lower], upper: [...task.upper] };
-      const certificate = certify(createBox(box.lower, box.upper) as Box);
-      const exact = int8ExactlyEncoded(model, settings.cpu);
-      if (certificate.kind === 'consistent' && exact) {
+      try {
+        return await decideBox(task);
+      } catch (error) {
+        // A dynamic model whose run-time quantiser meets ±Inf or NaN inside the box (an FP32 value
+        // that overflowed): onnxruntime's result is undefined there, so nothing can be said.
+        if (!(error instanceof NonFiniteInputError)) throw error;
         return {
-          outcome: { kind: 'consistent', by: 'bounds', tieTolerance: 0 },
+          outcome: { kind: 'unknown', reason: 'int8-non-finite' },
           smtQueries: 0,
           smtMs: 0,
         };
       }
-      const rng = createSeededRng(task.seed);
-      const found = await boundarySearch(mlp, model, box, settings, rng);
-      if (found !== null) {
+    },
+  };
+
+  async function decideBox(task: BoxTask): Promise<BoxDecision> {
+    const box: BoxTaskBounds = { lower: [...task.lower], upper: [...task.upper] };
+    const certificate = certify(createBox(box.lower, box.upper) as Box);
+    const exact = int8ExactlyEncoded(model, settings.cpu);
+    if (certificate.kind === 'consistent' && exact) {
+      return {
+        outcome: { kind: 'consistent', by: 'bounds', tieTolerance: 0 },
+        smtQueries: 0,
+        smtMs: 0,
+      };
+    }
+    const rng = createSeededRng(task.seed);
+    const found = await boundarySearch(mlp, model, box, settings, rng);
+    if (found !== null) {
+      return {
+        outcome: {
+          kind: 'inconsistent',
+          by: 'search',
+          point: { input: Array.from(found.input) },
+        },
+        smtQueries: 0,
+        smtMs: 0,
+      };
+    }
+    if (!exact) {
+      // The bounds and encodings model exact int32 sums; this model's pair sums can saturate on
+      // the stated CPU, so only the search (which runs the executor on it) can answer.
+      return {
+        outcome: { kind: 'unknown', reason: 'avx2-saturation' },
+        smtQueries: 0,
+        smtMs: 0,
+      };
+    }
+    const cells = cellCount(model, box);
+    const split = chooseSplit(model, box, root, certificate);
+    let smt: string | null = null;
+    let smtQueries = 0;
+    let smtMs = 0;
+    const unstable = unstableRelus(mlp, box);
+    if (
+      (cells <= settings.smtCellLimit && unstable <= settings.smtUnstableLimit) ||
+      split === null
+    ) {
+      const t0 = performance.now();
+      const result = await checkAgreement(mlp, model, box, {
+        tieTolerance: settings.tieToleranceFloor,
+        ...(settings.cpu === undefined ? {} : { cpu: settings.cpu }),
+        timeoutSeconds: settings.smtTimeoutSeconds,
+        cellFastPath: settings.cellLimit,
+        onQuery: () => {
+          smtQueries++;
+        },
+      });
+      smtMs = performance.now() - t0;
+      const by = cells <= settings.cellLimit ? 'cells' : 'smt';
+      if (result.kind === 'consistent') {
+        return {
+          outcome: { kind: 'consistent', by, tieTolerance: result.tieTolerance },
+          smtQueries,
+          smtMs,
+        };
+      }
+      if (result.kind === 'inconsistent') {
         return {
           outcome: {
             kind: 'inconsistent',
-            by: 'search',
-            point: { input: Array.from(found.input) },
+            by,
+            point: { input: Array.from(result.counterexample.input) },
           },
-          smtQueries: 0,
-          smtMs: 0,
+          smtQueries,
+          smtMs,
         };
       }
-      if (!exact) {
-        // The bounds and encodings model exact int32 sums; this model's pair sums can saturate on
-        // the stated CPU, so only the search (which runs the executor on it) can answer.
-        return {
-          outcome: { kind: 'unknown', reason: 'avx2-saturation' },
-          smtQueries: 0,
-          smtMs: 0,
-        };
+      smt = result.reason;
+      // Splitting cannot remove what float32 or a Softmax head leaves undetermined in one cell.
+      const settled =
+        cells <= 1 &&
+        (result.reason === 'float32-overflow' ||
+          result.reason === 'softmax-collapse' ||
+          result.reason === 'int8-softmax-collapse');
+      if (split === null || settled) {
+        return { outcome: { kind: 'unknown', reason: result.reason }, smtQueries, smtMs };
       }
-      const cells = cellCount(model, box);
-      const split = chooseSplit(model, box, root, certificate);
-      let smt: string | null = null;
-      let smtQueries = 0;
-      let smtMs = 0;
-      const unstable = unstableRelus(mlp, box);
-      if (
-        (cells <= settings.smtCellLimit && unstable <= settings.smtUnstableLimit) ||
-        split === null
-      ) {
-        const t0 = performance.now();
-        const result = await checkAgreement(mlp, model, box, {
-          tieTolerance: settings.tieToleranceFloor,
-          ...(settings.cpu === undefined ? {} : { cpu: settings.cpu }),
-          timeoutSeconds: settings.smtTimeoutSeconds,
-          cellFastPath: settings.cellLimit,
-          onQuery: () => {
-            smtQueries++;
-          },
-        });
-        smtMs = performance.now() - t0;
-        const by = cells <= settings.cellLimit ? 'cells' : 'smt';
-        if (result.kind === 'consistent') {
-          return {
-            outcome: { kind: 'consistent', by, tieTolerance: result.tieTolerance },
-            smtQueries,
-            smtMs,
-          };
-        }
-        if (result.kind === 'inconsistent') {
-          return {
-            outcome: {
-              kind: 'inconsistent',
-              by,
-              point: { input: Array.from(result.counterexample.input) },
-            },
-            smtQueries,
-            smtMs,
-          };
-        }
-        smt = result.reason;
-        // Splitting cannot remove what float32 or a Softmax head leaves undetermined in one cell.
-        const settled =
-          cells <= 1 &&
-          (result.reason === 'float32-overflow' ||
-            result.reason === 'softmax-collapse' ||
-            result.reason === 'int8-softmax-collapse');
-        if (split === null || settled) {
-          return { outcome: { kind: 'unknown', reason: result.reason }, smtQueries, smtMs };
-        }
-      }
-      return { outcome: { ...split!, smt }, smtQueries, smtMs };
-    },
-  };
+    }
+    return { outcome: { ...split!, smt }, smtQueries, smtMs };
+  }
 }

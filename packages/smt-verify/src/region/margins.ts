@@ -12,12 +12,18 @@ import {
   type DecisionCertificate,
 } from '@quantproof/interval';
 import { createSeededRng, forwardFp32, type Mlp, type SeededRng } from '@quantproof/nn';
-import { argmaxFirst, type CpuSemantics, forwardInt8, type QMlp } from '@quantproof/quant';
+import {
+  argmaxFirst,
+  type CpuSemantics,
+  forwardInt8,
+  NonFiniteInputError,
+  type QMlp,
+} from '@quantproof/quant';
 import { fp32ExecutionError, subDown } from '@quantproof/interval';
 import { fp32Bounds, fp32LinearUpperBound } from '../internal-bounds.js';
-import { approximate } from '../rational.js';
+import { approximateDown } from '../rational.js';
 import { int8HeadUndetermined } from '../int8-head.js';
-import { judgePoint, type Counterexample } from '../replay.js';
+import { int8Outputs, judgePoint, type Counterexample } from '../replay.js';
 import { type BoxTaskBounds, cellCount, cellFaceSplit, unstableRelus } from './box-decision.js';
 import { Heap } from './heap.js';
 import type { JobPool } from './pool.js';
@@ -40,6 +46,8 @@ interface Item {
   readonly upper: number;
   /** The upper bound came from z3's bisection (no further refinement helps). */
   readonly exact: boolean;
+  /** The box can be neither split nor bounded more tightly: its bound stays, uncertified. */
+  readonly stuck?: boolean;
   readonly smtTried: boolean;
 }
 
@@ -139,13 +147,22 @@ export function boundFlipBox(
   seed: number,
   cpu: CpuSemantics,
 ): FlipBoxBound {
-  const upper = flipUpper(mlp, model, certify, box, cpu);
+  let upper: number;
+  try {
+    upper = flipUpper(mlp, model, certify, box, cpu);
+  } catch (error) {
+    if (!(error instanceof NonFiniteInputError)) throw error;
+    upper = Infinity; // onnxruntime's int8 result is undefined somewhere in the box
+  }
+  // A bound that is NaN (overflowing bounds meeting 0·∞) bounds nothing.
+  if (Number.isNaN(upper)) upper = Infinity;
   let best: { input: number[]; margin: number } | null = null;
   for (const x of samplePoints(box, createSeededRng(seed), 8)) {
-    if (argmaxFirst(forwardFp32(mlp, x)) === argmaxFirst(forwardInt8(model, x, { cpu }))) continue;
+    const q = int8Outputs(model, x, cpu);
+    if (q === null || argmaxFirst(forwardFp32(mlp, x)) === argmaxFirst(q)) continue;
     const judged = judgePoint(mlp, model, x, { cpu });
     if (judged.kind !== 'disagree') continue;
-    const m = approximate(judged.fp32Margin);
+    const m = approximateDown(judged.fp32Margin);
     if (best !== null && m <= best.margin) continue;
     best = { input: Array.from(x), margin: m };
   }
@@ -194,7 +211,8 @@ export async function certifyFlipMargin(
   const flipScore = (x: Float32Array): number => {
     const y = forwardFp32(mlp, x);
     const a = argmaxFirst(y);
-    if (a === argmaxFirst(forwardInt8(model, x, cpu))) return -Infinity;
+    const q = int8Outputs(model, x, options.cpu);
+    if (q === null || a === argmaxFirst(q)) return -Infinity;
     let m = Infinity;
     for (let j = 0; j < y.length; j++) if (j !== a) m = Math.min(m, y[a]! - y[j]!);
     return m;
@@ -232,7 +250,7 @@ export async function certifyFlipMargin(
     }
     const judged = judgePoint(mlp, model, x, cpu);
     if (judged.kind !== 'disagree') return;
-    const m = approximate(judged.fp32Margin);
+    const m = approximateDown(judged.fp32Margin);
     if (m > lower) {
       lower = m;
       witness = Array.from(x);
@@ -254,7 +272,7 @@ export async function certifyFlipMargin(
         witness = best.input;
       }
       // Boxes that cannot beat the current lower bound by the precision are pruned.
-      if (upper > options.tieTolerance && upper > (1 + options.precision) * lower) {
+      if (!(upper <= options.tieTolerance) && !(upper <= (1 + options.precision) * lower)) {
         heap.push({ box: list[k]!, upper, exact: false, smtTried: false });
       }
     });
@@ -263,7 +281,12 @@ export async function certifyFlipMargin(
   climb();
   const done = (): boolean => {
     const top = heap.peek();
-    return top === undefined || top.exact || top.upper <= (1 + options.precision) * lower;
+    return (
+      top === undefined ||
+      top.exact ||
+      top.stuck === true ||
+      top.upper <= (1 + options.precision) * lower
+    );
   };
   while (
     !done() &&
@@ -312,7 +335,10 @@ export async function certifyFlipMargin(
           return;
         }
       }
-      children.push(...widestSplit(model, item.box, root));
+      const halves = widestSplit(model, item.box, root);
+      // A box that cannot be split keeps its bound (uncertified): dropping it would lose it.
+      if (halves.length === 0) heap.push({ ...item, smtTried: true, stuck: true });
+      children.push(...halves);
     });
     await addAll(children);
   }
@@ -328,7 +354,9 @@ export async function certifyFlipMargin(
     upper,
     certified:
       witness !== null &&
-      (top === undefined || top.upper <= (1 + options.precision) * lower || top.exact),
+      (top === undefined ||
+        top.upper <= (1 + options.precision) * lower ||
+        (top.exact && top.stuck !== true)),
     witness,
     boxes,
     smtQueries,
@@ -364,14 +392,22 @@ export function certifyErrorBound(
   const heap = new Heap<Item>((a, b) => a.upper > b.upper);
   const add = (box: BoxTaskBounds, samples: number): void => {
     boxes++;
-    const d = differenceBounds(mlp, model, createBox(box.lower, box.upper)).difference;
     let upper = 0;
-    for (let j = 0; j < d.lower.length; j++) {
-      upper = Math.max(upper, Math.abs(d.lower[j]!), Math.abs(d.upper[j]!));
+    try {
+      const d = differenceBounds(mlp, model, createBox(box.lower, box.upper)).difference;
+      for (let j = 0; j < d.lower.length; j++) {
+        // NaN (overflowing bounds) bounds nothing.
+        const m = Math.max(Math.abs(d.lower[j]!), Math.abs(d.upper[j]!));
+        upper = Number.isNaN(m) ? Infinity : Math.max(upper, m);
+      }
+    } catch (error) {
+      if (!(error instanceof NonFiniteInputError)) throw error;
+      upper = Infinity;
     }
     for (const x of samplePoints(box, rng, samples)) {
       const f = forwardFp32(mlp, x);
-      const q = forwardInt8(model, x, { cpu: options.cpu });
+      const q = int8Outputs(model, x, options.cpu);
+      if (q === null) continue;
       const e = fp32ExecutionError(mlp, createBox(x, x));
       for (let j = 0; j < f.length; j++) {
         // |exact − q| ≥ |f − q| − |f − exact|, rounded down; nothing where e is infinite.
