@@ -31,7 +31,7 @@ interface ShardStats {
   readonly exactPoints: number;
   readonly verifierCalls: number;
   readonly seconds: number;
-  readonly failures: readonly { network: number; condition: string; text: string }[];
+  readonly failures: readonly { network: number; condition: string; kind: string; text: string }[];
 }
 
 const CLI_DIR = fileURLToPath(new URL('../../packages/cli/', import.meta.url));
@@ -147,9 +147,27 @@ async function main(): Promise<void> {
   console.log('| count | value |\n| --- | ---: |');
   for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
   if (failures.length > 0) {
-    console.log(`\nFailures (reproduce one with --seed ${seed} --network J):\n`);
-    for (const f of failures.slice(0, 50)) console.log(`network ${f.network}:\n${f.text}\n`);
-    if (failures.length > 50) console.log(`… and ${failures.length - 50} more`);
+    const kinds = new Map<string, { count: number; networks: Set<number>; first: string }>();
+    for (const f of failures) {
+      const k = kinds.get(f.kind) ?? { count: 0, networks: new Set<number>(), first: '' };
+      if (k.count === 0) k.first = `network ${f.network}:\n${f.text}`;
+      k.count++;
+      k.networks.add(f.network);
+      kinds.set(f.kind, k);
+    }
+    const sorted = [...kinds].sort((a, b) => b[1].count - a[1].count);
+    console.log(`\nFailures by class (reproduce one with --seed ${seed} --network J):\n`);
+    console.log('| class | failures | networks | first networks |\n| --- | ---: | ---: | --- |');
+    for (const [kind, k] of sorted) {
+      console.log(
+        `| ${kind.replace(/\|/g, '/')} | ${k.count} | ${k.networks.size} | ${[...k.networks]
+          .sort((a, b) => a - b)
+          .slice(0, 8)
+          .join(', ')} |`,
+      );
+    }
+    console.log('\nThe first failure of each class:\n');
+    for (const [, k] of sorted) console.log(`${k.first}\n`);
   }
   if (failures.length > 0 || broken.length > 0) process.exitCode = 1;
 }

@@ -50,6 +50,22 @@ export interface Failure {
   readonly truth: string;
 }
 
+/**
+ * A failure's class, for counting: its condition and what was claimed and seen, numbers left out
+ * (`(f) AccumulatorOverflowError: layer N, output N: …`, `(d) δ* ∈ [N, N], attained at its witness`).
+ */
+export function failureKind(f: Failure): string {
+  const words = (text: string): string =>
+    text
+      .split('\n')[0]!
+      .replace(/-?(\d+\.?\d*(e[+-]?\d+)?|Infinity)/g, 'N')
+      .replace(/\[[^\]]*\]/g, '[…]')
+      .slice(0, 140);
+  const seen =
+    f.condition === 'f' ? words(f.truth.replace(/^threw /, '')) : words(f.truth.split(':')[0]!);
+  return `(${f.condition}) ${f.query}: ${f.condition === 'f' ? '' : `${words(f.claimed)} — `}${seen}`;
+}
+
 /** A failure in one paragraph. */
 export function formatFailure(f: Failure): string {
   return [

@@ -12,7 +12,7 @@ import {
   type PairSpec,
   type SoundnessPair,
 } from './generators.js';
-import { type Condition, formatFailure } from './oracle.js';
+import { type Condition, failureKind, formatFailure } from './oracle.js';
 
 /** What to soak. */
 export interface SoakOptions {
@@ -36,6 +36,8 @@ export interface SoakOptions {
 export interface SoakFailure {
   readonly network: number;
   readonly condition: Condition;
+  /** Its class (`failureKind`): failures of one class are one bug, usually. */
+  readonly kind: string;
   readonly text: string;
   readonly spec: PairSpec;
 }
@@ -121,7 +123,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakStats> {
     stats.exactPoints += report.exactPoints;
     stats.verifierCalls += report.verifierCalls;
     for (const f of report.failures) {
-      stats.failures.push({ network: index, condition: f.condition, text: formatFailure(f), spec });
+      stats.failures.push({
+        network: index,
+        condition: f.condition,
+        kind: failureKind(f),
+        text: formatFailure(f),
+        spec,
+      });
     }
     stats.seconds = (performance.now() - started) / 1000;
     options.onNetwork?.(stats);
