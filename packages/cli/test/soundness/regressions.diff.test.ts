@@ -268,4 +268,18 @@ describe('found since', () => {
       ),
     );
   });
+
+  it("δ* covers a disagreement where a dynamic model's scale product overflows (int8 outputs NaN, Inf, NaN)", async () => {
+    await expectSound(
+      pairOf(
+        {
+          classes: 3,
+          weights: [-2.382207389352189e-8, 5.563996800187626e22, 0],
+          biases: [0, 0, 1.75],
+        },
+        { format: 'dynamic', weightBits: 4, edit: { kind: 'bias', output: 2, amount: -4088 } },
+        [[[-MAX_FLOAT32], [MAX_FLOAT32]]],
+      ),
+    );
+  });
 });
