@@ -9,6 +9,7 @@ import {
   buildInt8,
   buildMlp,
   buildPair,
+  type GeneratorOptions,
   type NetSpec,
   type PairSpec,
   type QuantSpec,
@@ -17,6 +18,7 @@ import {
 } from './generators.js';
 import { formatFailure } from './oracle.js';
 import { SLICE_CHECK, SLICE_GENERATOR } from './slice.js';
+import { SOAK_GENERATOR } from './soak.js';
 
 afterAll(releaseZ3);
 
@@ -63,8 +65,12 @@ function pairOf(
 }
 
 /** A pair the generators produced, box `box` of it alone. */
-function generated(spec: PairSpec, box: number): SoundnessPair {
-  const pair = buildPair(spec, SLICE_GENERATOR);
+function generated(
+  spec: PairSpec,
+  box: number,
+  generator: GeneratorOptions = SLICE_GENERATOR,
+): SoundnessPair {
+  const pair = buildPair(spec, generator);
   if (pair === null) throw new Error('quant refused the regression pair');
   return { ...pair, boxes: [pair.boxes[box]!] };
 }
@@ -279,6 +285,89 @@ describe('found since', () => {
         },
         { format: 'dynamic', weightBits: 4, edit: { kind: 'bias', output: 2, amount: -4088 } },
         [[[-MAX_FLOAT32], [MAX_FLOAT32]]],
+      ),
+    );
+  });
+
+  it('δ* covers a disagreement just inside the Softmax collapse band (logits 2^-17 − 2^-41 apart, kept apart by onnxruntime)', async () => {
+    await expectSound(
+      pairOf(
+        { weights: [0, 0], biases: [0, 2 ** -17 - 2 ** -41], head: 'softmax' },
+        { format: 'qdq', activationType: 'int8' },
+        [[[0.5], [0.5]]],
+      ),
+    );
+  });
+
+  it('δ* covers a Softmax collapse-band disagreement behind a hidden layer (soak seed 1, network 485)', async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 1,
+            hidden: 5,
+            classes: 3,
+            weights: [
+              -2.0061704696405562e-23, -1, -1.75, 0.875, -0.5, -1.875, -1.125,
+              -3.082202431028945e-27, 1, -1.2772140000237465e-25, -1.0586380540124524e-37, 1e-30,
+              -1.375, 0,
+            ],
+            biases: [2.1128613210870432e-26, 1.6695611651700848e-17],
+            outputScale: 1,
+            ties: [
+              { row: 4, source: 3, delta: '1e-9' },
+              { row: 4, source: 0, delta: '2^-17' },
+            ],
+            head: 'softmax',
+          },
+          quant: {
+            ...QUANT,
+            format: 'qdq',
+            activationType: 'int8',
+            weightType: 'uint8',
+            perChannel: true,
+            calibration: { centre: -1, radius: 1, count: 6, seed: 23 },
+          },
+          boxes: [
+            { kind: 'degenerate', seed: 1564257659 },
+            { kind: 'calibrated', seed: 1509788237 },
+          ],
+        },
+        1,
+        SOAK_GENERATOR,
+      ),
+    );
+  });
+
+  it('δ* covers a Softmax collapse-band disagreement at a point (soak seed 1, network 321)', async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 1,
+            hidden: 0,
+            classes: 6,
+            weights: [
+              -2.3337352657609458e-30, 3.2855213264997054e-20, -0.014366892166435719, -0.875,
+              -6.304819066826894e-7, 3.5899819295082125e-7, 0.5, -2.4811195997004486e-34,
+              0.000013969881365483161, 1.75, -0.017523404210805893,
+            ],
+            biases: [-0.5, -2.7888141028162734e-19, 1.4488807949480108e-26],
+            outputScale: 1,
+            ties: [],
+            head: 'softmax',
+          },
+          quant: {
+            ...QUANT,
+            format: 'qdq',
+            activationType: 'int8',
+            weightBits: 2,
+            calibration: { centre: 0.5, radius: 10, count: 5, seed: 1701119134 },
+          },
+          boxes: [{ kind: 'degenerate', seed: 121626727 }],
+        },
+        0,
+        SOAK_GENERATOR,
       ),
     );
   });
