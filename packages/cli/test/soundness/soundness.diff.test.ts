@@ -13,8 +13,8 @@ import { SLICE_CHECK, SLICE_GENERATOR } from './slice.js';
 
 afterAll(releaseZ3);
 
-// FC_NUM_RUNS (default 100) scales the slice: 100 gives 16 pairs per focus.
-const runs = Math.max(1, Math.round((Number(process.env['FC_NUM_RUNS'] ?? 100) * 16) / 100));
+// FC_NUM_RUNS (default 100) scales the slice: 100 gives 32 pairs per focus.
+const runs = Math.max(1, Math.round((Number(process.env['FC_NUM_RUNS'] ?? 100) * 32) / 100));
 
 describe('differential soundness against onnxruntime-node', () => {
   for (const focus of FOCI) {
