@@ -24,6 +24,8 @@ const DYNAMIC_ERROR_FACTOR = 1 + 2 ** -12;
 const DYNAMIC_TINY_SCALE_ERROR = 2 ** -90;
 // Covers the float32 underflows of fl(s·s_w)·fl(acc) (|acc| < 2^31) and of the products.
 const DYNAMIC_ABSOLUTE_SLACK = 2 ** -100;
+// Beyond this a float32 product or partial sum could overflow (as in the FP32 network's bounds).
+const OVERFLOW_GUARD = 2 ** 126;
 
 /**
  * Bounds of DynamicQuantizeLinear's scale fl(fl(max − min)/255) over float32 inputs within
@@ -74,6 +76,14 @@ export function dynamicLayerBounds(
     const b = layer.bias[j]!;
     const inputError = mulUp(data.rowAbsSum[j]!, quantError);
     const sumAbs = addUp(addUp(dotAbsUp(layer.weight, j * n, amax, 0, n), inputError), Math.abs(b));
+    // Where fl(s·s_w), the float32 products or sums could overflow (fl(s·s_w) = +Inf times a zero
+    // accumulator is NaN), the error model does not apply: nothing is bounded.
+    const scaleProduct = mulUp(scale.upper[0]!, data.weightScale[j]!);
+    if (!(sumAbs < OVERFLOW_GUARD) || !(scaleProduct < OVERFLOW_GUARD)) {
+      bias.lower[j] = -Infinity;
+      bias.upper[j] = Infinity;
+      continue;
+    }
     const noise = addUp(addUp(inputError, float32ErrorUp(3, sumAbs, 0)), DYNAMIC_ABSOLUTE_SLACK);
     bias.lower[j] = subDown(b, noise);
     bias.upper[j] = addUp(b, noise);

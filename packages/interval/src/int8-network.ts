@@ -58,6 +58,8 @@ export interface DynamicLayerData {
   readonly kind: 'dynamic';
   /** Σ_i |Ŵ_ji| per output, rounded up. */
   readonly rowAbsSum: Float64Array;
+  /** Per output, the weight scale s_w that multiplies the run-time input scale. */
+  readonly weightScale: Float64Array;
 }
 
 /** Per-layer data of the int8 network, by execution path. */
@@ -178,8 +180,10 @@ function dynamicLayer(model: QMlpDynamic, l: number): { layer: RealLayer; data: 
   const n = q.inFeatures;
   const m = q.outFeatures;
   const weight = new Float64Array(n * m);
+  const weightScale = new Float64Array(m);
   for (let j = 0; j < m; j++) {
     const { scale, zeroPoint } = weightQuantFor(q.weightQuant, j);
+    weightScale[j] = scale;
     // float32 scale × integer of at most 9 bits: exact.
     for (let i = 0; i < n; i++) weight[j * n + i] = scale * (q.weight[j * n + i]! - zeroPoint);
   }
@@ -192,7 +196,7 @@ function dynamicLayer(model: QMlpDynamic, l: number): { layer: RealLayer; data: 
       activationLower: new Float64Array(m).fill(q.activation === 'relu' ? 0 : -Infinity),
       activationUpper: new Float64Array(m).fill(Infinity),
     },
-    data: { kind: 'dynamic', rowAbsSum: rowAbsSums(weight, n, m) },
+    data: { kind: 'dynamic', rowAbsSum: rowAbsSums(weight, n, m), weightScale },
   };
 }
 

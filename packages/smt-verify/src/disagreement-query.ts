@@ -280,7 +280,12 @@ export async function searchDisagreement(
     }
     script.assert(cases.length === 1 ? cases[0]! : `(or ${cases.join(' ')})`);
     const result = await runQuery(script, options, 'QF_LIRA');
-    if (result.kind === 'unsat') return { kind: 'none' };
+    // Only the query at the tolerance itself proves anything: `unsat` with a raised margin leaves
+    // the points between the two margins open.
+    if (result.kind === 'unsat') {
+      if (extra === 0) return { kind: 'none' };
+      break;
+    }
     if (result.kind === 'unknown') {
       return { kind: 'unknown', reason: result.reason === 'timeout' ? 'timeout' : 'solver' };
     }
