@@ -31,7 +31,7 @@ export interface CheckOptions extends SamplingOptions {
   readonly agreementCells: number;
   /** Exact evaluations of sampled points per box. */
   readonly exactBudget: number;
-  /** Ties in consistent leaves re-verified as one-point boxes, per box. */
+  /** Disagreements re-verified as one-point boxes before they count against δ*, per box. */
   readonly pointChecks: number;
   /** Seed of the samples. */
   readonly seed: number;

@@ -11,6 +11,7 @@
 // Softmax collapsed, where nothing may be proven). Otherwise it is a disagreement. Its FP32 margin,
 // the quantity δ* brackets, is the exact first maximal logit over its runner-up (smt-verify's
 // `Counterexample.fp32Margin`): FP32's confidence where the int8 action differs.
+import { createBox, fp32ExecutionError, maxPairTolerance } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
 import type { CpuSemantics } from '@quantproof/quant';
 import {
@@ -289,6 +290,14 @@ export class BoxOracle {
     return [...chosen];
   }
 
+  /**
+   * The largest tie tolerance the project's float32 error model (interval's
+   * `fp32ExecutionError`, the owner of every tie tolerance) gives on `box`, computed there.
+   */
+  toleranceOn(box: FloatBox): number {
+    return maxPairTolerance(fp32ExecutionError(this.fp32Logits, createBox(box.lower, box.upper)));
+  }
+
   /** Exact evaluations of sampled rows still allowed. */
   get remaining(): number {
     // A box evaluated at every float32 point is judged at every one of them exactly.
@@ -310,8 +319,8 @@ function containing(leaves: readonly RegionLeaf[], x: ArrayLike<number>): Region
 }
 
 /**
- * The verifier's verdict on a one-point box {x}: the tie tolerance valid at the point itself
- * (null when the verifier gives none there).
+ * The verifier's verdict on a one-point box {x}: the tie tolerance at the point itself (null when
+ * the verifier gives none there). A disagreement that would exclude δ* is confirmed with it.
  */
 export type PointVerdict = (x: Float32Array) => Promise<AgreementResult | null>;
 
@@ -424,22 +433,25 @@ export async function checkRegion(
     }
   }
 
-  // A disagreement a consistent leaf counts as a tie must be a tie where it is applied: the
-  // verifier's own verdict on the one-point box {x} gives the tolerance valid at x.
+  // A disagreement a consistent leaf counts as a tie must be a tie under a tolerance computed on
+  // that leaf (the float32 error model's bound there), never one inherited from a larger box.
   ties.sort((a, b) => compareRational(b.margin, a.margin));
-  for (const { facts, margin, leaf } of ties.slice(0, pointChecks)) {
+  const onLeaf = new Map<RegionLeaf, number>();
+  for (const { facts, margin, leaf } of ties) {
     if (failedLeaves.has(leaf)) continue;
-    const own = await pointVerdict(facts.x);
-    if (own === null || own.kind === 'unknown') continue;
-    const t = own.tieTolerance;
-    if (own.kind === 'consistent' && compareWithNumber(margin, t) <= 0) continue;
+    let own = onLeaf.get(leaf);
+    if (own === undefined) {
+      own = oracle.toleranceOn(leaf);
+      onLeaf.set(leaf, own);
+    }
+    if (compareWithNumber(margin, own) <= 0) continue;
     failedLeaves.add(leaf);
     fail(
       'a',
       facts.x,
       `leaf [${leaf.lower.join(', ')}] … [${leaf.upper.join(', ')}] consistent (by ${leaf.by}), tie ` +
-        `tolerance ${leaf.tieTolerance}; the one-point box {x} alone: ${own.kind}, tie tolerance ${t}`,
-      `a disagreement above the tolerance valid at the point: ${describe(facts)}`,
+        `tolerance ${leaf.tieTolerance}; the float32 error bound computed on the leaf is ${own}`,
+      `a disagreement above the tolerance valid on the leaf: ${describe(facts)}`,
     );
   }
 
