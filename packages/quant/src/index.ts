@@ -1,12 +1,7 @@
 // The public surface of @quantproof/quant. Everything not exported here is internal.
 
 export { argmaxFirst } from './argmax.js';
-export {
-  decideLogits,
-  decideOutputs,
-  type OutputDecision,
-  SOFTMAX_ORDER_GAP,
-} from './decision.js';
+export { decideLogits, decideOutputs, type OutputDecision, SOFTMAX_ORDER_GAP } from './decision.js';
 export {
   calibrateRanges,
   type CalibrationMethod,
