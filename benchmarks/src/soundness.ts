@@ -30,9 +30,22 @@ interface ShardStats {
   readonly points: number;
   readonly exactPoints: number;
   readonly verifierCalls: number;
+  readonly claims: Readonly<Record<ClaimKind, number>>;
   readonly seconds: number;
   readonly failures: readonly { network: number; condition: string; kind: string; text: string }[];
 }
+
+/** The claims a shard counts (packages/cli/test/soundness/check-pair.ts `ClaimCounts`). */
+type ClaimKind =
+  | 'consistentRegions'
+  | 'inconsistentRegions'
+  | 'unknownRegions'
+  | 'consistentLeaves'
+  | 'counterexamples'
+  | 'flipBrackets'
+  | 'errorBrackets'
+  | 'agreementConsistent'
+  | 'agreementInconsistent';
 
 const CLI_DIR = fileURLToPath(new URL('../../packages/cli/', import.meta.url));
 const SOAK_FILE = 'test/soundness/soundness.soak.test.ts';
@@ -123,8 +136,10 @@ async function main(): Promise<void> {
     console.error(`shard ${shard} wrote no counts; its output:\n${logs[shard]!.join('')}`);
   }
   const ok = results.filter((r): r is ShardStats => r !== null);
-  const sum = (key: keyof Omit<ShardStats, 'failures'>): number =>
+  const sum = (key: Exclude<keyof ShardStats, 'failures' | 'claims'>): number =>
     ok.reduce((s, r) => s + r[key], 0);
+  const claims = (key: ClaimKind): string =>
+    ok.reduce((s, r) => s + r.claims[key], 0).toLocaleString('en-US');
   const failures = ok.flatMap((r) => r.failures);
   const byCondition = new Map<string, number>();
   for (const f of failures) byCondition.set(f.condition, (byCondition.get(f.condition) ?? 0) + 1);
@@ -135,6 +150,17 @@ async function main(): Promise<void> {
     ['float32 points run through both files', sum('points').toLocaleString('en-US')],
     ['points judged in exact arithmetic', sum('exactPoints').toLocaleString('en-US')],
     ['verifier calls', sum('verifierCalls').toLocaleString('en-US')],
+    [
+      'region verdicts checked: consistent / inconsistent / unknown',
+      `${claims('consistentRegions')} / ${claims('inconsistentRegions')} / ${claims('unknownRegions')}`,
+    ],
+    ['consistent leaves checked', claims('consistentLeaves')],
+    ['counterexamples replayed on both files', claims('counterexamples')],
+    ['δ* / ε* brackets checked', `${claims('flipBrackets')} / ${claims('errorBrackets')}`],
+    [
+      'checkAgreement verdicts checked: consistent / inconsistent',
+      `${claims('agreementConsistent')} / ${claims('agreementInconsistent')}`,
+    ],
     ['pairs quant refused to build / the reader refused', `${sum('skipped')} / ${sum('refused')}`],
     [
       'failures',

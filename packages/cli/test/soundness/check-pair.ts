@@ -37,6 +37,39 @@ export interface CheckOptions extends SamplingOptions {
   readonly seed: number;
 }
 
+/** The claims the verifier's answers made (each one checked), by kind. */
+export interface ClaimCounts {
+  /** `verifyRegion` verdicts. */
+  consistentRegions: number;
+  inconsistentRegions: number;
+  unknownRegions: number;
+  /** Consistent leaves (each a proof over its box). */
+  consistentLeaves: number;
+  /** Counterexamples replayed on both files. */
+  counterexamples: number;
+  /** δ* and ε* brackets (null δ*: a claim that no disagreement exists). */
+  flipBrackets: number;
+  errorBrackets: number;
+  /** `checkAgreement` verdicts other than unknown. */
+  agreementConsistent: number;
+  agreementInconsistent: number;
+}
+
+/** No claims yet. */
+export function noClaims(): ClaimCounts {
+  return {
+    consistentRegions: 0,
+    inconsistentRegions: 0,
+    unknownRegions: 0,
+    consistentLeaves: 0,
+    counterexamples: 0,
+    flipBrackets: 0,
+    errorBrackets: 0,
+    agreementConsistent: 0,
+    agreementInconsistent: 0,
+  };
+}
+
 /** What one pair's check did. */
 export interface PairReport {
   /** The writer or reader refused the pair (typed); nothing was verified. */
@@ -46,6 +79,7 @@ export interface PairReport {
   readonly points: number;
   readonly exactPoints: number;
   readonly verifierCalls: number;
+  readonly claims: ClaimCounts;
   readonly failures: readonly Failure[];
 }
 
@@ -107,6 +141,16 @@ function thrown(pair: string, box: RequestedBox, query: Failure['query'], error:
   };
 }
 
+function countRegion(claims: ClaimCounts, region: RegionResult): void {
+  if (region.verdict === 'consistent') claims.consistentRegions++;
+  else if (region.verdict === 'inconsistent') claims.inconsistentRegions++;
+  else claims.unknownRegions++;
+  claims.consistentLeaves += region.leaves.filter((l) => l.verdict === 'consistent').length;
+  claims.counterexamples += region.counterexamples.length;
+  claims.flipBrackets++;
+  if (region.errorBound !== null) claims.errorBrackets++;
+}
+
 async function checkBox(
   pair: SoundnessPair,
   files: PairFiles,
@@ -118,6 +162,7 @@ async function checkBox(
     points: number;
     exactPoints: number;
     verifierCalls: number;
+    claims: ClaimCounts;
     failures: Failure[];
   },
 ): Promise<void> {
@@ -152,6 +197,7 @@ async function checkBox(
   report.cells += truth.cells;
   report.points += truth.rows;
   if (region !== null) {
+    countRegion(report.claims, region);
     const oracle = new BoxOracle(pair.fp32, files, truth, options.exactBudget);
     const pointVerdict = async (x: Float32Array): Promise<AgreementResult | null> => {
       report.verifierCalls++;
@@ -199,6 +245,8 @@ async function checkBox(
         timeoutSeconds: options.smtTimeoutSeconds,
         replay: files.replay,
       });
+      if (agreement.kind === 'consistent') report.claims.agreementConsistent++;
+      if (agreement.kind === 'inconsistent') report.claims.agreementInconsistent++;
       const oracle = new BoxOracle(pair.fp32, files, truth, options.exactBudget);
       report.failures.push(...(await checkAgreementClaim(oracle, agreement, box, pair.label)));
       report.exactPoints += oracle.counts.exactPoints;
@@ -224,6 +272,7 @@ export async function checkPair(pair: SoundnessPair, options: CheckOptions): Pro
       points: 0,
       exactPoints: 0,
       verifierCalls: 0,
+      claims: noClaims(),
       failures: [],
     };
   }
@@ -232,6 +281,7 @@ export async function checkPair(pair: SoundnessPair, options: CheckOptions): Pro
     points: 0,
     exactPoints: 0,
     verifierCalls: 0,
+    claims: noClaims(),
     failures: [] as Failure[],
   };
   try {

@@ -3,7 +3,7 @@
 // always the same pair (`soakPair`), so a failure is reproduced by its seed and index alone.
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
-import { checkPair, type CheckOptions } from './check-pair.js';
+import { checkPair, type CheckOptions, type ClaimCounts, noClaims } from './check-pair.js';
 import {
   buildPair,
   FOCI,
@@ -55,6 +55,8 @@ export interface SoakStats {
   points: number;
   exactPoints: number;
   verifierCalls: number;
+  /** The claims checked, by kind. */
+  readonly claims: ClaimCounts;
   seconds: number;
   readonly failures: SoakFailure[];
 }
@@ -92,6 +94,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakStats> {
     points: 0,
     exactPoints: 0,
     verifierCalls: 0,
+    claims: noClaims(),
     seconds: 0,
     failures: [],
   };
@@ -122,6 +125,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakStats> {
     stats.points += report.points;
     stats.exactPoints += report.exactPoints;
     stats.verifierCalls += report.verifierCalls;
+    for (const key of Object.keys(stats.claims) as (keyof ClaimCounts)[]) {
+      stats.claims[key] += report.claims[key];
+    }
     for (const f of report.failures) {
       stats.failures.push({
         network: index,
