@@ -1,11 +1,11 @@
-// smt-verify's sound bounds of a float32 Softmax head (`softmaxBoundsFp32`, with its stated
+// interval's sound bounds of a float32 Softmax head (`softmaxBoundsFp32`, with its stated
 // allowance for exp, sum and normalisation) against onnxruntime-node's Softmax, zero tolerance:
 // at points (bounds from the logits themselves) and over boxes of logits (points sampled inside).
 // The network is `writeMlpOnnx` of a k → k identity Gemm with a Softmax head, so onnxruntime's
 // Softmax sees exactly the float32 logits chosen here.
 import { createSeededRng, type Mlp } from '@quantproof/nn';
 import { createOrtSession, type OrtSession, writeMlpOnnx } from '@quantproof/onnx';
-import { softmaxBoundsFp32 } from '@quantproof/smt-verify';
+import { softmaxBoundsFp32 } from '@quantproof/interval';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 function identitySoftmax(k: number): Mlp {

@@ -39,6 +39,12 @@ export {
 } from './outward.js';
 export { ibpFp32, type Fp32IntervalBounds } from './fp32-network.js';
 export { fp32ExecutionError, maxPairTolerance, pairTolerance } from './fp32-error.js';
+export {
+  SOFTMAX_TERM_ABSOLUTE_ERROR,
+  SOFTMAX_TERM_RELATIVE_ERROR,
+  softmaxBoundsFp32,
+  softmaxFp32,
+} from './softmax-bounds.js';
 export { ibpInt8, type Int8IntervalBounds, type Int8LayerBounds } from './int8-bounds.js';
 export { linearBoundsFp32, linearBoundsInt8, type LinearBounds } from './linear-bounds.js';
 export { differenceBounds, type DifferenceBounds } from './logit-difference.js';

@@ -65,11 +65,6 @@ export {
 } from './requant-exceptions.js';
 export { SmtScript } from './smtlib.js';
 export {
-  SOFTMAX_TERM_ABSOLUTE_ERROR,
-  SOFTMAX_TERM_RELATIVE_ERROR,
-  softmaxBoundsFp32,
-} from './softmax-bounds.js';
-export {
   type VnnlibBound,
   type VnnlibCounterexample,
   type VnnlibLinearConstraint,

@@ -5,7 +5,7 @@
 // sound probability bounds at the point; the cli's tests replay them in onnxruntime-node.
 import { forwardFp32, type Mlp } from '@quantproof/nn';
 import { afterAll, describe, expect, it } from 'vitest';
-import { softmaxFp32 } from './softmax-bounds.js';
+import { softmaxFp32 } from '@quantproof/interval';
 import {
   type VnnlibLinearConstraint,
   type VnnlibProperty,

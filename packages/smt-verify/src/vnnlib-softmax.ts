@@ -10,7 +10,7 @@ import { type Bounds, createBox, linearBoundsFp32 } from '@quantproof/interval';
 import { holdsOnFloats, slack, type LinearCondition } from './linear-condition.js';
 import { add, compare, fromNumber, mul, type Rational, ZERO } from './rational.js';
 import type { RuntimeFp32Replay } from './replay.js';
-import { softmaxBoundsFp32, softmaxFp32 } from './softmax-bounds.js';
+import { softmaxBoundsFp32, softmaxFp32 } from '@quantproof/interval';
 
 /** A box of the input search (float64 bounds). */
 export interface SearchBox {

@@ -23,10 +23,10 @@
 // with interval's directed operations; `Math.exp` (within one ulp in V8) is widened by two ulps.
 // Non-finite logit bounds (possible float32 overflow, after which the Softmax outputs NaN) give no
 // bounds. The allowance is checked against onnxruntime-node in the cli's tests.
+import type { Bounds } from './box.js';
 import {
   addDown,
   addUp,
-  type Bounds,
   divDown,
   divUp,
   mulDown,
@@ -35,7 +35,7 @@ import {
   nextUp,
   subDown,
   subUp,
-} from '@quantproof/interval';
+} from './outward.js';
 
 /** Relative error allowed on each float32 exp term of the Softmax (ρ above): 2⁻¹⁴. */
 export const SOFTMAX_TERM_RELATIVE_ERROR: number = 2 ** -14;
