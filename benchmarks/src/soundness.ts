@@ -32,6 +32,8 @@ interface ShardStats {
   readonly verifierCalls: number;
   readonly claims: Readonly<Record<ClaimKind, number>>;
   readonly seconds: number;
+  /** The network being checked when the counts were written (a shard stopped early). */
+  readonly inProgress?: number;
   readonly failures: readonly { network: number; condition: string; kind: string; text: string }[];
 }
 
@@ -60,25 +62,43 @@ function positiveInteger(name: string, value: string | undefined, fallback: numb
   return n;
 }
 
+/** What a shard left: its counts (null: none written) and whether it ran past the budget. */
+interface ShardResult {
+  readonly stats: ShardStats | null;
+  readonly overran: boolean;
+}
+
 function runShard(
   env: Record<string, string>,
   statsFile: string,
   log: string[],
-): Promise<ShardStats | null> {
+  deadlineSeconds: number,
+): Promise<ShardResult> {
   return new Promise((resolve) => {
     const child = spawn('pnpm', ['exec', 'vitest', 'run', SOAK_FILE, '--reporter=dot'], {
       cwd: CLI_DIR,
       env: { ...process.env, ...env, SOUNDNESS_SOAK_STATS: statsFile },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
+    let overran = false;
+    // A network that runs far past the budget is itself a finding (a verifier call that ignores
+    // its time budget): stop the shard's process group and report the network in progress.
+    const timer = setTimeout(() => {
+      overran = true;
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    }, deadlineSeconds * 1000);
     child.stdout.on('data', (d: Buffer) => log.push(d.toString()));
     child.stderr.on('data', (d: Buffer) => log.push(d.toString()));
     child.on('close', () => {
+      clearTimeout(timer);
+      let stats: ShardStats | null = null;
       try {
-        resolve(JSON.parse(readFileSync(statsFile, 'utf8')) as ShardStats);
+        stats = JSON.parse(readFileSync(statsFile, 'utf8')) as ShardStats;
       } catch {
-        resolve(null);
+        stats = null;
       }
+      resolve({ stats, overran });
     });
   });
 }
@@ -110,7 +130,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'qp-soundness-'));
   const started = performance.now();
   const logs: string[][] = [];
-  let results: (ShardStats | null)[];
+  let results: ShardResult[];
   try {
     results = await Promise.all(
       Array.from({ length: shards }, (_, shard) => {
@@ -124,19 +144,22 @@ async function main(): Promise<void> {
           SOUNDNESS_SOAK_SHARDS: String(shards),
           ...(only !== null ? { SOUNDNESS_SOAK_ONLY: String(only) } : {}),
         };
-        return runShard(env, join(dir, `shard-${shard}.json`), log);
+        return runShard(env, join(dir, `shard-${shard}.json`), log, seconds + 600);
       }),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   const wall = (performance.now() - started) / 1000;
-  const broken = results.flatMap((r, shard) => (r === null ? [shard] : []));
+  const broken = results.flatMap((r, shard) => (r.stats === null ? [shard] : []));
   for (const shard of broken) {
     console.error(`shard ${shard} wrote no counts; its output:\n${logs[shard]!.join('')}`);
   }
-  const ok = results.filter((r): r is ShardStats => r !== null);
-  const sum = (key: Exclude<keyof ShardStats, 'failures' | 'claims'>): number =>
+  const overran = results.flatMap((r, shard) =>
+    r.overran ? [`shard ${shard}: network ${r.stats?.inProgress ?? '?'} ran past the budget`] : [],
+  );
+  const ok = results.flatMap((r) => (r.stats === null ? [] : [r.stats]));
+  const sum = (key: Exclude<keyof ShardStats, 'failures' | 'claims' | 'inProgress'>): number =>
     ok.reduce((s, r) => s + r[key], 0);
   const claims = (key: ClaimKind): string =>
     ok.reduce((s, r) => s + r.claims[key], 0).toLocaleString('en-US');
@@ -168,6 +191,7 @@ async function main(): Promise<void> {
         ? '0'
         : `${failures.length} (${[...byCondition].map(([c, n]) => `(${c}) ${n}`).join(', ')})`,
     ],
+    ['networks stopped past the budget (+600 s)', overran.length === 0 ? '0' : overran.join('; ')],
     ['wall time', `${wall.toFixed(0)} s`],
   ];
   console.log('| count | value |\n| --- | ---: |');
@@ -195,7 +219,7 @@ async function main(): Promise<void> {
     console.log('\nThe first failure of each class:\n');
     for (const [, k] of sorted) console.log(`${k.first}\n`);
   }
-  if (failures.length > 0 || broken.length > 0) process.exitCode = 1;
+  if (failures.length > 0 || broken.length > 0 || overran.length > 0) process.exitCode = 1;
 }
 
 await main();

@@ -28,8 +28,8 @@ export interface SoakOptions {
   readonly only?: number;
   readonly generator: GeneratorOptions;
   readonly check: CheckOptions;
-  /** Called after every network. */
-  readonly onNetwork?: (stats: SoakStats) => void;
+  /** Called before every network (its index) with the counts so far. */
+  readonly onNetwork?: (stats: SoakStats, next: number) => void;
 }
 
 /** One failure of the soak, with how to reproduce it. */
@@ -109,6 +109,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakStats> {
   for (const index of indices) {
     if (stats.networks >= options.networks) break;
     if ((performance.now() - started) / 1000 >= options.seconds) break;
+    options.onNetwork?.(stats, index);
     const { spec, pair } = soakPair(options.seed, index, options.generator);
     if (pair === null) {
       stats.skipped++;
@@ -138,7 +139,6 @@ export async function runSoak(options: SoakOptions): Promise<SoakStats> {
       });
     }
     stats.seconds = (performance.now() - started) / 1000;
-    options.onNetwork?.(stats);
   }
   stats.seconds = (performance.now() - started) / 1000;
   return stats;

@@ -21,6 +21,7 @@ it(
   soak ? 'soak: every claim holds on both files' : 'the soak counts what it checks',
   async () => {
     const only = env('ONLY');
+    const file = process.env['SOUNDNESS_SOAK_STATS'];
     const stats = await runSoak({
       networks: networks ?? 2,
       seconds,
@@ -30,8 +31,12 @@ it(
       ...(only === undefined ? {} : { only }),
       generator: SOAK_GENERATOR,
       check: SOAK_CHECK,
+      // The counts so far after every network, and the network in progress: a soak stopped early
+      // (or one network that takes too long) still says what it did.
+      onNetwork: (so, next) => {
+        if (file !== undefined) writeFileSync(file, JSON.stringify({ ...so, inProgress: next }));
+      },
     });
-    const file = process.env['SOUNDNESS_SOAK_STATS'];
     if (file !== undefined) writeFileSync(file, JSON.stringify(stats));
     if (soak) {
       expect(stats.failures.map((f) => `network ${f.network}: ${f.text}`)).toEqual([]);
