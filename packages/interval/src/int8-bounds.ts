@@ -199,6 +199,9 @@ function fusedLayerBounds(
   };
 }
 
+// Beyond this a float32 product or partial sum of the Gemm could overflow (as in the FP32 network).
+const OVERFLOW_GUARD = 2 ** 126;
+
 function unfusedLayerBounds(
   layer: RealLayer,
   data: UnfusedLayerData,
@@ -222,12 +225,28 @@ function unfusedLayerBounds(
   const quantOut = out === null ? null : { lower: new Float64Array(m), upper: new Float64Array(m) };
   for (let j = 0; j < m; j++) {
     const b = layer.bias[j]!;
+    const gemmAbs = addUp(dotAbsUp(layer.weight, j * n, deqMax, 0, n), Math.abs(b));
+    if (
+      !(gemmAbs < OVERFLOW_GUARD) ||
+      !(addUp(dotAbsUp(layer.weight, j * n, amax, 0, n), Math.abs(b)) < OVERFLOW_GUARD)
+    ) {
+      // The float32 Gemm could overflow (±Inf, or NaN from Inf − Inf): its error model does not
+      // apply, so nothing about this output is bounded; a requantised output may be any integer.
+      gemm.lower[j] = -Infinity;
+      gemm.upper[j] = Infinity;
+      pre.lower[j] = -Infinity;
+      pre.upper[j] = Infinity;
+      if (out !== null && quantOut !== null) {
+        const { qmin, qmax } = elementTypeRange(out.elementType);
+        quantOut.lower[j] = qmin;
+        quantOut.upper[j] = qmax;
+      }
+      bias.lower[j] = -Infinity;
+      bias.upper[j] = Infinity;
+      continue;
+    }
     // Any summation order (MLAS lanes and trees): every term sees at most n + 1 roundings.
-    const gemmError = float32ErrorUp(
-      n + 1,
-      addUp(dotAbsUp(layer.weight, j * n, deqMax, 0, n), Math.abs(b)),
-      n,
-    );
+    const gemmError = float32ErrorUp(n + 1, gemmAbs, n);
     const yLo = subDown(
       addDown(dotIntervalDown(layer.weight, j * n, deq.lower, deq.upper, 0, n), b),
       gemmError,
