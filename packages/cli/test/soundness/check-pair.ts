@@ -14,10 +14,13 @@ import { OnnxError } from '@quantproof/onnx';
 import { type CpuSemantics, DEFAULT_CPU_SEMANTICS, QuantError } from '@quantproof/quant';
 import { detectCpuSemantics } from '../../src/study/cpu-semantics.js';
 import { MAX_FLOAT32 } from './exact.js';
-import type { RequestedBox, SoundnessPair } from './generators.js';
+import type { RequestedBox } from './boxes.js';
+import type { SoundnessPair } from './generators.js';
 import { boxTruth, float32Inside, type SamplingOptions } from './ground-truth.js';
 import { openPairFiles, PairRefusedError, type PairFiles } from './model-files.js';
-import { BoxOracle, checkAgreementClaim, checkRegion, type Failure } from './oracle.js';
+import { BoxOracle } from './box-oracle.js';
+import type { Failure } from './failures.js';
+import { checkAgreementClaim, checkRegion } from './oracle.js';
 
 /** Budgets of the verifier calls and of the oracle. */
 export interface CheckOptions extends SamplingOptions {

@@ -5,18 +5,15 @@ import { releaseZ3 } from '@quantproof/smt-verify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkPair } from './check-pair.js';
 import { MAX_FLOAT32 } from './exact.js';
+import type { RequestedBox } from './boxes.js';
 import {
-  buildInt8,
-  buildMlp,
   buildPair,
   type GeneratorOptions,
-  type NetSpec,
   type PairSpec,
-  type QuantSpec,
-  type RequestedBox,
   type SoundnessPair,
 } from './generators.js';
-import { formatFailure } from './oracle.js';
+import { buildInt8, buildMlp, type NetSpec, type QuantSpec } from './networks.js';
+import { formatFailure } from './failures.js';
 import { SLICE_CHECK, SLICE_GENERATOR } from './slice.js';
 import { SOAK_GENERATOR } from './soak.js';
 

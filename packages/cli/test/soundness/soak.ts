@@ -12,7 +12,7 @@ import {
   type PairSpec,
   type SoundnessPair,
 } from './generators.js';
-import { type Condition, failureKind, formatFailure } from './oracle.js';
+import { type Condition, failureKind, formatFailure } from './failures.js';
 
 /** What to soak. */
 export interface SoakOptions {

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, describe, it } from 'vitest';
 import { checkPair } from './check-pair.js';
 import { buildPair, FOCI, pairSpec } from './generators.js';
-import { formatFailure } from './oracle.js';
+import { formatFailure } from './failures.js';
 import { SLICE_CHECK, SLICE_GENERATOR } from './slice.js';
 
 afterAll(releaseZ3);
