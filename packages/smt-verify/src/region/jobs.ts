@@ -38,9 +38,12 @@ export type JobResult =
   | { readonly kind: 'decide'; readonly decision: BoxDecision }
   | {
       readonly kind: 'flip';
-      /** `none`: no disagreement above the tie tolerance; else a bracket and its witness. */
+      /**
+       * `none`: no disagreement above the box's tie tolerance (`tieTolerance`: disagreements up to
+       * it are ties, so δ*'s upper end covers it); else a bracket and its witness.
+       */
       readonly bracket:
-        | { readonly kind: 'none' }
+        | { readonly kind: 'none'; readonly tieTolerance: number }
         | {
             readonly kind: 'bounded';
             readonly lower: number;
@@ -95,7 +98,13 @@ export async function runJob(
       smtQueries++;
     },
   });
-  if (result.kind === 'consistent') return { kind: 'flip', bracket: { kind: 'none' }, smtQueries };
+  if (result.kind === 'consistent') {
+    return {
+      kind: 'flip',
+      bracket: { kind: 'none', tieTolerance: result.tieTolerance },
+      smtQueries,
+    };
+  }
   if (result.kind === 'unknown') {
     return { kind: 'flip', bracket: { kind: 'unknown', reason: result.reason }, smtQueries };
   }

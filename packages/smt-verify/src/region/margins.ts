@@ -207,6 +207,8 @@ export async function certifyFlipMargin(
   }
   let boxes = 0;
   let smtQueries = 0;
+  /** The largest tie tolerance a z3 answer on a box relied on (δ*'s upper end covers it). */
+  let tieFloor = 0;
   /** Float32 FP32 margin of x where int8 disagrees (−Infinity where it agrees). */
   const flipScore = (x: Float32Array): number => {
     const y = forwardFp32(mlp, x);
@@ -325,7 +327,11 @@ export async function certifyFlipMargin(
       const r = results[k];
       if (r !== null && r !== undefined && r.kind === 'flip') {
         smtQueries += r.smtQueries;
-        if (r.bracket.kind === 'none') return;
+        if (r.bracket.kind === 'none') {
+          // No disagreement beyond the box's own tie tolerance: the ones up to it stay in δ*.
+          tieFloor = Math.max(tieFloor, r.bracket.tieTolerance);
+          return;
+        }
         if (r.bracket.kind === 'bounded') {
           if (r.bracket.lower > lower) {
             lower = r.bracket.lower;
@@ -347,6 +353,7 @@ export async function certifyFlipMargin(
   const upper = Math.max(
     (1 + options.precision) * lower,
     options.tieTolerance,
+    tieFloor,
     top?.upper ?? -Infinity,
   );
   return {
@@ -354,6 +361,7 @@ export async function certifyFlipMargin(
     upper,
     certified:
       witness !== null &&
+      tieFloor <= (1 + options.precision) * lower &&
       (top === undefined ||
         top.upper <= (1 + options.precision) * lower ||
         (top.exact && top.stuck !== true)),
