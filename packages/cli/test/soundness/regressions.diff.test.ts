@@ -61,15 +61,15 @@ function pairOf(
   return { label: 'regression', fp32, int8, shapesDiffer: false, boxes: requested };
 }
 
-/** A pair the generators produced, box `box` of it alone. */
+/** A pair the generators produced, box `box` of it alone (every box with `'all'`). */
 function generated(
   spec: PairSpec,
-  box: number,
+  box: number | 'all',
   generator: GeneratorOptions = SLICE_GENERATOR,
 ): SoundnessPair {
   const pair = buildPair(spec, generator);
   if (pair === null) throw new Error('quant refused the regression pair');
-  return { ...pair, boxes: [pair.boxes[box]!] };
+  return box === 'all' ? pair : { ...pair, boxes: [pair.boxes[box]!] };
 }
 
 async function expectSound(pair: SoundnessPair): Promise<void> {
@@ -364,6 +364,82 @@ describe('found since', () => {
           boxes: [{ kind: 'degenerate', seed: 121626727 }],
         },
         0,
+        SOAK_GENERATOR,
+      ),
+    );
+  });
+
+  it('δ* covers a disagreement where the int8 Softmax collapses to equal probabilities (soak seed 4, network 2342)', async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 1,
+            hidden: 5,
+            classes: 6,
+            weights: [
+              -1.6973914678322655e-12, 0.125, 1.75, 4.0637655465419695e-44, -1.0273068309802267e-31,
+              -6.800916041993122e-29, -1.875, 0.375,
+            ],
+            biases: [-1e-30, -1.8216880036222622e-44, 1.783798007203323e-30],
+            outputScale: 1,
+            ties: [{ row: 2, source: 2, delta: '2^-17' }],
+            head: 'logits',
+          },
+          quant: {
+            ...QUANT,
+            format: 'dynamic',
+            activationType: 'int8',
+            perChannel: true,
+            reduceRange: true,
+            calibration: { centre: -1, radius: 1, count: 12, seed: 500491227 },
+            head: 'softmax',
+          },
+          boxes: [
+            { kind: 'degenerate', seed: 368064357 },
+            { kind: 'saturating', seed: 312781219 },
+            { kind: 'ulps', seed: 1622471793 },
+          ],
+        },
+        2,
+        SOAK_GENERATOR,
+      ),
+    );
+  });
+
+  it('δ* is not [0, 0] where FP32 logits 1e-22 apart decide against an int8 tie (soak seed 4, network 2149)', async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 1,
+            hidden: 0,
+            classes: 4,
+            weights: [
+              0.375, -0.625, -1.375, -9.958132408949272e-12, 0.75, -0.00003790378104895353, 1.125,
+              1e-30, -5.653186889439232e-20, 0, -1e-30, 4.568883049671513e-9, 0.005227944348007441,
+            ],
+            biases: [-3.7019833813017877e-13, 0, 1e-30, -0.25, -1.75],
+            outputScale: 1,
+            ties: [
+              { row: 7, source: 0, delta: '-1e-9' },
+              { row: 7, source: 6, delta: '0' },
+            ],
+            head: 'logits',
+          },
+          quant: {
+            ...QUANT,
+            perChannel: true,
+            reduceRange: true,
+            calibration: { centre: 0.5, radius: 1, count: 1, seed: 2147483643 },
+          },
+          boxes: [
+            { kind: 'huge', seed: 1143072462 },
+            { kind: 'huge', seed: 19 },
+            { kind: 'huge', seed: 273455469 },
+          ],
+        },
+        'all',
         SOAK_GENERATOR,
       ),
     );
