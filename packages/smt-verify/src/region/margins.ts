@@ -18,8 +18,9 @@ import {
   forwardInt8,
   NonFiniteInputError,
   type QMlp,
+  SOFTMAX_ORDER_GAP,
 } from '@quantproof/quant';
-import { fp32ExecutionError, subDown } from '@quantproof/interval';
+import { addUp, fp32ExecutionError, subDown, subUp } from '@quantproof/interval';
 import { fp32Bounds, fp32LinearUpperBound } from '../internal-bounds.js';
 import { approximateDown } from '../rational.js';
 import { int8HeadUndetermined } from '../int8-head.js';
@@ -104,6 +105,7 @@ function flipUpper(
   // d = int8 − FP32 logits. If FP32 takes c by margin m and int8 takes a, then
   // m ≤ y_c − y_a ≤ d_a − d_c: the joint difference bounds cap δ* by the logit error.
   const d = differenceBounds(mlp, model, region).difference;
+  const int8Gap = (model.head ?? 'logits') === 'softmax' ? SOFTMAX_ORDER_GAP : 0;
   // The int8 actions possible on the box: exact inside one quantisation cell (the int8 output
   // is a constant there), else the certifier's proven action, else every action.
   const oneCell = cellCount(model, box) === 1;
@@ -121,7 +123,9 @@ function flipUpper(
       const diff = new Float64Array(k);
       diff[c] = 1;
       diff[a] = -1;
-      let m = Math.min(fp32LinearUpperBound(mlp, bounds, diff), d.upper[a]! - d.lower[c]!);
+      // With an int8 Softmax head, a may win a collapse although q_a < q_c by up to the gap.
+      const cap = addUp(subUp(d.upper[a]!, d.lower[c]!), int8Gap);
+      let m = Math.min(fp32LinearUpperBound(mlp, bounds, diff), cap);
       // The certifier bounds y_{a'} − y_c from below for its own action a'.
       if (a === cert.action) m = Math.min(m, -cert.fp32Margins[c]!);
       best = Math.max(best, m);
