@@ -2,7 +2,12 @@
 
 export { ReportSchemaError, type SchemaIssue, WebReportError } from './errors.js';
 
-export { type BoxJson, type BracketJson, REPORT_SCHEMA_VERSION } from './schema/common.js';
+export {
+  type BoxJson,
+  type BracketJson,
+  REPORT_SCHEMA_VERSION,
+  type ReportSchemaVersion,
+} from './schema/common.js';
 export {
   type CpuSemanticsJson,
   type RunJson,
@@ -17,7 +22,12 @@ export {
 } from './schema/metrics.js';
 export {
   type CounterexampleJson,
+  type DisagreementEstimateJson,
+  type DisagreementJson,
+  LEAF_STATUSES,
   type LeafJson,
+  type LeafStatus,
+  type RegionVolumeJson,
   type VariantVerificationJson,
   type Verdict,
   type VerifyJson,
@@ -65,15 +75,24 @@ export {
   dimensionSymbol,
   formatBracket,
   formatDb,
+  formatEstimate,
   formatMeanStd,
   formatMicroseconds,
   formatPercent,
   formatSeconds,
+  formatShareBracket,
   formatValue,
   formatVector,
   MISSING,
+  shareBracketEnds,
 } from './report/format.js';
-export { renderSummaryTable, verdictBadge, verificationOf } from './report/summary-table.js';
+export {
+  renderSummaryTable,
+  statusBadge,
+  verdictBadge,
+  verificationOf,
+} from './report/summary-table.js';
+export { disagreementText, renderVerdictLines } from './report/verdict-lines.js';
 export {
   renderSqnrChart,
   renderTrainingCharts,

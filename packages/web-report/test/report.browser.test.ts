@@ -7,11 +7,14 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   formatBracket,
+  formatEstimate,
   formatMeanStd,
   formatMicroseconds,
   formatPercent,
   formatSeconds,
+  formatShareBracket,
   formatValue,
+  LEAF_STATUSES,
   parseRun,
   renderReport,
   type Run,
@@ -178,13 +181,19 @@ function expectSummary(cells: Cells, run: Run): void {
     number('maxLogitDifference', m.maxLogitDifference, formatValue(m.maxLogitDifference));
     const v = run.verify.variants.find((x) => x.variant === m.name);
     if (v === undefined) {
-      expect(row['volume.consistent']!.text).toBe('—');
+      expect(row['disagreement']!.text).toBe('—');
+      expect(row['volume.agree']!.text).toBe('—');
       continue;
     }
     expect(row['verdict']!.value).toBe(v.verdict);
-    number('volume.consistent', v.volume.consistent, formatPercent(v.volume.consistent));
-    number('volume.inconsistent', v.volume.inconsistent, formatPercent(v.volume.inconsistent));
-    number('volume.unknown', v.volume.unknown, formatPercent(v.volume.unknown));
+    const { lower, upper, estimate } = v.disagreement;
+    expect(JSON.parse(row['disagreement']!.value!)).toEqual({ lower, upper });
+    expect(row['disagreement']!.text).toBe(formatShareBracket(v.disagreement));
+    expect(row['disagreement.estimate']!.text).toBe(formatEstimate(estimate));
+    if (estimate !== null) expect(Number(row['disagreement.estimate']!.value)).toBe(estimate.value);
+    for (const status of LEAF_STATUSES) {
+      number(`volume.${status}`, v.volume[status], formatPercent(v.volume[status]));
+    }
     number('seconds', v.seconds, formatSeconds(v.seconds));
     expect(row['flipMargin']!.text).toBe(formatBracket(v.flipMargin));
     expect(row['errorBound']!.text).toBe(formatBracket(v.errorBound));

@@ -16,10 +16,24 @@ const counterexample = (z: number): CounterexampleJson => ({
   int8Logits: [0, 1],
   replay: { runtime: 'onnxruntime-node', fp32Logits: [1, 0], int8Logits: [0, 1], confirmed: true },
 });
+const leaf = (
+  lower: number[],
+  upper: number[],
+  status: LeafJson['status'],
+  counterexample: number | null = null,
+): LeafJson => ({
+  lower,
+  upper,
+  status,
+  volume: 0.25,
+  by: 'test',
+  counterexample,
+  tieTolerance: 0,
+});
 const leaves: LeafJson[] = [
-  { lower: [-1, -1, -1], upper: [0, 1, 1], verdict: 'inconsistent' },
-  { lower: [0, -1, -1], upper: [1, 1, 1], verdict: 'consistent' },
-  { lower: [0, 0, -1], upper: [1, 1, -0.5], verdict: 'unknown' },
+  leaf([-1, -1, -1], [0, 1, 1], 'mixed', 0),
+  leaf([0, -1, -1], [1, 1, 1], 'agree'),
+  leaf([0, 0, -1], [1, 1, -0.5], 'open'),
 ];
 const options: DecisionMapOptions = {
   id: 'test',
@@ -71,14 +85,30 @@ describe('decisionMap', () => {
     }
   });
 
-  it('draws the leaves the slice cuts, coloured by verdict, and counts them', () => {
+  it('draws the leaves the slice cuts, coloured by status, and counts them', () => {
     expect(map.leavesInSlice).toBe(2);
     expect(
-      [...map.svg.matchAll(/data-leaf="(\d+)" data-verdict="(\w+)"/g)].map((m) => [m[1], m[2]]),
+      [...map.svg.matchAll(/data-leaf="(\d+)" data-status="(\w+)"/g)].map((m) => [m[1], m[2]]),
     ).toEqual([
-      ['0', 'inconsistent'],
-      ['1', 'consistent'],
+      ['0', 'mixed'],
+      ['1', 'agree'],
     ]);
+  });
+
+  it('gives each of the four statuses its own fill, and hatches mixed leaves', () => {
+    const statuses = ['agree', 'disagree', 'mixed', 'open'] as const;
+    const all = decisionMap({
+      ...options,
+      leaves: statuses.map((status, i) => leaf([-1 + i / 2, -1, -1], [-0.5 + i / 2, 1, 1], status)),
+    });
+    const fills = [...all.svg.matchAll(/data-status="(\w+)"[^>]* fill="([^"]+)"/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
+    expect(fills.map(([status]) => status)).toEqual([...statuses]);
+    expect(new Set(fills.map(([, fill]) => fill)).size).toBe(4);
+    expect(Object.fromEntries(fills)['mixed']).toBe('url(#test-mixed)');
+    expect(all.svg).toContain('<pattern id="test-mixed"');
   });
 
   it('caps the leaves drawn', () => {

@@ -1,6 +1,6 @@
 // A decision map: one 2-D slice of the box with the FP32 decision boundary, an int8 variant's
 // boundary, the cells where they disagree, the verified leaves the slice cuts (coloured by
-// verdict) and the counterexamples near the slice. Boundaries are d3-contour isolines of the
+// status: agree, disagree, mixed, open) and the counterexamples near the slice. Boundaries are d3-contour isolines of the
 // action grids computed by the cli (maps.json).
 
 import { contours } from 'd3-contour';
@@ -10,7 +10,13 @@ import { nearSlice, type SlicePlane, sliceLeaves } from '../maps/slice-leaves.js
 import type { BoxJson } from '../schema/common.js';
 import type { CounterexampleJson, LeafJson } from '../schema/verify.js';
 import { bottomAxis, leftAxis } from './axes.js';
-import { DISAGREEMENT_COLOR, FP32_COLOR, INT8_COLOR, VERDICT_COLORS } from './palette.js';
+import {
+  DISAGREEMENT_COLOR,
+  FP32_COLOR,
+  INT8_COLOR,
+  LEAF_STATUS_COLORS,
+  MIXED_HATCH_COLOR,
+} from './palette.js';
 import { escapeXml, plotArea, px, svgFrame } from './svg.js';
 
 /** Default cap on the leaves one map draws (the largest in the slice are kept). */
@@ -69,6 +75,11 @@ function padded(grid: ArrayLike<number>, n: number): number[] {
   return out;
 }
 
+/** The hatch that fills mixed leaves: amber with red stripes (both decisions occur in them). */
+export function mixedHatch(id: string): string {
+  return `<pattern id="${escapeXml(id)}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${LEAF_STATUS_COLORS.mixed}"/><line x1="0" y1="0" x2="0" y2="6" stroke="${MIXED_HATCH_COLOR}" stroke-width="1.6" stroke-opacity="0.55"/></pattern>`;
+}
+
 /** SVG path data of the isolines of `grid` at the given thresholds, through `toX`/`toY`. */
 function isolinePath(
   grid: ArrayLike<number>,
@@ -107,7 +118,9 @@ export function decisionMap(options: DecisionMapOptions): DecisionMap {
   const toX = (c: number): number => area.left + ((c - 1) / n) * (area.right - area.left);
   const toY = (c: number): number => area.bottom - ((c - 1) / n) * (area.bottom - area.top);
   const clip = `${options.id}-clip`;
+  const hatch = `${options.id}-mixed`;
   const body: string[] = [
+    `<defs>${mixedHatch(hatch)}</defs>`,
     `<clipPath id="${escapeXml(clip)}"><rect x="${px(area.left)}" y="${px(area.top)}" width="${px(area.right - area.left)}" height="${px(area.bottom - area.top)}"/></clipPath>`,
     `<rect class="plot-bg" x="${px(area.left)}" y="${px(area.top)}" width="${px(area.right - area.left)}" height="${px(area.bottom - area.top)}" fill="#fafafa"/>`,
   ];
@@ -130,7 +143,9 @@ export function decisionMap(options: DecisionMapOptions): DecisionMap {
           `${options.dimensionLabels[d] ?? d} ∈ [${lo.toPrecision(3)}, ${leaf.upper[d]!.toPrecision(3)}]`,
       )
       .join('\n');
-    return `<rect data-leaf="${index}" data-verdict="${leaf.verdict}" x="${px(x0)}" y="${px(y0)}" width="${px(x1 - x0)}" height="${px(y1 - y0)}" fill="${VERDICT_COLORS[leaf.verdict]}"><title>${escapeXml(`leaf ${index}: ${leaf.verdict}\n${bounds}`)}</title></rect>`;
+    const fill =
+      leaf.status === 'mixed' ? `url(#${escapeXml(hatch)})` : LEAF_STATUS_COLORS[leaf.status];
+    return `<rect data-leaf="${index}" data-status="${leaf.status}" x="${px(x0)}" y="${px(y0)}" width="${px(x1 - x0)}" height="${px(y1 - y0)}" fill="${fill}"><title>${escapeXml(`leaf ${index}: ${leaf.status} (${leaf.by})\n${bounds}`)}</title></rect>`;
   });
   layers.push(`<g class="leaves" stroke="#ffffff" stroke-width="0.6">${rects.join('')}</g>`);
 
@@ -208,7 +223,7 @@ export function decisionMap(options: DecisionMapOptions): DecisionMap {
       chart: 'decision-map',
       title: `${options.title}: decisions on the slice ${fixed}`,
       description:
-        'FP32 decision boundary (solid), int8 boundary (dashed), cells where they disagree (red), verified leaves coloured by verdict, counterexamples (crosses).',
+        'FP32 decision boundary (solid), int8 boundary (dashed), cells where they disagree (red), verified leaves coloured by status (agree green, disagree red, mixed hatched amber, open grey), counterexamples (crosses).',
       width: size,
       height: size,
       className: 'decision-map',

@@ -1,6 +1,6 @@
-// The colours of the report: one per variant (in metrics order) and one per verdict.
+// The colours of the report: one per variant (in metrics order), one per leaf status.
 
-import type { Verdict } from '../schema/verify.js';
+import type { LeafStatus } from '../schema/verify.js';
 
 const SERIES = [
   '#4e79a7',
@@ -18,18 +18,27 @@ export function seriesColor(index: number): string {
   return SERIES[index % SERIES.length]!;
 }
 
-/** Leaf fill per verdict: proven consistent, holding a counterexample, open. */
-export const VERDICT_COLORS: Readonly<Record<Verdict, string>> = {
-  consistent: '#cfe8c9',
-  inconsistent: '#f7d4cf',
-  unknown: '#e3e3e3',
+/**
+ * Leaf fill per status on decision maps: light, so the boundaries and the red disagreement cells
+ * drawn over them stay visible. Mixed leaves are also hatched (`MIXED_HATCH_COLOR`), so they are
+ * told apart without colour.
+ */
+export const LEAF_STATUS_COLORS: Readonly<Record<LeafStatus, string>> = {
+  agree: '#cfe8c9',
+  disagree: '#f4b6ae',
+  mixed: '#fbdc9a',
+  open: '#e3e3e3',
 };
 
-/** Strong verdict colours (bars, badges). */
-export const VERDICT_STRONG_COLORS: Readonly<Record<Verdict, string>> = {
-  consistent: '#3b8f3b',
-  inconsistent: '#c8372d',
-  unknown: '#9a9a9a',
+/** The stripes over mixed leaves (both decisions occur in them). */
+export const MIXED_HATCH_COLOR = '#c8372d';
+
+/** Strong status colours (the verified-volume bars, status badges). */
+export const LEAF_STATUS_STRONG_COLORS: Readonly<Record<LeafStatus, string>> = {
+  agree: '#3b8f3b',
+  disagree: '#c8372d',
+  mixed: '#d98a00',
+  open: '#9a9a9a',
 };
 
 /** The FP32 reference's colour (boundaries, lines). */

@@ -6,7 +6,11 @@ const region = { lower: [-1, -1, -1], upper: [1, 1, 1] };
 const leaf = (lower: number[], upper: number[]): LeafJson => ({
   lower,
   upper,
-  verdict: 'consistent',
+  status: 'agree',
+  volume: 0,
+  by: 'bounds',
+  counterexample: null,
+  tieTolerance: 0,
 });
 // Two halves split at z = 0, the upper one split again at x = 0.
 const leaves = [

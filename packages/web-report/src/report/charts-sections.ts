@@ -1,12 +1,13 @@
-// The report's charts built from the run: verified volume, training curves, per-layer SQNR and
-// weight histograms.
+// The report's charts built from the run: verified volume by leaf status, training curves,
+// per-layer SQNR and weight histograms.
 
 import { groupedBarChart, stackedBarChart } from '../charts/bar-chart.js';
 import { histogramChart } from '../charts/histogram.js';
 import { lineChart } from '../charts/line-chart.js';
-import { FP32_COLOR, seriesColor, VERDICT_STRONG_COLORS } from '../charts/palette.js';
+import { FP32_COLOR, LEAF_STATUS_STRONG_COLORS, seriesColor } from '../charts/palette.js';
 import { escapeXml } from '../charts/svg.js';
 import type { Run } from '../schema/parse-run.js';
+import { LEAF_STATUSES, type LeafStatus } from '../schema/verify.js';
 import { formatDb, formatPercent } from './format.js';
 
 /** The colour of a variant: its position in metrics.json (FP32 in ink). */
@@ -15,28 +16,31 @@ export function variantColor(run: Run, name: string): string {
   return name === 'fp32' ? FP32_COLOR : seriesColor(Math.max(0, index - 1));
 }
 
-/** Stacked bars: the fraction of the operating box proven consistent, holding a counterexample, open. */
+/** What each leaf status means, as the volume chart's legend says it. */
+const STATUS_NAMES: Readonly<Record<LeafStatus, string>> = {
+  agree: 'proven agree',
+  disagree: 'proven disagree',
+  mixed: 'mixed (both occur)',
+  open: 'open',
+};
+
+/**
+ * Stacked bars, one per int8 variant: the share of the operating box in leaves proven to agree,
+ * proven to disagree, mixed (holding a replayed counterexample) and open.
+ */
 export function renderVolumeChart(run: Run): string {
   return stackedBarChart({
     chart: 'verified-volume',
     title: 'Verified volume of the operating box per int8 variant',
     rows: run.verify.variants.map((v) => ({
       name: v.variant,
-      segments: [
-        { key: 'consistent', value: v.volume.consistent },
-        { key: 'inconsistent', value: v.volume.inconsistent },
-        { key: 'unknown', value: v.volume.unknown },
-      ],
+      segments: LEAF_STATUSES.map((status) => ({ key: status, value: v.volume[status] })),
     })),
-    keys: [
-      { key: 'consistent', name: 'proven consistent', color: VERDICT_STRONG_COLORS.consistent },
-      {
-        key: 'inconsistent',
-        name: 'holds a counterexample',
-        color: VERDICT_STRONG_COLORS.inconsistent,
-      },
-      { key: 'unknown', name: 'open', color: VERDICT_STRONG_COLORS.unknown },
-    ],
+    keys: LEAF_STATUSES.map((status) => ({
+      key: status,
+      name: STATUS_NAMES[status],
+      color: LEAF_STATUS_STRONG_COLORS[status],
+    })),
     format: formatPercent,
   });
 }

@@ -2,6 +2,7 @@
 // verify.json through these same rules (README, "What the report shows").
 
 import type { BracketJson } from '../schema/common.js';
+import type { DisagreementEstimateJson } from '../schema/verify.js';
 
 /** Shown for a value that is absent or not computed. */
 export const MISSING = '—';
@@ -9,6 +10,68 @@ export const MISSING = '—';
 /** A fraction as a percentage with two decimals: `0.9868` → `98.68%`. */
 export function formatPercent(fraction: number): string {
   return `${(100 * fraction).toFixed(2)}%`;
+}
+
+const bits = new DataView(new ArrayBuffer(8));
+
+/**
+ * 100·x rounded down or up to `decimals` decimals, exactly: x (a finite double ≥ 0) is m·2^e, so
+ * floor and ceil of m·2^e·10^(decimals + 2) are integer operations on BigInts.
+ */
+function percentDirected(x: number, decimals: number, direction: 'down' | 'up'): string {
+  bits.setFloat64(0, x);
+  const word = bits.getBigUint64(0);
+  const biased = Number((word >> 52n) & 0x7ffn);
+  const fraction = word & ((1n << 52n) - 1n);
+  const mantissa = biased === 0 ? fraction : fraction | (1n << 52n);
+  const exponent = biased === 0 ? -1074 : biased - 1075;
+  const scaled = mantissa * 10n ** BigInt(decimals + 2);
+  let q: bigint;
+  if (exponent >= 0) q = scaled << BigInt(exponent);
+  else {
+    const shift = BigInt(-exponent);
+    q = scaled >> shift;
+    if (direction === 'up' && q << shift !== scaled) q += 1n;
+  }
+  if (decimals === 0) return q.toString();
+  const unit = 10n ** BigInt(decimals);
+  return `${q / unit}.${(q % unit).toString().padStart(decimals, '0')}`;
+}
+
+/**
+ * The ends of a certified share bracket (fractions of a volume) as percentages without the `%`,
+ * rounded outward so the printed bracket still contains the exact one: `lower` down, `upper` up.
+ */
+export function shareBracketEnds(
+  bracket: { readonly lower: number; readonly upper: number },
+  decimals = 2,
+): readonly [string, string] {
+  return [
+    percentDirected(bracket.lower, decimals, 'down'),
+    percentDirected(bracket.upper, decimals, 'up'),
+  ];
+}
+
+/**
+ * A certified share bracket as percentages rounded outward (README, "What the report shows"):
+ * `[12.29%, 14.11%]`; where both ends are the same number, that number rounded to nearest like
+ * every percentage (`0.00%` when nothing disagrees).
+ */
+export function formatShareBracket(
+  bracket: { readonly lower: number; readonly upper: number },
+  decimals = 2,
+): string {
+  if (bracket.lower === bracket.upper) return `${(100 * bracket.lower).toFixed(decimals)}%`;
+  const [lower, upper] = shareBracketEnds(bracket, decimals);
+  return `[${lower}%, ${upper}%]`;
+}
+
+/** A sampled estimate with its confidence interval: `13.20% (95% CI 12.90–13.50%)`; `—` for null. */
+export function formatEstimate(estimate: DisagreementEstimateJson | null, decimals = 2): string {
+  if (estimate === null) return MISSING;
+  const p = (v: number): string => (100 * v).toFixed(decimals);
+  const level = Number((100 * estimate.confidence).toFixed(1));
+  return `${p(estimate.value)}% (${level}% CI ${p(estimate.low)}–${p(estimate.high)}%)`;
 }
 
 /** Microseconds with one decimal. */

@@ -16,6 +16,7 @@ import { renderMapLegend } from './map-legend.js';
 import { REPORT_SCRIPT } from './script.js';
 import { REPORT_CSS } from './styles.js';
 import { renderSummaryTable } from './summary-table.js';
+import { disagreementText, renderVerdictLines } from './verdict-lines.js';
 import { renderCounterexampleTable, renderRunFacts, renderWarnings } from './tables.js';
 
 /** Options of `renderReport`. */
@@ -40,19 +41,21 @@ const SECTIONS = [
 export function renderReport(run: Run, options: RenderReportOptions = {}): string {
   const title = options.title ?? `quantproof report — seed ${run.run.seed}`;
   const fp32 = run.metrics.variants.find((v) => v.kind === 'fp32');
-  const verdicts = run.verify.variants.map((v) => `${v.variant} ${v.verdict}`).join(', ');
+  const verdicts = run.verify.variants
+    .map((v) => `${v.variant} ${v.verdict}, ${disagreementText(v)}`)
+    .join('; ');
   const section = (id: string, heading: string, body: string): string =>
     `<section id="${id}" data-section="${id}"><h2>${escapeXml(heading)}</h2>${body}</section>`;
   const body = [
     section(
       'summary',
       'Summary',
-      `<p>Every variant of the policy against the FP32 reference: size, onnxruntime-node latency (one thread), greedy reward, how often the greedy action equals FP32's (on visited states and on uniform samples of the operating box), and what the region verification established over the whole operating box. δ* (the largest FP32 margin at which the int8 action still differs) and ε* (the largest |FP32 − int8| logit) are certified brackets [lower, upper] around the exact value; * where the budget ended before they were within 1 %; — where there is none (δ* of a consistent variant) or it was not computed.</p>${renderSummaryTable(run)}`,
+      `<p>Every variant of the policy against the FP32 reference: size, onnxruntime-node latency (one thread), greedy reward, how often the greedy action equals FP32's (on visited states and on uniform samples of the operating box), and what the region verification established over the whole operating box: its verdict, the certified bracket of the share of the box where int8's decision differs from FP32's ([proven disagree, proven disagree + mixed + open]), a sampled estimate of that share with its confidence interval (from uniform samples over the mixed and open leaves; not a proof), and the volume by leaf status. δ* (the largest FP32 margin at which the int8 action still differs) and ε* (the largest |FP32 − int8| logit) are certified brackets [lower, upper] around the exact value; * where the budget ended before they were within 1 %; — where there is none (δ* of a consistent variant) or it was not computed.</p>${renderSummaryTable(run)}`,
     ),
     section(
       'verification',
       'Verification of the operating box',
-      `<p>Share of the operating box's volume in leaves proven consistent (the int8 decision equals FP32's everywhere in them), in leaves holding a counterexample replayed in onnxruntime-node, and still open when the time budget ran out.</p><figure>${renderVolumeChart(run)}</figure>`,
+      `${renderVerdictLines(run)}<p>The operating box is split into leaves. A leaf <em>agrees</em> when int8 is proven to take FP32's decision at every input in it, <em>disagrees</em> when the two decisions are proven to differ at every input in it, is <em>mixed</em> when both occur (it holds a counterexample replayed in onnxruntime-node), and is <em>open</em> when it is undecided (time budget, or a reason such as float32 overflow). So the share of the box where int8 disagrees is certified to lie between the disagreeing volume and the disagreeing, mixed and open volume together; the sampled estimate inside that bracket is not a proof. A region is consistent when every leaf agrees, inconsistent when a replayed counterexample exists, else unknown.</p><figure>${renderVolumeChart(run)}</figure>`,
     ),
     section(
       'training',
@@ -62,7 +65,7 @@ export function renderReport(run: Run, options: RenderReportOptions = {}): strin
     section(
       'decision-maps',
       'Decision maps',
-      `<p>Two-dimensional slices of the operating box. In each panel: the FP32 decision boundary, the int8 variant's boundary, the cells where the two disagree (from evaluating both networks on a grid of cell centres), the verification leaves the slice cuts coloured by verdict, and the counterexamples projected onto the slice. A leaf proven consistent never overlaps a red cell.</p>${renderMapLegend()}${renderDecisionMaps(run)}`,
+      `<p>Two-dimensional slices of the operating box. In each panel: the FP32 decision boundary, the int8 variant's boundary, the cells where the two disagree (from evaluating both networks on a grid of cell centres), the verification leaves the slice cuts coloured by status, and the counterexamples projected onto the slice. Up to ties (FP32 margins within a leaf's tie tolerance), a grid cell whose centre lies in a leaf proven to agree is never red, and one whose centre lies in a leaf proven to disagree always is.</p>${renderMapLegend()}${renderDecisionMaps(run)}`,
     ),
     section(
       'quantisation',

@@ -26,6 +26,12 @@ small { color: var(--muted); font-weight: normal; }
 .verdict-consistent { background: #3b8f3b; }
 .verdict-inconsistent { background: #c8372d; }
 .verdict-unknown { background: #8a8a8a; }
+.status-agree { background: #3b8f3b; }
+.status-disagree { background: #c8372d; }
+.status-mixed { background: #b06f00; }
+.status-open { background: #8a8a8a; }
+ul.verdict-lines { padding-left: 0; list-style: none; }
+ul.verdict-lines li { margin: 4px 0; max-width: 110ch; }
 figure { margin: 0; }
 figcaption { font-size: 12px; color: var(--muted); margin-top: 2px; }
 svg.chart { width: 100%; height: auto; max-width: 100%; font-size: 11px; overflow: visible; }

@@ -1,16 +1,20 @@
 // The comparison table: one row per variant with size, latency, reward, agreement and the
-// verification of the operating box. Every numeric cell carries its exact value in `data-value`.
+// verification of the operating box (verdict, then the certified bracket of the disagreeing volume,
+// the sampled estimate, and the volume by leaf status). Every numeric cell carries its exact value
+// in `data-value`.
 
 import type { BracketJson } from '../schema/common.js';
 import type { Run } from '../schema/parse-run.js';
-import type { VariantVerificationJson } from '../schema/verify.js';
 import { escapeXml } from '../charts/svg.js';
+import { LEAF_STATUSES, type LeafStatus, type VariantVerificationJson } from '../schema/verify.js';
 import {
   formatBracket,
+  formatEstimate,
   formatMeanStd,
   formatMicroseconds,
   formatPercent,
   formatSeconds,
+  formatShareBracket,
   formatValue,
   MISSING,
 } from './format.js';
@@ -35,11 +39,16 @@ export function verdictBadge(verdict: string): string {
   return `<span class="verdict verdict-${escapeXml(verdict)}">${escapeXml(verdict)}</span>`;
 }
 
+/** A leaf status as a coloured badge (`agree`, `disagree`, `mixed`, `open`). */
+export function statusBadge(status: LeafStatus): string {
+  return `<span class="verdict status-${status}">${status}</span>`;
+}
+
 /** The summary table of every variant (HTML; reads without JavaScript). */
 export function renderSummaryTable(run: Run): string {
   const head = `<thead>
-<tr><th rowspan="2" scope="col">variant</th><th rowspan="2" scope="col">format</th><th colspan="2" scope="colgroup">size (bytes)</th><th colspan="4" scope="colgroup">latency (µs per call)</th><th rowspan="2" scope="col">reward<br><small>mean ± std</small></th><th colspan="2" scope="colgroup">agreement with FP32</th><th rowspan="2" scope="col">max |Δlogit|</th><th colspan="4" scope="colgroup">verified volume of the operating box</th><th rowspan="2" scope="col">δ*<br><small>flip margin</small></th><th rowspan="2" scope="col">ε*<br><small>error bound</small></th><th rowspan="2" scope="col">verification time</th></tr>
-<tr><th scope="col">ONNX</th><th scope="col">parameters</th><th scope="col">b1 p50</th><th scope="col">b1 p95</th><th scope="col">b256 p50</th><th scope="col">b256 p95</th><th scope="col">visited states</th><th scope="col">box samples</th><th scope="col">verdict</th><th scope="col">consistent</th><th scope="col">inconsistent</th><th scope="col">unknown</th></tr>
+<tr><th rowspan="2" scope="col">variant</th><th rowspan="2" scope="col">format</th><th colspan="2" scope="colgroup">size (bytes)</th><th colspan="4" scope="colgroup">latency (µs per call)</th><th rowspan="2" scope="col">reward<br><small>mean ± std</small></th><th colspan="2" scope="colgroup">agreement with FP32</th><th rowspan="2" scope="col">max |Δlogit|</th><th colspan="7" scope="colgroup">verification of the operating box</th><th rowspan="2" scope="col">δ*<br><small>flip margin</small></th><th rowspan="2" scope="col">ε*<br><small>error bound</small></th><th rowspan="2" scope="col">verification time</th></tr>
+<tr><th scope="col">ONNX</th><th scope="col">parameters</th><th scope="col">b1 p50</th><th scope="col">b1 p95</th><th scope="col">b256 p50</th><th scope="col">b256 p95</th><th scope="col">visited states</th><th scope="col">box samples</th><th scope="col">verdict</th><th scope="col">int8 ≠ FP32 on<br><small>certified bracket</small></th><th scope="col">sampled estimate<br><small>and its confidence interval; not a proof</small></th><th scope="col">agree</th><th scope="col">disagree</th><th scope="col">mixed</th><th scope="col">open</th></tr>
 </thead>`;
   const rows = run.metrics.variants.map((m) => {
     const v = verificationOf(run, m.name);
@@ -61,9 +70,9 @@ export function renderSummaryTable(run: Run): string {
       const reason = m.kind === 'fp32' ? 'the reference' : 'not verified';
       cells.push(`<td data-field="verdict" class="muted">${reason}</td>`);
       for (const field of [
-        'volume.consistent',
-        'volume.inconsistent',
-        'volume.unknown',
+        'disagreement',
+        'disagreement.estimate',
+        ...LEAF_STATUSES.map((status) => `volume.${status}`),
         'flipMargin',
         'errorBound',
         'seconds',
@@ -71,11 +80,14 @@ export function renderSummaryTable(run: Run): string {
         cells.push(cell(field, MISSING));
       }
     } else {
+      const { lower, upper, estimate } = v.disagreement;
       cells.push(
         `<td data-field="verdict" data-value="${v.verdict}">${verdictBadge(v.verdict)}</td>`,
-        cell('volume.consistent', formatPercent(v.volume.consistent), v.volume.consistent),
-        cell('volume.inconsistent', formatPercent(v.volume.inconsistent), v.volume.inconsistent),
-        cell('volume.unknown', formatPercent(v.volume.unknown), v.volume.unknown),
+        cell('disagreement', formatShareBracket(v.disagreement), JSON.stringify({ lower, upper })),
+        cell('disagreement.estimate', formatEstimate(estimate), estimate?.value),
+        ...LEAF_STATUSES.map((status) =>
+          cell(`volume.${status}`, formatPercent(v.volume[status]), v.volume[status]),
+        ),
         cell('flipMargin', formatBracket(v.flipMargin), bracketValue(v.flipMargin)),
         cell('errorBound', formatBracket(v.errorBound), bracketValue(v.errorBound)),
         cell('seconds', formatSeconds(v.seconds), v.seconds),

@@ -2,14 +2,30 @@
 
 import { z } from 'zod';
 
-/** The version of the run-directory files this package reads and the cli writes. */
-export const REPORT_SCHEMA_VERSION = 1;
+/**
+ * The version of the run-directory files this package reads and the cli writes: one version for
+ * every file of a run directory (they are written together). Version 2: verify.json's leaves are
+ * agree / disagree / mixed / open and it brackets the disagreeing volume (README, "Schema version 2").
+ */
+export const REPORT_SCHEMA_VERSION = 2;
 
-/** `schemaVersion: 1`, with an error that says what to do about another version. */
-export const schemaVersionSchema: z.ZodType<1> = z.literal(REPORT_SCHEMA_VERSION, {
-  error: (issue) =>
-    `schemaVersion ${JSON.stringify(issue.input)} is not supported: this report reads schema version ${REPORT_SCHEMA_VERSION} (re-run the study with this quantproof version)`,
-});
+/** The `schemaVersion` every run file carries. */
+export type ReportSchemaVersion = typeof REPORT_SCHEMA_VERSION;
+
+/** Why a file of another schema version cannot be read, and what to do: re-run, not convert. */
+function versionMessage(input: unknown): string {
+  const why =
+    typeof input === 'number' && input < REPORT_SCHEMA_VERSION
+      ? 'an older quantproof wrote it, and its verification (consistent / inconsistent / unknown leaves) cannot be converted to agree / disagree / mixed / open leaves; '
+      : '';
+  return `schemaVersion ${JSON.stringify(input)} is not supported: this report reads schema version ${REPORT_SCHEMA_VERSION} (${why}re-run the study with this quantproof version)`;
+}
+
+/** `schemaVersion: 2`, with an error that says what to do about another version. */
+export const schemaVersionSchema: z.ZodType<ReportSchemaVersion> = z.literal(
+  REPORT_SCHEMA_VERSION,
+  { error: (issue) => versionMessage(issue.input) },
+);
 
 /** A finite number (JSON has no NaN or infinity: `JSON.stringify` writes them as null). */
 export const finite: z.ZodNumber = z.number();

@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { decodeActionRow } from '../maps/action-rows.js';
-import { count, finite, schemaVersionSchema } from './common.js';
+import { count, finite, schemaVersionSchema, type ReportSchemaVersion } from './common.js';
 
 /** The actions of one slice position: FP32's and each int8 variant's, as encoded rows. */
 export interface DecisionMapPositionJson {
@@ -58,7 +58,7 @@ export interface WeightHistogramsJson {
 
 /** The contents of maps.json. */
 export interface MapsJson {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: ReportSchemaVersion;
   /** The box the slices cut (the operating box), with the dimension names. */
   readonly box: {
     readonly dimensions: readonly string[];

@@ -1,7 +1,14 @@
 // metrics.json: the comparison table, one row per variant (FP32 first), and the quantiser's warnings.
 
 import { z } from 'zod';
-import { count, finite, finiteOrNull, fraction, schemaVersionSchema } from './common.js';
+import {
+  count,
+  finite,
+  finiteOrNull,
+  fraction,
+  schemaVersionSchema,
+  type ReportSchemaVersion,
+} from './common.js';
 
 /** Latency percentiles in microseconds per onnxruntime-node call (one thread). */
 export interface LatencyJson {
@@ -37,7 +44,7 @@ export interface VariantMetricsJson {
 
 /** The contents of metrics.json. */
 export interface MetricsJson {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: ReportSchemaVersion;
   readonly seed: number;
   readonly variants: readonly VariantMetricsJson[];
   /** The quantiser's warnings per variant. */

@@ -3,6 +3,16 @@ import { encodeActionRow } from '../maps/action-rows.js';
 import { ReportSchemaError } from '../errors.js';
 import { parseRun, type RunFiles } from './parse-run.js';
 
+/** A leaf as the cli writes it. */
+function leaf(
+  lower: number[],
+  upper: number[],
+  status: string,
+  volume: number,
+): Record<string, unknown> {
+  return { lower, upper, status, volume, by: 'bounds', counterexample: null, tieTolerance: 0 };
+}
+
 /** The smallest valid run: FP32 and one int8 variant, a 2×2 map. */
 function minimalFiles(): {
   runJson: Record<string, unknown>;
@@ -26,7 +36,7 @@ function minimalFiles(): {
   });
   return {
     runJson: {
-      schemaVersion: 1,
+      schemaVersion: 2,
       seed: 7,
       training: {
         algorithm: 'ppo',
@@ -64,13 +74,13 @@ function minimalFiles(): {
       ],
     },
     metricsJson: {
-      schemaVersion: 1,
+      schemaVersion: 2,
       seed: 7,
       variants: [row('fp32', 'fp32'), row('qat', 'int8')],
       warnings: { qat: [] },
     },
     verifyJson: {
-      schemaVersion: 1,
+      schemaVersion: 2,
       semantics: 'test semantics',
       variants: [
         {
@@ -78,13 +88,19 @@ function minimalFiles(): {
           verdict: 'unknown',
           method: 'linear',
           region: { lower: [-1, -1], upper: [1, 1] },
-          volume: { consistent: 0.75, inconsistent: 0, unknown: 0.25 },
+          volume: { agree: 0.5, disagree: 0.25, mixed: 0, open: 0.25 },
+          disagreement: {
+            lower: 0.25,
+            upper: 0.5,
+            estimate: { value: 0.3, low: 0.28, high: 0.32, samples: 2048, confidence: 0.95 },
+          },
           stopReason: 'time-budget',
-          boxes: 2,
+          boxes: 3,
           seconds: 1,
           leaves: [
-            { lower: [-1, -1], upper: [1, 0], verdict: 'consistent' },
-            { lower: [-1, 0], upper: [1, 1], verdict: 'unknown' },
+            leaf([-1, -1], [1, 0], 'agree', 0.5),
+            leaf([-1, 0], [0, 1], 'disagree', 0.25),
+            leaf([0, 0], [1, 1], 'open', 0.25),
           ],
           counterexamples: [],
           counterexamplesFound: 0,
@@ -92,7 +108,7 @@ function minimalFiles(): {
       ],
     },
     mapsJson: {
-      schemaVersion: 1,
+      schemaVersion: 2,
       box: { dimensions: ['a', 'b'], lower: [-1, -1], upper: [1, 1] },
       actions: ['left', 'right'],
       slices: [
@@ -173,12 +189,72 @@ describe('parseRun', () => {
     );
   });
 
-  it('says which schema version it reads', () => {
+  it('says which schema version it reads, and to re-run the study for an older one', () => {
     const files = minimalFiles();
-    files.runJson['schemaVersion'] = 2;
+    files.runJson['schemaVersion'] = 3;
     expect(schemaError(files).message).toBe(
-      'run.json: $.schemaVersion: schemaVersion 2 is not supported: this report reads schema version 1 (re-run the study with this quantproof version)',
+      'run.json: $.schemaVersion: schemaVersion 3 is not supported: this report reads schema version 2 (re-run the study with this quantproof version)',
     );
+    files.runJson['schemaVersion'] = 1;
+    expect(schemaError(files).message).toBe(
+      'run.json: $.schemaVersion: schemaVersion 1 is not supported: this report reads schema version 2 (an older quantproof wrote it, and its verification (consistent / inconsistent / unknown leaves) cannot be converted to agree / disagree / mixed / open leaves; re-run the study with this quantproof version)',
+    );
+  });
+
+  it('refuses a version 1 verify.json with the re-run message first', () => {
+    const files = minimalFiles();
+    const variant = (files.verifyJson['variants'] as Record<string, unknown>[])[0]!;
+    files.verifyJson['schemaVersion'] = 1;
+    variant['volume'] = { consistent: 0.75, inconsistent: 0, unknown: 0.25 };
+    delete variant['disagreement'];
+    variant['leaves'] = [{ lower: [-1, -1], upper: [1, 1], verdict: 'consistent' }];
+    for (const f of ['runJson', 'metricsJson', 'mapsJson'] as const) files[f]['schemaVersion'] = 1;
+    const error = schemaError(files);
+    expect(error.file).toBe('run.json');
+    expect(error.message).toMatch(/schemaVersion 1 is not supported: .*re-run the study/);
+    const verifyOnly = minimalFiles();
+    verifyOnly.verifyJson = files.verifyJson;
+    const verifyError = schemaError(verifyOnly);
+    expect(verifyError.file).toBe('verify.json');
+    expect(verifyError.issues[0]!.path).toBe('$.schemaVersion');
+    expect(verifyError.message).toMatch(
+      /re-run the study with this quantproof version\) \(and \d+ more\)$/,
+    );
+  });
+
+  it('reads the disagreement bracket and its sampled estimate, or null', () => {
+    const files = minimalFiles();
+    const variant = (files.verifyJson['variants'] as Record<string, unknown>[])[0]!;
+    expect(parseRun(files).verify.variants[0]!.disagreement).toEqual({
+      lower: 0.25,
+      upper: 0.5,
+      estimate: { value: 0.3, low: 0.28, high: 0.32, samples: 2048, confidence: 0.95 },
+    });
+    variant['disagreement'] = { lower: 0.25, upper: 0.25, estimate: null };
+    expect(parseRun(files).verify.variants[0]!.disagreement.estimate).toBeNull();
+    variant['disagreement'] = { lower: 0.5, upper: 0.25, estimate: null };
+    expect(schemaError(files).message).toBe(
+      'verify.json: $.variants[0].disagreement.upper: expected lower ≤ upper',
+    );
+    variant['disagreement'] = {
+      lower: 0.25,
+      upper: 0.5,
+      estimate: { value: 0.4, low: 0.28, high: 0.32, samples: 10, confidence: 0.95 },
+    };
+    expect(schemaError(files).message).toBe(
+      'verify.json: $.variants[0].disagreement.estimate: expected low ≤ value ≤ high',
+    );
+  });
+
+  it('rejects a leaf without a status, or with one outside agree / disagree / mixed / open', () => {
+    const files = minimalFiles();
+    const variant = (files.verifyJson['variants'] as Record<string, unknown>[])[0]!;
+    const leaves = variant['leaves'] as Record<string, unknown>[];
+    leaves[1]!['status'] = 'consistent';
+    expect(schemaError(files).issues[0]!.path).toBe('$.variants[0].leaves[1].status');
+    delete leaves[1]!['status'];
+    leaves[1]!['verdict'] = 'inconsistent';
+    expect(schemaError(files).issues[0]!.path).toBe('$.variants[0].leaves[1].status');
   });
 
   it('reports a missing field and counts the other problems', () => {

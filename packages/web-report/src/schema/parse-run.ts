@@ -58,7 +58,7 @@ export function parseRunFile<T>(file: string, schema: z.ZodType<T>, value: unkno
 }
 
 /**
- * Validates the files of a run directory (schema version 1) and checks that they describe the same
+ * Validates the files of a run directory (schema version `REPORT_SCHEMA_VERSION`) and checks that they describe the same
  * run: the same seed, and verification and maps only for variants that metrics.json lists.
  * Throws `ReportSchemaError` naming the file and JSON path of the first problem.
  */

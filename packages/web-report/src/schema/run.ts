@@ -1,7 +1,13 @@
 // run.json: the seed, the training run and its curve, versions, the CPU and timings of a study.
 
 import { z } from 'zod';
-import { count, finite, finiteOrNull, schemaVersionSchema } from './common.js';
+import {
+  count,
+  finite,
+  finiteOrNull,
+  schemaVersionSchema,
+  type ReportSchemaVersion,
+} from './common.js';
 
 /** One point of the training curve (one PPO update or REINFORCE batch). */
 export interface TrainingPointJson {
@@ -33,7 +39,7 @@ export interface CpuSemanticsJson {
 
 /** The contents of run.json. */
 export interface RunJson {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: ReportSchemaVersion;
   readonly seed: number;
   readonly training: {
     readonly algorithm: string;

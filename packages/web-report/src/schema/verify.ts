@@ -10,20 +10,67 @@ import {
   schemaVersionSchema,
   type BoxJson,
   type BracketJson,
+  type ReportSchemaVersion,
 } from './common.js';
 
-/** A region or leaf verdict (ARCHITECTURE.md, "Verdicts"). */
+/** A region's verdict (ARCHITECTURE.md, "Verdicts"): consistent iff every leaf agrees. */
 export type Verdict = 'consistent' | 'inconsistent' | 'unknown';
+
+/** What was established on one leaf (ARCHITECTURE.md, "Verdicts"). */
+export type LeafStatus = 'agree' | 'disagree' | 'mixed' | 'open';
+
+/** Every leaf status, in the order the report shows them. */
+export const LEAF_STATUSES: readonly LeafStatus[] = ['agree', 'disagree', 'mixed', 'open'];
 
 /** One leaf of the input splitting: a box and what was established on it. */
 export interface LeafJson extends BoxJson {
-  readonly verdict: Verdict;
+  /**
+   * `agree`: proved int8 takes FP32's decision at every input of the leaf; `disagree`: proved the
+   * two decisions differ at every input; `mixed`: both occur (it holds a replayed counterexample);
+   * `open`: undecided (`by` says why).
+   */
+  readonly status: LeafStatus;
   /** Share of the region's volume. */
-  readonly volume?: number | undefined;
-  /** What decided it: `bounds`, `search`, `cells`, `smt`, `refined`, or why it is open. */
-  readonly by?: string | undefined;
+  readonly volume: number;
+  /** What decided it: `bounds`, `search`, `cells`, `smt`, …, or why it is open (`budget`, …). */
+  readonly by: string;
+  /**
+   * Index of the leaf's counterexample among those found (`counterexamplesFound`; it is listed in
+   * `counterexamples` when below their count); null for a leaf without one.
+   */
+  readonly counterexample: number | null;
   /** The tie tolerance that applied on this leaf (0 where bounds proved it without ties). */
-  readonly tieTolerance?: number | undefined;
+  readonly tieTolerance: number;
+}
+
+/** Shares of the region's volume by leaf status; they sum to 1. */
+export interface RegionVolumeJson {
+  readonly agree: number;
+  readonly disagree: number;
+  readonly mixed: number;
+  readonly open: number;
+}
+
+/** A sampled estimate of the disagreeing share: not a proof, a 95 % (`confidence`) interval. */
+export interface DisagreementEstimateJson {
+  /** Unbiased estimate of the disagreeing share: uniform samples over the mixed and open leaves, the disagree leaves counted in full. */
+  readonly value: number;
+  /** The confidence interval [low, high], inside the certified [lower, upper]. */
+  readonly low: number;
+  readonly high: number;
+  /** Points sampled. */
+  readonly samples: number;
+  /** The interval's confidence level, e.g. 0.95. */
+  readonly confidence: number;
+}
+
+/** The share of the region where int8's decision differs from FP32's. */
+export interface DisagreementJson {
+  /** Certified: the disagreeing share lies in [lower, upper]; lower = disagree, upper = disagree + mixed + open. */
+  readonly lower: number;
+  readonly upper: number;
+  /** A sampled estimate (not a proof); null when no leaf is mixed or open (the bracket is exact). */
+  readonly estimate: DisagreementEstimateJson | null;
 }
 
 /** A disagreement: the state, both executors' logits, and onnxruntime-node's replay. */
@@ -79,6 +126,7 @@ export interface ReplayJson {
 /** The verification of one int8 variant. */
 export interface VariantVerificationJson {
   readonly variant: string;
+  /** `consistent` iff every leaf agrees, `inconsistent` iff a replayed counterexample exists, else `unknown`. */
   readonly verdict: Verdict;
   /** The bound method, e.g. `linear`. */
   readonly method: string;
@@ -98,12 +146,10 @@ export interface VariantVerificationJson {
     { readonly queries: number; readonly seconds: number; readonly workers: number } | undefined;
   /** The verification continued from a checkpoint (`--resume`). */
   readonly resumed?: boolean | undefined;
-  /** Fractions of the region's volume by verdict; they sum to 1. */
-  readonly volume: {
-    readonly consistent: number;
-    readonly inconsistent: number;
-    readonly unknown: number;
-  };
+  /** Fractions of the region's volume by leaf status; they sum to 1. */
+  readonly volume: RegionVolumeJson;
+  /** The disagreeing share of the region: a certified bracket and a sampled estimate. */
+  readonly disagreement: DisagreementJson;
   readonly stopReason: string;
   readonly boxes: number;
   readonly seconds: number;
@@ -119,7 +165,7 @@ export interface VariantVerificationJson {
 
 /** The contents of verify.json. */
 export interface VerifyJson {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: ReportSchemaVersion;
   /** The semantics the verification is exact for (onnxruntime version, int8 accumulation, FP32). */
   readonly semantics: string;
   readonly variants: readonly VariantVerificationJson[];
@@ -127,6 +173,26 @@ export interface VerifyJson {
 
 const verdict = z.enum(['consistent', 'inconsistent', 'unknown']);
 const vector = z.array(finite);
+
+/** Schema of `DisagreementJson`: ordered ends, the estimate inside its own interval. */
+const disagreementSchema: z.ZodType<DisagreementJson> = z
+  .object({
+    lower: fraction,
+    upper: fraction,
+    estimate: z
+      .object({
+        value: fraction,
+        low: fraction,
+        high: fraction,
+        samples: count,
+        confidence: z.number().gt(0).lt(1),
+      })
+      .refine((e) => e.low <= e.value && e.value <= e.high, {
+        message: 'expected low ≤ value ≤ high',
+      })
+      .nullable(),
+  })
+  .refine((d) => d.lower <= d.upper, { message: 'expected lower ≤ upper', path: ['upper'] });
 
 /** Schema of verify.json. */
 export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
@@ -170,7 +236,8 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       decidedAtSeconds: finite.nullable().optional(),
       smt: z.object({ queries: count, seconds: finite, workers: count }).optional(),
       resumed: z.boolean().optional(),
-      volume: z.object({ consistent: fraction, inconsistent: fraction, unknown: fraction }),
+      volume: z.object({ agree: fraction, disagree: fraction, mixed: fraction, open: fraction }),
+      disagreement: disagreementSchema,
       stopReason: z.string(),
       boxes: count,
       seconds: finite,
@@ -178,10 +245,11 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
         z.object({
           lower: vector,
           upper: vector,
-          verdict,
-          volume: fraction.optional(),
-          by: z.string().optional(),
-          tieTolerance: finite.optional(),
+          status: z.enum(LEAF_STATUSES),
+          volume: fraction,
+          by: z.string(),
+          counterexample: count.nullable(),
+          tieTolerance: finite,
         }),
       ),
       counterexamples: z.array(
