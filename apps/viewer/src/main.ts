@@ -98,7 +98,7 @@ function renderMaps(): void {
     const details = runsElement.querySelector(`[data-run="${i}"] .leaf-details`);
     if (details !== null)
       details.innerHTML =
-        '<p class="muted">Hover a leaf to see its box, verdict and counterexamples.</p>';
+        '<p class="muted">Hover a leaf to see its status, box and counterexamples.</p>';
   });
 }
 

@@ -5,7 +5,9 @@ import {
   dimensionLabel,
   dimensionNames,
   escapeXml,
+  formatPercent,
   formatVector,
+  type LeafStatus,
   mapSlices,
   renderCounterexampleTable,
   renderMapLegend,
@@ -13,14 +15,15 @@ import {
   renderSqnrChart,
   renderSummaryTable,
   renderTrainingCharts,
+  renderVerdictLines,
   renderVolumeChart,
   renderWarnings,
   renderWeightHistograms,
   type Run,
   slicePlane,
   sliceTitle,
+  statusBadge,
   variantDecisionMap,
-  verdictBadge,
 } from '@quantproof/web-report';
 import type { LoadedRun } from './load-run.js';
 
@@ -64,7 +67,10 @@ export function renderMap(run: Run, runIndex: number, view: ViewState): string {
   return `<h3 data-slice-title>${escapeXml(title)}</h3><figure class="map-panel interactive" data-variant="${escapeXml(view.variant)}">${map.svg}<figcaption>${escapeXml(map.caption)}</figcaption></figure>`;
 }
 
-/** The details of leaf `index` of `variant`: its box, verdict and the counterexamples inside it. */
+/**
+ * The details of leaf `index` of `variant`: its status and what decided it, its share of the region,
+ * its box, and the listed counterexamples inside it (a mixed leaf's own first).
+ */
 export function leafDetails(run: Run, variant: string, index: number): string {
   const v = run.verify.variants.find((x) => x.variant === variant);
   const leaf = v?.leaves[index];
@@ -76,9 +82,15 @@ export function leafDetails(run: Run, variant: string, index: number): string {
         `<tr><th scope="row">${escapeXml(dimensionLabel(names[d] ?? String(d)))}</th><td>${lo.toPrecision(6)}</td><td>${leaf.upper[d]!.toPrecision(6)}</td></tr>`,
     )
     .join('');
-  const inside = v.counterexamples.filter((c) =>
-    c.input.every((x, d) => leaf.lower[d]! <= x && x <= leaf.upper[d]!),
+  const own = leaf.counterexample === null ? undefined : v.counterexamples[leaf.counterexample];
+  const inside = v.counterexamples.filter(
+    (c) => c !== own && c.input.every((x, d) => leaf.lower[d]! <= x && x <= leaf.upper[d]!),
   );
+  if (own !== undefined) inside.unshift(own);
+  const unlisted =
+    leaf.counterexample !== null && own === undefined
+      ? `<p class="muted">Its counterexample (number ${leaf.counterexample + 1} of ${v.counterexamplesFound} found) is not among those listed.</p>`
+      : '';
   const counterexamples =
     inside.length === 0
       ? `<p class="muted">No listed counterexample lies in this leaf.</p>`
@@ -88,8 +100,16 @@ export function leafDetails(run: Run, variant: string, index: number): string {
               `<li><span class="mono">x = ${escapeXml(formatVector(c.input))}</span>: FP32 logits <span class="mono">${escapeXml(formatVector(c.fp32Logits))}</span>, int8 <span class="mono">${escapeXml(formatVector(c.int8Logits))}</span>; ${c.replay.confirmed ? 'confirmed' : 'not confirmed'} in ${escapeXml(c.replay.runtime)}</li>`,
           )
           .join('')}</ul>`;
-  return `<h4>Leaf ${index} of ${escapeXml(variant)}: ${verdictBadge(leaf.verdict)}</h4><table class="leaf-box"><thead><tr><th></th><th>lower</th><th>upper</th></tr></thead><tbody>${bounds}</tbody></table>${counterexamples}`;
+  return `<h4>Leaf ${index} of ${escapeXml(variant)}: ${statusBadge(leaf.status)}</h4><p class="leaf-facts">${escapeXml(`${STATUS_MEANING[leaf.status]}; ${leaf.status === 'open' ? 'why' : 'decided by'}: ${leaf.by}; ${formatPercent(leaf.volume)} of the region`)}</p><table class="leaf-box"><thead><tr><th></th><th>lower</th><th>upper</th></tr></thead><tbody>${bounds}</tbody></table>${counterexamples}${unlisted}`;
 }
+
+/** What a leaf status says about the leaf, in words. */
+const STATUS_MEANING: Readonly<Record<LeafStatus, string>> = {
+  agree: "proven: int8 takes FP32's decision at every input in it",
+  disagree: "proven: int8's decision differs from FP32's at every input in it",
+  mixed: 'both occur in it (it holds a replayed counterexample)',
+  open: 'undecided',
+};
 
 /** The whole column of one run. */
 export function renderRunColumn(loaded: LoadedRun, runIndex: number, view: ViewState): string {
@@ -99,8 +119,8 @@ export function renderRunColumn(loaded: LoadedRun, runIndex: number, view: ViewS
   return `<article class="run" data-run="${runIndex}">
 <header class="run-header"><h2>${escapeXml(loaded.name)}</h2><button type="button" class="close" data-close="${runIndex}" aria-label="Close ${escapeXml(loaded.name)}">×</button></header>
 ${section('summary', 'Summary', renderSummaryTable(run))}
-${section('decision-map', 'Decision map', `${renderMapLegend()}<div class="map-area"><div class="map-slot">${renderMap(run, runIndex, view)}</div><aside class="leaf-details" aria-live="polite"><p class="muted">Hover a leaf to see its box, verdict and counterexamples.</p></aside></div>`)}
-${section('verification', 'Verification', `<figure>${renderVolumeChart(run)}</figure>`)}
+${section('decision-map', 'Decision map', `${renderMapLegend(`run${runIndex}`)}<div class="map-area"><div class="map-slot">${renderMap(run, runIndex, view)}</div><aside class="leaf-details" aria-live="polite"><p class="muted">Hover a leaf to see its status, box and counterexamples.</p></aside></div>`)}
+${section('verification', 'Verification', `${renderVerdictLines(run)}<figure>${renderVolumeChart(run)}</figure>`)}
 ${section('training', 'Training', renderTrainingCharts(run))}
 ${section('quantisation', 'Quantisation error', `<figure>${renderSqnrChart(run)}</figure>${renderWeightHistograms(run)}`, false)}
 ${section('counterexamples', 'Counterexamples', renderCounterexampleTable(run), false)}

@@ -33,8 +33,9 @@ interface Metrics {
 interface Verify {
   variants: {
     variant: string;
-    volume: { consistent: number };
-    leaves: { lower: number[]; upper: number[]; verdict: string }[];
+    volume: { agree: number; disagree: number; mixed: number; open: number };
+    disagreement: { lower: number; upper: number };
+    leaves: { lower: number[]; upper: number[]; status: string; by: string }[];
   }[];
 }
 
@@ -90,7 +91,13 @@ describe('the viewer', () => {
         `${(100 * m.agreementBox).toFixed(2)}%`,
       );
       const v = verify.variants.find((x) => x.variant === m.name);
-      if (v !== undefined) expect(await value('volume.consistent')).toBe(v.volume.consistent);
+      if (v === undefined) continue;
+      for (const status of ['agree', 'disagree', 'mixed', 'open'] as const) {
+        expect(await value(`volume.${status}`)).toBe(v.volume[status]);
+      }
+      const bracket = await row.locator('[data-field="disagreement"]').getAttribute('data-value');
+      const { lower, upper } = v.disagreement;
+      expect(JSON.parse(bracket!)).toEqual({ lower, upper });
     }
 
     // Every chart is drawn (open the collapsed views first).
@@ -107,7 +114,7 @@ describe('the viewer', () => {
       expect(c.marks).toBeGreaterThan(3);
     }
 
-    // Hover a leaf: its box and verdict appear, as verify.json has them.
+    // Hover a leaf: its status, what decided it and its box appear, as verify.json has them.
     const variant = await page.locator('#variant').inputValue();
     const leaves = verify.variants.find((v) => v.variant === variant)!.leaves;
     const leaf = first.locator('svg[data-chart="decision-map"] [data-leaf]').nth(3);
@@ -115,7 +122,8 @@ describe('the viewer', () => {
     await leaf.hover({ force: true });
     const details = first.locator('.leaf-details');
     await expect.poll(() => details.innerText()).toContain(`Leaf ${index} of ${variant}`);
-    expect(await details.innerText()).toContain(leaves[index]!.verdict);
+    expect(await details.locator('.status-' + leaves[index]!.status).count()).toBe(1);
+    expect(await details.innerText()).toContain(leaves[index]!.by);
     expect(await details.innerText()).toContain(leaves[index]!.lower[0]!.toPrecision(6));
 
     // Move the slice: the map is redrawn at the new position, with the leaves that plane cuts.
@@ -173,7 +181,7 @@ describe('the viewer', () => {
       {
         name: 'run.json',
         mimeType: 'application/json',
-        buffer: Buffer.from('{"schemaVersion": 2}'),
+        buffer: Buffer.from('{"schemaVersion": 1}'),
       },
       ...runFiles('run-seed0')
         .slice(1)
@@ -185,7 +193,9 @@ describe('the viewer', () => {
     ]);
     await expect
       .poll(() => page.locator('#message').innerText())
-      .toMatch(/^run\.json: \$\.schemaVersion: /);
+      .toMatch(
+        /^run\.json: \$\.schemaVersion: schemaVersion 1 is not supported: .*re-run the study/,
+      );
     await page.close();
   });
 });
