@@ -72,3 +72,30 @@ export {
   type SplitSnapshot,
 } from './input-splitting.js';
 export { originalStudyCheck, type OriginalStudyCheck } from './original-study.js';
+export {
+  drive,
+  driveAsync,
+  RegionDriver,
+  type BoxSplit,
+  type DriveBudget,
+  type DriveStopReason,
+  type RegionDriverSnapshot,
+  type RegionDriverSpec,
+  type RegionItem,
+  type RegionJob,
+  type RegionObjective,
+} from './region/drive.js';
+export {
+  cellAround,
+  cellCount,
+  chooseSplitDimension,
+  firstFloat32AtLeast,
+  float32Count,
+  float32FromOrdinal,
+  float32Ordinal,
+  inputQuantizer,
+  splitAtCellFace,
+  splitPolicy,
+} from './region/split.js';
+export { analyseBox, type AnalyseOptions, type BoxAnalysis } from './region/analyse.js';
+export { preparePair, type PreparedPair } from './pair.js';

@@ -10,7 +10,8 @@ import {
   type CpuSemantics,
   decideLogits,
   decideOutputs,
-  forwardInt8,
+  createInt8Executor,
+  type Int8Executor,
   NonFiniteInputError,
   type QMlp,
   SOFTMAX_ORDER_GAP,
@@ -18,13 +19,31 @@ import {
 import { exactLogits } from './exact-fp32.js';
 import { approximateDown, compare, fromNumber, sub, type Rational } from './rational.js';
 
+/** One validated executor per model and CPU semantics (models are not changed once verified). */
+const executors = new WeakMap<QMlp, Map<string, Int8Executor>>();
+
+function executorOf(model: QMlp, cpu: CpuSemantics | undefined): Int8Executor {
+  let byCpu = executors.get(model);
+  if (byCpu === undefined) {
+    byCpu = new Map();
+    executors.set(model, byCpu);
+  }
+  const key = cpu ?? 'default';
+  let executor = byCpu.get(key);
+  if (executor === undefined) {
+    executor = createInt8Executor(model, cpu === undefined ? {} : { cpu });
+    byCpu.set(key, executor);
+  }
+  return executor;
+}
+
 /**
  * The executor's int8 logits at `x`, or null where onnxruntime's result is undefined: a dynamic
  * model whose run-time quantiser meets ±Inf or NaN (an FP32 hidden value that overflowed).
  */
 export function int8Outputs(model: QMlp, x: Float32Array, cpu?: CpuSemantics): Float32Array | null {
   try {
-    return forwardInt8(model, x, cpu === undefined ? {} : { cpu });
+    return executorOf(model, cpu).forward(x);
   } catch (error) {
     if (error instanceof NonFiniteInputError) return null;
     throw error;

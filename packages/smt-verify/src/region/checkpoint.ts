@@ -4,51 +4,54 @@ import { createHash } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { SmtVerifyOptionsError } from '../errors.js';
 import type { WorkerInit } from './jobs.js';
-import type { StepLeaf } from './verify-region.js';
+import type { RegionDriverSnapshot } from '@quantproof/interval';
+import type { LeafState } from './leaf-state.js';
 
-/** A box waiting in the queue; `counterexample` indexes the run's points (boxes being refined). */
-export interface QueueEntry {
-  readonly lower: number[];
-  readonly upper: number[];
-  readonly volume: number;
-  readonly seq: number;
-  readonly counterexample: number | null;
-  /** The refinement step this box descends from (null: none). */
-  readonly step?: number | null;
-}
-
-/** One refinement split of an inconsistent box (undone if the run ends inside it). */
-export interface RefinementStep {
-  readonly lower: number[];
-  readonly upper: number[];
-  readonly volume: number;
-  readonly counterexample: number;
-  readonly parent: number | null;
-  /** Boxes of the other half processed so far. */
-  work: number;
-  /** Given up (the other half needed too many splits): the box is one inconsistent leaf. */
-  abandoned: boolean;
+/** The best point found so far for δ* or ε*. */
+export interface BestPoint {
+  readonly lower: number;
+  readonly witness: number[] | null;
 }
 
 /** Everything needed to continue a run. */
 export interface CheckpointState {
   readonly fingerprint: string;
-  seq: number;
-  readonly queue: readonly QueueEntry[];
-  readonly leaves: readonly StepLeaf[];
-  readonly steps: RefinementStep[];
+  readonly driver: RegionDriverSnapshot<LeafState>;
   /** Counterexample inputs, replayed again on resume. */
   readonly points: readonly (readonly number[])[];
-  boxes: number;
-  rounds: number;
-  smtQueries: number;
-  smtSeconds: number;
+  readonly flip: BestPoint;
+  readonly error: BestPoint;
+  readonly smtQueries: number;
+  readonly smtSeconds: number;
   readonly elapsedSeconds: number;
-  decidedAtSeconds: number | null;
+  readonly decidedAtSeconds: number | null;
+}
+
+/**
+ * Where a region run keeps its checkpoints (injected, like the runtime replay: the cli provides a
+ * file; tests may keep it in memory). `load` returns the state saved under this fingerprint, or
+ * null when there is none; it throws when what it holds belongs to another run.
+ */
+export interface RegionCheckpointStore {
+  load(fingerprint: string): Promise<CheckpointState | null>;
+  save(state: CheckpointState): Promise<void>;
+}
+
+/** JSON keeps ±Infinity (the δ* and ε* bounds) as strings. */
+function replacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  return value;
+}
+
+function reviver(_key: string, value: unknown): unknown {
+  if (value === 'Infinity') return Infinity;
+  if (value === '-Infinity') return -Infinity;
+  if (value === 'NaN') return NaN;
+  return value;
 }
 
 const FORMAT = 'quantproof-region-checkpoint';
-const VERSION = 1;
+const VERSION = 2;
 
 /** A hash of everything that determines a run's answer. */
 export function regionFingerprint(init: WorkerInit, extra: object): string {
@@ -60,7 +63,7 @@ export async function writeCheckpoint(path: string, state: CheckpointState): Pro
   const tmp = `${path}.${process.pid}.tmp`;
   const handle = await open(tmp, 'w');
   try {
-    await handle.writeFile(JSON.stringify({ format: FORMAT, version: VERSION, state }));
+    await handle.writeFile(JSON.stringify({ format: FORMAT, version: VERSION, state }, replacer));
     await handle.sync();
   } finally {
     await handle.close();
@@ -90,7 +93,7 @@ export async function readCheckpoint(
   }
   let parsed: { format?: unknown; version?: unknown; state?: CheckpointState };
   try {
-    parsed = JSON.parse(text) as typeof parsed;
+    parsed = JSON.parse(text, reviver) as typeof parsed;
   } catch {
     throw new SmtVerifyOptionsError(
       `${path} is not a region checkpoint (not JSON); delete it or choose another checkpoint path`,
@@ -107,4 +110,12 @@ export async function readCheckpoint(
     );
   }
   return parsed.state;
+}
+
+/** A store that keeps the checkpoint in one file, written atomically. */
+export function fileCheckpointStore(path: string): RegionCheckpointStore {
+  return {
+    load: (fingerprint) => readCheckpoint(path, fingerprint),
+    save: (state) => writeCheckpoint(path, state),
+  };
 }

@@ -1,34 +1,54 @@
-// The region verifier: decide every leaf of an input box (bounds, boundary search, z3 on boxes that
-// meet few quantisation cells, splitting otherwise) over a worker pool, in rounds whose results are
-// applied in a fixed order, checkpointed atomically; then certify δ* and ε* by branch and bound.
+// The region verifier: interval's one branch-and-bound driver over the region, with three
+// objectives — decide every leaf (agree, disagree, mixed, open) and narrow the bracket of the
+// disagreeing volume; certify δ*; certify ε* — and one leaf evaluation (bounds, boundary search,
+// z3) run on a worker pool in rounds whose results are applied in a fixed order, checkpointed
+// through an injected store.
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { mlpToJson, type Mlp } from '@quantproof/nn';
-import { qmlpToJson, type QMlp } from '@quantproof/quant';
+import { mlpToJson, type Mlp, createSeededRng, forwardFp32 } from '@quantproof/nn';
+import {
+  type CpuSemantics,
+  decideLogits,
+  qmlpToJson,
+  type QMlp,
+} from '@quantproof/quant';
+import {
+  boxContains,
+  createBox,
+  driveAsync,
+  RegionDriver,
+  type RegionItem,
+  type RegionJob,
+  type RegionObjective,
+  splitPolicy,
+} from '@quantproof/interval';
 import { float32Box, type InputBox } from '../box.js';
 import { ModelMismatchError, SmtVerifyOptionsError } from '../errors.js';
 import { accumulatorOverflow, int8ExactlyEncoded } from '../disagreement-query.js';
-import { replayCandidate, type Counterexample, type RuntimeReplay } from '../replay.js';
-import { createBox, createDecisionCertifier } from '@quantproof/interval';
-import type { CpuSemantics } from '@quantproof/quant';
-import { regionTheorem } from './theorem.js';
-import { type BoxTaskBounds, chooseSplit, type DecisionSettings } from './box-decision.js';
 import {
+  int8Outputs,
+  replayCandidate,
+  type Counterexample,
+  type RuntimeReplay,
+} from '../replay.js';
+import { regionTheorem } from './theorem.js';
+import {
+  type BestPoint,
   type CheckpointState,
-  type QueueEntry,
-  readCheckpoint,
-  type RefinementStep,
+  fileCheckpointStore,
+  type RegionCheckpointStore,
   regionFingerprint,
-  writeCheckpoint,
 } from './checkpoint.js';
-import { Heap } from './heap.js';
+import type { DecisionSettings, LeafTask } from './evaluate.js';
 import type { WorkerInit } from './jobs.js';
-import { certifyErrorBound, certifyFlipMargin, type Bracket } from './margins.js';
+import { type LeafState, type LeafStatus, ROOT_STATE } from './leaf-state.js';
 import { createInlinePool, createWorkerPool, JobFailedError, type JobPool } from './pool.js';
+
+export type { LeafStatus } from './leaf-state.js';
 
 /** Options of `verifyRegion`. */
 export interface RegionOptions {
-  /** Wall-clock budget of the whole run in seconds (leaves, refinement, δ*, ε*). Default 60. */
+  /** Wall-clock budget of the whole run in seconds. Default 60. */
   readonly seconds?: number;
   /** Stop at the first round boundary after this many boxes (a deterministic budget). Default unlimited. */
   readonly maxBoxes?: number;
@@ -36,7 +56,10 @@ export interface RegionOptions {
   readonly seed?: number;
   /** Worker threads, one z3 each; 0 runs everything in this thread. Default: one per core. */
   readonly workers?: number;
-  /** Boxes per round (results are applied in order, so answers do not depend on `workers`). Default 32. */
+  /**
+   * Leaves split per round (two evaluations each; results are applied in order, so answers do not
+   * depend on `workers`). Default 16.
+   */
   readonly roundSize?: number;
   /**
    * Widens every tie band to at least this (default 0). The tolerance that applies on a leaf is the
@@ -61,22 +84,23 @@ export interface RegionOptions {
   /** Random points of each box's boundary search. Default 16. */
   readonly samples?: number;
   /**
-   * After every leaf is decided, split inconsistent leaves towards single quantisation cells (so
-   * that the inconsistent volume bounds the disagreeing volume more tightly), within the budget.
-   * Default true.
+   * Split mixed leaves too (not only open ones), so that the bracket of the disagreeing volume
+   * narrows, within the budget. Default true.
    */
   readonly refine?: boolean;
+  /** Stop narrowing the bracket once mixed + open leaves cover at most this share. Default 0.001. */
+  readonly volumeTolerance?: number;
   /** Certify δ* and ε* (relative precision `marginPrecision`). Default true. */
   readonly margins?: boolean;
   /** Relative precision of δ* and ε*: stop when upper ≤ (1 + p)·lower. Default 0.01. */
   readonly marginPrecision?: number;
-  /** Most boxes each of the δ* and ε* searches evaluates (a deterministic budget). Default unlimited. */
-  readonly marginBoxes?: number;
-  /** Share of `seconds` reserved for δ* and ε*. Default 0.25. */
-  readonly marginShare?: number;
-  /** Checkpoint file: progress is written there atomically after rounds. Default none. */
+  /** Points sampled in the mixed and open leaves for the estimate of the disagreeing volume. Default 4096. */
+  readonly estimateSamples?: number;
+  /** Where progress is saved after rounds (injected: the cli passes a file store). Default none. */
+  readonly checkpointStore?: RegionCheckpointStore;
+  /** Checkpoint file (a file store over this path; `checkpointStore` wins). */
   readonly checkpoint?: string;
-  /** Continue from `checkpoint` when it exists (it must describe the same pair, box and options). */
+  /** Continue from the checkpoint when it holds this run (same pair, region and options). */
   readonly resume?: boolean;
   /** Replays every counterexample in a runtime too (the cli injects onnxruntime-node). */
   readonly replay?: RuntimeReplay;
@@ -88,41 +112,84 @@ export interface RegionOptions {
 
 /** Progress after a round. */
 export interface RegionProgress {
-  readonly phase: 'decide' | 'refine' | 'margins' | 'done';
+  readonly phase: 'region' | 'done';
   readonly seconds: number;
   readonly boxes: number;
   readonly volume: RegionVolume;
-  /** Open boxes waiting (phase `decide`). */
+  readonly disagreement: { readonly lower: number; readonly upper: number };
+  readonly flipMargin: { readonly lower: number; readonly upper: number } | null;
+  readonly errorBound: { readonly lower: number; readonly upper: number } | null;
+}
+
+/** Shares of the region's volume by leaf status (they sum to 1). */
+export interface RegionVolume {
+  readonly agree: number;
+  readonly disagree: number;
+  readonly mixed: number;
   readonly open: number;
 }
 
-/** Shares of the region's volume. */
-export interface RegionVolume {
-  readonly consistent: number;
-  readonly inconsistent: number;
-  readonly unknown: number;
+/** The disagreeing share of the region. */
+export interface DisagreementVolume {
+  /**
+   * Certified: the share of the region where the int8 decision differs from FP32's lies in
+   * [lower, upper] — lower = the disagree leaves, upper = disagree + mixed + open.
+   */
+  readonly lower: number;
+  readonly upper: number;
+  /**
+   * An unbiased sampled estimate, not a proof: uniform points over the mixed and open leaves,
+   * judged by the executors; the value and a 95 % (Wilson) interval, inside [lower, upper]. Null
+   * when nothing is mixed or open.
+   */
+  readonly estimate: {
+    readonly value: number;
+    readonly low: number;
+    readonly high: number;
+    readonly samples: number;
+    readonly confidence: number;
+  } | null;
 }
 
 /** One leaf of the final partition. */
 export interface RegionLeaf {
   readonly lower: number[];
   readonly upper: number[];
-  readonly verdict: 'consistent' | 'inconsistent' | 'unknown';
+  /**
+   * `agree`: proved, the int8 decision is FP32's (or ties within the tolerance) at every input of
+   * the leaf; `disagree`: proved, the decisions differ at every input; `mixed`: both occur (it
+   * carries a replayed counterexample); `open`: undecided (`by` says why).
+   */
+  readonly status: LeafStatus;
   /** Share of the region's volume. */
   readonly volume: number;
   /** What decided it: `bounds`, `search`, `cells`, `smt`, or why it is open. */
   readonly by: string;
-  /** Index into `counterexamples` (inconsistent leaves). */
+  /** Index into `counterexamples` (a replayed disagreement inside the leaf), or null. */
   readonly counterexample: number | null;
   /**
-   * The tie tolerance that applied on this leaf (consistent leaves): FP32 margins between FP32's
+   * The tie tolerance that applied on this leaf (agree leaves): FP32 margins between FP32's
    * action and the int8 action up to it are ties. 0 when bounds proved the leaf without ties.
    */
   readonly tieTolerance: number;
 }
 
+/** A certified bracket: the true value lies in [lower, upper]. */
+export interface Bracket {
+  readonly lower: number;
+  readonly upper: number;
+  /** upper ≤ (1 + precision)·lower was reached (else the budget ran out first). */
+  readonly certified: boolean;
+  /** A float32 input attaining `lower` (judged exactly), when there is one. */
+  readonly witness: number[] | null;
+}
+
 /** What `verifyRegion` returns. */
 export interface RegionResult {
+  /**
+   * `consistent` iff every leaf agrees; `inconsistent` iff a replayed counterexample exists;
+   * otherwise `unknown`.
+   */
   readonly verdict: 'consistent' | 'inconsistent' | 'unknown';
   /** The region as requested (leaves hold its float32 points: bounds rounded inward). */
   readonly region: { readonly lower: number[]; readonly upper: number[] };
@@ -133,13 +200,15 @@ export interface RegionResult {
   /** The int8 CPU semantics the run assumed. */
   readonly cpuSemantics: CpuSemantics;
   readonly volume: RegionVolume;
+  /** The certified bracket of the disagreeing share and the sampled estimate. */
+  readonly disagreement: DisagreementVolume;
   /**
    * δ*: bracket of the largest FP32 margin at which the int8 action differs. null only when every
-   * leaf is consistent (no disagreement exists). While leaves are open and no counterexample is
-   * known the bracket's lower end is 0 with no witness: δ* may not exist, and is at most `upper`.
+   * leaf agrees (no disagreement exists). While no disagreement is known the lower end is 0 with no
+   * witness: δ* may not exist, and is at most `upper`.
    */
   readonly flipMargin: Bracket | null;
-  /** ε*: bracket of max |FP32 logit − int8 logit| over the region. */
+  /** ε*: bracket of max |FP32 logit − int8 logit| over the region (FP32 in exact arithmetic). */
   readonly errorBound: Bracket | null;
   readonly leaves: readonly RegionLeaf[];
   readonly counterexamples: readonly Counterexample[];
@@ -148,6 +217,7 @@ export interface RegionResult {
 
 /** Counts and times of a run. */
 export interface RegionStats {
+  /** Boxes evaluated (one bound pass each). */
   readonly boxes: number;
   readonly rounds: number;
   readonly smtQueries: number;
@@ -169,24 +239,20 @@ function positive(name: string, value: number, min: number): number {
   return value;
 }
 
-/** Splits a refinement step's other half may take before the step is given up. */
-const STEP_BUDGET = 96;
-
-/** Queue order: open boxes before refinement, then larger volume, then earlier sequence. */
-function queueBefore(a: QueueEntry, b: QueueEntry): boolean {
-  const ra = a.counterexample === null ? 0 : 1;
-  const rb = b.counterexample === null ? 0 : 1;
-  if (ra !== rb) return ra < rb;
-  return a.volume > b.volume || (a.volume === b.volume && a.seq < b.seq);
-}
-
-function inside(box: BoxTaskBounds, x: readonly number[]): boolean {
-  return x.every((v, i) => v >= box.lower[i]! && v <= box.upper[i]!);
+/** Wilson score interval of a proportion (95 %). */
+function wilson(hits: number, n: number): { low: number; high: number } {
+  const z = 1.959963984540054;
+  const p = hits / n;
+  const d = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / d;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / d;
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
 }
 
 /**
  * Decides whether `int8` takes `fp32`'s action over every float32 input of `box` (FP32 margins above
- * the tie tolerance), leaf by leaf, and certifies δ* and ε*. See the package README.
+ * the tie tolerance), leaf by leaf, brackets the disagreeing volume and certifies δ* and ε*. See the
+ * package README.
  */
 export async function verifyRegion(
   fp32: Mlp,
@@ -205,74 +271,142 @@ export async function verifyRegion(
     );
   }
   const f32 = float32Box(box, inputs);
-  const root: BoxTaskBounds = { lower: Array.from(f32.lower), upper: Array.from(f32.upper) };
+  const root = createBox(f32.lower, f32.upper);
+  const cpuSemantics: CpuSemantics = options.cpuSemantics ?? 'vnni-exact';
   const overflow = accumulatorOverflow(int8);
-  if (overflow !== null) {
-    return unmodelledResult(box, root, options.cpuSemantics ?? 'vnni-exact', overflow);
-  }
+  if (overflow !== null) return unmodelledResult(box, root, cpuSemantics, overflow);
   const seconds = positive('seconds', options.seconds ?? 60, 0);
   const maxBoxes = positive('maxBoxes', options.maxBoxes ?? Infinity, 1);
-  const roundSize = Math.floor(positive('roundSize', options.roundSize ?? 32, 1));
+  const roundSize = Math.floor(positive('roundSize', options.roundSize ?? 16, 1));
   const workers = Math.floor(
     positive('workers', options.workers ?? Math.max(1, availableParallelism()), 0),
   );
-  const marginShare = positive('marginShare', options.marginShare ?? 0.25, 0);
   const precision = positive('marginPrecision', options.marginPrecision ?? 0.01, 0);
-  const tieToleranceFloor = positive('tieTolerance', options.tieTolerance ?? 0, 0);
-  const cpuSemantics: CpuSemantics = options.cpuSemantics ?? 'vnni-exact';
-  const cpu = { cpu: cpuSemantics };
+  const volumeTolerance = positive('volumeTolerance', options.volumeTolerance ?? 0.001, 0);
+  const estimateSamples = Math.floor(
+    positive('estimateSamples', options.estimateSamples ?? 4096, 0),
+  );
+  const refine = options.refine ?? true;
+  const exact = int8ExactlyEncoded(int8, cpuSemantics);
+  const margins = options.margins !== false && exact;
   const settings: DecisionSettings = {
-    tieToleranceFloor,
+    tieToleranceFloor: positive('tieTolerance', options.tieTolerance ?? 0, 0),
     cpu: cpuSemantics,
     cellLimit: positive('cellLimit', options.cellLimit ?? 16, 0),
     smtCellLimit: positive('smtCellLimit', options.smtCellLimit ?? 16, 0),
     smtUnstableLimit: positive('smtUnstableLimit', options.smtUnstableLimit ?? 12, 0),
     smtTimeoutSeconds: positive('smtTimeoutSeconds', options.smtTimeoutSeconds ?? 1, 0.001),
     samples: Math.floor(positive('samples', options.samples ?? 16, 0)),
+    margins,
+    precision,
   };
   const seed = options.seed ?? 0;
-  const init: WorkerInit = {
-    fp32: mlpToJson(fp32),
-    int8: qmlpToJson(int8),
-    root,
-    settings,
-  };
-  const fingerprint = regionFingerprint(init, { seed, roundSize, refine: options.refine ?? true });
+  const init: WorkerInit = { fp32: mlpToJson(fp32), int8: qmlpToJson(int8), settings };
+  const fingerprint = regionFingerprint(init, {
+    root: [Array.from(root.lower), Array.from(root.upper)],
+    seed,
+    roundSize,
+    refine,
+    volumeTolerance,
+    precision,
+    margins: options.margins !== false,
+  });
+  const store =
+    options.checkpointStore ??
+    (options.checkpoint === undefined ? undefined : fileCheckpointStore(options.checkpoint));
   const startedAt = performance.now();
+  let saved: CheckpointState | null = null;
+  if (store !== undefined && options.resume === true) saved = await store.load(fingerprint);
+  const resumed = saved !== null;
+  const baseElapsed = saved?.elapsedSeconds ?? 0;
+  const elapsed = (): number => baseElapsed + (performance.now() - startedAt) / 1000;
+  const cpu = { cpu: cpuSemantics };
 
-  let state: CheckpointState = {
-    fingerprint,
-    seq: 1,
-    queue: [{ lower: root.lower, upper: root.upper, volume: 1, seq: 0, counterexample: null }],
-    leaves: [],
-    steps: [],
-    points: [],
-    boxes: 0,
-    rounds: 0,
-    smtQueries: 0,
-    smtSeconds: 0,
-    elapsedSeconds: 0,
-    decidedAtSeconds: null,
-  };
-  let resumed = false;
-  if (options.checkpoint !== undefined && options.resume === true) {
-    const saved = await readCheckpoint(options.checkpoint, fingerprint);
-    if (saved !== null) {
-      state = saved;
-      resumed = true;
-    }
-  }
-  const elapsed = (): number => state.elapsedSeconds + (performance.now() - startedAt) / 1000;
-  const baseElapsed = state.elapsedSeconds;
   const counterexamples: Counterexample[] = [];
-  for (const input of state.points) {
+  let flipBest: BestPoint = saved?.flip ?? { lower: 0, witness: null };
+  let errorBest: BestPoint = saved?.error ?? { lower: 0, witness: null };
+  let smtQueries = saved?.smtQueries ?? 0;
+  let smtSeconds = saved?.smtSeconds ?? 0;
+  let decidedAtSeconds = saved?.decidedAtSeconds ?? null;
+  const addCounterexample = async (input: readonly number[], resumedPoint: boolean): Promise<number | null> => {
     const c = await replayCandidate(fp32, int8, Float32Array.from(input), options.replay, cpu);
-    if (c === null) throw new Error('a checkpointed counterexample no longer replays');
+    if (c === null) {
+      if (resumedPoint) throw new Error('a checkpointed counterexample no longer replays');
+      throw new Error(
+        'internal check failed: a counterexample found by a worker does not replay in the executors; please report it',
+      );
+    }
     counterexamples.push(c);
+    if (c.fp32Margin > flipBest.lower) flipBest = { lower: c.fp32Margin, witness: Array.from(c.input) };
+    return counterexamples.length - 1;
+  };
+  for (const input of saved?.points ?? []) await addCounterexample(input, true);
+
+  // Running shares by status (kept in step with the driver's leaves).
+  const shares = { agree: 0, disagree: 0, mixed: 0, open: 0 };
+  const statusOf = (s: LeafState): LeafStatus => (s.status === 'pending' ? 'open' : s.status);
+  const width = (): number => shares.mixed + shares.open;
+
+  const objectives: RegionObjective<LeafState>[] = [
+    {
+      name: 'volume',
+      priority: (item) => {
+        const s = item.state;
+        if (s.final || !(s.status === 'open' || (refine && s.status === 'mixed'))) return null;
+        return width() <= volumeTolerance ? null : item.volume;
+      },
+    },
+  ];
+  if (margins) {
+    objectives.push(
+      {
+        name: 'flip-margin',
+        priority: (item) => {
+          const u = item.state.flipUpper;
+          return u > (1 + precision) * flipBest.lower && u > item.state.tieTolerance ? u : null;
+        },
+      },
+      {
+        name: 'error-bound',
+        priority: (item) => {
+          const u = item.state.errorUpper;
+          return u > (1 + precision) * errorBest.lower ? u : null;
+        },
+      },
+    );
   }
-  const heap = new Heap<QueueEntry>(queueBefore);
-  for (const e of state.queue) heap.push(e);
-  const leaves: StepLeaf[] = [...state.leaves];
+  const split = splitPolicy(int8, root);
+  const driver = new RegionDriver<LeafState>(
+    {
+      root,
+      rootState: ROOT_STATE,
+      objectives,
+      roundSize,
+      split: (item) => split(item.box, item.state.influence),
+      inherit: (parent, child) => {
+        const s = parent.state;
+        if (s.status === 'agree' || s.status === 'disagree') return { ...s, influence: null };
+        const cex = s.counterexample;
+        const inside = cex !== null && boxContains(child, counterexamples[cex]!.input);
+        return {
+          ...ROOT_STATE,
+          counterexample: inside ? cex : null,
+          flipUpper: s.flipUpper,
+          errorUpper: s.errorUpper,
+        };
+      },
+    },
+    saved?.driver,
+  );
+  const track = (): void => {
+    // Recount from the driver's leaves (cheap next to a round's evaluations).
+    shares.agree = shares.disagree = shares.mixed = shares.open = 0;
+    driver.forEachLeaf((l) => {
+      shares[statusOf(l.state)] += l.volume;
+    });
+  };
+  track();
+
   const pool: JobPool =
     workers === 0
       ? createInlinePool(fp32, int8, init)
@@ -281,405 +415,293 @@ export async function verifyRegion(
           jobDeadlineMs: Math.max(30_000, settings.smtTimeoutSeconds * 1000 * 20),
           memoryMb: options.workerMemoryMb ?? 1024,
         });
-  const refine = options.refine ?? true;
-  const leafBudget = seconds * (options.margins === false ? 1 : 1 - Math.min(marginShare, 1));
-  let stopReason: RegionStats['stopReason'] = 'complete';
-  let lastCheckpoint = performance.now();
 
-  const volumeNow = (): RegionVolume => {
-    let consistent = 0;
-    let inconsistent = 0;
-    for (const l of leaves) {
-      if (l.verdict === 'consistent') consistent += l.volume;
-      else if (l.verdict === 'inconsistent') inconsistent += l.volume;
-    }
-    for (const e of heap.items) if (e.counterexample !== null) inconsistent += e.volume;
-    return { consistent, inconsistent, unknown: Math.max(0, 1 - consistent - inconsistent) };
-  };
-  const openCount = (): number => heap.items.filter((e) => e.counterexample === null).length;
-  const save = async (force: boolean): Promise<void> => {
-    if (options.checkpoint === undefined) return;
-    if (!force && performance.now() - lastCheckpoint < 1000) return;
-    lastCheckpoint = performance.now();
-    await writeCheckpoint(options.checkpoint, {
-      ...state,
-      queue: [...heap.items],
-      leaves,
-      points: counterexamples.map((c) => Array.from(c.input)),
-      elapsedSeconds: elapsed(),
+  const evaluate = async (jobs: readonly RegionJob<LeafState>[]): Promise<LeafState[]> => {
+    const tasks: LeafTask[] = jobs.map((job) => {
+      const cex = job.inherited.counterexample;
+      return {
+        lower: Array.from(job.box.lower),
+        upper: Array.from(job.box.upper),
+        inherited: job.inherited,
+        counterexampleInput: cex === null ? null : Array.from(counterexamples[cex]!.input),
+        seed: seed * 1_000_003 + job.id,
+        flipLower: flipBest.lower,
+        errorLower: errorBest.lower,
+        search: counterexamples.length === 0,
+      };
     });
-  };
-  const addCounterexample = async (input: readonly number[]): Promise<number> => {
-    const c = await replayCandidate(fp32, int8, Float32Array.from(input), options.replay, cpu);
-    if (c === null) {
-      throw new Error(
-        'internal check failed: a counterexample found by a worker does not replay in the executors; please report it',
-      );
-    }
-    counterexamples.push(c);
-    return counterexamples.length - 1;
-  };
-
-  const certify = createDecisionCertifier(fp32, int8, { method: 'difference' });
-  const abandonedLineage = (step: number | null): boolean => {
-    for (let s = step; s !== null; s = state.steps[s]!.parent) {
-      if (state.steps[s]!.abandoned) return true;
-    }
-    return false;
-  };
-  /**
-   * Gives up a refinement step whose other half needs more than STEP_BUDGET splits: its
-   * descendants (queued boxes and leaves) are dropped and its box is one inconsistent leaf again.
-   */
-  const abandonStep = (step: number): void => {
-    const s = state.steps[step]!;
-    s.abandoned = true;
-    heap.retain((e) => !abandonedLineage(e.step ?? null));
-    const keptLeaves = leaves.filter((l) => !abandonedLineage(l.step));
-    leaves.length = 0;
-    leaves.push(...keptLeaves);
-    leaves.push({
-      lower: s.lower,
-      upper: s.upper,
-      volume: s.volume,
-      verdict: 'inconsistent',
-      by: 'refined',
-      counterexample: s.counterexample,
-      tieTolerance: 0,
-      step: s.parent,
-    });
-  };
-  /**
-   * Refinement of inconsistent leaves (this thread, no z3): split a batch of them; the half with
-   * the counterexample stays inconsistent, the other is decided by the next rounds. Each split is a
-   * step; if the budget ends before a step's other half is decided, the step is undone at the end.
-   */
-  const refineBatch = (): void => {
-    for (let n = 0; n < roundSize && heap.size > 0 && heap.peek()!.counterexample !== null; n++) {
-      const e = heap.pop()!;
-      const index = e.counterexample!;
-      state.boxes++;
-      const cert = certify(createBox(e.lower, e.upper));
-      const split = chooseSplit(int8, e, root, cert);
-      if (split === null) {
-        leaves.push(leafOf(e, 'inconsistent', 'refined', index));
-        continue;
-      }
-      const step = state.steps.length;
-      state.steps.push({
-        ...base(e),
-        counterexample: index,
-        parent: e.step ?? null,
-        work: 0,
-        abandoned: false,
-      });
-      const point = Array.from(counterexamples[index]!.input);
-      split.children.forEach((child, i) => {
-        heap.push({
-          ...child,
-          volume: e.volume * (i === 0 ? split.firstShare : 1 - split.firstShare),
-          seq: state.seq++,
-          counterexample: inside(child, point) ? index : null,
-          step,
+    const results = await Promise.all(
+      tasks.map((task) =>
+        pool.run({ kind: 'evaluate', task }).catch((error: unknown) => {
+          if (error instanceof JobFailedError) return error;
+          throw error;
+        }),
+      ),
+    );
+    const states: LeafState[] = [];
+    for (let k = 0; k < jobs.length; k++) {
+      const r = results[k]!;
+      const inherited = jobs[k]!.inherited;
+      if (r instanceof JobFailedError) {
+        states.push({
+          ...inherited,
+          status: inherited.status === 'pending' ? 'open' : inherited.status,
+          by: inherited.status === 'pending' ? `worker-failed: ${r.message}` : inherited.by,
+          final: true,
         });
-      });
-    }
-  };
-
-  try {
-    while (heap.size > 0) {
-      if (state.boxes >= maxBoxes) {
-        stopReason = 'box-budget';
-        break;
-      }
-      if (elapsed() >= leafBudget) {
-        stopReason = 'time-budget';
-        break;
-      }
-      if (heap.peek()!.counterexample !== null) {
-        // Every leaf is decided. Refine inconsistent leaves: split each at a cell face and decide
-        // the half without the counterexample in the same round; keep the split only when that
-        // half is decided in one step, so that every leaf stays decided after every round.
-        state.decidedAtSeconds ??= elapsed();
-        if (!refine) break;
-        refineBatch();
         continue;
       }
-      const round: QueueEntry[] = [];
-      while (round.length < roundSize && heap.size > 0 && heap.peek()!.counterexample === null) {
-        round.push(heap.pop()!);
+      const e = r.evaluation;
+      smtQueries += e.smtQueries;
+      smtSeconds += e.smtMs / 1000;
+      let state = e.state;
+      if (e.found !== null) {
+        const index = await addCounterexample(e.found, false);
+        if (state.counterexample === null) state = { ...state, counterexample: index };
       }
-      const results = await Promise.all(
-        round.map((e) =>
-          pool
-            .run({
-              kind: 'decide',
-              task: { lower: e.lower, upper: e.upper, seed: seed * 1_000_003 + e.seq },
-            })
-            .catch((error: unknown) => {
-              if (error instanceof JobFailedError) return error;
-              throw error;
-            }),
-        ),
-      );
-      for (let k = 0; k < round.length; k++) {
-        const e = round[k]!;
-        const r = results[k]!;
-        state.boxes++;
-        if (abandonedLineage(e.step ?? null)) continue; // its refinement step was given up
-        if (r instanceof JobFailedError || r.kind !== 'decide') {
-          const why = r instanceof JobFailedError ? `worker-failed: ${r.message}` : 'internal';
-          leaves.push(leafOf(e, 'unknown', why, null));
-          continue;
-        }
-        state.smtQueries += r.decision.smtQueries;
-        state.smtSeconds += r.decision.smtMs / 1000;
-        const o = r.decision.outcome;
-        if (o.kind === 'consistent') {
-          leaves.push(leafOf(e, 'consistent', o.by, null, o.tieTolerance));
-        } else if (o.kind === 'inconsistent') {
-          const index = await addCounterexample(o.point.input);
-          if (refine) heap.push({ ...e, seq: state.seq++, counterexample: index });
-          else leaves.push(leafOf(e, 'inconsistent', o.by, index));
-        } else if (o.kind === 'unknown') {
-          leaves.push(leafOf(e, 'unknown', o.reason, null));
-        } else {
-          const step = e.step ?? null;
-          if (step !== null && ++state.steps[step]!.work > STEP_BUDGET) {
-            abandonStep(step);
-            continue;
-          }
-          o.children.forEach((child, i) => {
-            heap.push({
-              lower: child.lower,
-              upper: child.upper,
-              volume: e.volume * (i === 0 ? o.firstShare : 1 - o.firstShare),
-              seq: state.seq++,
-              counterexample: null,
-              step,
-            });
-          });
-        }
+      if (e.flip !== null && e.flip.value > flipBest.lower) {
+        flipBest = { lower: e.flip.value, witness: e.flip.input };
       }
-      state.rounds++;
-      if (openCount() === 0) state.decidedAtSeconds ??= elapsed();
-      options.onProgress?.({
-        phase: 'decide',
-        seconds: elapsed(),
-        boxes: state.boxes,
-        volume: volumeNow(),
-        open: openCount(),
-      });
-      await save(false);
+      if (e.error !== null && e.error.value > errorBest.lower) {
+        errorBest = { lower: e.error.value, witness: e.error.input };
+      }
+      states.push(state);
     }
-    if (heap.size === 0 && state.decidedAtSeconds === null) state.decidedAtSeconds = elapsed();
-    // The checkpoint keeps the raw queue (a resumed run continues it); the result closes it.
-    await save(true);
-    undoUnfinishedSteps(heap.items.splice(0), leaves, state.steps);
-    options.onProgress?.({
-      phase: 'margins',
-      seconds: elapsed(),
-      boxes: state.boxes,
-      volume: volumeNow(),
-      open: 0,
+    return states;
+  };
+
+  const flipUpperNow = (): number => {
+    let u = -Infinity;
+    driver.forEachLeaf((l) => {
+      u = Math.max(u, l.state.flipUpper);
     });
-    const finalLeaves = leaves.map(({ step: _step, ...leaf }) => leaf);
-    const allConsistent = finalLeaves.every((l) => l.verdict === 'consistent');
-    const tieTolerance = finalLeaves.reduce((m, l) => Math.max(m, l.tieTolerance), 0);
-    let flip: Bracket | null = null;
-    let error: Bracket | null = null;
-    if (options.margins !== false && !int8ExactlyEncoded(int8, cpuSemantics)) {
-      // The bounds behind δ* and ε* model exact int32 sums, which this model does not follow on
-      // the stated CPU: only replayed points bound them, from below.
-      let best: Counterexample | null = null;
-      for (const c of counterexamples)
-        if (best === null || c.fp32Margin > best.fp32Margin) best = c;
-      const open = (lower: number, witness: number[] | null): Bracket => ({
-        lower,
-        upper: Infinity,
-        certified: false,
-        witness,
-        boxes: 0,
-        smtQueries: 0,
-      });
-      flip = open(best?.fp32Margin ?? 0, best === null ? null : Array.from(best.input));
-      error = open(0, null);
-    } else if (options.margins !== false) {
-      const deadline = Math.max(seconds - elapsed(), 0.25 * seconds * marginShare);
-      // ε* first (bounds only, quick), then δ* with whatever time is left.
-      const marginBoxes = positive('marginBoxes', options.marginBoxes ?? Infinity, 1);
-      error = certifyErrorBound(fp32, int8, root, {
-        precision,
-        maxBoxes: marginBoxes,
-        seconds: deadline / 2,
-        cpu: cpuSemantics,
-      });
-      // δ* exists only where some leaf is not consistent; while any is, its bracket stays open.
-      flip = allConsistent
-        ? null
-        : await certifyFlipMargin(fp32, int8, root, counterexamples, {
-            tieTolerance,
-            precision,
-            seconds: Math.max(seconds - elapsed(), deadline / 4),
-            pool,
-            maxBoxes: marginBoxes,
-            smtCellLimit: settings.smtCellLimit,
-            smtUnstableLimit: settings.smtUnstableLimit,
-            cpu: cpuSemantics,
-          });
-    }
-    // A disagreement δ*'s search found is a counterexample like any other once it replays.
-    if (counterexamples.length === 0 && flip !== null && flip.witness !== null) {
-      const c = await replayCandidate(
-        fp32,
-        int8,
-        Float32Array.from(flip.witness),
-        options.replay,
-        cpu,
-      );
-      if (c !== null) counterexamples.push(c);
-    }
-    const volume = volumeNow();
-    // Verdicts come from leaf verdicts, never from summed volumes.
-    const verdict =
-      counterexamples.length > 0 ? 'inconsistent' : allConsistent ? 'consistent' : 'unknown';
-    const total = elapsed();
-    options.onProgress?.({
-      phase: 'done',
-      seconds: total,
-      boxes: state.boxes,
-      volume,
-      open: 0,
+    return u;
+  };
+  const errorUpperNow = (): number => {
+    let u = 0;
+    driver.forEachLeaf((l) => {
+      u = Math.max(u, l.state.errorUpper);
     });
-    return {
-      verdict,
-      region: { lower: Array.from(box.lower), upper: Array.from(box.upper) },
-      tieTolerance,
-      theorem: regionTheorem(cpuSemantics, tieTolerance),
-      cpuSemantics,
-      volume,
-      flipMargin: flip,
-      errorBound: error,
-      leaves: finalLeaves,
-      counterexamples,
-      stats: {
-        boxes: state.boxes,
-        rounds: state.rounds,
-        smtQueries: state.smtQueries,
-        smtSeconds: state.smtSeconds,
-        workers,
-        retries: pool.retries(),
-        decidedAtSeconds: state.decidedAtSeconds,
-        seconds: total - (resumed ? 0 : baseElapsed),
-        stopReason,
-        resumed,
+    return u;
+  };
+  const progress = (phase: RegionProgress['phase']): RegionProgress => ({
+    phase,
+    seconds: elapsed(),
+    boxes: driver.evaluations,
+    volume: { ...shares },
+    disagreement: { lower: shares.disagree, upper: shares.disagree + width() },
+    flipMargin: margins ? { lower: flipBest.lower, upper: Math.max(flipUpperNow(), flipBest.lower) } : null,
+    errorBound: margins ? { lower: errorBest.lower, upper: Math.max(errorUpperNow(), errorBest.lower) } : null,
+  });
+  let lastSave = performance.now();
+  const save = async (force: boolean): Promise<void> => {
+    if (store === undefined) return;
+    if (!force && performance.now() - lastSave < 1000) return;
+    lastSave = performance.now();
+    await store.save({
+      fingerprint,
+      driver: driver.snapshot(),
+      points: counterexamples.map((c) => Array.from(c.input)),
+      flip: flipBest,
+      error: errorBest,
+      smtQueries,
+      smtSeconds,
+      elapsedSeconds: elapsed(),
+      decidedAtSeconds,
+    });
+  };
+
+  let stopReason: RegionStats['stopReason'];
+  try {
+    stopReason = await driveAsync(driver, evaluate, {
+      maxBoxes,
+      stop: () => elapsed() >= seconds,
+      onRound: async () => {
+        track();
+        if (shares.open === 0) decidedAtSeconds ??= elapsed();
+        options.onProgress?.(progress('region'));
+        await save(false);
       },
-    };
+    });
+    await save(true);
   } finally {
     await pool.close();
   }
+  track();
+  if (shares.open === 0) decidedAtSeconds ??= elapsed();
+
+  const items = driver.leaves();
+  const leaves: RegionLeaf[] = items.map((l) => leafOf(l));
+  const allAgree = leaves.every((l) => l.status === 'agree');
+  const tieTolerance = leaves.reduce((m, l) => Math.max(m, l.tieTolerance), 0);
+
+  let flip: Bracket | null = null;
+  let error: Bracket | null = null;
+  if (options.margins !== false && !exact) {
+    // The bounds behind δ* and ε* model exact int32 sums, which this model does not follow on
+    // the stated CPU: only replayed points bound them, from below.
+    flip = { lower: flipBest.lower, upper: Infinity, certified: false, witness: flipBest.witness };
+    error = { lower: 0, upper: Infinity, certified: false, witness: null };
+  } else if (margins) {
+    const eu = Math.max(errorUpperNow(), errorBest.lower);
+    error = {
+      lower: errorBest.lower,
+      upper: eu,
+      certified: eu <= (1 + precision) * errorBest.lower,
+      witness: errorBest.witness,
+    };
+    if (!allAgree) {
+      const fu = Math.max(flipUpperNow(), flipBest.lower, 0);
+      flip = {
+        lower: flipBest.lower,
+        upper: fu,
+        certified: flipBest.witness !== null && fu <= (1 + precision) * flipBest.lower,
+        witness: flipBest.witness,
+      };
+    }
+  }
+  // A disagreement δ*'s search found is a counterexample like any other once it replays.
+  if (flip?.witness != null && !counterexamples.some((c) => sameInput(c.input, flip!.witness!))) {
+    const c = await replayCandidate(fp32, int8, Float32Array.from(flip.witness), options.replay, cpu);
+    if (c !== null) counterexamples.push(c);
+  }
+  const disagreement: DisagreementVolume = {
+    lower: shares.disagree,
+    upper: Math.min(1, shares.disagree + width()),
+    estimate: estimate(fp32, int8, cpuSemantics, items, shares.disagree, estimateSamples, seed),
+  };
+  const verdict =
+    counterexamples.length > 0 ? 'inconsistent' : allAgree ? 'consistent' : 'unknown';
+  const total = elapsed();
+  options.onProgress?.(progress('done'));
+  return {
+    verdict,
+    region: { lower: Array.from(box.lower), upper: Array.from(box.upper) },
+    tieTolerance,
+    theorem: regionTheorem(cpuSemantics, tieTolerance),
+    cpuSemantics,
+    volume: { ...shares },
+    disagreement,
+    flipMargin: flip,
+    errorBound: error,
+    leaves,
+    counterexamples,
+    stats: {
+      boxes: driver.evaluations,
+      rounds: driver.rounds,
+      smtQueries,
+      smtSeconds,
+      workers,
+      retries: pool.retries(),
+      decidedAtSeconds,
+      seconds: total - (resumed ? 0 : baseElapsed),
+      stopReason,
+      resumed,
+    },
+  };
 }
 
-/** A leaf and the refinement step it descends from (internal). */
-export type StepLeaf = RegionLeaf & { readonly step: number | null };
+function sameInput(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function leafOf(item: RegionItem<LeafState>): RegionLeaf {
+  const s = item.state;
+  return {
+    lower: Array.from(item.box.lower),
+    upper: Array.from(item.box.upper),
+    status: s.status === 'pending' ? 'open' : s.status,
+    volume: item.volume,
+    by: s.by,
+    counterexample: s.counterexample,
+    tieTolerance: s.tieTolerance,
+  };
+}
 
 /**
- * Ends a run's queue: boxes holding a counterexample become inconsistent leaves; open boxes with no
- * refinement step become unknown leaves; a refinement step with an open box left is undone (its
- * descendants are dropped and its box is one inconsistent leaf again), so refinement never leaves
- * a leaf undecided.
+ * The sampled estimate of the disagreeing share: `samples` points drawn uniformly over the mixed
+ * and open leaves (a leaf with probability proportional to its volume, then a uniform point in
+ * it, rounded to float32), each judged by the executors' decisions.
  */
-function undoUnfinishedSteps(
-  rest: QueueEntry[],
-  leaves: StepLeaf[],
-  steps: readonly RefinementStep[],
-): void {
-  const undo = new Set<number>();
-  for (const e of rest)
-    if (e.counterexample === null && e.step !== null && e.step !== undefined) undo.add(e.step);
-  const undone = (step: number | null): boolean => {
-    for (let s = step; s !== null; s = steps[s]!.parent) if (undo.has(s)) return true;
-    return false;
-  };
-  const kept = leaves.filter((l) => !undone(l.step));
-  leaves.length = 0;
-  leaves.push(...kept);
-  for (const e of rest) {
-    if (undone(e.step ?? null)) continue;
-    const inconsistent = e.counterexample !== null;
-    leaves.push(
-      leafOf(
-        e,
-        inconsistent ? 'inconsistent' : 'unknown',
-        inconsistent ? 'search' : 'budget',
-        e.counterexample,
-        0,
-      ),
-    );
+function estimate(
+  fp32: Mlp,
+  int8: QMlp,
+  cpu: CpuSemantics,
+  items: readonly RegionItem<LeafState>[],
+  disagree: number,
+  samples: number,
+  seed: number,
+): DisagreementVolume['estimate'] {
+  const uncertain = items.filter((l) => l.state.status === 'mixed' || l.state.status === 'open' || l.state.status === 'pending');
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const l of uncertain) {
+    total += l.volume;
+    cumulative.push(total);
   }
-  for (const s of undo) {
-    if (undone(steps[s]!.parent)) continue;
-    const step = steps[s]!;
-    leaves.push({
-      lower: step.lower,
-      upper: step.upper,
-      volume: step.volume,
-      verdict: 'inconsistent',
-      by: 'search',
-      counterexample: step.counterexample,
-      tieTolerance: 0,
-      step: step.parent,
+  if (uncertain.length === 0 || !(total > 0) || samples === 0) return null;
+  const rng = createSeededRng(0xe57 + seed);
+  let hits = 0;
+  for (let n = 0; n < samples; n++) {
+    const u = rng.nextFloat64() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    const b = uncertain[lo]!.box;
+    const x = Float32Array.from(b.lower, (l, i) => {
+      const v = Math.fround(l + (b.upper[i]! - l) * rng.nextFloat64());
+      return Math.min(Math.max(v, l), b.upper[i]!);
     });
+    const q = int8Outputs(int8, x, cpu);
+    if (q === null) continue;
+    const a = decideLogits(forwardFp32(fp32, x), fp32.head);
+    const c = decideLogits(q, int8.head);
+    if (a.kind === 'action' && c.kind === 'action' && a.action !== c.action) hits++;
   }
-}
-
-function leafOf(
-  e: QueueEntry,
-  verdict: RegionLeaf['verdict'],
-  by: string,
-  counterexample: number | null,
-  tieTolerance = 0,
-): StepLeaf {
-  return { ...base(e), verdict, by, counterexample, tieTolerance, step: e.step ?? null };
-}
-
-function base(e: QueueEntry): { lower: number[]; upper: number[]; volume: number } {
-  return { lower: e.lower, upper: e.upper, volume: e.volume };
+  const p = hits / samples;
+  const w = wilson(hits, samples);
+  return {
+    value: disagree + total * p,
+    low: disagree + total * w.low,
+    high: disagree + total * w.high,
+    samples,
+    confidence: 0.95,
+  };
 }
 
 /**
  * The answer for a model whose int32 accumulators could overflow: onnxruntime's result then
- * depends on whether its CPU kernel wraps or saturates, which nothing here models — one unknown
- * leaf saying so, and open δ* and ε* brackets.
+ * depends on whether its CPU kernel wraps or saturates, which nothing here models — one open leaf
+ * saying so, and open δ* and ε* brackets.
  */
 function unmodelledResult(
   box: InputBox,
-  root: BoxTaskBounds,
+  root: { readonly lower: Float64Array; readonly upper: Float64Array },
   cpuSemantics: CpuSemantics,
   why: string,
 ): RegionResult {
-  const open: Bracket = {
-    lower: 0,
-    upper: Infinity,
-    certified: false,
-    witness: null,
-    boxes: 0,
-    smtQueries: 0,
-  };
+  const open: Bracket = { lower: 0, upper: Infinity, certified: false, witness: null };
   return {
     verdict: 'unknown',
     region: { lower: Array.from(box.lower), upper: Array.from(box.upper) },
     tieTolerance: 0,
     theorem: regionTheorem(cpuSemantics, 0),
     cpuSemantics,
-    volume: { consistent: 0, inconsistent: 0, unknown: 1 },
+    volume: { agree: 0, disagree: 0, mixed: 0, open: 1 },
+    disagreement: { lower: 0, upper: 1, estimate: null },
     flipMargin: open,
     errorBound: open,
     leaves: [
       {
-        lower: root.lower,
-        upper: root.upper,
-        verdict: 'unknown',
+        lower: Array.from(root.lower),
+        upper: Array.from(root.upper),
+        status: 'open',
         volume: 1,
         by: `accumulator-overflow: ${why}`,
         counterexample: null,

@@ -1,0 +1,146 @@
+// The one split policy of the region driver: boxes are closed float32 boxes (every bound a float32
+// value); a box is split along the dimension that limits its proof most (the bounds' input
+// influence), else its relatively widest one, at the input-quantisation cell face nearest the
+// middle when the dimension spans two cells or more (the int8 model is constant on a cell), else at
+// the float32 middle. The two children partition the parent's float32 points.
+
+import { quantizeLinear, type QMlp } from '@quantproof/quant';
+import type { Box } from '../box.js';
+import { nextDownFloat32, nextUpFloat32 } from '../outward.js';
+import type { BoxSplit } from './drive.js';
+
+/** The input quantiser x ↦ q of a model with fixed input cells, or null (dynamic: no fixed cells). */
+export function inputQuantizer(model: QMlp): ((x: number) => number) | null {
+  if (model.format === 'dynamic') return null;
+  const t = model.input;
+  return (x) => quantizeLinear(x, t.scale, t.zeroPoint, t.elementType);
+}
+
+/** Ordinal of a float32 value (monotone; −0 and +0 both 0). */
+export function float32Ordinal(x: number): number {
+  f32[0] = x;
+  const bits = i32[0]!;
+  return bits < 0 ? -(bits & 0x7fffffff) : bits;
+}
+
+/** The float32 value of an ordinal (inverse of `float32Ordinal`; 0 gives +0). */
+export function float32FromOrdinal(ordinal: number): number {
+  i32[0] = ordinal < 0 ? -ordinal | 0x80000000 : ordinal;
+  return f32[0]!;
+}
+
+const f32 = new Float32Array(1);
+const i32 = new Int32Array(f32.buffer);
+
+/**
+ * The smallest float32 x in [lo, hi] with q(x) ≥ k for a monotone q (quantizeLinear is); the
+ * float32 after hi when there is none.
+ */
+export function firstFloat32AtLeast(
+  q: (x: number) => number,
+  lo: number,
+  hi: number,
+  k: number,
+): number {
+  let a = float32Ordinal(lo) - 1;
+  let b = float32Ordinal(hi) + 1;
+  while (b - a > 1) {
+    const mid = a + Math.floor((b - a) / 2);
+    if (q(float32FromOrdinal(mid)) >= k) b = mid;
+    else a = mid;
+  }
+  return float32FromOrdinal(b);
+}
+
+/** Float32 values in [lo, hi] (both float32). */
+export function float32Count(lo: number, hi: number): number {
+  return float32Ordinal(hi) - float32Ordinal(lo) + 1;
+}
+
+/** Input-quantisation cells the box meets (product over dimensions); Infinity for dynamic models. */
+export function cellCount(model: QMlp, box: Box): number {
+  const q = inputQuantizer(model);
+  if (q === null) return Infinity;
+  let n = 1;
+  for (let i = 0; i < box.lower.length; i++) n *= q(box.upper[i]!) - q(box.lower[i]!) + 1;
+  return n;
+}
+
+/** The float32 cell of `x` along one dimension, clipped to [lo, hi]. */
+export function cellAround(
+  q: (x: number) => number,
+  x: number,
+  lo: number,
+  hi: number,
+): { lo: number; hi: number } {
+  const k = q(x);
+  const first = firstFloat32AtLeast(q, lo, x, k);
+  const next = firstFloat32AtLeast(q, x, hi, k + 1);
+  return { lo: first, hi: next > hi ? hi : nextDownFloat32(next) };
+}
+
+/**
+ * Splits a closed float32 box along `dimension` into two closed float32 boxes that partition its
+ * float32 points: at the cell face nearest the middle when the dimension spans two cells or more,
+ * else at the float32 middle. Null when the dimension holds a single float32 value.
+ */
+export function splitAtCellFace(
+  quantizer: ((x: number) => number) | null,
+  box: Box,
+  dimension: number,
+): BoxSplit | null {
+  const lo = box.lower[dimension]!;
+  const hi = box.upper[dimension]!;
+  if (!(float32Count(lo, hi) >= 2)) return null;
+  let at: number; // first float32 of the second child
+  const mid = Math.fround(0.5 * lo + 0.5 * hi);
+  if (quantizer !== null && quantizer(hi) > quantizer(lo)) {
+    const k = Math.min(Math.max(quantizer(mid), quantizer(lo) + 1), quantizer(hi));
+    at = firstFloat32AtLeast(quantizer, lo, hi, k);
+  } else {
+    at = nextUpFloat32(Math.min(Math.max(mid, lo), nextDownFloat32(hi)));
+  }
+  const a = { lower: Float64Array.from(box.lower), upper: Float64Array.from(box.upper) };
+  const b = { lower: Float64Array.from(box.lower), upper: Float64Array.from(box.upper) };
+  a.upper[dimension] = nextDownFloat32(at);
+  b.lower[dimension] = at;
+  const share = hi > lo ? (at - lo) / (hi - lo) : 0.5;
+  return { children: [a, b], firstShare: share };
+}
+
+/**
+ * The dimension to split: the largest input influence (how much the dimension limits the bounds'
+ * proof), ties and zero influence broken by the width relative to the root; −1 when every
+ * dimension holds a single float32 value.
+ */
+export function chooseSplitDimension(
+  box: Box,
+  root: Box,
+  influence: ArrayLike<number> | null,
+): number {
+  let best = -1;
+  let bestScore = -Infinity;
+  for (let i = 0; i < box.lower.length; i++) {
+    if (float32Count(box.lower[i]!, box.upper[i]!) < 2) continue;
+    const relative = (box.upper[i]! - box.lower[i]!) / (root.upper[i]! - root.lower[i]! || 1);
+    const inf = influence?.[i];
+    const score = (inf !== undefined && inf > 0 && Number.isFinite(inf) ? inf : 0) * 1e6 + relative;
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+    }
+  }
+  return best;
+}
+
+/** The split policy: the chosen dimension, at a cell face of `model`'s input (if it has cells). */
+export function splitPolicy(
+  model: QMlp,
+  root: Box,
+): (box: Box, influence: ArrayLike<number> | null) => BoxSplit | null {
+  const quantizer = inputQuantizer(model);
+  return (box, influence) => {
+    const d = chooseSplitDimension(box, root, influence);
+    return d < 0 ? null : splitAtCellFace(quantizer, box, d);
+  };
+}

@@ -1,0 +1,491 @@
+// The evaluation of one leaf of a region run (the driver's `evaluate`): one bound pass (interval's
+// `analyseBox`: agree, disagree, δ* and ε* bounds), then, for a leaf not decided by it, a
+// counterexample search that walks to the FP32 decision boundary and tests the quantisation cell
+// it lands in, then z3 on leaves that meet few cells. Runs in a worker thread (one z3 per worker)
+// or in-process.
+import {
+  analyseBox,
+  cellAround,
+  cellCount,
+  createBox,
+  fp32ExecutionError,
+  ibpFp32,
+  inputQuantizer,
+  preparePair,
+  searchCounterexamples,
+  subDown,
+  type BoxAnalysis,
+} from '@quantproof/interval';
+import { performance } from 'node:perf_hooks';
+import { createSeededRng, forwardFp32, type Mlp, type SeededRng } from '@quantproof/nn';
+import {
+  argmaxFirst,
+  type CpuSemantics,
+  decideOutputs,
+  forwardInt8,
+  NonFiniteInputError,
+  type QMlp,
+} from '@quantproof/quant';
+import { checkAgreement } from '../agreement.js';
+import { int8ExactlyEncoded } from '../disagreement-query.js';
+import { approximateDown } from '../rational.js';
+import { int8Outputs, judgePoint, replayCandidate, type Counterexample } from '../replay.js';
+import type { LeafState } from './leaf-state.js';
+
+/** Lower and upper corners of a box (plain arrays: they cross thread boundaries). */
+export interface BoxTaskBounds {
+  readonly lower: number[];
+  readonly upper: number[];
+}
+
+/** Settings every leaf evaluation shares (fixed for a whole region run). */
+export interface DecisionSettings {
+  /**
+   * A floor the caller puts under every tie tolerance (0 by default): each box's tolerance is the
+   * larger of this and the float32 execution error bound computed on that box.
+   */
+  readonly tieToleranceFloor: number;
+  /** int8 CPU semantics of the executor (absent: quant's default). */
+  readonly cpu?: CpuSemantics;
+  /** Boxes meeting at most this many quantisation cells are decided exactly cell by cell. */
+  readonly cellLimit: number;
+  /** Boxes meeting at most this many cells go to z3 (both networks) before they are split. */
+  readonly smtCellLimit: number;
+  /** z3 is asked only when the FP32 network has at most this many unstable ReLUs on the box. */
+  readonly smtUnstableLimit: number;
+  /** z3 time limit per query, seconds. */
+  readonly smtTimeoutSeconds: number;
+  /** Random points of the boundary search per box. */
+  readonly samples: number;
+  /** δ* and ε* are wanted (their bounds and witnesses are computed where they can matter). */
+  readonly margins: boolean;
+  /** Relative precision of δ* and ε*. */
+  readonly precision: number;
+}
+
+/** One box to evaluate and what it inherits. */
+export interface LeafTask {
+  readonly lower: readonly number[];
+  readonly upper: readonly number[];
+  readonly inherited: LeafState;
+  /** The inherited counterexample's input when it lies in this box. */
+  readonly counterexampleInput: readonly number[] | null;
+  readonly seed: number;
+  /** The run's current lower ends of δ* and ε*: bounds and witnesses matter only above them. */
+  readonly flipLower: number;
+  readonly errorLower: number;
+  /** Search for a counterexample when none is inherited (false once the run holds some). */
+  readonly search: boolean;
+}
+
+/** A point found on a box and the value it gives (δ*: exact FP32 margin, rounded down; ε*: error). */
+export interface Witness {
+  readonly input: number[];
+  readonly value: number;
+}
+
+/** What an evaluation reports: the leaf's state (counterexample as a point) and its witnesses. */
+export interface LeafEvaluation {
+  readonly state: LeafState;
+  /** A disagreement found in the box, replayed in the executors (the caller replays it again). */
+  readonly found: number[] | null;
+  readonly flip: Witness | null;
+  readonly error: Witness | null;
+  readonly smtQueries: number;
+  readonly smtMs: number;
+}
+
+const MAX_FULL_CORNERS = 8;
+
+/** ReLUs of the FP32 network whose phase the bounds leave open on the box (z3's case splits). */
+export function unstableRelus(mlp: Mlp, box: BoxTaskBounds): number {
+  const pres = ibpFp32(mlp, createBox(box.lower, box.upper)).preActivations;
+  let n = 0;
+  mlp.layers.forEach((layer, l) => {
+    if (layer.activation !== 'relu') return;
+    const pre = pres[l]!;
+    for (let j = 0; j < layer.outFeatures; j++) if (pre.lower[j]! < 0 && pre.upper[j]! > 0) n++;
+  });
+  return n;
+}
+
+function randomPoint(box: BoxTaskBounds, rng: SeededRng): Float32Array {
+  return Float32Array.from(box.lower, (l, i) => {
+    const v = Math.fround(l + (box.upper[i]! - l) * rng.nextFloat64());
+    return Math.min(Math.max(v, l), box.upper[i]!);
+  });
+}
+
+function corners(box: BoxTaskBounds, rng: SeededRng, limit: number): Float32Array[] {
+  const d = box.lower.length;
+  const out: Float32Array[] = [];
+  if (d <= MAX_FULL_CORNERS) {
+    for (let m = 0; m < 1 << d; m++) {
+      out.push(Float32Array.from(box.lower, (l, i) => ((m >> i) & 1 ? box.upper[i]! : l)));
+    }
+    return out;
+  }
+  for (let k = 0; k < limit; k++) {
+    out.push(Float32Array.from(box.lower, (l, i) => (rng.nextFloat64() < 0.5 ? l : box.upper[i]!)));
+  }
+  return out;
+}
+
+/** Bisects the segment a→b (different labels) to two float32 points with different labels. */
+function bisect(
+  a: Float32Array,
+  b: Float32Array,
+  label: (x: Float32Array) => number,
+): [Float32Array, Float32Array] {
+  const la = label(a);
+  let lo = 0;
+  let hi = 1;
+  let pa = a;
+  let pb = b;
+  for (let step = 0; step < 48; step++) {
+    const t = 0.5 * (lo + hi);
+    const p = Float32Array.from(a, (v, i) => Math.fround(v + (b[i]! - v) * t));
+    if (p.every((v, i) => v === pa[i]) || p.every((v, i) => v === pb[i])) break;
+    if (label(p) === la) {
+      lo = t;
+      pa = p;
+    } else {
+      hi = t;
+      pb = p;
+    }
+  }
+  return [pa, pb];
+}
+
+/**
+ * Points worth replaying around a point `p` near the FP32 boundary: the corners of p's
+ * quantisation cell inside the box (the int8 action is constant on the cell while the FP32
+ * boundary crosses it, so one side of the cell disagrees).
+ */
+function cellCorners(
+  model: QMlp,
+  p: Float32Array,
+  box: BoxTaskBounds,
+  rng: SeededRng,
+): Float32Array[] {
+  const q = inputQuantizer(model);
+  if (q === null) return [p];
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let i = 0; i < p.length; i++) {
+    const c = cellAround(q, p[i]!, box.lower[i]!, box.upper[i]!);
+    lo.push(c.lo);
+    hi.push(c.hi);
+  }
+  return corners({ lower: lo, upper: hi }, rng, 32);
+}
+
+/** Searches `box` for a replayed disagreement above the tie tolerance; null when none is seen. */
+async function boundarySearch(
+  mlp: Mlp,
+  model: QMlp,
+  box: BoxTaskBounds,
+  settings: DecisionSettings,
+  rng: SeededRng,
+): Promise<Counterexample | null> {
+  const points = [
+    ...corners(box, rng, 32),
+    ...Array.from({ length: settings.samples }, () => randomPoint(box, rng)),
+  ];
+  const cpu = settings.cpu === undefined ? {} : { cpu: settings.cpu };
+  // The labels only steer the search to decision boundaries; every candidate is judged exactly.
+  const fpAction = (x: Float32Array): number => argmaxFirst(forwardFp32(mlp, x));
+  const qAction = (x: Float32Array): number => argmaxFirst(forwardInt8(model, x, cpu));
+  const tryPoint = (x: Float32Array): Promise<Counterexample | null> =>
+    fpAction(x) === qAction(x)
+      ? Promise.resolve(null)
+      : replayCandidate(mlp, model, x, undefined, cpu);
+  for (const x of points) {
+    const found = await tryPoint(x);
+    if (found !== null) return found;
+  }
+  for (const label of [fpAction, qAction]) {
+    const labels = points.map(label);
+    const byLabel = new Map<number, Float32Array[]>();
+    points.forEach((x, k) => {
+      const list = byLabel.get(labels[k]!) ?? [];
+      list.push(x);
+      byLabel.set(labels[k]!, list);
+    });
+    if (byLabel.size < 2) continue;
+    const groups = [...byLabel.values()];
+    const first = groups[0]!;
+    const others = groups.slice(1).flat();
+    const pairs = Math.min(4, first.length, others.length);
+    for (let k = 0; k < pairs; k++) {
+      const [a, b] = bisect(first[k]!, others[others.length - 1 - k]!, label);
+      for (const p of [a, b]) {
+        for (const x of [p, ...cellCorners(model, p, box, rng)]) {
+          const found = await tryPoint(x);
+          if (found !== null) return found;
+        }
+      }
+    }
+  }
+  const interval = searchCounterexamples(mlp, model, createBox(box.lower, box.upper), {
+    seed: rng.nextUint32(),
+    samples: settings.samples,
+    starts: 2,
+    steps: 4,
+    neighbours: 4,
+    maxCounterexamples: 4,
+  });
+  for (const c of interval) {
+    const found = await replayCandidate(mlp, model, c.input, undefined, cpu);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+
+/** Evaluates leaves of one FP32/int8 pair (the per-thread state: prepared pair, settings). */
+export interface LeafEvaluator {
+  evaluate(task: LeafTask): Promise<LeafEvaluation>;
+}
+
+/** Reasons that hold on every sub-box of a single-cell box: splitting cannot remove them. */
+const CELL_REASONS = new Set(['float32-overflow', 'softmax-collapse', 'int8-softmax-collapse']);
+
+/** An evaluator for one FP32/int8 pair. */
+export function createLeafEvaluator(
+  mlp: Mlp,
+  model: QMlp,
+  settings: DecisionSettings,
+): LeafEvaluator {
+  const pair = preparePair(mlp, model);
+  const exact = int8ExactlyEncoded(model, settings.cpu);
+  const cpu = settings.cpu === undefined ? {} : { cpu: settings.cpu };
+
+  const executor = (x: Float32Array): Float32Array | null => int8Outputs(model, x, settings.cpu);
+  /** The exact FP32 margin at x when x is a disagreement whose float margin passes `above`. */
+  const flipAt = (x: Float32Array, above: number): number | null => {
+    const q = executor(x);
+    if (q === null) return null;
+    const y = forwardFp32(mlp, x);
+    const a = decideOutputs(y);
+    if (a === decideOutputs(q)) return null;
+    let m = Infinity;
+    for (let j = 0; j < y.length; j++) if (j !== a) m = Math.min(m, y[a]! - y[j]!);
+    // Float margins are within float32 error of the exact one: a generous prefilter.
+    if (!(m > above * (1 - 1e-3) - 1e-6)) return null;
+    const judged = judgePoint(mlp, model, x, cpu);
+    return judged.kind === 'disagree' ? approximateDown(judged.fp32Margin) : null;
+  };
+  /** A lower bound of max_j |exact FP32_j − int8_j| at x when it can pass `above` (else 0). */
+  const errorAt = (x: Float32Array, above: number): number => {
+    const f = forwardFp32(mlp, x);
+    const q = executor(x);
+    if (q === null) return 0;
+    let rough = 0;
+    for (let j = 0; j < f.length; j++) rough = Math.max(rough, Math.abs(f[j]! - q[j]!));
+    if (!(rough > above)) return 0;
+    const e = fp32ExecutionError(mlp, createBox(x, x));
+    let best = 0;
+    for (let j = 0; j < f.length; j++) {
+      const v = subDown(subDown(Math.max(f[j]!, q[j]!), Math.min(f[j]!, q[j]!)), e[j]!);
+      if (v > best) best = v;
+    }
+    return best;
+  };
+  const witnesses = (
+    task: LeafTask,
+    box: BoxTaskBounds,
+    analysis: BoxAnalysis | null,
+    found: Float32Array | null,
+    upper: { flip: number; error: number },
+  ): { flip: Witness | null; error: Witness | null } => {
+    if (!settings.margins) return { flip: null, error: null };
+    const centre = Float32Array.from(box.lower, (l, i) => Math.fround(l + (box.upper[i]! - l) / 2));
+    let flip: Witness | null = null;
+    if (upper.flip > task.flipLower) {
+      const candidates = [centre];
+      if (analysis?.flipVertex) candidates.push(Float32Array.from(analysis.flipVertex));
+      if (found !== null) candidates.push(Float32Array.from(found));
+      for (const x of candidates) {
+        const m = flipAt(x, Math.max(task.flipLower, flip?.value ?? 0));
+        if (m !== null && m > task.flipLower && (flip === null || m > flip.value)) {
+          flip = { input: Array.from(x), value: m };
+        }
+      }
+    }
+    let error: Witness | null = null;
+    if (upper.error > task.errorLower) {
+      const candidates = [centre];
+      if (analysis?.errorVertex) candidates.push(Float32Array.from(analysis.errorVertex));
+      for (const x of candidates) {
+        const v = errorAt(x, Math.max(task.errorLower, error?.value ?? 0));
+        if (v > task.errorLower && (error === null || v > error.value)) {
+          error = { input: Array.from(x), value: v };
+        }
+      }
+    }
+    return { flip, error };
+  };
+
+  async function evaluateLeaf(task: LeafTask): Promise<LeafEvaluation> {
+    const box: BoxTaskBounds = { lower: [...task.lower], upper: [...task.upper] };
+    const inherited = task.inherited;
+    // The joint difference bounds tighten δ* and ε*; they are computed where those can matter.
+    const joint =
+      settings.margins &&
+      (inherited.flipUpper > (1 + settings.precision) * task.flipLower ||
+        inherited.errorUpper > (1 + settings.precision) * task.errorLower);
+    const analysis = analyseBox(pair, createBox(box.lower, box.upper), { joint });
+    // The bounds model exact int32 sums: on a CPU whose pair sums can saturate for this model
+    // they bound nothing about the int8 side, so only the executor's points can answer.
+    const flipUpper = exact ? Math.min(inherited.flipUpper, analysis.flipUpper) : Infinity;
+    const errorUpper = exact ? Math.min(inherited.errorUpper, analysis.errorUpper) : Infinity;
+    const influence = analysis.influence === null ? null : Array.from(analysis.influence);
+    const base = { ...inherited, flipUpper, errorUpper, influence };
+    const none = { smtQueries: 0, smtMs: 0 };
+    const uppers = { flip: flipUpper, error: errorUpper };
+    if (inherited.status === 'agree' || inherited.status === 'disagree') {
+      return { state: base, found: null, ...witnesses(task, box, analysis, null, uppers), ...none };
+    }
+    if (exact && analysis.proven === 'agree') {
+      const state: LeafState = {
+        ...base,
+        status: 'agree',
+        by: 'bounds',
+        counterexample: null,
+        tieTolerance: 0,
+        flipUpper: -Infinity,
+      };
+      return {
+        state,
+        found: null,
+        ...witnesses(task, box, analysis, null, { ...uppers, flip: -Infinity }),
+        ...none,
+      };
+    }
+    if (exact && analysis.proven === 'disagree') {
+      const state: LeafState = { ...base, status: 'disagree', by: 'bounds', tieTolerance: 0 };
+      const w = witnesses(task, box, analysis, null, uppers);
+      return { state, found: w.flip?.input ?? null, ...w, ...none };
+    }
+    // Not decided by bounds: a disagreement inside (inherited, seen at a corner, else searched
+    // for) makes it mixed when an agreeing point is seen too.
+    const rng = createSeededRng(task.seed);
+    let found: Float32Array | null =
+      task.counterexampleInput === null ? null : Float32Array.from(task.counterexampleInput);
+    let agreeSeen = false;
+    for (const x of corners(box, rng, 16)) {
+      const q = executor(x);
+      if (q === null) continue;
+      if (decideOutputs(q) === decideOutputs(forwardFp32(mlp, x))) agreeSeen = true;
+      else if (found === null) {
+        const c = await replayCandidate(mlp, model, x, undefined, cpu);
+        if (c !== null) found = Float32Array.from(c.input);
+      }
+      if (agreeSeen && found !== null) break;
+    }
+    if (found === null && task.search) {
+      const c = await boundarySearch(mlp, model, box, settings, rng);
+      if (c !== null) found = Float32Array.from(c.input);
+    }
+    if (found !== null) {
+      const state: LeafState = {
+        ...base,
+        status: agreeSeen ? 'mixed' : 'open',
+        by: agreeSeen ? 'search' : 'undecided',
+        tieTolerance: 0,
+      };
+      return {
+        state,
+        found: task.counterexampleInput === null ? Array.from(found) : null,
+        ...witnesses(task, box, analysis, found, uppers),
+        ...none,
+      };
+    }
+    if (!exact) {
+      const state: LeafState = { ...base, status: 'open', by: 'avx2-saturation', final: true };
+      return { state, found: null, ...witnesses(task, box, null, null, uppers), ...none };
+    }
+    const cells = cellCount(model, createBox(box.lower, box.upper));
+    if (cells <= settings.smtCellLimit && unstableRelus(mlp, box) <= settings.smtUnstableLimit) {
+      let smtQueries = 0;
+      const t0 = performance.now();
+      const result = await checkAgreement(mlp, model, box, {
+        tieTolerance: settings.tieToleranceFloor,
+        ...cpu,
+        timeoutSeconds: settings.smtTimeoutSeconds,
+        cellFastPath: settings.cellLimit,
+        onQuery: () => {
+          smtQueries++;
+        },
+      });
+      const smtMs = performance.now() - t0;
+      const by = cells <= settings.cellLimit ? 'cells' : 'smt';
+      if (result.kind === 'consistent') {
+        const state: LeafState = {
+          ...base,
+          status: 'agree',
+          by,
+          counterexample: null,
+          tieTolerance: result.tieTolerance,
+          // Disagreements up to the tolerance are ties: δ*'s upper end covers them.
+          flipUpper: Math.min(flipUpper, result.tieTolerance),
+        };
+        return {
+          state,
+          found: null,
+          ...witnesses(task, box, analysis, null, uppers),
+          smtQueries,
+          smtMs,
+        };
+      }
+      if (result.kind === 'inconsistent') {
+        const x = result.counterexample.input;
+        const state: LeafState = { ...base, status: 'mixed', by, tieTolerance: 0 };
+        return {
+          state,
+          found: Array.from(x),
+          ...witnesses(task, box, analysis, Float32Array.from(x), uppers),
+          smtQueries,
+          smtMs,
+        };
+      }
+      const state: LeafState = {
+        ...base,
+        status: 'open',
+        by: result.reason,
+        final: cells <= 1 && CELL_REASONS.has(result.reason),
+      };
+      return {
+          state,
+          found: null,
+          ...witnesses(task, box, analysis, null, uppers),
+          smtQueries,
+          smtMs,
+        };
+    }
+    const state: LeafState = { ...base, status: 'open', by: 'undecided' };
+    return { state, found: null, ...witnesses(task, box, analysis, null, uppers), ...none };
+  }
+
+  return {
+    async evaluate(task: LeafTask): Promise<LeafEvaluation> {
+      try {
+        return await evaluateLeaf(task);
+      } catch (error) {
+        // A dynamic model whose run-time quantiser meets ±Inf or NaN inside the box (an FP32 value
+        // that overflowed): onnxruntime's result is undefined there, so nothing can be said.
+        if (!(error instanceof NonFiniteInputError)) throw error;
+        const state: LeafState = {
+          ...task.inherited,
+          status: task.inherited.status === 'pending' ? 'open' : task.inherited.status,
+          by: task.inherited.status === 'pending' ? 'int8-non-finite' : task.inherited.by,
+          flipUpper: Infinity,
+          errorUpper: Infinity,
+          influence: null,
+        };
+        return { state, found: null, flip: null, error: null, smtQueries: 0, smtMs: 0 };
+      }
+    },
+  };
+}

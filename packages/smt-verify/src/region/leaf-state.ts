@@ -1,0 +1,35 @@
+// What the region verifier knows about one leaf of its partition (the driver's state type).
+
+/** The status of a leaf (ARCHITECTURE.md, "Verdicts"). */
+export type LeafStatus = 'agree' | 'disagree' | 'mixed' | 'open';
+
+/** The state of a leaf; `pending` only for a child not evaluated yet. */
+export interface LeafState {
+  readonly status: LeafStatus | 'pending';
+  /** What decided it (`bounds`, `search`, `cells`, `smt`) or why it is open. */
+  readonly by: string;
+  /** Index of a replayed counterexample inside the leaf, if one is known. */
+  readonly counterexample: number | null;
+  /** The tie tolerance the proof used (agree leaves decided cell by cell or by z3), else 0. */
+  readonly tieTolerance: number;
+  /** Upper bound of the FP32 margin of a disagreement inside the leaf (−Infinity: none). */
+  readonly flipUpper: number;
+  /** Upper bound of max_j |int8_j − FP32_j| over the leaf. */
+  readonly errorUpper: number;
+  /** How much each dimension limits the proof (the split policy's guide), or null. */
+  readonly influence: readonly number[] | null;
+  /** Splitting cannot decide it (a reason that holds on every sub-box, e.g. one cell overflows). */
+  readonly final: boolean;
+}
+
+/** The state the root inherits. */
+export const ROOT_STATE: LeafState = {
+  status: 'pending',
+  by: 'budget',
+  counterexample: null,
+  tieTolerance: 0,
+  flipUpper: Infinity,
+  errorUpper: Infinity,
+  influence: null,
+  final: false,
+};
