@@ -9,6 +9,7 @@ import { createOrtSession, writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx'
 import { quantizeDynamic } from '@quantproof/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES, runProgram } from '../src/index.js';
+import { expectCoherentVerification, parseVerification } from './support/verification.js';
 import { VERIFY_EXIT_CODES } from '../src/commands/verify.js';
 import { ortReplayOfFiles } from '../src/study/ort-replay.js';
 import type { VariantVerification } from '../src/study/verify-region.js';
@@ -135,6 +136,7 @@ describe('verify replays counterexamples on the user’s files', () => {
     // What was assumed is stated: the theorem, the tolerance, the CPU semantics and the replay.
     expect(result.theorem).toMatch(/^consistent means: for every float32 input x of the region/);
     expect(result.tieTolerance).toBe(Math.max(0, ...result.leaves.map((l) => l.tieTolerance)));
+    expectCoherentVerification(parseVerification(result));
     expect(['detected', 'default']).toContain(result.cpuSemantics.source);
   });
 });

@@ -7,10 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  formatEstimate,
   formatMicroseconds,
   formatPercent,
+  formatShareBracket,
+  LEAF_STATUSES,
   mapsJsonSchema,
   parseRunFile,
+  verifyJsonSchema,
 } from '@quantproof/web-report';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,12 +72,6 @@ interface Metrics {
     agreementBox: number;
   }[];
 }
-interface Verify {
-  variants: {
-    variant: string;
-    volume: { consistent: number; inconsistent: number; unknown: number };
-  }[];
-}
 
 describe('quantproof run → report.html in Chromium', () => {
   it('writes a maps.json that matches its schema', () => {
@@ -119,7 +117,7 @@ describe('quantproof run → report.html in Chromium', () => {
     }
 
     const metrics = readJson<Metrics>('metrics.json');
-    const verify = readJson<Verify>('verify.json');
+    const verify = parseRunFile('verify.json', verifyJsonSchema, readJson('verify.json'));
     for (const m of metrics.variants) {
       const row = page.locator(`table[data-table="summary"] tr[data-variant="${m.name}"]`);
       const cell = (field: string) => row.locator(`[data-field="${field}"]`);
@@ -144,17 +142,26 @@ describe('quantproof run → report.html in Chromium', () => {
       await expectCell('agreementBox', m.agreementBox, formatPercent(m.agreementBox));
       const v = verify.variants.find((x) => x.variant === m.name);
       if (v === undefined) continue;
-      await expectCell(
-        'volume.consistent',
-        v.volume.consistent,
-        formatPercent(v.volume.consistent),
+      expect(await cell('verdict').getAttribute('data-value')).toBe(v.verdict);
+      const { lower, upper } = v.disagreement;
+      expect(JSON.parse((await cell('disagreement').getAttribute('data-value'))!)).toEqual({
+        lower,
+        upper,
+      });
+      expect(await cell('disagreement').innerText()).toBe(formatShareBracket(v.disagreement));
+      expect(await cell('disagreement.estimate').innerText()).toBe(
+        formatEstimate(v.disagreement.estimate),
       );
-      await expectCell(
-        'volume.inconsistent',
-        v.volume.inconsistent,
-        formatPercent(v.volume.inconsistent),
+      for (const status of LEAF_STATUSES) {
+        await expectCell(`volume.${status}`, v.volume[status], formatPercent(v.volume[status]));
+      }
+    }
+    // The verification section leads with each variant's answer: verdict, then the bracket.
+    for (const v of verify.variants) {
+      const line = page.locator(`ul.verdict-lines li[data-variant="${v.variant}"]`);
+      expect(await line.innerText()).toMatch(
+        new RegExp(`^${v.verdict} ${v.variant}: int8 (≠|=) FP32 on `),
       );
-      await expectCell('volume.unknown', v.volume.unknown, formatPercent(v.volume.unknown));
     }
 
     expect(watch.errors).toEqual([]);
@@ -203,8 +210,18 @@ describe('quantproof report', () => {
     const invalid = await quantproof('report', '--run', bad);
     expect(invalid.code).toBe(EXIT_CODES.input);
     expect(invalid.err).toBe(
-      `quantproof: ${join(bad, 'metrics.json')}: $.schemaVersion: schemaVersion 3 is not supported: this report reads schema version 1 (re-run the study with this quantproof version)\n`,
+      `quantproof: ${join(bad, 'metrics.json')}: $.schemaVersion: schemaVersion 3 is not supported: this report reads schema version 2 (re-run the study with this quantproof version)\n`,
     );
+    // A run directory an older quantproof wrote (schema version 1): re-run, not convert.
+    const run = readJson<Record<string, unknown>>('run.json');
+    writeFileSync(join(bad, 'metrics.json'), JSON.stringify(metrics));
+    writeFileSync(join(bad, 'run.json'), JSON.stringify({ ...run, schemaVersion: 1 }));
+    const older = await quantproof('report', '--run', bad);
+    expect(older.code).toBe(EXIT_CODES.input);
+    expect(older.err).toBe(
+      `quantproof: ${join(bad, 'run.json')}: $.schemaVersion: schemaVersion 1 is not supported: this report reads schema version 2 (an older quantproof wrote it, and its verification (consistent / inconsistent / unknown leaves) cannot be converted to agree / disagree / mixed / open leaves; re-run the study with this quantproof version)\n`,
+    );
+    writeFileSync(join(bad, 'run.json'), JSON.stringify(run));
     writeFileSync(join(bad, 'metrics.json'), '{');
     expect((await quantproof('report', '--run', bad)).err).toMatch(/metrics\.json is not JSON: /);
   });

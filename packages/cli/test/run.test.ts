@@ -2,8 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModelOnnx } from '@quantproof/onnx';
+import { LEAF_STATUSES, parseRunFile, verifyJsonSchema } from '@quantproof/web-report';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES, runProgram } from '../src/index.js';
+import { bracketText, shareText } from '../src/study/verification-text.js';
+import { expectCoherentVerification } from './support/verification.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-run-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,26 +58,28 @@ describe('quantproof run', () => {
       // The printed table shows what metrics.json holds.
       expect(out).toContain(`${(100 * v.agreementVisited).toFixed(2)}%`);
     }
-    const verify = JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')) as {
-      variants: {
-        variant: string;
-        verdict: string;
-        volume: { consistent: number; inconsistent: number; unknown: number };
-        leaves: { verdict: string }[];
-        counterexamples: { replay: { confirmed: boolean } }[];
-      }[];
-    };
+    // verify.json as the report reads it (schema version 2).
+    const verify = parseRunFile(
+      'verify.json',
+      verifyJsonSchema,
+      JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')),
+    );
     expect(verify.variants.map((v) => v.variant)).toEqual(
       metrics.variants.slice(1).map((v) => v.name),
     );
+    const lines = out.split('\n');
+    const header = lines.findIndex((l) => /^ *variant +verdict +disagreeing volume /.test(l));
+    expect(header, out).toBeGreaterThan(0);
+    const rows = lines.slice(header + 2, header + 2 + verify.variants.length);
     for (const v of verify.variants) {
-      const { consistent, inconsistent, unknown } = v.volume;
-      expect(Math.abs(consistent + inconsistent + unknown - 1)).toBeLessThan(1e-9);
-      expect(v.leaves.length).toBeGreaterThan(0);
+      expectCoherentVerification(v);
       // A counterexample is never reported without its replay in onnxruntime-node confirming it.
       expect(v.counterexamples.every((c) => c.replay.confirmed)).toBe(true);
       if (v.verdict === 'inconsistent') expect(v.counterexamples.length).toBeGreaterThan(0);
-      expect(out).toContain(`${(100 * consistent).toFixed(2)}%`);
+      // The study table's row: verdict, then the certified bracket, the estimate, the volumes.
+      const cells = rows[verify.variants.indexOf(v)]!.trim().split(/ {2,}/);
+      expect(cells.slice(0, 3)).toEqual([v.variant, v.verdict, bracketText(v.disagreement, 2)]);
+      expect(cells.slice(4, 8)).toEqual(LEAF_STATUSES.map((s) => shareText(v.volume[s], 2)));
     }
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
       seed: number;

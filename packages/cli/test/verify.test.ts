@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES, runProgram } from '../src/index.js';
 import { VERIFY_EXIT_CODES } from '../src/commands/verify.js';
+import { verdictLine } from '../src/study/verification-text.js';
+import { expectCoherentVerification, parseVerification } from './support/verification.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-verify-'));
 const fp32 = join(dir, 'policy.onnx');
@@ -26,13 +28,6 @@ beforeAll(async () => {
   expect((await run(['quantize', '--fp32', fp32, '--out', int8])).code).toBe(EXIT_CODES.ok);
 });
 
-interface VerifyJson {
-  verdict: 'consistent' | 'inconsistent' | 'unknown';
-  volume: { consistent: number; inconsistent: number; unknown: number };
-  leaves: { lower: number[]; upper: number[]; verdict: string }[];
-  counterexamples: { input: number[]; replay: { confirmed: boolean } }[];
-}
-
 describe('quantproof verify', () => {
   it('reports the verdict over the operating box as JSON, with the exit code that names it', async () => {
     const { code, out } = await run([
@@ -45,15 +40,29 @@ describe('quantproof verify', () => {
       '2',
       '--json',
     ]);
-    const result = JSON.parse(out) as VerifyJson;
+    const result = parseVerification(JSON.parse(out));
     expect(code).toBe(VERIFY_EXIT_CODES[result.verdict]);
-    const { consistent, inconsistent, unknown } = result.volume;
-    expect(Math.abs(consistent + inconsistent + unknown - 1)).toBeLessThan(1e-9);
+    expectCoherentVerification(result);
     // Static per-tensor int8 saturates over much of the operating box: disagreements exist and
-    // each listed one replays in onnxruntime-node.
+    // each listed one replays in onnxruntime-node; the disagreeing volume is not proven 0.
     expect(result.verdict).toBe('inconsistent');
     expect(result.counterexamples.length).toBeGreaterThan(0);
     expect(result.counterexamples.every((c) => c.replay.confirmed)).toBe(true);
+    expect(result.disagreement.upper).toBeGreaterThan(0);
+  });
+
+  it('leads the text answer with the verdict, then the certified bracket, as --json says them', async () => {
+    // --max-boxes makes the answer the same in both runs.
+    const flags = ['--fp32', fp32, '--int8', int8, '--max-boxes', '48', '--timeout', '120'];
+    const text = await run(['verify', ...flags]);
+    const json = await run(['verify', ...flags, '--json']);
+    expect(text.code).toBe(json.code);
+    const result = parseVerification(JSON.parse(json.out));
+    const [lead] = text.out.split('\n');
+    expect(lead!.startsWith(`${verdictLine(result)} (${result.leaves.length} leaves`)).toBe(true);
+    expect(lead).toMatch(
+      /^inconsistent: int8 disagrees with FP32 on (\d+\.\d–\d+\.\d|\d+\.\d) % of the region \(certified(; sampled estimate \d+\.\d %, 95 % CI \d+\.\d–\d+\.\d %)?\); [\d.<]+ % proven agree, [\d.<]+ % proven disagree, [\d.<]+ % mixed, [\d.<]+ % open \(/,
+    );
   });
 
   it('proves a small box far from the decision boundary consistent (exit 0)', async () => {
@@ -71,7 +80,9 @@ describe('quantproof verify', () => {
       '5',
     ]);
     expect(code, out + err).toBe(VERIFY_EXIT_CODES.consistent);
-    expect(out).toMatch(/^consistent: 100\.00% of the region proven consistent/);
+    expect(out).toMatch(
+      /^consistent: int8 takes FP32's decision everywhere in the region \(certified\); 100\.0 % proven agree, 0\.0 % proven disagree, 0\.0 % mixed, 0\.0 % open \(/,
+    );
   });
 
   it('rejects bad regions and mismatched models with one clear line', async () => {

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { mlpFromJson, mlpToJson } from '@quantproof/nn';
 import { expectedOrtLevel, writeQMlpOnnx } from '@quantproof/onnx';
 import { qmlpFromJson, qmlpToJson } from '@quantproof/quant';
+import { LEAF_STATUSES, REPORT_SCHEMA_VERSION, type VerifyJson } from '@quantproof/web-report';
 import { Command } from 'commander';
 import { writeFileAtomic } from '../files.js';
 import { formatTable } from '../format-table.js';
@@ -17,6 +18,13 @@ import { detectCpuSemantics, pinnedCpuSemantics } from '../study/cpu-semantics.j
 import { compareModels, type Variant, type VariantMetrics } from '../study/compare-models.js';
 import { decisionMaps } from '../study/decision-maps.js';
 import { quantizeModel, type QuantizeModelOptions } from '../study/quantize-model.js';
+import {
+  bracketText,
+  estimateText,
+  PROGRESS_FIELDS,
+  progressFields,
+  shareText,
+} from '../study/verification-text.js';
 import { verifyVariant, type VariantVerification } from '../study/verify-region.js';
 import { stepStore } from '../study/step-store.js';
 import { visitedStates } from '../study/visited-states.js';
@@ -287,7 +295,8 @@ export function runCommand(
           if (v.kind !== 'int8') continue;
           log(`  ${v.name}`);
           const saved = await store.load<VariantVerification>(`verify-${v.name}`);
-          if (saved !== null) {
+          // A step saved by a quantproof before schema version 2 has no disagreement: verify again.
+          if (saved !== null && saved.disagreement !== undefined) {
             results.push(saved);
             continue;
           }
@@ -296,7 +305,7 @@ export function runCommand(
             progressTarget(opts.json === true),
             `verify ${v.name}`,
             opts.verifySeconds,
-            ['phase', 'consistent', 'inconsistent', 'boxes'],
+            PROGRESS_FIELDS,
           );
           let result: VariantVerification;
           try {
@@ -319,13 +328,7 @@ export function runCommand(
                 checkpoint: store.path(checkpoint),
                 resume: opts.resume !== undefined,
                 ...(opts.workers === undefined ? {} : { workers: opts.workers }),
-                onProgress: (p) =>
-                  progress.update(p.seconds, {
-                    phase: p.phase,
-                    consistent: `${(100 * p.volume.consistent).toFixed(2)}%`,
-                    inconsistent: `${(100 * p.volume.inconsistent).toFixed(2)}%`,
-                    boxes: String(p.boxes),
-                  }),
+                onProgress: (p) => progress.update(p.seconds, progressFields(p)),
               },
             );
           } finally {
@@ -337,11 +340,19 @@ export function runCommand(
         }
         return results;
       });
-      await writeFileAtomic(
-        join(dir, 'verify.json'),
-        `${JSON.stringify({ schemaVersion: 1, semantics: 'onnxruntime-node 1.30.0 CPU, vnni-exact int8 accumulation; FP32 in real and float32 arithmetic', variants: verification }, null, 2)}\n`,
-      );
-      const metrics = { schemaVersion: 1, seed: opts.seed, variants: rows, warnings };
+      const verifyJson: VerifyJson = {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        semantics:
+          'onnxruntime-node 1.30.0 CPU, vnni-exact int8 accumulation; FP32 in real and float32 arithmetic',
+        variants: verification,
+      };
+      await writeFileAtomic(join(dir, 'verify.json'), `${JSON.stringify(verifyJson, null, 2)}\n`);
+      const metrics = {
+        schemaVersion: REPORT_SCHEMA_VERSION,
+        seed: opts.seed,
+        variants: rows,
+        warnings,
+      };
       await writeFileAtomic(join(dir, 'metrics.json'), `${JSON.stringify(metrics, null, 2)}\n`);
       // The report's decision maps and weight histograms: network evaluations a browser cannot do.
       const maps = await step('maps', () =>
@@ -353,7 +364,7 @@ export function runCommand(
       await writeFileAtomic(join(dir, 'maps.json'), `${JSON.stringify(maps)}\n`);
       const cpuSemantics = await detectCpuSemantics();
       const run = {
-        schemaVersion: 1,
+        schemaVersion: REPORT_SCHEMA_VERSION,
         seed: opts.seed,
         training: { ...training, history: undefined },
         versions: { node: process.version, onnxruntime: '1.30.0' },
@@ -379,14 +390,17 @@ export function runCommand(
           '',
           summary(rows),
           '',
-          `region verification over the operating box (${opts.verifySeconds} s per variant: bounds, boundary-cell search and z3 per leaf; δ* = largest FP32 margin at which int8 still disagrees, ε* = max |FP32 − int8| logit, * = bracket not within 1 % in the budget; counterexamples replayed in onnxruntime-node):`,
+          `region verification over the operating box (${opts.verifySeconds} s per variant: bounds, boundary-cell search and z3 per leaf; disagreeing volume = share of the box where int8's decision differs from FP32's, certified in [disagree, disagree + mixed + open]; the sampled estimate is not a proof; δ* = largest FP32 margin at which int8 still disagrees, ε* = max |FP32 − int8| logit, * = bracket not within 1 % in the budget; counterexamples replayed in onnxruntime-node):`,
           formatTable({
             header: [
               'variant',
               'verdict',
-              'consistent',
-              'inconsistent',
-              'unknown',
+              'disagreeing volume',
+              'sampled estimate',
+              'agree',
+              'disagree',
+              'mixed',
+              'open',
               'leaves',
               'decided at',
               'δ*',
@@ -396,9 +410,9 @@ export function runCommand(
             rows: verification.map((v) => [
               v.variant,
               v.verdict,
-              `${(100 * v.volume.consistent).toFixed(2)}%`,
-              `${(100 * v.volume.inconsistent).toFixed(2)}%`,
-              `${(100 * v.volume.unknown).toFixed(2)}%`,
+              bracketText(v.disagreement, 2),
+              estimateText(v.disagreement, 2)?.replace(/^sampled estimate /, '') ?? '—',
+              ...LEAF_STATUSES.map((status) => shareText(v.volume[status], 2)),
               String(v.leaves.length),
               v.decidedAtSeconds === null ? '—' : `${v.decidedAtSeconds.toFixed(1)} s`,
               formatBracket(v.flipMargin),

@@ -16,6 +16,12 @@ import {
 } from '../study/cpu-semantics.js';
 import { loadFp32, loadModel } from '../study/load-model.js';
 import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
+import {
+  PROGRESS_FIELDS,
+  progressFields,
+  shareText,
+  verdictLine,
+} from '../study/verification-text.js';
 import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
 
 /** Exit codes of `verify` beyond the program's: the verdict, so scripts can branch on it. */
@@ -66,7 +72,7 @@ export function verifyCommand(
 ): Command {
   return new Command('verify')
     .description(
-      "Prove that an int8 ONNX model takes the FP32 model's decision everywhere in a box of inputs, or refute it with an input replayed in onnxruntime-node. The box is split into leaves, each decided by sound bounds, a search along the FP32 decision boundary, or z3 (exact int8 arithmetic of onnxruntime's CPU kernels); then δ* (the largest FP32 margin at which the int8 decision still differs) and ε* (the largest logit error) are certified.",
+      "Prove that an int8 ONNX model takes the FP32 model's decision everywhere in a box of inputs, or refute it with an input replayed in onnxruntime-node, and bracket how much of the box they disagree on. The box is split into leaves, each proven to agree, proven to disagree, mixed (both occur; it holds a replayed counterexample) or left open, by sound bounds, a search along the FP32 decision boundary, or z3 (exact int8 arithmetic of onnxruntime's CPU kernels): the share of the box where the decisions differ is certified to lie in [disagree, disagree + mixed + open], with a sampled estimate (not a proof) inside; then δ* (the largest FP32 margin at which the int8 decision still differs) and ε* (the largest logit error) are certified.",
     )
     .requiredOption('--fp32 <file>', 'the FP32 ONNX model (ours or exported from PyTorch)')
     .requiredOption('--int8 <file>', "the int8 ONNX model (ours or from onnxruntime's quantiser)")
@@ -103,7 +109,7 @@ export function verifyCommand(
     .option('--json', 'print one JSON document (see verify.json in a run directory)')
     .addHelpText(
       'after',
-      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (budget spent with open boxes), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
+      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
     )
     .action(async (opts: VerifyOptions) => {
       const fp32File = await loadFp32(opts.fp32, '--fp32');
@@ -140,14 +146,12 @@ export function verifyCommand(
         });
         checkpoint = join(opts.resume, VERIFY_CHECKPOINT);
       }
-      const progress = startProgress(progressTarget(opts.json === true), 'verify', opts.timeout, [
-        'phase',
-        'consistent',
-        'inconsistent',
-        'unknown',
-        'boxes',
-      ]);
-      const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+      const progress = startProgress(
+        progressTarget(opts.json === true),
+        'verify',
+        opts.timeout,
+        PROGRESS_FIELDS,
+      );
       let result;
       try {
         const files = {
@@ -165,14 +169,7 @@ export function verifyCommand(
             ...(opts.workers === undefined ? {} : { workers: opts.workers }),
             ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
             ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
-            onProgress: (p) =>
-              progress.update(p.seconds, {
-                phase: p.phase,
-                consistent: pct(p.volume.consistent),
-                inconsistent: pct(p.volume.inconsistent),
-                unknown: pct(p.volume.unknown),
-                boxes: String(p.boxes),
-              }),
+            onProgress: (p) => progress.update(p.seconds, progressFields(p)),
           },
         );
       } catch (error) {
@@ -191,7 +188,7 @@ export function verifyCommand(
           ? `${what}: none`
           : `${what} ∈ [${b.lower.toPrecision(5)}, ${b.upper.toPrecision(5)}]${b.certified ? '' : ' (not within 1% in the budget)'}`;
       const lines = [
-        `${result.verdict}: ${pct(result.volume.consistent)} of the region proven consistent, ${pct(result.volume.inconsistent)} in leaves holding a replayed counterexample, ${pct(result.volume.unknown)} open (${result.leaves.length} leaves, ${result.boxes} boxes, ${result.seconds.toFixed(1)} s${result.decidedAtSeconds === null ? '' : `, every leaf decided after ${result.decidedAtSeconds.toFixed(1)} s`})`,
+        `${verdictLine(result)} (${result.leaves.length} leaves, ${result.boxes} boxes, ${result.seconds.toFixed(1)} s${result.decidedAtSeconds === null ? '' : `, every leaf decided after ${result.decidedAtSeconds.toFixed(1)} s`})`,
         `${bracket(result.flipMargin, 'δ* (largest FP32 margin at which int8 still disagrees)')}; ${bracket(result.errorBound, 'ε* (max |FP32 − int8| logit)')}; tie tolerance that applied (largest over the leaves): ${result.tieTolerance.toPrecision(3)}`,
         describeCpuSemantics(result.cpuSemantics),
         replayLine(result.replay),
@@ -228,17 +225,17 @@ function explainOpen(by: string): string {
 
 /** One line saying why leaves are open, by reason and share of the region; null when none is. */
 function openReasons(
-  leaves: readonly { readonly verdict: string; readonly by: string; readonly volume: number }[],
+  leaves: readonly { readonly status: string; readonly by: string; readonly volume: number }[],
 ): string | null {
   const shares = new Map<string, number>();
   for (const l of leaves) {
-    if (l.verdict !== 'unknown') continue;
+    if (l.status !== 'open') continue;
     const key = l.by.startsWith('worker-failed') ? 'worker-failed' : l.by;
     shares.set(key, (shares.get(key) ?? 0) + l.volume);
   }
   if (shares.size === 0) return null;
   const parts = [...shares.entries()]
     .sort((a, b) => b[1] - a[1])
-    .map(([by, v]) => `${(100 * v).toFixed(1)}% ${explainOpen(by)}`);
+    .map(([by, v]) => `${shareText(v)} ${explainOpen(by)}`);
   return `open: ${parts.join('; ')}`;
 }

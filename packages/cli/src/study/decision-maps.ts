@@ -14,6 +14,7 @@ import {
   type DecisionMapSliceJson,
   encodeActionRow,
   type MapsJson,
+  REPORT_SCHEMA_VERSION,
 } from '@quantproof/web-report';
 import { weightHistograms } from './weight-histograms.js';
 
@@ -132,7 +133,7 @@ export function decisionMaps(
     return { id: spec.id, x: spec.x, y: spec.y, fixed, resolution: n, positions };
   });
   return {
-    schemaVersion: 1,
+    schemaVersion: REPORT_SCHEMA_VERSION,
     box: { dimensions: [...box.dimensions], lower: [...box.lower], upper: [...box.upper] },
     actions: [...(options.actions ?? ['push left', 'push right'])],
     slices,

@@ -8,6 +8,7 @@ import type { Box } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
 import { type CpuSemantics, decideOutputs, pairSaturationFree, type QMlp } from '@quantproof/quant';
 import { type Bracket, type RegionProgress, verifyRegion } from '@quantproof/smt-verify';
+import type { DisagreementJson, LeafJson, RegionVolumeJson } from '@quantproof/web-report';
 import type { AssumedCpuSemantics } from './cpu-semantics.js';
 import { ortReplayOfFiles, type ReplayFile, type ReplayRecord } from './ort-replay.js';
 
@@ -46,8 +47,8 @@ export interface BracketJson {
 export interface VariantVerification {
   readonly variant: string;
   /**
-   * `inconsistent` when a disagreement was found and replayed, `consistent` when every leaf is
-   * proven, otherwise `unknown` (the budget ran out with open leaves).
+   * `consistent` when every leaf is proven to agree, `inconsistent` when a replayed counterexample
+   * exists, otherwise `unknown` (ARCHITECTURE.md, "Verdicts").
    */
   readonly verdict: 'consistent' | 'inconsistent' | 'unknown';
   readonly method: string;
@@ -63,25 +64,23 @@ export interface VariantVerification {
     /** Why counterexamples are not replayed in the runtime (null: they are). */
     readonly notReplayed: string | null;
   };
-  readonly volume: {
-    readonly consistent: number;
-    readonly inconsistent: number;
-    readonly unknown: number;
-  };
+  /** Shares of the region's volume by leaf status (agree, disagree, mixed, open); they sum to 1. */
+  readonly volume: RegionVolumeJson;
+  /**
+   * The share of the region where int8's decision differs from FP32's: certified in [lower, upper]
+   * (lower = disagree, upper = disagree + mixed + open), and a sampled estimate that is no proof.
+   */
+  readonly disagreement: DisagreementJson;
   readonly stopReason: string;
   readonly boxes: number;
   readonly seconds: number;
   /** Seconds until no leaf was open (null: the budget ran out first). */
   readonly decidedAtSeconds: number | null;
-  readonly leaves: readonly {
-    lower: number[];
-    upper: number[];
-    verdict: 'consistent' | 'inconsistent' | 'unknown';
-    volume: number;
-    by: string;
-    /** The tie tolerance that applied on this leaf (0 where bounds proved it without ties). */
-    tieTolerance: number;
-  }[];
+  /**
+   * The leaves with their status; a leaf's `counterexample` indexes the counterexamples found
+   * (`counterexamplesFound`), listed in `counterexamples` when below their count.
+   */
+  readonly leaves: readonly LeafJson[];
   readonly counterexamples: readonly ReplayedCounterexample[];
   /** Counterexamples found in all (only the first `replayLimit` are listed). */
   readonly counterexamplesFound: number;
@@ -193,7 +192,26 @@ export async function verifyVariant(
         notReplayed === null
           ? { ...replay.record, notReplayed }
           : { runtime: 'none', files: [], notReplayed },
-      volume: result.volume,
+      volume: {
+        agree: result.volume.agree,
+        disagree: result.volume.disagree,
+        mixed: result.volume.mixed,
+        open: result.volume.open,
+      },
+      disagreement: {
+        lower: result.disagreement.lower,
+        upper: result.disagreement.upper,
+        estimate:
+          result.disagreement.estimate === null
+            ? null
+            : {
+                value: result.disagreement.estimate.value,
+                low: result.disagreement.estimate.low,
+                high: result.disagreement.estimate.high,
+                samples: result.disagreement.estimate.samples,
+                confidence: result.disagreement.estimate.confidence,
+              },
+      },
       stopReason: result.stats.stopReason,
       boxes: result.stats.boxes,
       seconds: result.stats.seconds,
@@ -201,9 +219,10 @@ export async function verifyVariant(
       leaves: result.leaves.map((l) => ({
         lower: l.lower,
         upper: l.upper,
-        verdict: l.verdict,
+        status: l.status,
         volume: l.volume,
         by: l.by,
+        counterexample: l.counterexample,
         tieTolerance: l.tieTolerance,
       })),
       counterexamples,

@@ -373,7 +373,7 @@ describe('quantproof on bad input (built CLI, subprocess)', () => {
     expect(r.code, r.stderr).toBe(11);
     expect(r.stdout).toMatch(/^unknown: /);
     expect(r.stdout).toMatch(
-      /open: 100\.0% accumulator-overflow: layer 0, output 0: the int32 accumulator could reach \d+ \(> 2\^31 - 1\).*wraps or saturates/,
+      /open: 100\.0 % accumulator-overflow: layer 0, output 0: the int32 accumulator could reach \d+ \(> 2\^31 - 1\).*wraps or saturates/,
     );
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });

@@ -37,6 +37,7 @@ function killWhenExists(args: readonly string[], file: string): Promise<NodeJS.S
 interface VerifyJson {
   verdict: string;
   volume: unknown;
+  disagreement: unknown;
   leaves: unknown[];
   counterexamples: { input: number[] }[];
   resumed: boolean;
@@ -101,6 +102,7 @@ describe('verify --resume after SIGKILL', () => {
     expect(got.resumed).toBe(true);
     expect(got.verdict).toBe(expected.verdict);
     expect(got.volume).toEqual(expected.volume);
+    expect(got.disagreement).toEqual(expected.disagreement);
     expect(got.leaves).toEqual(expected.leaves);
     expect(got.counterexamples.map((c) => c.input)).toEqual(
       expected.counterexamples.map((c) => c.input),

@@ -5,8 +5,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModelOnnx } from '@quantproof/onnx';
+import { parseRunFile, REPORT_SCHEMA_VERSION, verifyJsonSchema } from '@quantproof/web-report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../../src/index.js';
+import { bracketText } from '../../src/study/verification-text.js';
 import { lines, requireBuiltCli, runCli, STACK_FRAME } from './cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-e2e-study-'));
@@ -47,16 +49,17 @@ describe('quantproof run (built CLI, subprocess)', () => {
       seed: number;
       variants: { name: string; reward: { episodes: number }; agreementVisited: number }[];
     };
-    expect(metrics.schemaVersion).toBe(1);
+    expect(metrics.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
     expect(metrics.seed).toBe(1);
     expect(metrics.variants.map((v) => v.name)).toEqual(VARIANTS);
     expect(metrics.variants.every((v) => v.reward.episodes === 5)).toBe(true);
 
-    const verify = JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')) as {
-      schemaVersion: number;
-      variants: { variant: string; verdict: string }[];
-    };
-    expect(verify.schemaVersion).toBe(1);
+    const verify = parseRunFile(
+      'verify.json',
+      verifyJsonSchema,
+      JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')),
+    );
+    expect(verify.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
     expect(verify.variants.map((v) => v.variant)).toEqual(VARIANTS.slice(1));
 
     const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
@@ -82,12 +85,18 @@ describe('quantproof run (built CLI, subprocess)', () => {
     for (const v of metrics.variants) {
       expect(stdout).toContain(`${(100 * v.agreementVisited).toFixed(2)}%`);
     }
-    const verdicts = out.findIndex((l) => /^ +variant +verdict +consistent /.test(l));
+    // The verification table leads with the answer: verdict, then the certified bracket.
+    const verdicts = out.findIndex((l) =>
+      /^ +variant +verdict +disagreeing volume +sampled estimate +agree +disagree +mixed +open /.test(
+        l,
+      ),
+    );
+    expect(verdicts).toBeGreaterThan(header);
     expect(
       out
         .slice(verdicts + 2, verdicts + 2 + verify.variants.length)
-        .map((l) => l.trim().split(/ +/).slice(0, 2)),
-    ).toEqual(verify.variants.map((v) => [v.variant, v.verdict]));
+        .map((l) => l.trim().split(/ {2,}/).slice(0, 3)),
+    ).toEqual(verify.variants.map((v) => [v.variant, v.verdict, bracketText(v.disagreement, 2)]));
     expect(out.at(-1)).toMatch(
       /^run directory: study \(models\/\*\.onnx, .*metrics\.json.*\); \d+ s$/,
     );

@@ -9,6 +9,7 @@ import { argmaxFirst } from '@quantproof/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERIFY_EXIT_CODES } from '../../src/commands/verify.js';
 import { EXIT_CODES } from '../../src/index.js';
+import { expectCoherentVerification, parseVerification } from '../support/verification.js';
 import { FIXTURES, lines, requireBuiltCli, runCli, STACK_FRAME } from './cli-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-e2e-torch-'));
@@ -24,13 +25,6 @@ interface QuantizeJson {
   agreementOnVisitedStates: number;
   warnings: string[];
   model: string;
-}
-
-interface VerifyJson {
-  verdict: 'consistent' | 'inconsistent' | 'unknown';
-  volume: { consistent: number; inconsistent: number; unknown: number };
-  region: { lower: number[]; upper: number[] };
-  counterexamples: { input: number[]; replay: { confirmed: boolean } }[];
 }
 
 /** The decision of an ONNX file at one input, as onnxruntime-node takes it. */
@@ -109,7 +103,9 @@ describe('a PyTorch-exported FP32 policy through quantproof (built CLI, subproce
       '8',
     ]);
     expect(code, stdout + stderr).toBe(VERIFY_EXIT_CODES.consistent);
-    expect(stdout).toMatch(/^consistent: 100\.00% of the region proven consistent/);
+    expect(stdout).toMatch(
+      /^consistent: int8 takes FP32's decision everywhere in the region \(certified\); 100\.0 % proven agree, /,
+    );
   });
 
   it('refutes a point where the int8 model decides otherwise (exit 10), as onnxruntime confirms', async () => {
@@ -125,8 +121,12 @@ describe('a PyTorch-exported FP32 policy through quantproof (built CLI, subproce
       '--json',
     ]);
     expect(code, stderr).toBe(VERIFY_EXIT_CODES.inconsistent);
-    const result = JSON.parse(stdout) as VerifyJson;
+    const result = parseVerification(JSON.parse(stdout));
+    expectCoherentVerification(result);
     expect(result.verdict).toBe('inconsistent');
+    // One point where the decisions differ: the whole region is proven to disagree.
+    expect(result.leaves.map((l) => l.status)).toEqual(['disagree']);
+    expect(result.disagreement).toEqual({ lower: 1, upper: 1, estimate: null });
     expect(result.counterexamples[0]?.input).toEqual(x);
     expect(result.counterexamples[0]?.replay.confirmed).toBe(true);
     // The oracle, independently of the verifier: onnxruntime-node on the two files.
@@ -148,11 +148,10 @@ describe('a PyTorch-exported FP32 policy through quantproof (built CLI, subproce
       '1',
       '--json',
     ]);
-    const result = JSON.parse(stdout) as VerifyJson;
+    const result = parseVerification(JSON.parse(stdout));
     expect(code, stderr).toBe(VERIFY_EXIT_CODES[result.verdict]);
     expect(result.region).toEqual({ lower: [-2.4, -4, -0.2095, -4], upper: [2.4, 4, 0.2095, 4] });
-    const { consistent, inconsistent, unknown } = result.volume;
-    expect(Math.abs(consistent + inconsistent + unknown - 1)).toBeLessThan(1e-9);
+    expectCoherentVerification(result);
     expect(result.counterexamples.every((c) => c.replay.confirmed)).toBe(true);
   });
 

@@ -44,6 +44,10 @@ export interface PointFacts {
   readonly margin: Rational | null;
   /** When d ≠ c: the exact first maximal logit over its runner-up (FP32's margin); else null. */
   readonly confidence: Rational | null;
+  /** The exact FP32 decision: the first maximal exact logit. */
+  readonly exactDecision: number;
+  /** By how much that logit beats every other one (0 at a tie). */
+  readonly exactMargin: Rational;
   /** max_j |y_j − int8 logit_j|, null when an int8 logit is not finite (no finite distance). */
   readonly logitError: Rational | null;
 }
@@ -127,14 +131,16 @@ export class BoxOracle {
     let excess: Rational | null = null;
     let margin: Rational | null = null;
     let confidence: Rational | null = null;
+    let top = 0;
+    for (let j = 1; j < y.length; j++) if (compareRational(y[j]!, y[top]!) > 0) top = j;
+    let exactMargin: Rational | null = null;
+    for (let j = 0; j < y.length; j++) {
+      if (j === top) continue;
+      const m = subtract(y[top]!, y[j]!);
+      if (exactMargin === null || compareRational(m, exactMargin) < 0) exactMargin = m;
+    }
     if (d !== c) {
-      let top = 0;
-      for (let j = 1; j < y.length; j++) if (compareRational(y[j]!, y[top]!) > 0) top = j;
-      for (let j = 0; j < y.length; j++) {
-        if (j === top) continue;
-        const m = subtract(y[top]!, y[j]!);
-        if (confidence === null || compareRational(m, confidence) < 0) confidence = m;
-      }
+      confidence = exactMargin;
       excess = y.reduce(
         (best, v) => {
           const e = subtract(v, y[c]!);
@@ -155,6 +161,8 @@ export class BoxOracle {
       excess,
       margin,
       confidence,
+      exactDecision: top,
+      exactMargin: exactMargin ?? subtract(y[top]!, y[top]!),
       logitError: finite ? logitError : null,
     };
   }
@@ -208,6 +216,27 @@ export class BoxOracle {
       rows.push({ r, key: Number.isFinite(m) ? m : Infinity, first: first(r) });
     }
     rows.sort((a, b) => (a.first !== b.first ? (a.first ? -1 : 1) : b.key - a.key));
+    return rows.map((row) => row.r);
+  }
+
+  /**
+   * Sampled rows where the files decide alike and `within` holds, by decreasing float32 margin of
+   * that decision over the runner-up (where int8 most clearly takes FP32's decision first).
+   */
+  agreeingRows(within: (r: number) => boolean): number[] {
+    const e = this.truth.evaluation;
+    const k = this.files.outputs;
+    const rows: { r: number; key: number }[] = [];
+    for (let r = 0; r < this.truth.rows; r++) {
+      const c = e.int8Decisions[r]!;
+      if (e.fp32Decisions[r] !== c || !within(r)) continue;
+      let m = Infinity;
+      for (let j = 0; j < k; j++) {
+        if (j !== c) m = Math.min(m, e.fp32Logits[r * k + c]! - e.fp32Logits[r * k + j]!);
+      }
+      rows.push({ r, key: Number.isNaN(m) ? -Infinity : m });
+    }
+    rows.sort((a, b) => b.key - a.key);
     return rows.map((row) => row.r);
   }
 

@@ -46,8 +46,9 @@ export interface ClaimCounts {
   consistentRegions: number;
   inconsistentRegions: number;
   unknownRegions: number;
-  /** Consistent leaves (each a proof over its box). */
-  consistentLeaves: number;
+  /** Leaves proven to agree and leaves proven to disagree (each a proof over its box). */
+  agreeLeaves: number;
+  disagreeLeaves: number;
   /** Counterexamples replayed on both files. */
   counterexamples: number;
   /** δ* and ε* brackets (null δ*: a claim that no disagreement exists). */
@@ -64,7 +65,8 @@ export function noClaims(): ClaimCounts {
     consistentRegions: 0,
     inconsistentRegions: 0,
     unknownRegions: 0,
-    consistentLeaves: 0,
+    agreeLeaves: 0,
+    disagreeLeaves: 0,
     counterexamples: 0,
     flipBrackets: 0,
     errorBrackets: 0,
@@ -148,7 +150,8 @@ function countRegion(claims: ClaimCounts, region: RegionResult): void {
   if (region.verdict === 'consistent') claims.consistentRegions++;
   else if (region.verdict === 'inconsistent') claims.inconsistentRegions++;
   else claims.unknownRegions++;
-  claims.consistentLeaves += region.leaves.filter((l) => l.verdict === 'consistent').length;
+  claims.agreeLeaves += region.leaves.filter((l) => l.status === 'agree').length;
+  claims.disagreeLeaves += region.leaves.filter((l) => l.status === 'disagree').length;
   claims.counterexamples += region.counterexamples.length;
   claims.flipBrackets++;
   if (region.errorBound !== null) claims.errorBrackets++;

@@ -3,17 +3,18 @@
 import type { RequestedBox } from './boxes.js';
 
 /** The failure conditions of the suite. */
-export type Condition = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
+export type Condition = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g' | 'h';
 
 /** What each condition means. */
 export const CONDITIONS: Readonly<Record<Condition, string>> = {
-  a: 'a consistent leaf holds a disagreement above its tie tolerance',
+  a: 'a leaf proven to agree holds a disagreement above its tie tolerance',
   b: 'a consistent region holds a disagreement above the tie tolerance',
   c: 'a counterexample does not reproduce in onnxruntime-node on both files',
   d: 'the δ* bracket excludes the truth',
   e: 'the ε* bracket excludes the truth',
   f: 'the verifier threw on an input it must answer',
-  g: 'the verdict does not follow from the leaves, or the leaves do not cover the region',
+  g: 'the verdict or the disagreement bracket does not follow from the leaves, or the leaves do not cover the region',
+  h: 'a leaf proven to disagree holds a point where int8 takes the exact FP32 decision by more than its tie tolerance',
 };
 
 /** One wrong claim, with everything needed to reproduce it. */

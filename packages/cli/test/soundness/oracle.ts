@@ -10,6 +10,7 @@ import type {
   RegionLeaf,
   RegionResult,
 } from '@quantproof/smt-verify';
+import { addDown, addUp, mulUp, subDown } from '@quantproof/interval';
 import { type BoxOracle, describePoint, inside, list, type PointFacts } from './box-oracle.js';
 import type { RequestedBox } from './boxes.js';
 import { approximately, compareRational, compareWithNumber } from './exact.js';
@@ -61,10 +62,21 @@ function containing(leaves: readonly RegionLeaf[], x: ArrayLike<number>): Region
   return leaves.filter((l) => inside(x, l));
 }
 
-const consistent = (l: RegionLeaf): boolean => l.verdict === 'consistent';
+const agrees = (l: RegionLeaf): boolean => l.status === 'agree';
 
 function leafText(leaf: RegionLeaf): string {
-  return `leaf [${leaf.lower.join(', ')}] … [${leaf.upper.join(', ')}] consistent (by ${leaf.by})`;
+  return `leaf [${leaf.lower.join(', ')}] … [${leaf.upper.join(', ')}] ${leaf.status} (by ${leaf.by})`;
+}
+
+/**
+ * Σ of non-negative `values`, widened so that it bounds the float64 sum the verifier may have
+ * computed in any order from below (`down`) or above: the exact sum rounded outward after every
+ * addition, ∓ 2n·u of it (Higham §2.2: any order lies within γ_n ≤ 2n·u of the exact sum).
+ */
+function directedSum(values: readonly number[], direction: 'down' | 'up'): number {
+  const sum = values.reduce((s, v) => (direction === 'down' ? addDown(s, v) : addUp(s, v)), 0);
+  const slack = mulUp(mulUp(2 * values.length, 2 ** -53), sum);
+  return direction === 'down' ? subDown(sum, slack) : addUp(sum, slack);
 }
 
 /** What is wrong with a counterexample on both files (null when it reproduces). */
@@ -84,7 +96,11 @@ function counterexampleProblem(
   return null;
 }
 
-/** (g) The verdict follows from the leaves, states the CPU semantics asked for, and the leaves cover the region. */
+/**
+ * (g) The verdict follows from the leaves, the disagreement bracket from the leaf volumes (no
+ * narrower than the disagree leaves and the agree leaves justify, the estimate inside it), it
+ * states the CPU semantics asked for, and the leaves cover the region.
+ */
 function checkVerdict(
   oracle: BoxOracle,
   result: RegionResult,
@@ -95,12 +111,12 @@ function checkVerdict(
   const expected =
     result.counterexamples.length > 0
       ? 'inconsistent'
-      : leaves.length > 0 && leaves.every(consistent)
+      : leaves.length > 0 && leaves.every(agrees)
         ? 'consistent'
         : 'unknown';
   if (result.verdict !== expected) {
-    const counts = ['consistent', 'inconsistent', 'unknown'].map(
-      (v) => `${leaves.filter((l) => l.verdict === v).length} ${v}`,
+    const counts = ['agree', 'disagree', 'mixed', 'open'].map(
+      (v) => `${leaves.filter((l) => l.status === v).length} ${v}`,
     );
     fail(
       'g',
@@ -108,6 +124,45 @@ function checkVerdict(
       `verdict ${result.verdict}`,
       `${counts.join(', ')} leaves, ${result.counterexamples.length} counterexamples ` +
         `(stop: ${result.stats.stopReason}) imply ${expected}`,
+    );
+  }
+  // lower may not exceed the disagree leaves' volume, nor upper fall below the volume of the leaves
+  // not proven to agree; both sums bound the verifier's own float64 sum in its favour.
+  const { lower, upper, estimate } = result.disagreement;
+  const volumeOf = (keep: (l: RegionLeaf) => boolean, direction: 'down' | 'up'): number =>
+    directedSum(
+      leaves.filter(keep).map((l) => l.volume),
+      direction,
+    );
+  const disagreeUp = volumeOf((l) => l.status === 'disagree', 'up');
+  const notAgreeDown = volumeOf((l) => !agrees(l), 'down');
+  const claimed = `disagreeing share ∈ [${lower}, ${upper}]`;
+  if (!(lower <= disagreeUp)) {
+    fail(
+      'g',
+      null,
+      claimed,
+      `the leaves proven to disagree hold at most ${disagreeUp} of the region`,
+    );
+  }
+  if (!(upper >= notAgreeDown)) {
+    fail('g', null, claimed, `the leaves not proven to agree hold at least ${notAgreeDown}`);
+  }
+  if (!(lower <= upper)) fail('g', null, claimed, 'the lower end lies above the upper end');
+  if (
+    estimate !== null &&
+    !(
+      lower <= estimate.low &&
+      estimate.low <= estimate.value &&
+      estimate.value <= estimate.high &&
+      estimate.high <= upper
+    )
+  ) {
+    fail(
+      'g',
+      null,
+      `${claimed}, sampled estimate ${estimate.value} in [${estimate.low}, ${estimate.high}]`,
+      'the estimate and its interval must lie inside the certified bracket',
     );
   }
   if (result.cpuSemantics !== cpu) {
@@ -130,14 +185,14 @@ function checkVerdict(
 }
 
 /**
- * (a) and (b): no consistent leaf (and no consistent region) holds a disagreement above the tie
- * tolerance it states; a tie a consistent leaf relies on is a tie under the float32 error bound
+ * (a) and (b): no leaf proven to agree (and no consistent region) holds a disagreement above the
+ * tie tolerance it states; a tie an agree leaf relies on is a tie under the float32 error bound
  * computed on that leaf, never one inherited from a larger box. Returns the disagreements seen
- * (for δ*), rows in consistent leaves first, then by decreasing float32 margin.
+ * (for δ*), rows in agree leaves first, then by decreasing float32 margin.
  */
 function checkLeaves(oracle: BoxOracle, result: RegionResult, fail: Fail): Observed[] {
   const leaves = result.leaves;
-  const inConsistent = (r: number): boolean => containing(leaves, oracle.point(r)).some(consistent);
+  const inConsistent = (r: number): boolean => containing(leaves, oracle.point(r)).some(agrees);
   const observed: Observed[] = [];
   const ties: { facts: PointFacts; margin: Rational; leaf: RegionLeaf }[] = [];
   const failedLeaves = new Set<RegionLeaf>();
@@ -152,7 +207,7 @@ function checkLeaves(oracle: BoxOracle, result: RegionResult, fail: Fail): Obser
     );
     const margin = facts.margin!;
     if (compareWithNumber(margin, tolerance) <= 0) {
-      const leaf = around.find(consistent);
+      const leaf = around.find(agrees);
       if (leaf !== undefined && margin.numerator !== 0n) ties.push({ facts, margin, leaf });
       continue;
     }
@@ -160,7 +215,7 @@ function checkLeaves(oracle: BoxOracle, result: RegionResult, fail: Fail): Obser
       observed.push({ facts, margin: facts.confidence!, tolerance });
     }
     for (const leaf of around) {
-      if (!consistent(leaf) || failedLeaves.has(leaf)) continue;
+      if (!agrees(leaf) || failedLeaves.has(leaf)) continue;
       if (compareWithNumber(margin, leaf.tieTolerance) <= 0) continue;
       failedLeaves.add(leaf);
       fail(
@@ -195,6 +250,46 @@ function checkLeaves(oracle: BoxOracle, result: RegionResult, fail: Fail): Obser
     );
   }
   return observed;
+}
+
+/** Points of each disagree leaf checked exactly for (h), the most confident agreements first. */
+const DISAGREE_LEAF_POINTS = 8;
+
+/** Points checked exactly for (h) on one box, over all its disagree leaves. */
+const DISAGREE_BOX_POINTS = 256;
+
+/**
+ * (h) No leaf proven to disagree holds a point where the int8 file takes the exact FP32 decision
+ * (the first maximal exact logit) by more than the leaf's tie tolerance over every other logit.
+ */
+function checkDisagreeLeaves(oracle: BoxOracle, result: RegionResult, fail: Fail): void {
+  const disagree = result.leaves.filter((l) => l.status === 'disagree');
+  if (disagree.length === 0) return;
+  const checked = new Map<RegionLeaf, number>();
+  const rows = oracle.agreeingRows((r) => disagree.some((l) => inside(oracle.point(r), l)));
+  let evaluated = 0;
+  for (const r of rows) {
+    if (evaluated >= DISAGREE_BOX_POINTS) break;
+    const x = oracle.point(r);
+    const open = disagree.filter(
+      (l) => inside(x, l) && (checked.get(l) ?? 0) < DISAGREE_LEAF_POINTS,
+    );
+    if (open.length === 0) continue;
+    evaluated++;
+    const facts = oracle.rowFacts(r);
+    for (const leaf of open) {
+      checked.set(leaf, (checked.get(leaf) ?? 0) + 1);
+      if (facts.exactDecision !== facts.c) continue;
+      if (compareWithNumber(facts.exactMargin, leaf.tieTolerance) <= 0) continue;
+      checked.set(leaf, Infinity);
+      fail(
+        'h',
+        x,
+        `${leafText(leaf)}, tie tolerance ${leaf.tieTolerance}`,
+        `int8 takes the exact FP32 decision ${facts.exactDecision} by ≈ ${approximately(facts.exactMargin)}: ${describePoint(facts)}`,
+      );
+    }
+  }
 }
 
 /** (c) Every counterexample reproduces on both files and lies in the region and in its leaf. */
@@ -367,6 +462,7 @@ export async function checkRegion(
   const { list: found, fail } = failures('verifyRegion', pair, requested);
   checkVerdict(oracle, result, cpu, fail);
   const observed = checkLeaves(oracle, result, fail);
+  checkDisagreeLeaves(oracle, result, fail);
   observed.push(...(await checkCounterexamples(oracle, result, fail)));
   await checkFlipMargin(oracle, result, observed, pointVerdict, pointChecks, fail);
   await checkErrorBound(oracle, result, fail);

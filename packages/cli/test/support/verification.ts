@@ -1,0 +1,70 @@
+// What every region verification the cli writes (verify --json, verify.json of a run) must say
+// about itself: it parses with web-report's reader (schema version 2), its verdict follows from
+// its leaves (ARCHITECTURE.md, "Verdicts"), and its disagreement bracket and estimate from its
+// volumes. Checked on real outputs only.
+
+import {
+  LEAF_STATUSES,
+  parseRunFile,
+  REPORT_SCHEMA_VERSION,
+  type VariantVerificationJson,
+  verifyJsonSchema,
+} from '@quantproof/web-report';
+import { expect } from 'vitest';
+
+/** `variant` (one entry of verify.json, or what `verify --json` prints) parsed by web-report. */
+export function parseVerification(variant: unknown): VariantVerificationJson {
+  const [parsed] = parseRunFile('verify.json', verifyJsonSchema, {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    semantics: 'test',
+    variants: [variant],
+  }).variants;
+  return parsed!;
+}
+
+/** Checks the verdict, volumes, bracket and estimate of one verification against each other. */
+export function expectCoherentVerification(v: VariantVerificationJson): void {
+  const { volume, disagreement, leaves } = v;
+  const total = LEAF_STATUSES.reduce((s, status) => s + volume[status], 0);
+  expect(Math.abs(total - 1), `${v.variant}: volume shares sum to 1`).toBeLessThan(1e-9);
+  expect(leaves.length).toBeGreaterThan(0);
+  for (const status of LEAF_STATUSES) {
+    const fromLeaves = leaves.filter((l) => l.status === status).reduce((s, l) => s + l.volume, 0);
+    expect(volume[status], `${v.variant}: ${status} volume from its leaves`).toBeCloseTo(
+      fromLeaves,
+      9,
+    );
+  }
+  // lower = disagree, upper = disagree + mixed + open (summed in some order).
+  expect(disagreement.lower).toBeCloseTo(volume.disagree, 12);
+  expect(disagreement.upper).toBeCloseTo(volume.disagree + volume.mixed + volume.open, 12);
+  expect(disagreement.lower).toBeLessThanOrEqual(disagreement.upper);
+  const { estimate } = disagreement;
+  if (volume.mixed + volume.open === 0) expect(estimate).toBeNull();
+  else {
+    expect(estimate, `${v.variant}: an estimate where mixed or open leaves leave a gap`).not.toBe(
+      null,
+    );
+    const e = estimate!;
+    expect(e.samples).toBeGreaterThan(0);
+    expect(e.confidence).toBe(0.95);
+    expect([disagreement.lower, e.low, e.value, e.high, disagreement.upper]).toEqual(
+      [disagreement.lower, e.low, e.value, e.high, disagreement.upper].sort((a, b) => a - b),
+    );
+  }
+  // The verdict (ARCHITECTURE.md, "Verdicts").
+  const expected =
+    v.counterexamplesFound > 0
+      ? 'inconsistent'
+      : leaves.every((l) => l.status === 'agree')
+        ? 'consistent'
+        : 'unknown';
+  expect(v.verdict).toBe(expected);
+  // A mixed leaf carries its replayed counterexample; listed ones replay in onnxruntime-node.
+  for (const leaf of leaves) {
+    if (leaf.status !== 'mixed') continue;
+    expect(leaf.counterexample).not.toBeNull();
+    expect(leaf.counterexample!).toBeLessThan(v.counterexamplesFound);
+  }
+  expect(v.counterexamples.length).toBeLessThanOrEqual(v.counterexamplesFound);
+}
