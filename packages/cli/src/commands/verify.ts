@@ -98,7 +98,7 @@ export function verifyCommand(
     )
     .option(
       '--max-boxes <n>',
-      'also stop the leaves, and then δ* and ε*, after this many boxes each (a budget that, unlike --timeout, gives the same answer on every machine)',
+      'also stop after this many boxes (δ* and ε* come from the same leaves; a budget that, unlike --timeout, gives the same answer on every machine)',
       integerFlag('--max-boxes', 1),
     )
     .option(
@@ -207,7 +207,9 @@ export function verifyCommand(
 
 /** What a reason for an open leaf means, and what to do about it. */
 function explainOpen(by: string): string {
-  if (by === 'budget') return 'budget ran out (raise --timeout or --max-boxes)';
+  if (by === 'budget' || by === 'undecided') {
+    return 'not decided when the budget ran out (raise --timeout or --max-boxes)';
+  }
   if (by === 'float32-overflow') {
     return 'float32 could overflow in the FP32 model there, so no tolerance exists (narrow the box)';
   }

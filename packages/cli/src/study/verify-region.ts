@@ -104,7 +104,7 @@ export interface VerifyVariantOptions {
   readonly replayLimit?: number;
   /** Worker threads (one z3 each); default one per core. */
   readonly workers?: number;
-  /** Stop at the first round after this many boxes, and δ* and ε* after as many (a deterministic budget). */
+  /** Stop at the first round after this many boxes (a deterministic budget; δ* and ε* come from the same leaves). */
   readonly maxBoxes?: number;
   /** Checkpoint file, and whether to continue from it. */
   readonly checkpoint?: string;
@@ -155,9 +155,7 @@ export async function verifyVariant(
       cpuSemantics: cpu,
       ...(notReplayed === null ? { replay } : {}),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
-      ...(options.maxBoxes === undefined
-        ? {}
-        : { maxBoxes: options.maxBoxes, marginBoxes: options.maxBoxes }),
+      ...(options.maxBoxes === undefined ? {} : { maxBoxes: options.maxBoxes }),
       ...(options.checkpoint === undefined
         ? {}
         : { checkpoint: options.checkpoint, resume: options.resume === true }),

@@ -26,7 +26,7 @@ import { checkAgreementClaim, checkRegion } from './oracle.js';
 export interface CheckOptions extends SamplingOptions {
   /** `verifyRegion`'s wall-clock budget per box, seconds. */
   readonly seconds: number;
-  /** `verifyRegion`'s box budget (leaves) and the δ* and ε* box budget. */
+  /** `verifyRegion`'s box budget (δ* and ε* come from the same leaves). */
   readonly maxBoxes: number;
   /** z3 time limit per query, seconds. */
   readonly smtTimeoutSeconds: number;
@@ -181,7 +181,6 @@ async function checkBox(
       workers: 0,
       seconds: options.seconds,
       maxBoxes: options.maxBoxes,
-      marginBoxes: options.maxBoxes,
       smtTimeoutSeconds: options.smtTimeoutSeconds,
       seed: index,
       replay: files.replay,
