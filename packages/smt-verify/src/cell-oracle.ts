@@ -2,7 +2,7 @@
 // (the product of each dimension's q-range), evaluate the int8 executor once per cell (its action
 // is constant on a cell), and decide the FP32 side on each cell box — by bounds when they suffice,
 // else by z3 on the FP32 network alone (or a caller-supplied decider).
-import { addUp } from '@quantproof/interval';
+import { addUp, createBox, ibpFp32 } from '@quantproof/interval';
 import { decideLogits, forwardInt8 } from '@quantproof/quant';
 import type { Mlp } from '@quantproof/nn';
 import {
@@ -18,7 +18,7 @@ import {
 } from './disagreement-query.js';
 import { encodeFp32 } from './fp32-encoding.js';
 import { cellInterval } from './input-cells.js';
-import { fp32Bounds, fp32LinearUpperBound } from './internal-bounds.js';
+import { fp32LinearUpperBound } from './internal-bounds.js';
 import { toFloat32 } from './rational.js';
 import { judgePoint, replayCandidate } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
@@ -81,7 +81,8 @@ export function smtCellDecider(options: QueryOptions): Fp32CellDecider {
       script.assert(`(<= ${x} ${realOf(cell.upper[i]!)})`);
       return x;
     });
-    const { logits } = encodeFp32(script, mlp, fp32Bounds(mlp, cell.lower, cell.upper), inputs);
+    const bounds = ibpFp32(mlp, createBox(cell.lower, cell.upper));
+    const { logits } = encodeFp32(script, mlp, bounds, inputs);
     script.assert(fp32MayOverrule(logits, c, threshold, fp32HeadGap(mlp)));
     const result = await runQuery(script, options, 'QF_LRA');
     if (result.kind === 'unsat') return null;
@@ -116,7 +117,8 @@ export async function decideByCells(
       unknown ??= 'float32-overflow';
       continue;
     }
-    const bounds = fp32Bounds(p.mlp, cell.lower, cell.upper);
+    const region = createBox(cell.lower, cell.upper);
+    const bounds = ibpFp32(p.mlp, region);
     // FP32 may overrule c only if some y_j − y_c can exceed the tolerance (or, with a Softmax
     // head and j < c, reach −(tolerance + gap)).
     const gap = fp32HeadGap(p.mlp);
@@ -125,7 +127,7 @@ export async function decideByCells(
       const diff = new Float64Array(outputs);
       diff[j] = 1;
       diff[c] = -1;
-      const upper = fp32LinearUpperBound(p.mlp, bounds, diff);
+      const upper = fp32LinearUpperBound(p.mlp, region, bounds, diff);
       return gap > 0 && j < c ? !(upper < -addUp(tolerance, gap)) : !(upper <= tolerance);
     });
     if (!possible) continue;

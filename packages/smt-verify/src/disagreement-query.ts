@@ -7,8 +7,16 @@ import { ModelMismatchError } from './errors.js';
 import { encodeFp32, type Fp32Encoding } from './fp32-encoding.js';
 import { cellInterval, type InputCells, inputCells } from './input-cells.js';
 import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
-import { fp32Bounds, type Fp32Bounds, int8Ranges, type Int8Ranges } from './internal-bounds.js';
-import { addUp, createBox, fp32ExecutionError, maxPairTolerance } from '@quantproof/interval';
+import {
+  addUp,
+  createBox,
+  fp32ExecutionError,
+  type Fp32IntervalBounds,
+  ibpFp32,
+  ibpInt8,
+  type Int8IntervalBounds,
+  maxPairTolerance,
+} from '@quantproof/interval';
 import {
   AccumulatorOverflowError,
   type CpuSemantics,
@@ -66,10 +74,15 @@ export interface PreparedBox {
   readonly mlp: Mlp;
   readonly model: QMlpStatic;
   readonly box: Float32Box;
-  readonly bounds: Fp32Bounds;
+  /** interval's `ibpFp32` over the box: fixes ReLU phases in the FP32 encoding. */
+  readonly bounds: Fp32IntervalBounds;
   readonly tolerance: number;
   readonly cells: readonly InputCells[];
-  readonly ranges: Int8Ranges;
+  /**
+   * interval's `ibpInt8` over the box: exact integer ranges of every layer's accumulators and
+   * requantised outputs (with zero point), the int8 encoding's big-M constants.
+   */
+  readonly ranges: Int8IntervalBounds;
   /** int8 CPU semantics the executor runs with (absent: quant's default). */
   readonly cpu?: CpuSemantics;
 }
@@ -96,14 +109,11 @@ export function prepareBox(
   if (!int8ExactlyEncoded(model, options.cpu)) return { unknown: 'avx2-saturation' };
   const tolerance = boxTolerance(mlp, b.lower, b.upper, options.tieTolerance);
   if (tolerance === null) return { unknown: 'float32-overflow' };
-  const bounds = fp32Bounds(mlp, b.lower, b.upper);
+  const region = createBox(b.lower, b.upper);
+  const bounds = ibpFp32(mlp, region);
   const cells = Array.from(b.lower, (lo, i) => inputCells(lo, b.upper[i]!, model.input));
-  const zp = model.input.zeroPoint;
-  const ranges = int8Ranges(
-    model,
-    cells.map((c) => c.qLow - zp),
-    cells.map((c) => c.qHigh - zp),
-  );
+  // The box holds float32 values only, so ibpInt8 quantises exactly the cells' [qLow, qHigh].
+  const ranges = ibpInt8(model, region);
   const gap = int8EncodingGap(model, ranges);
   if (gap !== null) return { unknown: gap };
   return {

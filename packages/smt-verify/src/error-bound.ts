@@ -63,8 +63,15 @@ export async function errorBound(
   if ('unknown' in p) return { kind: 'unknown', reason: p.unknown, lower: null, upper: null };
   const last = p.model.layers[p.model.layers.length - 1]!;
   const out = last.output;
-  if (out === null) return { kind: 'unknown', reason: 'float-logits', lower: null, upper: null };
-  const outRange = p.ranges.output[p.ranges.output.length - 1]!;
+  const lastRanges = p.ranges.layers[p.ranges.layers.length - 1]!;
+  if (out === null || lastRanges.kind !== 'integer' || lastRanges.output === null) {
+    return { kind: 'unknown', reason: 'float-logits', lower: null, upper: null };
+  }
+  // The exact range of the centred logits q − zp (the encoding's Int terms).
+  const outRange = {
+    lower: lastRanges.output.lower.map((q) => q - out.zeroPoint),
+    upper: lastRanges.output.upper.map((q) => q - out.zeroPoint),
+  };
   let witness: Float32Array = Float32Array.from(p.box.lower);
   let lower = errorAt(mlp, model, witness);
   // Initial upper bound from the bounds: |y − L| ≤ max(|y_hi − L_lo|, |L_hi − y_lo|).
@@ -72,7 +79,7 @@ export async function errorBound(
   for (let j = 0; j < last.outFeatures; j++) {
     const lLo = dequantizeLinear(outRange.lower[j]!, out.scale, 0);
     const lHi = dequantizeLinear(outRange.upper[j]!, out.scale, 0);
-    const pre = p.bounds.pre[p.bounds.pre.length - 1]!;
+    const pre = p.bounds.preActivations[p.bounds.preActivations.length - 1]!;
     upper = Math.max(upper, pre.upper[j]! - lLo, lHi - pre.lower[j]!);
   }
   upper = Math.max(upper * (1 + 2 ** -40), lower);

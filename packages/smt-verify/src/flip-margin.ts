@@ -66,7 +66,7 @@ export async function flipMargin(
       const diff = new Float64Array(outputs);
       diff[c] = 1;
       diff[j] = -1;
-      upper = Math.max(upper, fp32LinearUpperBound(mlp, p.bounds, diff));
+      upper = Math.max(upper, fp32LinearUpperBound(mlp, p.box, p.bounds, diff));
     }
   }
   upper = Math.max(upper, lower);

@@ -2,7 +2,7 @@
 // where the bounds prove them stable, unstable ReLUs as `ite` with their triangle relaxation
 // (implied by the `ite`, added to help the solver).
 import type { Mlp } from '@quantproof/nn';
-import type { Fp32Bounds } from './internal-bounds.js';
+import type { Fp32IntervalBounds } from '@quantproof/interval';
 import { fromNumber, mul, sub, type Rational } from './rational.js';
 import { realLiteral, realOf, type SmtScript, sum } from './smtlib.js';
 
@@ -33,13 +33,13 @@ function affine(
 
 /**
  * Adds the FP32 network to `script`, reading its inputs from the Real constants `inputs` (already
- * declared and bounded by the caller) and using `bounds` (valid over the caller's input set) to fix
- * ReLU phases. Every constant it declares starts with `prefix`.
+ * declared and bounded by the caller) and using `bounds` (interval's `ibpFp32` over a box containing
+ * the caller's input set) to fix ReLU phases. Every constant it declares starts with `prefix`.
  */
 export function encodeFp32(
   script: SmtScript,
   mlp: Mlp,
-  bounds: Fp32Bounds,
+  bounds: Fp32IntervalBounds,
   inputs: readonly string[],
   prefix = 'f',
 ): Fp32Encoding {
@@ -48,7 +48,7 @@ export function encodeFp32(
   const last = mlp.layers.length - 1;
   mlp.layers.forEach((layer, l) => {
     const { inFeatures: k, outFeatures: n, weight, bias } = layer;
-    const pre = bounds.pre[l]!;
+    const pre = bounds.preActivations[l]!;
     const next: (string | null)[] = [];
     for (let j = 0; j < n; j++) {
       const expr = affine(weight, j, k, bias[j]!, current);

@@ -37,13 +37,6 @@ export {
   int8Decides,
   int8EncodingGap,
 } from './int8-encoding.js';
-export {
-  type Fp32Bounds,
-  fp32Bounds,
-  type Int8Ranges,
-  int8Ranges,
-  type VectorBounds,
-} from './internal-bounds.js';
 export { type Rational } from './rational.js';
 export {
   type Counterexample,

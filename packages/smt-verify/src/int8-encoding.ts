@@ -2,14 +2,16 @@
 // exact float32 cell faces, int32 accumulators as Int terms, requantisation as exact half-up
 // rounding plus enumerated exceptions, saturation as a clamp. The decision compares the centred
 // logits `q − zp` (dequantisation is strictly increasing; checked), first maximal index winning.
+// The big-M constants are interval's `ibpInt8` ranges over the box: exact integers on this path.
+import type { Int8IntervalBounds, Int8LayerBounds } from '@quantproof/interval';
 import {
   dequantizeLinear,
   layerMultipliers,
   type QMlpStatic,
   weightQuantFor,
 } from '@quantproof/quant';
+import { SmtVerifyOptionsError } from './errors.js';
 import type { InputCells } from './input-cells.js';
-import type { Int8Ranges } from './internal-bounds.js';
 import { requantForm } from './requant-exceptions.js';
 import { intLiteral, realOf, type SmtScript, sum } from './smtlib.js';
 import { nextFloat32 } from './rational.js';
@@ -38,33 +40,58 @@ function strictlyIncreasing(scale: number, lower: number, upper: number): boolea
   return true;
 }
 
-/** A reason the decision of `model` cannot be encoded exactly, or null when it can. */
-export function int8EncodingGap(model: QMlpStatic, ranges: Int8Ranges): Int8EncodingGap | null {
-  const last = model.layers[model.layers.length - 1]!;
-  if (last.output === null) {
-    const m = layerMultipliers(model, model.layers.length - 1);
-    const acc = ranges.accumulator[ranges.accumulator.length - 1]!;
+/** Layer `l` of `ranges`, which must be a fused-integer layer (the only path encoded). */
+function integerLayer(
+  ranges: Int8IntervalBounds,
+  l: number,
+): Extract<Int8LayerBounds, { kind: 'integer' }> {
+  const layer = ranges.layers[l];
+  if (layer?.kind !== 'integer') {
+    const found = layer === undefined ? 'missing' : `'${layer.kind}'`;
+    throw new SmtVerifyOptionsError(
+      `ranges.layers[${l}] is ${found}, not 'integer'; pass interval's ibpInt8 of a ` +
+        "fused-integer model (prepareBox answers 'float-path' for the others)",
+    );
+  }
+  return layer;
+}
+
+/**
+ * A reason the decision of `model` cannot be encoded exactly, or null when it can. `ranges`:
+ * interval's `ibpInt8` of the fused-integer `model` over the box.
+ */
+export function int8EncodingGap(
+  model: QMlpStatic,
+  ranges: Int8IntervalBounds,
+): Int8EncodingGap | null {
+  const lastIndex = model.layers.length - 1;
+  const last = model.layers[lastIndex]!;
+  const bounds = integerLayer(ranges, lastIndex);
+  if (last.output === null || bounds.output === null) {
+    const m = layerMultipliers(model, lastIndex);
+    const acc = bounds.accumulator;
     const same = m.every((v) => v === m[0]);
     const small = acc.lower.every((v, j) => Math.max(-v, acc.upper[j]!) <= 2 ** 23);
     return same && small ? null : 'float-logits';
   }
-  const out = ranges.output[ranges.output.length - 1]!;
-  const lo = Math.min(...out.lower);
-  const hi = Math.max(...out.upper);
+  const zp = last.output.zeroPoint;
+  const lo = Math.min(...bounds.output.lower) - zp;
+  const hi = Math.max(...bounds.output.upper) - zp;
   return strictlyIncreasing(last.output.scale, lo, hi) ? null : 'degenerate-logit-scale';
 }
 
 /**
  * Adds the int8 network to `script`. `inputs` are the Real constants of the float32 input (already
- * declared and bounded); `cells` give each dimension's q-range and exact cell faces; `ranges` are
- * exact integer ranges over the box (for phase fixing and exception enumeration).
+ * declared and bounded); `cells` give each dimension's q-range and exact cell faces; `ranges` is
+ * interval's `ibpInt8` over the box: exact integer ranges of every accumulator and requantised
+ * output (big-M constants, constant outputs, exception enumeration).
  */
 export function encodeInt8(
   script: SmtScript,
   model: QMlpStatic,
   inputs: readonly string[],
   cells: readonly InputCells[],
-  ranges: Int8Ranges,
+  ranges: Int8IntervalBounds,
   prefix = 'q',
 ): Int8Encoding {
   const zpIn = model.input.zeroPoint;
@@ -89,8 +116,7 @@ export function encodeInt8(
   model.layers.forEach((layer, l) => {
     const { inFeatures: k, outFeatures: n } = layer;
     const multipliers = layerMultipliers(model, l);
-    const accRange = ranges.accumulator[l]!;
-    const outRange = ranges.output[l];
+    const { accumulator: accRange, output: outRange } = integerLayer(ranges, l);
     const next: (string | number)[] = [];
     for (let j = 0; j < n; j++) {
       const zpw = weightQuantFor(layer.weightQuant, j).zeroPoint;
@@ -107,14 +133,15 @@ export function encodeInt8(
       const al = accRange.lower[j]!;
       const au = accRange.upper[j]!;
       const out = layer.output;
-      if (out === null || outRange === null || outRange === undefined) {
+      if (out === null || outRange === null) {
         const a = script.int(`${prefix}a${l}_${j}`);
         script.assert(`(= ${a} ${sum(terms, '0')})`);
         next.push(a);
         continue;
       }
-      const ol = outRange.lower[j]!;
-      const ou = outRange.upper[j]!;
+      // Centred, like the Int terms below: q − zp_out.
+      const ol = outRange.lower[j]! - out.zeroPoint;
+      const ou = outRange.upper[j]! - out.zeroPoint;
       if (ol === ou && !(l === lastIndex)) {
         next.push(ol); // the requantised value is the same over the whole range
         continue;

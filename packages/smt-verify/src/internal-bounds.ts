@@ -1,50 +1,28 @@
-// The bounds the exact encodings need (big-M constants, case splits), all from
-// @quantproof/interval for the FP32 network; exact integer ranges for the int8 one. Everything in
-// this package that needs bounds goes through the functions below.
-import { createBox, ibpFp32 } from '@quantproof/interval';
+// The one bound smt-verify still computes itself, on top of @quantproof/interval's IBP (every other
+// bound the encodings use is interval's `ibpFp32` or `ibpInt8`, called directly). Not exported.
+import type { Bounds, Fp32IntervalBounds } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
-import { layerMultipliers, type QMlpStatic, requantize } from '@quantproof/quant';
-
-/** Lower/upper bounds of one vector. */
-export interface VectorBounds {
-  readonly lower: Float64Array;
-  readonly upper: Float64Array;
-}
-
-/** Sound bounds of every layer's pre-activation (the last one: the logits) over a box of reals. */
-export interface Fp32Bounds {
-  readonly input: VectorBounds;
-  readonly pre: readonly VectorBounds[];
-}
 
 const U64 = 2 ** -53;
 const TINY = 2 ** -1000;
 
 /**
- * Interval bounds of the FP32 network's pre-activations over real inputs in [lower, upper]:
- * `@quantproof/interval`'s IBP (outward rounding in one module; the bounds also contain float32
- * execution, so they are sound for the exact real encoding a fortiori). ±Infinity where float32
- * could overflow (callers check the tie tolerance first and never encode such a box).
- */
-export function fp32Bounds(
-  mlp: Mlp,
-  lower: ArrayLike<number>,
-  upper: ArrayLike<number>,
-): Fp32Bounds {
-  const box = createBox(lower, upper);
-  return { input: { lower: box.lower, upper: box.upper }, pre: ibpFp32(mlp, box).preActivations };
-}
-
-/**
- * A sound upper bound of `Σ_j c_j · y_j` (y the logits) over the box of `bounds`, computed from the
- * last hidden layer's bounds with the output layer folded into `c` — tighter than combining the
+ * A sound upper bound of `Σ_j c_j · y_j` (y the logits) over `box`, given `bounds` = interval's
+ * `ibpFp32(mlp, box)`: the output layer is folded into `c` and bounded over the last hidden
+ * layer's activations (the box itself for a one-layer network) — tighter than combining the
  * logits' own intervals.
  */
-export function fp32LinearUpperBound(mlp: Mlp, bounds: Fp32Bounds, c: ArrayLike<number>): number {
+export function fp32LinearUpperBound(
+  mlp: Mlp,
+  box: Bounds,
+  bounds: Fp32IntervalBounds,
+  c: ArrayLike<number>,
+): number {
   const last = mlp.layers[mlp.layers.length - 1]!;
   const { inFeatures: k, outFeatures: n, weight, bias } = last;
-  const before = bounds.pre.length >= 2 ? bounds.pre[bounds.pre.length - 2]! : null;
-  const activation = mlp.layers.length >= 2 ? mlp.layers[mlp.layers.length - 2]!.activation : null;
+  const layers = bounds.activations.length;
+  // ReLU already applied: interval clamps each pre-activation to the activation's range.
+  const input = layers >= 2 ? bounds.activations[layers - 2]! : box;
   let total = 0;
   let mag = 0;
   for (let j = 0; j < n; j++) {
@@ -60,19 +38,8 @@ export function fp32LinearUpperBound(mlp: Mlp, bounds: Fp32Bounds, c: ArrayLike<
     }
     // The folded coefficient carries its own rounding error: bound the term with both extremes.
     const err = (n + 3) * U64 * cmag;
-    let l: number;
-    let u: number;
-    if (before === null) {
-      l = bounds.input.lower[i]!;
-      u = bounds.input.upper[i]!;
-    } else {
-      l = before.lower[i]!;
-      u = before.upper[i]!;
-      if (activation === 'relu') {
-        l = l > 0 ? l : 0;
-        u = u > 0 ? u : 0;
-      }
-    }
+    const l = input.lower[i]!;
+    const u = input.upper[i]!;
     const a = coefficient * l;
     const b = coefficient * u;
     total += Math.max(a, b);
@@ -81,71 +48,4 @@ export function fp32LinearUpperBound(mlp: Mlp, bounds: Fp32Bounds, c: ArrayLike<
     total += err * m;
   }
   return total + (k + n + 3) * U64 * mag + TINY;
-}
-
-/** Exact integer ranges of a static int8 network over centred input ranges `q − zp`. */
-export interface Int8Ranges {
-  /** Centred inputs of each layer (`q − zp_in`), first = the network input. */
-  readonly input: readonly { readonly lower: Float64Array; readonly upper: Float64Array }[];
-  /** int32 accumulators (bias included) of each layer. */
-  readonly accumulator: readonly VectorBounds[];
-  /** Centred outputs (`q − zp_out`) of each layer with quantised output; null for float logits. */
-  readonly output: readonly (VectorBounds | null)[];
-}
-
-/**
- * Exact ranges of a static fused-integer network: interval arithmetic on integers (exact in
- * float64 below 2⁵³), requantisation is monotone so its range is the image of the endpoints.
- */
-export function int8Ranges(
-  model: QMlpStatic,
-  centredLower: ArrayLike<number>,
-  centredUpper: ArrayLike<number>,
-): Int8Ranges {
-  let lo = Float64Array.from(centredLower);
-  let hi = Float64Array.from(centredUpper);
-  const input: VectorBounds[] = [];
-  const accumulator: VectorBounds[] = [];
-  const output: (VectorBounds | null)[] = [];
-  model.layers.forEach((layer, l) => {
-    input.push({ lower: lo, upper: hi });
-    const { inFeatures: k, outFeatures: n } = layer;
-    const multipliers = layerMultipliers(model, l);
-    const al = new Float64Array(n);
-    const au = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      const zpw =
-        layer.weightQuant.zeroPoints[layer.weightQuant.granularity === 'per-tensor' ? 0 : j]!;
-      let sl = layer.bias[j]!;
-      let su = sl;
-      for (let i = 0; i < k; i++) {
-        const w = layer.weight[j * k + i]! - zpw;
-        if (w >= 0) {
-          sl += w * lo[i]!;
-          su += w * hi[i]!;
-        } else {
-          sl += w * hi[i]!;
-          su += w * lo[i]!;
-        }
-      }
-      al[j] = sl;
-      au[j] = su;
-    }
-    accumulator.push({ lower: al, upper: au });
-    const out = layer.output;
-    if (out === null) {
-      output.push(null);
-      return;
-    }
-    const ol = new Float64Array(n);
-    const ou = new Float64Array(n);
-    for (let j = 0; j < n; j++) {
-      ol[j] = requantize(al[j]!, multipliers[j]!, out.zeroPoint, out.elementType) - out.zeroPoint;
-      ou[j] = requantize(au[j]!, multipliers[j]!, out.zeroPoint, out.elementType) - out.zeroPoint;
-    }
-    output.push({ lower: ol, upper: ou });
-    lo = ol;
-    hi = ou;
-  });
-  return { input, accumulator, output };
 }

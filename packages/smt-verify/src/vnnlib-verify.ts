@@ -5,13 +5,21 @@
 // (the cli wires onnxruntime-node on the original .onnx file) before it is reported. Reading the
 // .onnx file and parsing the VNN-LIB text belong to @quantproof/onnx: this module takes the parsed
 // network and a structural copy of onnx's `VnnlibProperty`, so onnx's values flow in unchanged.
-import { addUp, createBox, fp32ExecutionError, mulUp } from '@quantproof/interval';
+import {
+  addUp,
+  type Bounds,
+  createBox,
+  fp32ExecutionError,
+  type Fp32IntervalBounds,
+  ibpFp32,
+  mulUp,
+} from '@quantproof/interval';
 import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
 import { SmtVerifyOptionsError, VnnlibNetworkMismatchError } from './errors.js';
 import { exactAffineObjective, exactLogits } from './exact-fp32.js';
 import { attackFp32 } from './fp32-attack.js';
 import { encodeFp32 } from './fp32-encoding.js';
-import { fp32Bounds, fp32LinearUpperBound, type Fp32Bounds } from './internal-bounds.js';
+import { fp32LinearUpperBound } from './internal-bounds.js';
 import { holdsExactly, holdsOnFloats, type LinearCondition } from './linear-condition.js';
 import {
   add,
@@ -135,11 +143,11 @@ function conditionsOf(property: VnnlibProperty): LinearCondition[][] {
   );
 }
 
-/** True when the bounds prove that no input of the box meets `c`. */
-function refutes(mlp: Mlp, bounds: Fp32Bounds, c: LinearCondition): boolean {
+/** True when `bounds` (interval's `ibpFp32` over `box`) prove that no input of `box` meets `c`. */
+function refutes(mlp: Mlp, box: Bounds, bounds: Fp32IntervalBounds, c: LinearCondition): boolean {
   // min(c·y) ≥ −ub(−c·y); the condition needs c·y ≤ d (or < d).
   const negated = c.coefficients.map((v) => -v);
-  const minimum = fromNumber(-fp32LinearUpperBound(mlp, bounds, negated));
+  const minimum = fromNumber(-fp32LinearUpperBound(mlp, box, bounds, negated));
   const s = compare(minimum, c.exactBound);
   return c.strict ? s >= 0 : s > 0;
 }
@@ -148,11 +156,11 @@ function refutes(mlp: Mlp, bounds: Fp32Bounds, c: LinearCondition): boolean {
 type Box = SearchBox;
 
 /** Phases of the hidden ReLUs when all are stable on the box, else null. */
-function fixedPhases(mlp: Mlp, bounds: Fp32Bounds): boolean[][] | null {
+function fixedPhases(mlp: Mlp, bounds: Fp32IntervalBounds): boolean[][] | null {
   const phases: boolean[][] = [];
   for (let l = 0; l < mlp.layers.length - 1; l++) {
     const layer = mlp.layers[l]!;
-    const pre = bounds.pre[l]!;
+    const pre = bounds.preActivations[l]!;
     const row: boolean[] = [];
     for (let j = 0; j < layer.outFeatures; j++) {
       if (layer.activation !== 'relu' || pre.lower[j]! >= 0) row.push(true);
@@ -183,11 +191,11 @@ function gcdBig(a: bigint, b: bigint): bigint {
   return a < 0n ? -a : a;
 }
 
-function unstableCount(mlp: Mlp, bounds: Fp32Bounds): number {
+function unstableCount(mlp: Mlp, bounds: Fp32IntervalBounds): number {
   let count = 0;
   mlp.layers.forEach((layer, l) => {
     if (layer.activation !== 'relu' || l === mlp.layers.length - 1) return;
-    const pre = bounds.pre[l]!;
+    const pre = bounds.preActivations[l]!;
     for (let j = 0; j < layer.outFeatures; j++) {
       if (pre.lower[j]! < 0 && pre.upper[j]! > 0) count++;
     }
@@ -320,7 +328,8 @@ export async function verifyVnnlibProperty(
     boxes++;
     // Y_j are the float32 outputs the file computes: a condition is refuted only with room for
     // the float32 execution error on this box (none where float32 could overflow).
-    const errors = fp32ExecutionError(mlp, createBox(box.lower, box.upper));
+    const region = createBox(box.lower, box.upper);
+    const errors = fp32ExecutionError(mlp, region);
     if (!errors.every((e) => Number.isFinite(e))) {
       const mid = splitPoint(box, influence);
       if (mid === null) {
@@ -331,10 +340,10 @@ export async function verifyVnnlibProperty(
       stack.push(...mid);
       continue;
     }
-    const bounds = fp32Bounds(mlp, box.lower, box.upper);
+    const bounds = ibpFp32(mlp, region);
     const open = disjuncts
       .map((conj) => conj.map((c) => widen(c, errors)))
-      .filter((conj) => !conj.some((c) => refutes(mlp, bounds, c)));
+      .filter((conj) => !conj.some((c) => refutes(mlp, region, bounds, c)));
     if (open.length === 0) continue;
     const clipped = Array.from(box.lower, (_, i) => {
       const lo = fromNumber(box.lower[i]!);

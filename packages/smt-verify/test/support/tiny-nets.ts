@@ -1,8 +1,8 @@
 // Tiny networks for the SMT suites: 2–3 inputs, one hidden layer of 2–4 ReLUs, 2 outputs, quantised
 // by quant's own static quantiser (QOperator, uint8 activations: the QGemm path onnxruntime runs
 // bit-exactly like forwardInt8).
-import type { Mlp } from '@quantproof/nn';
-import { type QMlpStatic, quantizeStatic } from '@quantproof/quant';
+import type { DenseLayer, Mlp } from '@quantproof/nn';
+import { type QMlpStatic, type QuantizeStaticOptions, quantizeStatic } from '@quantproof/quant';
 import fc from 'fast-check';
 
 /** A dense 2-layer Mlp from flat weights. */
@@ -20,8 +20,11 @@ export function tinyMlp(inputs: number, hidden: number, w: readonly number[]): M
   };
 }
 
-/** Quantises `mlp` with calibration on a grid over [-1, 1]^inputs. */
-export function quantizeTiny(mlp: Mlp): QMlpStatic {
+/** Quantises `mlp` with calibration on a grid over [-1, 1]^inputs (default: QOperator, uint8). */
+export function quantizeTiny(
+  mlp: Mlp,
+  options: QuantizeStaticOptions = { format: 'qoperator', activationType: 'uint8' },
+): QMlpStatic {
   const d = mlp.layers[0]!.inFeatures;
   const rows: number[] = [];
   const steps = 5;
@@ -32,10 +35,7 @@ export function quantizeTiny(mlp: Mlp): QMlpStatic {
       r = Math.floor(r / steps);
     }
   }
-  const { model } = quantizeStatic(mlp, Float32Array.from(rows), {
-    format: 'qoperator',
-    activationType: 'uint8',
-  });
+  const { model } = quantizeStatic(mlp, Float32Array.from(rows), options);
   return model as QMlpStatic;
 }
 
@@ -61,15 +61,66 @@ export const tinyCase: fc.Arbitrary<TinyCase> = fc
     return { mlp, model: quantizeTiny(mlp) };
   });
 
+/** A dense Mlp with ReLU hidden layers of the given widths and 2 outputs, from flat weights. */
+export function stackedMlp(inputs: number, hidden: readonly number[], w: readonly number[]): Mlp {
+  let k = 0;
+  const next = (scale = 1): number => Math.fround(w[k++ % w.length]! * scale);
+  const widths = [inputs, ...hidden, 2];
+  const layers: DenseLayer[] = [];
+  for (let l = 0; l + 1 < widths.length; l++) {
+    const inFeatures = widths[l]!;
+    const outFeatures = widths[l + 1]!;
+    layers.push({
+      inFeatures,
+      outFeatures,
+      weight: Float32Array.from({ length: inFeatures * outFeatures }, () => next()),
+      bias: Float32Array.from({ length: outFeatures }, () => next(1 / 4)),
+      activation: l + 2 < widths.length ? 'relu' : 'identity',
+    });
+  }
+  return { layers };
+}
+
+/**
+ * fast-check arbitrary of tiny networks with one or two hidden layers, quantised by the static
+ * schemes onnxruntime runs fused-integer: QDQ or QOperator, int8 or uint8 activations, int8 or
+ * (with uint8 activations) uint8 weights with their zero points, per-tensor or per-channel,
+ * dequantised or float logits.
+ */
+export const staticSchemeCase: fc.Arbitrary<TinyCase> = fc
+  .record({
+    inputs: fc.integer({ min: 2, max: 3 }),
+    hidden: fc.array(fc.integer({ min: 2, max: 4 }), { minLength: 1, maxLength: 2 }),
+    w: fc.array(
+      fc.integer({ min: -96, max: 96 }).map((k) => k / 64),
+      { minLength: 8, maxLength: 40 },
+    ),
+    format: fc.constantFrom<'qdq' | 'qoperator'>('qdq', 'qoperator'),
+    types: fc.constantFrom(
+      { activationType: 'int8', weightType: 'int8' } as const,
+      { activationType: 'uint8', weightType: 'int8' } as const,
+      { activationType: 'uint8', weightType: 'uint8' } as const,
+    ),
+    perChannel: fc.boolean(),
+    logits: fc.constantFrom<'dequantize' | 'float'>('dequantize', 'float'),
+  })
+  .map(({ inputs, hidden, w, format, types, perChannel, logits }) => {
+    const mlp = stackedMlp(inputs, hidden, w);
+    return { mlp, model: quantizeTiny(mlp, { format, ...types, perChannel, logits }) };
+  });
+
 /** fast-check arbitrary of small boxes inside [-1, 1]^d: a centre and a radius per dimension. */
-export function smallBox(d: number): fc.Arbitrary<{ lower: number[]; upper: number[] }> {
+export function smallBox(
+  d: number,
+  maxRadius = 0.05,
+): fc.Arbitrary<{ lower: number[]; upper: number[] }> {
   return fc
     .tuple(
       fc.array(fc.float({ min: Math.fround(-0.9), max: Math.fround(0.9), noNaN: true }), {
         minLength: d,
         maxLength: d,
       }),
-      fc.float({ min: Math.fround(0.001), max: Math.fround(0.05), noNaN: true }),
+      fc.float({ min: Math.fround(0.001), max: Math.fround(maxRadius), noNaN: true }),
     )
     .map(([c, r]) => ({ lower: c.map((v) => v - r), upper: c.map((v) => v + r) }));
 }
