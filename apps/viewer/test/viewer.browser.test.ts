@@ -35,7 +35,14 @@ interface Verify {
     variant: string;
     volume: { agree: number; disagree: number; mixed: number; open: number };
     disagreement: { lower: number; upper: number };
-    leaves: { lower: number[]; upper: number[]; status: string; by: string }[];
+    leaves: {
+      lower: number[];
+      upper: number[];
+      status: string;
+      by: string;
+      counterexample: number | null;
+    }[];
+    counterexamples: { input: number[] }[];
   }[];
 }
 
@@ -114,17 +121,30 @@ describe('the viewer', () => {
       expect(c.marks).toBeGreaterThan(3);
     }
 
-    // Hover a leaf: its status, what decided it and its box appear, as verify.json has them.
-    const variant = await page.locator('#variant').inputValue();
-    const leaves = verify.variants.find((v) => v.variant === variant)!.leaves;
-    const leaf = first.locator('svg[data-chart="decision-map"] [data-leaf]').nth(3);
+    // Hover a mixed leaf: its status, what decided it, its box and its own counterexample appear,
+    // as verify.json has them.
+    const variant = 'ptq-static-qdq';
+    await page.selectOption('#variant', variant);
+    const { leaves, counterexamples } = verify.variants.find((v) => v.variant === variant)!;
+    const map = first.locator('svg[data-chart="decision-map"]');
+    expect(await map.locator('[data-status="agree"]').count()).toBeGreaterThan(0);
+    const leaf = map.locator('[data-leaf][data-status="mixed"]').first();
     const index = Number(await leaf.getAttribute('data-leaf'));
     await leaf.hover({ force: true });
     const details = first.locator('.leaf-details');
     await expect.poll(() => details.innerText()).toContain(`Leaf ${index} of ${variant}`);
-    expect(await details.locator('.status-' + leaves[index]!.status).count()).toBe(1);
-    expect(await details.innerText()).toContain(leaves[index]!.by);
-    expect(await details.innerText()).toContain(leaves[index]!.lower[0]!.toPrecision(6));
+    const hovered = leaves[index]!;
+    expect(hovered.status).toBe('mixed');
+    expect(await details.locator('.status-mixed').count()).toBe(1);
+    expect(await details.innerText()).toContain(hovered.by);
+    expect(await details.innerText()).toContain(hovered.lower[0]!.toPrecision(6));
+    const own = counterexamples[hovered.counterexample!];
+    if (own === undefined) expect(await details.innerText()).toContain('not among those listed');
+    else {
+      expect(await details.locator('.leaf-counterexamples li').first().innerText()).toContain(
+        own.input[0]!.toPrecision(4),
+      );
+    }
 
     // Move the slice: the map is redrawn at the new position, with the leaves that plane cuts.
     const title = first.locator('[data-slice-title]');
