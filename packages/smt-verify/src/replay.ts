@@ -236,33 +236,49 @@ export async function replayCandidate(
 ): Promise<Counterexample | null> {
   const judged = judgePoint(mlp, model, x, options);
   if (judged.kind !== 'disagree') return null;
-  const fp32Logits = forwardFp32(mlp, x);
-  let ortFp32Logits: Float32Array | null = null;
-  let ortInt8Logits: Float32Array | null = null;
-  if (replay !== undefined) {
-    ortFp32Logits = await replay.fp32(mlp, x);
-    ortInt8Logits = await replay.int8(model, x);
-    const ortFp32 = decideOutputs(ortFp32Logits);
-    const ortInt8 = decideOutputs(ortInt8Logits);
-    if (ortFp32 === judged.int8Action || ortInt8 !== judged.int8Action) {
-      throw new ReplayMismatchError(
-        `${replay.name} contradicts a certain disagreement at input [${Array.from(x).join(', ')}] ` +
-          `(FP32 decision ${ortFp32}, int8 decision ${ortInt8}; the executors give int8 action ` +
-          `${judged.int8Action}, which the FP32 model cannot take there); this is a bug in quantproof ` +
-          '(executor, model reader or error model), please report it with both model files and the input',
-      );
-    }
+  return confirmInRuntime(
+    mlp,
+    model,
+    {
+      input: x,
+      fp32Action: judged.fp32Action,
+      int8Action: judged.int8Action,
+      fp32Margin: approximateDown(judged.fp32Margin),
+      tieTolerance: judged.tieTolerance,
+      fp32Logits: forwardFp32(mlp, x),
+      int8Logits: judged.int8Logits,
+      runtimeReplay: 'none',
+      ortFp32Logits: null,
+      ortInt8Logits: null,
+    },
+    replay,
+  );
+}
+
+/**
+ * The runtime half of `replayCandidate` for a counterexample the executors already judged (in a
+ * worker thread): with `replay`, both files run at its input and must agree with the executors
+ * (else `ReplayMismatchError`); without, it is returned as replayed in the executors only.
+ */
+export async function confirmInRuntime(
+  mlp: Mlp,
+  model: QMlp,
+  judged: Counterexample,
+  replay?: RuntimeReplay,
+): Promise<Counterexample> {
+  if (replay === undefined) return { ...judged, runtimeReplay: 'none', ortFp32Logits: null, ortInt8Logits: null };
+  const x = judged.input;
+  const ortFp32Logits = await replay.fp32(mlp, x);
+  const ortInt8Logits = await replay.int8(model, x);
+  const ortFp32 = decideOutputs(ortFp32Logits);
+  const ortInt8 = decideOutputs(ortInt8Logits);
+  if (ortFp32 === judged.int8Action || ortInt8 !== judged.int8Action) {
+    throw new ReplayMismatchError(
+      `${replay.name} contradicts a certain disagreement at input [${Array.from(x).join(', ')}] ` +
+        `(FP32 decision ${ortFp32}, int8 decision ${ortInt8}; the executors give int8 action ` +
+        `${judged.int8Action}, which the FP32 model cannot take there); this is a bug in quantproof ` +
+        '(executor, model reader or error model), please report it with both model files and the input',
+    );
   }
-  return {
-    input: x,
-    fp32Action: judged.fp32Action,
-    int8Action: judged.int8Action,
-    fp32Margin: approximateDown(judged.fp32Margin),
-    tieTolerance: judged.tieTolerance,
-    fp32Logits,
-    int8Logits: judged.int8Logits,
-    runtimeReplay: replay?.name ?? 'none',
-    ortFp32Logits,
-    ortInt8Logits,
-  };
+  return { ...judged, runtimeReplay: replay.name, ortFp32Logits, ortInt8Logits };
 }

@@ -31,7 +31,21 @@ function checkSound(
   const total = result.leaves.reduce((s, l) => s + l.volume, 0);
   expect(total).toBeCloseTo(1, 9);
   const v = result.volume;
-  expect(v.consistent + v.inconsistent + v.unknown).toBeCloseTo(1, 9);
+  expect(v.agree + v.disagree + v.mixed + v.open).toBeCloseTo(1, 9);
+  const share = (status: string): number =>
+    result.leaves.filter((l) => l.status === status).reduce((s, l) => s + l.volume, 0);
+  expect(v.disagree).toBeCloseTo(share('disagree'), 12);
+  expect(result.disagreement.lower).toBe(v.disagree);
+  expect(result.disagreement.upper).toBeCloseTo(v.disagree + v.mixed + v.open, 12);
+  const estimate = result.disagreement.estimate;
+  if (estimate !== null) {
+    expect(estimate.low).toBeLessThanOrEqual(estimate.value);
+    expect(estimate.value).toBeLessThanOrEqual(estimate.high);
+    expect(estimate.low).toBeGreaterThanOrEqual(result.disagreement.lower - 1e-12);
+    expect(estimate.high).toBeLessThanOrEqual(result.disagreement.upper + 1e-12);
+  } else {
+    expect(v.mixed + v.open).toBe(0);
+  }
   for (const c of result.counterexamples) {
     expect(argmaxFirst(forwardInt8(model, c.input))).toBe(c.int8Action);
     expect(argmaxFirst(forwardFp32(mlp, c.input))).toBe(c.fp32Action);
@@ -41,18 +55,32 @@ function checkSound(
     expect(compare(sub(y[c.fp32Action]!, y[c.int8Action]!), fromNumber(c.tieTolerance))).toBe(1);
   }
   for (const leaf of result.leaves) {
-    if (leaf.verdict === 'inconsistent') {
-      expect(leaf.counterexample).not.toBeNull();
-      expect(inside(result.counterexamples[leaf.counterexample!]!.input, leaf)).toBe(true);
+    if (leaf.status === 'mixed') expect(leaf.counterexample).not.toBeNull();
+    if (leaf.counterexample !== null) {
+      expect(inside(result.counterexamples[leaf.counterexample]!.input, leaf)).toBe(true);
+    }
+  }
+  if (result.flipMargin !== null) {
+    for (const c of result.counterexamples) {
+      expect(c.fp32Margin).toBeLessThanOrEqual(result.flipMargin.upper);
     }
   }
   const rng = createSeededRng(seed);
-  const consistent = result.leaves.filter((l) => l.verdict === 'consistent');
+  const consistent = result.leaves.filter((l) => l.status === 'agree');
+  const disagreeing = result.leaves.filter((l) => l.status === 'disagree');
   const { lower, upper } = result.region;
   for (let n = 0; n < samples; n++) {
     const x = Float32Array.from(lower, (lo, i) =>
       Math.min(Math.max(Math.fround(lo + (upper[i]! - lo) * rng.nextFloat64()), lo), upper[i]!),
     );
+    if (disagreeing.some((l) => inside(x, l))) {
+      // Proven disagree: FP32's decision is never the int8 one (float32 and exact arithmetic).
+      const q = argmaxFirst(forwardInt8(model, x));
+      expect(argmaxFirst(forwardFp32(mlp, x))).not.toBe(q);
+      const y = exactLogits(mlp, x);
+      expect(y.some((v) => compare(v, y[q]!) > 0)).toBe(true);
+      continue;
+    }
     const leaf = consistent.find((l) => inside(x, l));
     if (leaf === undefined) continue;
     // The theorem, zero tolerance: no exact FP32 logit beats the int8 action's by more than the
@@ -76,13 +104,13 @@ describe('verifyRegion: planted cases', () => {
       diagonal,
       model,
       { lower: [-1, -1], upper: [1, 1] },
-      { workers: 0, maxBoxes: 400, seconds: 60, marginBoxes: 3000 },
+      { workers: 0, maxBoxes: 3000, seconds: 60 },
     );
     expect(result.verdict).toBe('inconsistent');
     expect(result.counterexamples.length).toBeGreaterThan(0);
-    expect(result.volume.unknown).toBe(0);
-    expect(result.volume.consistent).toBeGreaterThan(0.5);
-    expect(result.stats.decidedAtSeconds).not.toBeNull();
+    expect(result.volume.agree).toBeGreaterThan(0.5);
+    expect(result.volume.mixed).toBeGreaterThan(0);
+    expect(result.disagreement.upper - result.disagreement.lower).toBeLessThan(0.2);
     checkSound(diagonal, model, result, 10_000, 1);
     // δ*: a disagreement's margin is at most the largest margin reachable inside one cell.
     expect(result.flipMargin).not.toBeNull();
@@ -96,7 +124,8 @@ describe('verifyRegion: planted cases', () => {
     const box = { lower: [0.5, -1], upper: [1, -0.5] };
     const result = await verifyRegion(diagonal, model, box, { workers: 0, seconds: 60 });
     expect(result.verdict).toBe('consistent');
-    expect(result.leaves.every((l) => l.verdict === 'consistent')).toBe(true);
+    expect(result.leaves.every((l) => l.status === 'agree')).toBe(true);
+    expect(result.disagreement).toEqual({ lower: 0, upper: 0, estimate: null });
     expect(result.flipMargin).toBeNull();
     const e = result.errorBound!;
     const rng = createSeededRng(3);
@@ -138,7 +167,7 @@ describe('verifyRegion: determinism and resume', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qp-region-'));
     try {
       const checkpoint = join(dir, 'region.checkpoint.json');
-      const options = { seconds: 120, margins: false, workers: 0 } as const;
+      const options = { seconds: 120, margins: false, workers: 0, volumeTolerance: 0 } as const;
       const first = await verifyRegion(diagonal, model, box, {
         ...options,
         maxBoxes: 64,

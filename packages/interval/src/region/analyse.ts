@@ -6,7 +6,7 @@
 // model) and for the real-number FP32 network.
 
 import { forwardFp32 } from '@quantproof/nn';
-import { decideOutputs } from '@quantproof/quant';
+import { decideOutputs, quantizeLinear, type QMlp } from '@quantproof/quant';
 import { boxCentre, type Box, type Bounds } from '../box.js';
 import type { LinearForm } from '../back-substitution.js';
 import { headMarginFloor } from '../certify.js';
@@ -19,7 +19,7 @@ import {
 import { fp32BoxState } from '../fp32-network.js';
 import { int8BoxState } from '../int8-bounds.js';
 import { refineNetwork, specLowerForm, type RefinedNetwork } from '../linear-bounds.js';
-import { addUp, subDown, subUp } from '../outward.js';
+import { addDown, addUp, mulDown, subDown, subUp } from '../outward.js';
 import type { PreparedPair } from '../pair.js';
 import { boundsFinite } from '../real-network.js';
 
@@ -51,6 +51,14 @@ export interface BoxAnalysis {
   readonly errorUpper: number;
   /** The box corner where the bound behind `errorUpper` is largest. */
   readonly errorVertex: Float64Array | null;
+  /**
+   * The certified share of the box's volume where the two decisions differ: at least `lower`, at
+   * most `upper` ([0, 0] when proven agree, [1, 1] when proven disagree). For a box neither proven,
+   * the linear bounds of both networks are evaluated on a grid of sub-boxes: a sub-box counts as
+   * disagreeing when they prove the int8 action constant and some FP32 output above it, as
+   * agreeing when they prove both decisions equal.
+   */
+  readonly share: { readonly lower: number; readonly upper: number };
 }
 
 /** How much of the pass to run. */
@@ -60,6 +68,8 @@ export interface AnalyseOptions {
    * upper bounds are tighter with them). Default true.
    */
   readonly joint?: boolean;
+  /** Sub-boxes of the grid behind `share` (spread over the two most influential dimensions). Default 256. */
+  readonly shareGrid?: number;
 }
 
 function proves(lower: (j: number) => number, k: number, action: number, floor: number): boolean {
@@ -259,6 +269,31 @@ export function analyseBox(pair: PreparedPair, box: Box, options: AnalyseOptions
       }
     }
   }
+  let share = { lower: proven === 'disagree' ? 1 : 0, upper: proven === 'agree' ? 0 : 1 };
+  if (finite && proven === null) {
+    refineFp();
+    refineInt();
+    const fpPairForms: LinearForm[] = [];
+    const intPairForms: LinearForm[] = [];
+    const jointPairForms: LinearForm[] = [];
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        if (i === j) continue;
+        fpLower(i, j);
+        fpPairForms[i * k + j] = fpForms.get(i * k + j)!;
+        intPairForms[i * k + j] = specLowerForm(int!, pairSpec(i, j));
+        if (joint !== null) jointPairForms[i * k + j] = jointInt8SpecLowerForm(joint, pairSpec(i, j));
+      }
+    }
+    share = gridShare(pair.int8, box, k, fpFloor, intFloor, {
+      fpForms: fpPairForms,
+      intForms: intPairForms,
+      jointForms: joint === null ? null : jointPairForms,
+      fp: fpState.logits,
+      int: intState.logits,
+      cells: options.shareGrid ?? 256,
+    });
+  }
   return {
     proven,
     fp32Action,
@@ -268,5 +303,140 @@ export function analyseBox(pair: PreparedPair, box: Box, options: AnalyseOptions
     flipVertex,
     errorUpper,
     errorVertex,
+    share,
   };
+}
+
+/** The minimum of a linear form over a box given by per-dimension ranges (rounded down). */
+function formMin(form: LinearForm, lo: Float64Array, hi: Float64Array): number {
+  let s = form.constant;
+  const c = form.coefficients;
+  for (let i = 0; i < c.length; i++) {
+    const ci = c[i]!;
+    if (ci !== 0) s = addDown(s, mulDown(ci, ci > 0 ? lo[i]! : hi[i]!));
+  }
+  return s;
+}
+
+/**
+ * The certified disagreeing share of a box from the two networks' pairwise linear lower forms
+ * (`fpForms[i·k + j]` ≤ y_i − y_j over the input; `intForms[i·k + j]` ≤ q_i − q_j over the
+ * dequantised input of models with fixed input cells, else the float32 input; `jointForms` the
+ * same over the float32 input), on a grid of sub-boxes. A real input x is judged at fl(x): each
+ * sub-box's ranges cover both.
+ */
+function gridShare(
+  model: QMlp,
+  box: Box,
+  k: number,
+  fpFloor: number,
+  intFloor: number,
+  grid: {
+    readonly fpForms: readonly LinearForm[];
+    readonly intForms: readonly LinearForm[];
+    readonly jointForms: readonly LinearForm[] | null;
+    readonly fp: Bounds;
+    readonly int: Bounds;
+    readonly cells: number;
+  },
+): { lower: number; upper: number } {
+  const { fpForms, intForms, jointForms } = grid;
+  const d = box.lower.length;
+  // Split the two dimensions that move the margins most.
+  const score = new Float64Array(d);
+  for (const form of [...fpForms, ...intForms]) {
+    if (form === undefined) continue;
+    for (let i = 0; i < d; i++) {
+      const v = Math.abs(form.coefficients[i]!) * (box.upper[i]! - box.lower[i]!);
+      if (v > score[i]!) score[i] = v;
+    }
+  }
+  const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => score[b]! - score[a]!);
+  const total = Math.max(1, Math.floor(grid.cells));
+  const parts = new Array<number>(d).fill(1);
+  if (d === 1 || !(score[order[1]!]! > 0)) parts[order[0]!] = total;
+  else {
+    const side = Math.max(1, Math.floor(Math.sqrt(total)));
+    parts[order[0]!] = side;
+    parts[order[1]!] = side;
+  }
+  const edges = Array.from({ length: d }, (_, i) => {
+    const n = parts[i]!;
+    const l = box.lower[i]!;
+    const u = box.upper[i]!;
+    const e = Array.from({ length: n + 1 }, (_, t) => (t === 0 ? l : t === n ? u : l + ((u - l) * t) / n));
+    return e;
+  });
+  const dequantized =
+    model.format === 'dynamic'
+      ? null
+      : (x: number): number =>
+          model.input.scale *
+          (quantizeLinear(x, model.input.scale, model.input.zeroPoint, model.input.elementType) -
+            model.input.zeroPoint);
+  const lo = new Float64Array(d);
+  const hi = new Float64Array(d);
+  const xlo = new Float64Array(d); // real and float32 inputs of the sub-box
+  const xhi = new Float64Array(d);
+  const flo = new Float64Array(d); // float32 inputs
+  const fhi = new Float64Array(d);
+  const qlo = new Float64Array(d); // the int8 forms' variable
+  const qhi = new Float64Array(d);
+  const index = new Array<number>(d).fill(0);
+  const fpMin = new Float64Array(k * k);
+  const intMin = new Float64Array(k * k);
+  let agree = 0;
+  let disagree = 0;
+  const cellsTotal = parts.reduce((a, b) => a * b, 1);
+  for (let n = 0; n < cellsTotal; n++) {
+    let vol = 1;
+    for (let i = 0; i < d; i++) {
+      const e = edges[i]!;
+      lo[i] = e[index[i]!]!;
+      hi[i] = e[index[i]! + 1]!;
+      const w = box.upper[i]! - box.lower[i]!;
+      vol *= w > 0 ? (hi[i]! - lo[i]!) / w : 1 / parts[i]!;
+      flo[i] = Math.fround(lo[i]!);
+      fhi[i] = Math.fround(hi[i]!);
+      xlo[i] = Math.min(lo[i]!, flo[i]!);
+      xhi[i] = Math.max(hi[i]!, fhi[i]!);
+      qlo[i] = dequantized === null ? flo[i]! : dequantized(flo[i]!);
+      qhi[i] = dequantized === null ? fhi[i]! : dequantized(fhi[i]!);
+    }
+    for (let i = 0; i < k; i++) {
+      for (let j = 0; j < k; j++) {
+        if (i === j) continue;
+        fpMin[i * k + j] = Math.max(
+          formMin(fpForms[i * k + j]!, xlo, xhi),
+          subDown(grid.fp.lower[i]!, grid.fp.upper[j]!),
+        );
+        intMin[i * k + j] = Math.max(
+          formMin(intForms[i * k + j]!, qlo, qhi),
+          jointForms === null ? -Infinity : formMin(jointForms[i * k + j]!, flo, fhi),
+          subDown(grid.int.lower[i]!, grid.int.upper[j]!),
+        );
+      }
+    }
+    // The int8 action, when the forms prove it constant on the sub-box.
+    let c = -1;
+    for (let a = 0; a < k && c < 0; a++) if (proves((j) => intMin[a * k + j]!, k, a, intFloor)) c = a;
+    if (c >= 0) {
+      if (proves((j) => fpMin[c * k + j]!, k, c, fpFloor)) agree += vol;
+      else {
+        for (let j = 0; j < k; j++) {
+          if (j !== c && fpMin[j * k + c]! > fpFloor) {
+            disagree += vol;
+            break;
+          }
+        }
+      }
+    }
+    for (let i = 0; i < d; i++) {
+      index[i]!++;
+      if (index[i]! < parts[i]!) break;
+      index[i] = 0;
+    }
+  }
+  // Shares are float64 sums of widths: clamp away the rounding.
+  return { lower: Math.min(1, Math.max(0, disagree)), upper: Math.min(1, Math.max(0, 1 - agree)) };
 }

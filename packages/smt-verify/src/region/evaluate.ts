@@ -87,8 +87,8 @@ export interface Witness {
 /** What an evaluation reports: the leaf's state (counterexample as a point) and its witnesses. */
 export interface LeafEvaluation {
   readonly state: LeafState;
-  /** A disagreement found in the box, replayed in the executors (the caller replays it again). */
-  readonly found: number[] | null;
+  /** A new disagreement found in the box, judged in the executors (the caller replays it in the runtime). */
+  readonly found: Counterexample | null;
   readonly flip: Witness | null;
   readonly error: Witness | null;
   readonly smtQueries: number;
@@ -308,7 +308,7 @@ export function createLeafEvaluator(
       if (found !== null) candidates.push(Float32Array.from(found));
       for (const x of candidates) {
         const m = flipAt(x, Math.max(task.flipLower, flip?.value ?? 0));
-        if (m !== null && m > task.flipLower && (flip === null || m > flip.value)) {
+        if (m !== null && m >= task.flipLower && (flip === null || m > flip.value)) {
           flip = { input: Array.from(x), value: m };
         }
       }
@@ -341,11 +341,12 @@ export function createLeafEvaluator(
     const flipUpper = exact ? Math.min(inherited.flipUpper, analysis.flipUpper) : Infinity;
     const errorUpper = exact ? Math.min(inherited.errorUpper, analysis.errorUpper) : Infinity;
     const influence = analysis.influence === null ? null : Array.from(analysis.influence);
-    const base = { ...inherited, flipUpper, errorUpper, influence };
+    const share = exact ? analysis.share : { lower: 0, upper: 1 };
+    const base = { ...inherited, flipUpper, errorUpper, influence, share };
     const none = { smtQueries: 0, smtMs: 0 };
     const uppers = { flip: flipUpper, error: errorUpper };
     if (inherited.status === 'agree' || inherited.status === 'disagree') {
-      return { state: base, found: null, ...witnesses(task, box, analysis, null, uppers), ...none };
+      return { state: { ...base, share: inherited.share }, found: null, ...witnesses(task, box, analysis, null, uppers), ...none };
     }
     if (exact && analysis.proven === 'agree') {
       const state: LeafState = {
@@ -366,28 +367,42 @@ export function createLeafEvaluator(
     if (exact && analysis.proven === 'disagree') {
       const state: LeafState = { ...base, status: 'disagree', by: 'bounds', tieTolerance: 0 };
       const w = witnesses(task, box, analysis, null, uppers);
-      return { state, found: w.flip?.input ?? null, ...w, ...none };
+      // While the run holds no counterexample, the leaf gives one (every point of it disagrees).
+      let found: Counterexample | null = null;
+      if (task.search) {
+        const centre = Float32Array.from(box.lower, (l, i) =>
+          Math.fround(l + (box.upper[i]! - l) / 2),
+        );
+        for (const x of [centre, ...corners(box, createSeededRng(task.seed), 16)]) {
+          const c = await replayCandidate(mlp, model, x, undefined, cpu);
+          if (c !== null) {
+            found = c;
+            break;
+          }
+        }
+      }
+      return { state, found, ...w, ...none };
     }
     // Not decided by bounds: a disagreement inside (inherited, seen at a corner, else searched
     // for) makes it mixed when an agreeing point is seen too.
     const rng = createSeededRng(task.seed);
-    let found: Float32Array | null =
+    const inheritedPoint =
       task.counterexampleInput === null ? null : Float32Array.from(task.counterexampleInput);
+    let fresh: Counterexample | null = null;
     let agreeSeen = false;
     for (const x of corners(box, rng, 16)) {
       const q = executor(x);
       if (q === null) continue;
       if (decideOutputs(q) === decideOutputs(forwardFp32(mlp, x))) agreeSeen = true;
-      else if (found === null) {
-        const c = await replayCandidate(mlp, model, x, undefined, cpu);
-        if (c !== null) found = Float32Array.from(c.input);
+      else if (inheritedPoint === null && fresh === null) {
+        fresh = await replayCandidate(mlp, model, x, undefined, cpu);
       }
-      if (agreeSeen && found !== null) break;
+      if (agreeSeen && (inheritedPoint !== null || fresh !== null)) break;
     }
-    if (found === null && task.search) {
-      const c = await boundarySearch(mlp, model, box, settings, rng);
-      if (c !== null) found = Float32Array.from(c.input);
+    if (inheritedPoint === null && fresh === null && task.search) {
+      fresh = await boundarySearch(mlp, model, box, settings, rng);
     }
+    const found = inheritedPoint ?? (fresh === null ? null : Float32Array.from(fresh.input));
     if (found !== null) {
       const state: LeafState = {
         ...base,
@@ -397,7 +412,7 @@ export function createLeafEvaluator(
       };
       return {
         state,
-        found: task.counterexampleInput === null ? Array.from(found) : null,
+        found: fresh,
         ...witnesses(task, box, analysis, found, uppers),
         ...none,
       };
@@ -428,6 +443,7 @@ export function createLeafEvaluator(
           by,
           counterexample: null,
           tieTolerance: result.tieTolerance,
+          share: { lower: 0, upper: 0 },
           // Disagreements up to the tolerance are ties: δ*'s upper end covers them.
           flipUpper: Math.min(flipUpper, result.tieTolerance),
         };
@@ -444,7 +460,7 @@ export function createLeafEvaluator(
         const state: LeafState = { ...base, status: 'mixed', by, tieTolerance: 0 };
         return {
           state,
-          found: Array.from(x),
+          found: result.counterexample,
           ...witnesses(task, box, analysis, Float32Array.from(x), uppers),
           smtQueries,
           smtMs,
@@ -483,6 +499,7 @@ export function createLeafEvaluator(
           flipUpper: Infinity,
           errorUpper: Infinity,
           influence: null,
+          share: task.inherited.status === 'pending' ? { lower: 0, upper: 1 } : task.inherited.share,
         };
         return { state, found: null, flip: null, error: null, smtQueries: 0, smtMs: 0 };
       }

@@ -18,6 +18,11 @@ export interface LeafState {
   readonly errorUpper: number;
   /** How much each dimension limits the proof (the split policy's guide), or null. */
   readonly influence: readonly number[] | null;
+  /**
+   * The certified share of the leaf's volume where the decisions differ ([0, 0] agree, [1, 1]
+   * disagree; for mixed and open leaves what their linear bounds prove, else [0, 1]).
+   */
+  readonly share: { readonly lower: number; readonly upper: number };
   /** Splitting cannot decide it (a reason that holds on every sub-box, e.g. one cell overflows). */
   readonly final: boolean;
 }
@@ -31,5 +36,6 @@ export const ROOT_STATE: LeafState = {
   flipUpper: Infinity,
   errorUpper: Infinity,
   influence: null,
+  share: { lower: 0, upper: 1 },
   final: false,
 };

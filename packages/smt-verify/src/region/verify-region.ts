@@ -26,6 +26,7 @@ import { float32Box, type InputBox } from '../box.js';
 import { ModelMismatchError, SmtVerifyOptionsError } from '../errors.js';
 import { accumulatorOverflow, int8ExactlyEncoded } from '../disagreement-query.js';
 import {
+  confirmInRuntime,
   int8Outputs,
   replayCandidate,
   type Counterexample,
@@ -132,8 +133,10 @@ export interface RegionVolume {
 /** The disagreeing share of the region. */
 export interface DisagreementVolume {
   /**
-   * Certified: the share of the region where the int8 decision differs from FP32's lies in
-   * [lower, upper] — lower = the disagree leaves, upper = disagree + mixed + open.
+   * Certified: the share of the region where the int8 decision differs from FP32's (beyond the
+   * tie tolerance) lies in [lower, upper]. lower = the disagree leaves plus the parts of mixed and
+   * open leaves their linear bounds prove disagreeing; upper = everything but the agree leaves and
+   * the parts of mixed and open leaves proven agreeing — at most disagree + mixed + open.
    */
   readonly lower: number;
   readonly upper: number;
@@ -328,24 +331,29 @@ export async function verifyRegion(
   let smtQueries = saved?.smtQueries ?? 0;
   let smtSeconds = saved?.smtSeconds ?? 0;
   let decidedAtSeconds = saved?.decidedAtSeconds ?? null;
-  const addCounterexample = async (input: readonly number[], resumedPoint: boolean): Promise<number | null> => {
-    const c = await replayCandidate(fp32, int8, Float32Array.from(input), options.replay, cpu);
-    if (c === null) {
-      if (resumedPoint) throw new Error('a checkpointed counterexample no longer replays');
-      throw new Error(
-        'internal check failed: a counterexample found by a worker does not replay in the executors; please report it',
-      );
-    }
+  const record = (c: Counterexample): number => {
     counterexamples.push(c);
-    if (c.fp32Margin > flipBest.lower) flipBest = { lower: c.fp32Margin, witness: Array.from(c.input) };
+    if (c.fp32Margin > flipBest.lower || flipBest.witness === null) {
+      flipBest = { lower: Math.max(c.fp32Margin, flipBest.lower), witness: Array.from(c.input) };
+    }
     return counterexamples.length - 1;
   };
-  for (const input of saved?.points ?? []) await addCounterexample(input, true);
+  /** A checkpointed counterexample, judged and replayed again. */
+  const addSaved = async (input: readonly number[]): Promise<void> => {
+    const c = await replayCandidate(fp32, int8, Float32Array.from(input), options.replay, cpu);
+    if (c === null) throw new Error('a checkpointed counterexample no longer replays');
+    record(c);
+  };
+  /** A counterexample a worker judged in the executors, replayed in the runtime here. */
+  const addFound = async (judged: Counterexample): Promise<number> =>
+    record(await confirmInRuntime(fp32, int8, judged, options.replay));
+  for (const input of saved?.points ?? []) await addSaved(input);
 
-  // Running shares by status (kept in step with the driver's leaves).
+  // Running shares by status and the certified bracket (recounted after every round).
   const shares = { agree: 0, disagree: 0, mixed: 0, open: 0 };
+  const bracket = { lower: 0, upper: 1 };
   const statusOf = (s: LeafState): LeafStatus => (s.status === 'pending' ? 'open' : s.status);
-  const width = (): number => shares.mixed + shares.open;
+  const width = (): number => bracket.upper - bracket.lower;
 
   const objectives: RegionObjective<LeafState>[] = [
     {
@@ -353,7 +361,8 @@ export async function verifyRegion(
       priority: (item) => {
         const s = item.state;
         if (s.final || !(s.status === 'open' || (refine && s.status === 'mixed'))) return null;
-        return width() <= volumeTolerance ? null : item.volume;
+        const uncertain = item.volume * (s.share.upper - s.share.lower);
+        return width() <= volumeTolerance || !(uncertain > 0) ? null : uncertain;
       },
     },
   ];
@@ -401,9 +410,15 @@ export async function verifyRegion(
   const track = (): void => {
     // Recount from the driver's leaves (cheap next to a round's evaluations).
     shares.agree = shares.disagree = shares.mixed = shares.open = 0;
+    let lower = 0;
+    let upper = 0;
     driver.forEachLeaf((l) => {
       shares[statusOf(l.state)] += l.volume;
+      lower += l.volume * l.state.share.lower;
+      upper += l.volume * l.state.share.upper;
     });
+    bracket.lower = Math.min(1, lower);
+    bracket.upper = Math.min(1, upper);
   };
   track();
 
@@ -456,10 +471,10 @@ export async function verifyRegion(
       smtSeconds += e.smtMs / 1000;
       let state = e.state;
       if (e.found !== null) {
-        const index = await addCounterexample(e.found, false);
+        const index = await addFound(e.found);
         if (state.counterexample === null) state = { ...state, counterexample: index };
       }
-      if (e.flip !== null && e.flip.value > flipBest.lower) {
+      if (e.flip !== null && (e.flip.value > flipBest.lower || flipBest.witness === null)) {
         flipBest = { lower: e.flip.value, witness: e.flip.input };
       }
       if (e.error !== null && e.error.value > errorBest.lower) {
@@ -489,7 +504,7 @@ export async function verifyRegion(
     seconds: elapsed(),
     boxes: driver.evaluations,
     volume: { ...shares },
-    disagreement: { lower: shares.disagree, upper: shares.disagree + width() },
+    disagreement: { ...bracket },
     flipMargin: margins ? { lower: flipBest.lower, upper: Math.max(flipUpperNow(), flipBest.lower) } : null,
     errorBound: margins ? { lower: errorBest.lower, upper: Math.max(errorUpperNow(), errorBest.lower) } : null,
   });
@@ -566,9 +581,8 @@ export async function verifyRegion(
     if (c !== null) counterexamples.push(c);
   }
   const disagreement: DisagreementVolume = {
-    lower: shares.disagree,
-    upper: Math.min(1, shares.disagree + width()),
-    estimate: estimate(fp32, int8, cpuSemantics, items, shares.disagree, estimateSamples, seed),
+    ...bracket,
+    estimate: estimate(fp32, int8, cpuSemantics, items, shares.disagree, bracket, estimateSamples, seed),
   };
   const verdict =
     counterexamples.length > 0 ? 'inconsistent' : allAgree ? 'consistent' : 'unknown';
@@ -631,6 +645,7 @@ function estimate(
   cpu: CpuSemantics,
   items: readonly RegionItem<LeafState>[],
   disagree: number,
+  bracket: { readonly lower: number; readonly upper: number },
   samples: number,
   seed: number,
 ): DisagreementVolume['estimate'] {
@@ -666,10 +681,12 @@ function estimate(
   }
   const p = hits / samples;
   const w = wilson(hits, samples);
+  // The certified bracket holds the true share: the interval is cut to it.
+  const clamp = (v: number): number => Math.min(bracket.upper, Math.max(bracket.lower, v));
   return {
-    value: disagree + total * p,
-    low: disagree + total * w.low,
-    high: disagree + total * w.high,
+    value: clamp(disagree + total * p),
+    low: clamp(disagree + total * w.low),
+    high: clamp(disagree + total * w.high),
     samples,
     confidence: 0.95,
   };
