@@ -76,6 +76,9 @@ export {
   z3CheckCount,
 } from './z3-session.js';
 export {
+  type Bracket,
+  type DisagreementVolume,
+  type LeafStatus,
   type RegionLeaf,
   type RegionOptions,
   type RegionProgress,
@@ -84,5 +87,9 @@ export {
   type RegionVolume,
   verifyRegion,
 } from './region/verify-region.js';
-export type { Bracket } from './region/margins.js';
+export {
+  type CheckpointState as RegionCheckpoint,
+  fileCheckpointStore,
+  type RegionCheckpointStore,
+} from './region/checkpoint.js';
 export { cpuSemanticsInWords, regionTheorem } from './region/theorem.js';
