@@ -390,7 +390,7 @@ export function runCommand(
           '',
           summary(rows),
           '',
-          `region verification over the operating box (${opts.verifySeconds} s per variant: bounds, boundary-cell search and z3 per leaf; disagreeing volume = share of the box where int8's decision differs from FP32's, certified in [disagree, disagree + mixed + open]; the sampled estimate is not a proof; δ* = largest FP32 margin at which int8 still disagrees, ε* = max |FP32 − int8| logit, * = bracket not within 1 % in the budget; counterexamples replayed in onnxruntime-node):`,
+          `region verification over the operating box (${opts.verifySeconds} s per variant: bounds, boundary-cell search and z3 per leaf; disagreeing volume = share of the box where int8's decision differs from FP32's, certified: at least the disagree volume, at most disagree + mixed + open; the sampled estimate is not a proof; δ* = largest FP32 margin at which int8 still disagrees, ε* = max |FP32 − int8| logit, * = bracket not within 1 % in the budget; counterexamples replayed in onnxruntime-node):`,
           formatTable({
             header: [
               'variant',

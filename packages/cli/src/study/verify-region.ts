@@ -68,7 +68,8 @@ export interface VariantVerification {
   readonly volume: RegionVolumeJson;
   /**
    * The share of the region where int8's decision differs from FP32's: certified in [lower, upper]
-   * (lower = disagree, upper = disagree + mixed + open), and a sampled estimate that is no proof.
+   * (at least the disagree volume, at most disagree + mixed + open), and a sampled estimate that
+   * is no proof.
    */
   readonly disagreement: DisagreementJson;
   readonly stopReason: string;

@@ -66,7 +66,10 @@ export interface DisagreementEstimateJson {
 
 /** The share of the region where int8's decision differs from FP32's. */
 export interface DisagreementJson {
-  /** Certified: the disagreeing share lies in [lower, upper]; lower = disagree, upper = disagree + mixed + open. */
+  /**
+   * Certified: the disagreeing share lies in [lower, upper]. At least the disagree leaves' volume
+   * and at most disagree + mixed + open: the verifier may narrow it inside mixed and open leaves.
+   */
   readonly lower: number;
   readonly upper: number;
   /** A sampled estimate (not a proof); null when no leaf is mixed or open (the bracket is exact). */
