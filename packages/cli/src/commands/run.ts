@@ -414,7 +414,9 @@ export function runCommand(
               estimateText(v.disagreement, 2)?.replace(/^sampled estimate /, '') ?? '—',
               ...LEAF_STATUSES.map((status) => shareText(v.volume[status], 2)),
               String(v.leaves.length),
-              v.decidedAtSeconds === null ? '—' : `${v.decidedAtSeconds.toFixed(1)} s`,
+              v.decidedAtSeconds === null || v.volume.open > 0
+                ? '—'
+                : `${v.decidedAtSeconds.toFixed(1)} s`,
               formatBracket(v.flipMargin),
               formatBracket(v.errorBound),
               String(v.counterexamplesFound),
