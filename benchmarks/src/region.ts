@@ -1,203 +1,566 @@
-// Region verification of the trained CartPole policy's int8 models over the operating box
-// (@quantproof/smt-verify's verifyRegion): time until every leaf is decided, volume fractions, δ*
-// and ε* brackets; then, on small boxes along the FP32 decision boundary, z3 alone against
-// bounds-then-z3, and the same SMT-LIB queries in z3's WASM build against Debian's native z3.
+// Region verification of the study's five int8 variants (seed 0) over the CartPole operating box,
+// the rewritten `verifyRegion` (one branch-and-bound driver in @quantproof/interval, three-way
+// leaves, a certified bracket of the disagreeing share) side by side with the code before the
+// rewrite (commit dde65dd), in one run on the same machine:
 //
-//   pnpm --filter @quantproof/benchmarks bench:region        (about 4 minutes)
+//   1. new code, 20 s (the study's budget): bracket of the disagreeing share and its width, the
+//      sampled estimate, volume by status, δ* and ε*, boxes, leaves;
+//   2. old code, 20 s: volume consistent / inconsistent / unknown, δ*, ε*;
+//   3. new code, 120 s: bracket width, δ* and ε*, and when both were certified within 1 %;
+//   4. determinism: new code with maxBoxes 2000 on 0, 1 and 2 workers, answers compared;
+//   5. lines of region code at dde65dd and at HEAD.
+//
+//   pnpm --filter @quantproof/benchmarks bench:region        (about 25 minutes on 2 cores)
+//   pnpm --filter @quantproof/benchmarks bench:region -- --run runs/<dir> --baseline /tmp/<dir>
+//
+// The models are the study's own: `quantproof run --seed 0 --verify-seconds 1 --episodes 5` is
+// run once as a process (about 2 minutes; `--run <dir>` reuses a run directory instead) and its
+// models/*.onnx are read back with readModelOnnx. The old verifier is commit dde65dd built in a
+// git worktree under the OS temp dir (about 1 minute; `--baseline <dir>` reuses a built worktree,
+// `--no-baseline` skips the old code); the worktree is removed at the end unless it was reused.
+// Markdown tables go to stdout, progress to stderr. The verification of the new code is that of
+// the working tree (the machine line says when packages/ holds uncommitted changes).
 
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CARTPOLE_OPERATING_BOX, CartPoleEnv, rollout } from '@quantproof/env';
-import { certifyDecision, createBox } from '@quantproof/interval';
-import { createSeededRng, forwardFp32, type Mlp } from '@quantproof/nn';
-import { argmaxFirst, quantizeAwareTrain, quantizeStatic, type QMlp } from '@quantproof/quant';
-import { greedyPolicy, trainPpo } from '@quantproof/rl';
-import { checkAgreement, releaseZ3, verifyRegion } from '@quantproof/smt-verify';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import type { Mlp } from '@quantproof/nn';
+import { readModelOnnx } from '@quantproof/onnx';
+import type { QMlp } from '@quantproof/quant';
+import {
+  type Bracket,
+  type InputBox,
+  type RegionProgress,
+  type RegionResult,
+  releaseZ3,
+  verifyRegion,
+} from '@quantproof/smt-verify';
 
-const SECONDS = 60;
-const pct = (f: number): string => `${(100 * f).toFixed(2)} %`;
-const bracket = (b: { lower: number; upper: number; certified: boolean } | null): string =>
-  b === null
-    ? '— (no disagreement)'
-    : `[${b.lower.toPrecision(5)}, ${b.upper.toPrecision(5)}]${b.certified ? ' ✓' : ' (gap > 1 %)'}`;
+/** The commit before the region rewrite. */
+const BASELINE = 'dde65dd';
+const VARIANTS = ['ptq-dynamic', 'ptq-static-qdq', 'ptq-static-qoperator', 'qat', 'mixed'] as const;
+const WORKERS = 2;
+const SHORT_SECONDS = 20;
+const LONG_SECONDS = 120;
+const DETERMINISM_BOXES = 2000;
+const PRECISION = 0.01;
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function visited(policy: Mlp): Float32Array {
-  const env = new CartPoleEnv();
-  const act = greedyPolicy(policy);
-  const parts: number[] = [];
-  for (let seed = 0; seed < 20; seed++) parts.push(...rollout(env, act, { seed }).observations);
-  return Float32Array.from(parts);
+/** The region files whose lines are counted: the owners of the region verifier before the rewrite. */
+const REGION_PATHS = [
+  'packages/interval/src/input-splitting.ts',
+  'packages/interval/src/counterexample-search.ts',
+  'packages/smt-verify/src/region/*.ts',
+  'packages/smt-verify/src/fp32-attack.ts',
+  'packages/smt-verify/src/internal-bounds.ts',
+  'packages/smt-verify/src/vnnlib-verify.ts',
+];
+/** …and what the rewrite added. */
+const REGION_PATHS_AFTER = [...REGION_PATHS, 'packages/interval/src/region/*.ts'];
+
+/** The part of dde65dd's `verifyRegion` this benchmark reads. */
+interface OldBracket {
+  readonly lower: number;
+  readonly upper: number;
+  readonly certified: boolean;
+  readonly boxes: number;
+}
+interface OldRegionResult {
+  readonly verdict: string;
+  readonly volume: {
+    readonly consistent: number;
+    readonly inconsistent: number;
+    readonly unknown: number;
+  };
+  readonly flipMargin: OldBracket | null;
+  readonly errorBound: OldBracket | null;
+  readonly leaves: readonly unknown[];
+  readonly stats: { readonly boxes: number; readonly seconds: number };
+}
+interface OldSmtVerify {
+  verifyRegion(
+    fp32: Mlp,
+    int8: QMlp,
+    box: InputBox,
+    options: { readonly seconds: number; readonly workers: number },
+  ): Promise<OldRegionResult>;
+  releaseZ3(): Promise<void>;
 }
 
-/** Small boxes (widths 1/1024 of the operating box) centred on points of the FP32 boundary. */
-function boundaryBoxes(policy: Mlp, count: number): { lower: number[]; upper: number[] }[] {
-  const rng = createSeededRng(11);
-  const { lower, upper } = CARTPOLE_OPERATING_BOX;
-  const sample = (): Float32Array =>
-    Float32Array.from(lower, (l, i) => Math.fround(l + (upper[i]! - l) * rng.nextFloat64()));
-  const act = (x: Float32Array): number => argmaxFirst(forwardFp32(policy, x));
-  const boxes: { lower: number[]; upper: number[] }[] = [];
-  while (boxes.length < count) {
-    const a = sample();
-    const b = sample();
-    if (act(a) === act(b)) continue;
-    let lo = 0;
-    let hi = 1;
-    for (let k = 0; k < 40; k++) {
-      const t = 0.5 * (lo + hi);
-      const p = Float32Array.from(a, (v, i) => v + (b[i]! - v) * t);
-      if (act(p) === act(a)) lo = t;
-      else hi = t;
+interface LongRun {
+  readonly result: RegionResult;
+  readonly flipAt: number | null;
+  readonly errorAt: number | null;
+  readonly bothAt: number | null;
+}
+
+interface Determinism {
+  readonly runs: readonly {
+    readonly workers: number;
+    readonly result: RegionResult;
+    readonly seconds: number;
+  }[];
+  readonly same: {
+    readonly flip: boolean;
+    readonly error: boolean;
+    readonly disagreement: boolean;
+    readonly leaves: boolean;
+  };
+}
+
+interface VariantRow {
+  readonly name: string;
+  readonly short: RegionResult;
+  readonly old: OldRegionResult | null;
+  readonly long: LongRun;
+  readonly determinism: Determinism;
+}
+
+const log = (text: string): void => {
+  process.stderr.write(`${text}\n`);
+};
+
+function run(command: string, args: readonly string[], cwd: string): boolean {
+  log(`$ ${command} ${args.join(' ')}   (in ${cwd})`);
+  const r = spawnSync(command, args, { cwd, stdio: ['ignore', 2, 2] });
+  return r.status === 0;
+}
+
+function mustRun(command: string, args: readonly string[], cwd: string): void {
+  if (!run(command, args, cwd)) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}`);
+}
+
+function git(args: readonly string[]): string {
+  const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The study's models: runs `quantproof run` into a fresh temp dir unless `dir` is given. */
+function studyRun(dir: string | undefined): { dir: string; temporary: boolean } {
+  if (dir !== undefined) return { dir, temporary: false };
+  const out = mkdtempSync(join(tmpdir(), 'qp-bench-region-run-'));
+  mustRun(
+    'pnpm',
+    ['exec', 'turbo', 'run', 'build', '--filter=@quantproof/cli', '--output-logs=errors-only'],
+    ROOT,
+  );
+  const args = ['packages/cli/dist/bin.js', 'run', '--seed', '0', '--out', out];
+  mustRun('node', [...args, '--verify-seconds', '1', '--episodes', '5'], ROOT);
+  return { dir: out, temporary: true };
+}
+
+function readModels(dir: string): { fp32: Mlp; variants: { name: string; model: QMlp }[] } {
+  const read = (name: string): ReturnType<typeof readModelOnnx> =>
+    readModelOnnx(readFileSync(join(dir, 'models', `${name}.onnx`)));
+  const fp32 = read('fp32');
+  if (fp32.kind !== 'fp32') throw new Error(`${dir}/models/fp32.onnx holds an int8 model`);
+  const variants = VARIANTS.map((name) => {
+    const r = read(name);
+    if (r.kind !== 'int8') throw new Error(`${dir}/models/${name}.onnx holds an FP32 model`);
+    return { name, model: r.model };
+  });
+  return { fp32: fp32.mlp, variants };
+}
+
+/** The old verifier: dde65dd built in a git worktree (or the one given). */
+async function baseline(
+  dir: string | undefined,
+): Promise<{ module: OldSmtVerify; remove: () => void }> {
+  let worktree = dir;
+  let remove = (): void => {};
+  if (worktree === undefined) {
+    const parent = mkdtempSync(join(tmpdir(), 'qp-bench-region-baseline-'));
+    const created = join(parent, `quantproof-${BASELINE}`);
+    worktree = created;
+    mustRun('git', ['worktree', 'add', '--detach', created, BASELINE], ROOT);
+    remove = (): void => {
+      run('git', ['worktree', 'remove', '--force', created], ROOT);
+      rmSync(parent, { recursive: true, force: true });
+    };
+    try {
+      if (!run('pnpm', ['install', '--frozen-lockfile', '--offline'], created)) {
+        mustRun('pnpm', ['install', '--frozen-lockfile'], created);
+      }
+      mustRun('pnpm', ['--filter', '@quantproof/smt-verify...', 'build'], created);
+    } catch (error) {
+      remove();
+      throw error;
     }
-    const c = Array.from(a, (v, i) => v + (b[i]! - v) * lo);
-    const r = Array.from(lower, (l, i) => (upper[i]! - l) / 2048);
-    boxes.push({ lower: c.map((v, i) => v - r[i]!), upper: c.map((v, i) => v + r[i]!) });
   }
-  return boxes;
+  const entry = join(worktree, 'packages', 'smt-verify', 'dist', 'index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: build ${BASELINE} there first`);
+  const module = (await import(pathToFileURL(entry).href)) as OldSmtVerify;
+  return { module, remove };
+}
+
+const within = (b: { readonly lower: number; readonly upper: number } | null): boolean =>
+  b !== null && b.upper <= (1 + PRECISION) * b.lower;
+
+async function longRun(fp32: Mlp, int8: QMlp): Promise<LongRun> {
+  let flipAt: number | null = null;
+  let errorAt: number | null = null;
+  let bothAt: number | null = null;
+  const onProgress = (p: RegionProgress): void => {
+    const flip = within(p.flipMargin);
+    const error = within(p.errorBound);
+    if (flip) flipAt ??= p.seconds;
+    if (error) errorAt ??= p.seconds;
+    if (flip && error) bothAt ??= p.seconds;
+  };
+  const result = await verifyRegion(fp32, int8, CARTPOLE_OPERATING_BOX, {
+    seconds: LONG_SECONDS,
+    workers: WORKERS,
+    onProgress,
+  });
+  return { result, flipAt, errorAt, bothAt };
+}
+
+async function determinism(fp32: Mlp, int8: QMlp): Promise<Determinism> {
+  const runs: Determinism['runs'][number][] = [];
+  for (const workers of [0, 1, 2]) {
+    const t0 = performance.now();
+    const result = await verifyRegion(fp32, int8, CARTPOLE_OPERATING_BOX, {
+      seconds: 3600,
+      maxBoxes: DETERMINISM_BOXES,
+      workers,
+    });
+    runs.push({ workers, result, seconds: (performance.now() - t0) / 1000 });
+  }
+  const same = (pick: (r: RegionResult) => unknown): boolean => {
+    const first = JSON.stringify(pick(runs[0]!.result));
+    return runs.every((r) => JSON.stringify(pick(r.result)) === first);
+  };
+  return {
+    runs,
+    same: {
+      flip: same((r) => r.flipMargin),
+      error: same((r) => r.errorBound),
+      disagreement: same((r) => r.disagreement),
+      leaves: same((r) => r.leaves),
+    },
+  };
+}
+
+/** Non-blank lines of the files matching `patterns` (a `*.ts` tail is a glob) at `rev`. */
+function regionLines(rev: string, patterns: readonly string[]): Map<string, number> {
+  const files = git(['ls-tree', '-r', '--name-only', rev, 'packages']).split('\n');
+  const lines = new Map<string, number>();
+  for (const pattern of patterns) {
+    const glob = pattern.endsWith('/*.ts') ? pattern.slice(0, -'*.ts'.length) : null;
+    for (const f of files) {
+      const match =
+        glob === null
+          ? f === pattern
+          : f.startsWith(glob) && !f.slice(glob.length).includes('/') && f.endsWith('.ts');
+      if (!match || f.endsWith('.test.ts')) continue;
+      const text = git(['show', `${rev}:${f}`]);
+      lines.set(f, text.split('\n').filter((l) => l.trim() !== '').length);
+    }
+  }
+  return lines;
+}
+
+// Formatting.
+const pct = (f: number): string => `${(100 * f).toFixed(2)} %`;
+const pp = (f: number): string => `${(100 * f).toFixed(2)} pp`;
+const num = (v: number): string => (Number.isFinite(v) ? v.toPrecision(4) : String(v));
+const seconds = (s: number | null): string => (s === null ? '—' : `${s.toFixed(1)} s`);
+const yes = (b: boolean): string => (b ? 'yes' : '**no**');
+
+function bracketText(
+  b: { readonly lower: number; readonly upper: number; readonly certified: boolean } | null,
+): string {
+  if (b === null) return '— (no disagreement)';
+  return `[${num(b.lower)}, ${num(b.upper)}] ${b.certified ? '✓' : '✗'}`;
+}
+
+function estimateText(e: RegionResult['disagreement']['estimate']): string {
+  if (e === null) return '— (nothing mixed or open)';
+  return `${pct(e.value)} (${pct(e.low)} – ${pct(e.high)})`;
+}
+
+function table(
+  header: readonly string[],
+  align: string,
+  rows: readonly (readonly string[])[],
+): void {
+  console.log(`| ${header.join(' | ')} |`);
+  console.log(
+    `| ${align
+      .split('')
+      .map((a) => (a === 'r' ? '---:' : '---'))
+      .join(' | ')} |`,
+  );
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+  console.log('');
+}
+
+function certifiedCell(b: Bracket | OldBracket | null): string {
+  return b === null ? 'n/a' : b.certified ? '✓' : '✗';
+}
+
+function print(rows: readonly VariantRow[], machine: string, withOld: boolean): void {
+  console.log("## Region verification of the study's int8 variants (`src/region.ts`)\n");
+  console.log(machine + '\n');
+
+  console.log(
+    `### New code, ${SHORT_SECONDS} s per variant (the study's budget), ${WORKERS} workers\n`,
+  );
+  console.log(
+    "Disagreeing share: certified bracket [lower, upper] of the share of the box where the int8 decision differs from FP32's; estimate: sampled in the mixed and open leaves, with its 95 % interval (no proof). ✓ = bracket within 1 %.\n",
+  );
+  table(
+    [
+      'variant',
+      'verdict',
+      'disagreeing share',
+      'width',
+      'estimate (95 %)',
+      'agree',
+      'disagree',
+      'mixed',
+      'open',
+      'δ*',
+      'ε*',
+      'boxes',
+      'leaves',
+    ],
+    'lllrlrrrrllrr',
+    rows.map((r) => {
+      const s = r.short;
+      return [
+        r.name,
+        s.verdict,
+        `[${pct(s.disagreement.lower)}, ${pct(s.disagreement.upper)}]`,
+        pp(s.disagreement.upper - s.disagreement.lower),
+        estimateText(s.disagreement.estimate),
+        pct(s.volume.agree),
+        pct(s.volume.disagree),
+        pct(s.volume.mixed),
+        pct(s.volume.open),
+        bracketText(s.flipMargin),
+        bracketText(s.errorBound),
+        String(s.stats.boxes),
+        String(s.leaves.length),
+      ];
+    }),
+  );
+
+  if (withOld) {
+    console.log(`### Old code (${BASELINE}), ${SHORT_SECONDS} s per variant, ${WORKERS} workers\n`);
+    console.log(
+      'The old verifier certifies no lower bound of the disagreeing share: what it proves is [0, inconsistent + unknown]. Boxes: leaves, δ* and ε* searches together.\n',
+    );
+    table(
+      [
+        'variant',
+        'verdict',
+        'consistent',
+        'inconsistent',
+        'unknown',
+        'disagreeing share',
+        'width',
+        'δ*',
+        'ε*',
+        'boxes',
+        'leaves',
+      ],
+      'llrrrlrllrr',
+      rows.map((r) => {
+        const o = r.old!;
+        const upper = o.volume.inconsistent + o.volume.unknown;
+        const boxes = o.stats.boxes + (o.flipMargin?.boxes ?? 0) + (o.errorBound?.boxes ?? 0);
+        return [
+          r.name,
+          o.verdict,
+          pct(o.volume.consistent),
+          pct(o.volume.inconsistent),
+          pct(o.volume.unknown),
+          `[0, ${pct(upper)}]`,
+          pp(upper),
+          bracketText(o.flipMargin),
+          bracketText(o.errorBound),
+          String(boxes),
+          String(o.leaves.length),
+        ];
+      }),
+    );
+  }
+
+  console.log(`### New code, ${LONG_SECONDS} s per variant, ${WORKERS} workers\n`);
+  console.log(
+    'Certified at: the first round after which upper ≤ 1.01 · lower (`onProgress`); — = not within the budget.\n',
+  );
+  table(
+    [
+      'variant',
+      'disagreeing share',
+      'width',
+      'δ*',
+      'ε*',
+      'δ* certified at',
+      'ε* certified at',
+      'both certified at',
+      'boxes',
+      'leaves',
+    ],
+    'llrllrrrrr',
+    rows.map((r) => {
+      const s = r.long.result;
+      return [
+        r.name,
+        `[${pct(s.disagreement.lower)}, ${pct(s.disagreement.upper)}]`,
+        pp(s.disagreement.upper - s.disagreement.lower),
+        bracketText(s.flipMargin),
+        bracketText(s.errorBound),
+        seconds(r.long.flipAt),
+        seconds(r.long.errorAt),
+        seconds(r.long.bothAt),
+        String(s.stats.boxes),
+        String(s.leaves.length),
+      ];
+    }),
+  );
+
+  console.log('### Side by side\n');
+  const oldWidth = (o: OldRegionResult | null): string =>
+    o === null ? '—' : pp(o.volume.inconsistent + o.volume.unknown);
+  const width = (s: RegionResult): string => pp(s.disagreement.upper - s.disagreement.lower);
+  const certified = (o: Bracket | OldBracket | null | undefined): string =>
+    o === undefined ? '—' : certifiedCell(o);
+  table(
+    [
+      'variant',
+      `bracket width, old ${SHORT_SECONDS} s`,
+      `new ${SHORT_SECONDS} s`,
+      `new ${LONG_SECONDS} s`,
+      `δ* ✓ old / new ${SHORT_SECONDS} s / new ${LONG_SECONDS} s`,
+      `ε* ✓ old / new ${SHORT_SECONDS} s / new ${LONG_SECONDS} s`,
+    ],
+    'lrrrll',
+    rows.map((r) => [
+      r.name,
+      oldWidth(r.old),
+      width(r.short),
+      width(r.long.result),
+      `${certified(r.old?.flipMargin)} / ${certifiedCell(r.short.flipMargin)} / ${certifiedCell(r.long.result.flipMargin)}`,
+      `${certified(r.old?.errorBound)} / ${certifiedCell(r.short.errorBound)} / ${certifiedCell(r.long.result.errorBound)}`,
+    ]),
+  );
+
+  console.log(`### Determinism: new code, maxBoxes ${DETERMINISM_BOXES}, workers 0, 1 and 2\n`);
+  console.log('Identical = the same JSON on all three runs.\n');
+  table(
+    [
+      'variant',
+      'boxes',
+      'leaves',
+      'δ* identical',
+      'ε* identical',
+      'disagreement identical',
+      'leaves identical',
+      'time w0 / w1 / w2',
+    ],
+    'lrrlllll',
+    rows.map((r) => {
+      const d = r.determinism;
+      const first = d.runs[0]!.result;
+      return [
+        r.name,
+        String(first.stats.boxes),
+        String(first.leaves.length),
+        yes(d.same.flip),
+        yes(d.same.error),
+        yes(d.same.disagreement),
+        yes(d.same.leaves),
+        d.runs.map((x) => `${x.seconds.toFixed(1)} s`).join(' / '),
+      ];
+    }),
+  );
+}
+
+function printLines(): void {
+  const before = regionLines(BASELINE, REGION_PATHS);
+  const after = regionLines('HEAD', REGION_PATHS_AFTER);
+  const files = [...new Set([...before.keys(), ...after.keys()])].sort();
+  console.log(`### Lines of region code (non-blank, tests excluded), ${BASELINE} → HEAD\n`);
+  const cell = (m: Map<string, number>, f: string): string => String(m.get(f) ?? '—');
+  const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  table(['file', BASELINE, 'HEAD'], 'lrr', [
+    ...files.map((f) => [`\`${f.replace(/^packages\//, '')}\``, cell(before, f), cell(after, f)]),
+    ['**total**', `**${total(before)}**`, `**${total(after)}**`],
+  ]);
+}
+
+function machineLine(runDir: string | undefined): string {
+  const head = git(['rev-parse', '--short', 'HEAD']).trim();
+  const dirty = git(['status', '--porcelain', '--', 'packages'])
+    .split('\n')
+    .filter((l) => l !== '');
+  const cpu = cpus();
+  return [
+    `Machine: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version};`,
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, load average ${loadavg()[0]!.toFixed(2)} at the start.`,
+    `New code: HEAD ${head}${dirty.length === 0 ? '' : ` with ${dirty.length} uncommitted change(s) under packages/`};`,
+    `old code: ${BASELINE}. Models: \`quantproof run --seed 0\`'s five int8 variants${runDir === undefined ? '' : ` (from ${runDir})`} read back with readModelOnnx;`,
+    `region CARTPOLE_OPERATING_BOX; counterexamples are not replayed in onnxruntime-node here.`,
+  ].join(' ');
 }
 
 async function main(): Promise<void> {
-  console.log('## smt-verify: region verification of the trained policy over the operating box\n');
-  console.log(
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}; workers ${availableParallelism()} (one z3 WASM each), budget ${SECONDS} s per model (leaves first, a quarter reserved for δ* and ε*).\n`,
-  );
-  const { policy } = trainPpo({ seed: 0 });
-  const states = visited(policy);
-  const staticModel = quantizeStatic(policy, states, {
-    operatingBox: CARTPOLE_OPERATING_BOX,
-  }).model;
-  const qat = quantizeAwareTrain(policy, states, {
-    rng: createSeededRng(0),
-    scheme: { operatingBox: CARTPOLE_OPERATING_BOX },
-    boxSamples: { ...CARTPOLE_OPERATING_BOX, count: 5000 },
-  }).model;
-  const models: [string, QMlp][] = [
-    ['PTQ static (QDQ, int8, per-tensor, MinMax on visited states)', staticModel],
-    ['QAT (distillation, same scheme)', qat],
-  ];
-  console.log(
-    '| model | every leaf decided at | consistent | inconsistent | unknown | leaves | boxes | counterexamples (replayed) | δ* | ε* | z3 queries | total |',
-  );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: |');
-  for (const [name, model] of models) {
-    const t0 = performance.now();
-    const r = await verifyRegion(policy, model, CARTPOLE_OPERATING_BOX, { seconds: SECONDS });
-    const total = (performance.now() - t0) / 1000;
-    const decided = r.stats.decidedAtSeconds;
-    console.log(
-      `| ${name} | ${decided === null ? 'not within budget' : `${decided.toFixed(2)} s`} | ${pct(r.volume.consistent)} | ${pct(r.volume.inconsistent)} | ${pct(r.volume.unknown)} | ${r.leaves.length} | ${r.stats.boxes} | ${r.counterexamples.length} | ${bracket(r.flipMargin)} | ${bracket(r.errorBound)} | ${r.stats.smtQueries} | ${total.toFixed(1)} s |`,
-    );
-  }
-
-  // Time to certify: leaves without refinement, then δ* and ε* with the rest of a long budget.
-  console.log(
-    '\n### Time until every leaf is decided and δ* and ε* are certified within 1 % (no refinement of inconsistent leaves; budget 300 s)\n',
-  );
-  console.log('| model | every leaf decided at | δ* | ε* | certified at |');
-  console.log('| --- | ---: | --- | --- | ---: |');
-  for (const [name, model] of models) {
-    const t0 = performance.now();
-    const r = await verifyRegion(policy, model, CARTPOLE_OPERATING_BOX, {
-      seconds: 300,
-      refine: false,
-      marginShare: 0.95,
-    });
-    const total = (performance.now() - t0) / 1000;
-    const both = r.flipMargin?.certified !== false && r.errorBound?.certified === true;
-    console.log(
-      `| ${name} | ${r.stats.decidedAtSeconds?.toFixed(2) ?? '—'} s | ${bracket(r.flipMargin)} | ${bracket(r.errorBound)} | ${both ? `${total.toFixed(1)} s` : `not within ${total.toFixed(0)} s`} |`,
-    );
-  }
-
-  // z3 alone vs the leaf pipeline (bounds, then the exact cell path / z3), and WASM vs native z3,
-  // on the same small boxes: half random in the operating box, half on the FP32 boundary.
-  const rng = createSeededRng(5);
-  const { lower: L, upper: U } = CARTPOLE_OPERATING_BOX;
-  const random = Array.from({ length: 8 }, () => {
-    const c = Array.from(L, (l, i) => l + (U[i]! - l) * rng.nextFloat64());
-    const r = Array.from(L, (l, i) => (U[i]! - l) / 2048);
-    return { lower: c.map((v, i) => v - r[i]!), upper: c.map((v, i) => v + r[i]!) };
+  const { values } = parseArgs({
+    options: {
+      run: { type: 'string' },
+      baseline: { type: 'string' },
+      'no-baseline': { type: 'boolean', default: false },
+    },
   });
-  const boxes = [...random, ...boundaryBoxes(policy, 8)];
-  const dir = mkdtempSync(join(tmpdir(), 'qp-bench-region-'));
-  const TIMEOUT = 10;
-  let aloneMs = 0;
-  let pipelineMs = 0;
-  let aloneDecided = 0;
-  let pipelineDecided = 0;
-  let byBounds = 0;
-  const scripts: { file: string; wasmMs: number; result: string }[] = [];
+  const started = performance.now();
+  const machine = machineLine(values.run);
+  const study = studyRun(values.run);
+  let old: { module: OldSmtVerify; remove: () => void } | null = null;
+  const rows: VariantRow[] = [];
   try {
-    for (const [k, box] of boxes.entries()) {
-      let last = performance.now();
-      const t0 = performance.now();
-      const alone = await checkAgreement(policy, staticModel, box, {
-        cellFastPath: 0,
-        timeoutSeconds: TIMEOUT,
-        onQuery: (smtlib, result) => {
-          const now = performance.now();
-          const file = join(dir, `q${k}-${scripts.length}.smt2`);
-          writeFileSync(file, smtlib);
-          scripts.push({ file, wasmMs: now - last, result });
-          last = now;
-        },
+    const { fp32, variants } = readModels(study.dir);
+    if (!values['no-baseline']) old = await baseline(values.baseline);
+    for (const { name, model } of variants) {
+      log(`${name}: new ${SHORT_SECONDS} s`);
+      const short = await verifyRegion(fp32, model, CARTPOLE_OPERATING_BOX, {
+        seconds: SHORT_SECONDS,
+        workers: WORKERS,
       });
-      aloneMs += performance.now() - t0;
-      if (alone.kind !== 'unknown') aloneDecided++;
-      const t1 = performance.now();
-      const cert = certifyDecision(policy, staticModel, createBox(box.lower, box.upper));
-      if (cert.kind === 'consistent') {
-        byBounds++;
-        pipelineDecided++;
-      } else {
-        const r = await checkAgreement(policy, staticModel, box, { timeoutSeconds: TIMEOUT });
-        if (r.kind !== 'unknown') pipelineDecided++;
+      let oldResult: OldRegionResult | null = null;
+      if (old !== null) {
+        log(`${name}: old ${SHORT_SECONDS} s`);
+        oldResult = await old.module.verifyRegion(fp32, model, CARTPOLE_OPERATING_BOX, {
+          seconds: SHORT_SECONDS,
+          workers: WORKERS,
+        });
       }
-      pipelineMs += performance.now() - t1;
+      log(`${name}: new ${LONG_SECONDS} s`);
+      const long = await longRun(fp32, model);
+      log(`${name}: determinism (maxBoxes ${DETERMINISM_BOXES}, workers 0, 1, 2)`);
+      rows.push({ name, short, old: oldResult, long, determinism: await determinism(fp32, model) });
     }
+    print(rows, machine, old !== null);
+    printLines();
     console.log(
-      `\n### z3 alone vs bounds first, on ${boxes.length} boxes 1/1024 of the operating box wide (8 uniform, 8 centred on the FP32 boundary; PTQ static, ${TIMEOUT} s per z3 query)\n`,
-    );
-    console.log('| pipeline | time | decided |');
-    console.log('| --- | ---: | ---: |');
-    console.log(
-      `| z3 alone (joint int8 + FP32 encoding, WASM) | ${(aloneMs / 1000).toFixed(2)} s | ${aloneDecided} / ${boxes.length} |`,
-    );
-    console.log(
-      `| bounds, then the exact cell path (int8 per cell, FP32 by bounds or z3) | ${(pipelineMs / 1000).toFixed(2)} s | ${pipelineDecided} / ${boxes.length} (${byBounds} by bounds alone) |`,
-    );
-    let native = 0;
-    let wasm = 0;
-    let both = 0;
-    let agree = 0;
-    for (const s of scripts) {
-      const t = performance.now();
-      let out = '';
-      try {
-        out = execFileSync('z3', [`-T:${TIMEOUT}`, s.file], { encoding: 'utf8' }).trim();
-      } catch (error) {
-        out = String((error as { stdout?: string }).stdout ?? 'error').trim();
-      }
-      const ms = performance.now() - t;
-      const answer = out.split('\n')[0] ?? '';
-      const decided = (a: string): boolean => a === 'sat' || a === 'unsat';
-      if (decided(answer) && decided(s.result)) {
-        both++;
-        native += ms;
-        wasm += s.wasmMs;
-        if (answer === s.result) agree++;
-      }
-    }
-    console.log(
-      `\nThe ${scripts.length} SMT-LIB queries z3 alone wrote, re-run in Debian's native z3 (\`z3 -T:${TIMEOUT} file.smt2\`, process start included): both builds answered ${both}, with the same answer on ${agree}; on those, WASM ${(wasm / 1000).toFixed(2)} s, native ${(native / 1000).toFixed(2)} s, ratio WASM/native ${(wasm / Math.max(native, 1e-9)).toFixed(2)}.`,
+      `Whole benchmark: ${((performance.now() - started) / 60_000).toFixed(1)} min (study run and baseline build included), load average ${loadavg()[0]!.toFixed(2)} at the end.`,
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
     await releaseZ3();
+    if (old !== null) {
+      await old.module.releaseZ3();
+      old.remove();
+    }
+    if (study.temporary) rmSync(study.dir, { recursive: true, force: true });
   }
 }
 
-void main();
+await main();
