@@ -60,8 +60,11 @@ export {
   type DecisionCertificate,
 } from './certify.js';
 export {
+  createCounterexampleSearch,
   searchCounterexamples,
   type Counterexample,
+  type CounterexampleSearch,
+  type CounterexampleSearchBudget,
   type CounterexampleSearchOptions,
 } from './counterexample-search.js';
 export {
@@ -97,5 +100,10 @@ export {
   splitAtCellFace,
   splitPolicy,
 } from './region/split.js';
-export { analyseBox, type AnalyseOptions, type BoxAnalysis } from './region/analyse.js';
+export {
+  analyseBox,
+  type AnalyseOptions,
+  type BoxAnalysis,
+  type ShareCell,
+} from './region/analyse.js';
 export { preparePair, type PreparedPair } from './pair.js';

@@ -89,7 +89,9 @@ export {
 } from './region/verify-region.js';
 export {
   type CheckpointState as RegionCheckpoint,
-  fileCheckpointStore,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  memoryCheckpointStore,
   type RegionCheckpointStore,
 } from './region/checkpoint.js';
 export { cpuSemanticsInWords, regionTheorem } from './region/theorem.js';

@@ -1,9 +1,6 @@
 // The region verifier: planted cases (a network that disagrees across its diagonal and a box that
 // agrees by construction), soundness against 10 000 replayed samples, determinism across worker
 // counts (the pool runs the package's build), and a checkpointed run continued to the same answer.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSeededRng, forwardFp32, type Mlp } from '@quantproof/nn';
 import { argmaxFirst, forwardInt8, type QMlp } from '@quantproof/quant';
 import { test } from '@fast-check/vitest';
@@ -11,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exactDecision } from '../src/replay.js';
 import { exactLogits } from '../src/exact-fp32.js';
 import { abs, approximate, compare, fromNumber, sub } from '../src/rational.js';
+import { memoryCheckpointStore } from '../src/region/checkpoint.js';
 import { verifyRegion, type RegionResult } from '../src/region/verify-region.js';
 import { releaseZ3 } from '../src/z3-session.js';
 import { diagonal, quantizeTiny, tinyCase } from './support/tiny-nets.js';
@@ -35,8 +33,17 @@ function checkSound(
   const share = (status: string): number =>
     result.leaves.filter((l) => l.status === status).reduce((s, l) => s + l.volume, 0);
   expect(v.disagree).toBeCloseTo(share('disagree'), 12);
-  expect(result.disagreement.lower).toBe(v.disagree);
-  expect(result.disagreement.upper).toBeCloseTo(v.disagree + v.mixed + v.open, 12);
+  const sum = (f: (l: RegionResult['leaves'][number]) => number): number =>
+    result.leaves.reduce((s, l) => s + l.volume * f(l), 0);
+  expect(result.disagreement.lower).toBeCloseTo(sum((l) => l.share.lower), 12);
+  expect(result.disagreement.upper).toBeCloseTo(Math.min(1, sum((l) => l.share.upper)), 12);
+  expect(result.disagreement.lower).toBeGreaterThanOrEqual(v.disagree - 1e-12);
+  expect(result.disagreement.upper).toBeLessThanOrEqual(v.disagree + v.mixed + v.open + 1e-12);
+  for (const l of result.leaves) {
+    if (l.status === 'agree') expect(l.share).toEqual({ lower: 0, upper: 0 });
+    if (l.status === 'disagree') expect(l.share).toEqual({ lower: 1, upper: 1 });
+    expect(l.share.lower).toBeLessThanOrEqual(l.share.upper);
+  }
   const estimate = result.disagreement.estimate;
   if (estimate !== null) {
     expect(estimate.low).toBeLessThanOrEqual(estimate.value);
@@ -164,37 +171,35 @@ describe('verifyRegion: determinism and resume', () => {
   });
 
   it('continues a checkpointed run to the answer of an uninterrupted one', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qp-region-'));
-    try {
-      const checkpoint = join(dir, 'region.checkpoint.json');
-      const options = { seconds: 120, margins: false, workers: 0, volumeTolerance: 0 } as const;
-      const first = await verifyRegion(diagonal, model, box, {
-        ...options,
-        maxBoxes: 64,
-        checkpoint,
-      });
-      expect(first.stats.stopReason).toBe('box-budget');
-      const resumed = await verifyRegion(diagonal, model, box, {
-        ...options,
-        maxBoxes: 300,
-        checkpoint,
-        resume: true,
-      });
-      expect(resumed.stats.resumed).toBe(true);
-      const fresh = await verifyRegion(diagonal, model, box, { ...options, maxBoxes: 300 });
-      expect(strip(resumed)).toEqual(strip(fresh));
-      // A checkpoint of another run is refused with a message that says what to do.
-      await expect(
-        verifyRegion(
-          diagonal,
-          model,
-          { lower: [0, 0], upper: [1, 1] },
-          { ...options, checkpoint, resume: true },
-        ),
-      ).rejects.toThrow(/belongs to another run/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const checkpointStore = memoryCheckpointStore();
+    const options = { seconds: 120, margins: false, workers: 0, volumeTolerance: 0 } as const;
+    const first = await verifyRegion(diagonal, model, box, {
+      ...options,
+      maxBoxes: 9,
+      checkpointStore,
+    });
+    expect(first.stats.stopReason).toBe('box-budget');
+    expect(first.stats.boxes).toBeLessThan(40);
+    expect(checkpointStore.text).not.toBeNull();
+    const resumed = await verifyRegion(diagonal, model, box, {
+      ...options,
+      maxBoxes: 300,
+      checkpointStore,
+      resume: true,
+    });
+    expect(resumed.stats.resumed).toBe(true);
+    expect(resumed.stats.boxes).toBeGreaterThan(first.stats.boxes);
+    const fresh = await verifyRegion(diagonal, model, box, { ...options, maxBoxes: 300 });
+    expect(strip(resumed)).toEqual(strip(fresh));
+    // A checkpoint of another run is refused with a message that says what to do.
+    await expect(
+      verifyRegion(
+        diagonal,
+        model,
+        { lower: [0, 0], upper: [1, 1] },
+        { ...options, checkpointStore, resume: true },
+      ),
+    ).rejects.toThrow(/belongs to another run/);
   });
 });
 

@@ -59,6 +59,8 @@ export interface BoxAnalysis {
    * agreeing when they prove both decisions equal.
    */
   readonly share: { readonly lower: number; readonly upper: number };
+  /** The decided sub-boxes behind `share` (with `keepShareCells`; else null). */
+  readonly shareCells: readonly ShareCell[] | null;
 }
 
 /** How much of the pass to run. */
@@ -70,6 +72,15 @@ export interface AnalyseOptions {
   readonly joint?: boolean;
   /** Sub-boxes of the grid behind `share` (spread over the two most influential dimensions). Default 256. */
   readonly shareGrid?: number;
+  /** Also return the grid's sub-boxes the bounds decided (`shareCells`; for tests and maps). */
+  readonly keepShareCells?: boolean;
+}
+
+/** A sub-box of the share grid the bounds decided: every input in it agrees, or every one disagrees. */
+export interface ShareCell {
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly label: 'agree' | 'disagree';
 }
 
 function proves(lower: (j: number) => number, k: number, action: number, floor: number): boolean {
@@ -270,6 +281,7 @@ export function analyseBox(pair: PreparedPair, box: Box, options: AnalyseOptions
     }
   }
   let share = { lower: proven === 'disagree' ? 1 : 0, upper: proven === 'agree' ? 0 : 1 };
+  const shareCells: ShareCell[] | null = options.keepShareCells === true ? [] : null;
   if (finite && proven === null) {
     refineFp();
     refineInt();
@@ -292,6 +304,7 @@ export function analyseBox(pair: PreparedPair, box: Box, options: AnalyseOptions
       fp: fpState.logits,
       int: intState.logits,
       cells: options.shareGrid ?? 256,
+      keep: shareCells,
     });
   }
   return {
@@ -304,6 +317,7 @@ export function analyseBox(pair: PreparedPair, box: Box, options: AnalyseOptions
     errorUpper,
     errorVertex,
     share,
+    shareCells,
   };
 }
 
@@ -338,6 +352,7 @@ function gridShare(
     readonly fp: Bounds;
     readonly int: Bounds;
     readonly cells: number;
+    readonly keep: ShareCell[] | null;
   },
 ): { lower: number; upper: number } {
   const { fpForms, intForms, jointForms } = grid;
@@ -421,15 +436,20 @@ function gridShare(
     let c = -1;
     for (let a = 0; a < k && c < 0; a++) if (proves((j) => intMin[a * k + j]!, k, a, intFloor)) c = a;
     if (c >= 0) {
-      if (proves((j) => fpMin[c * k + j]!, k, c, fpFloor)) agree += vol;
-      else {
+      let label: ShareCell['label'] | null = null;
+      if (proves((j) => fpMin[c * k + j]!, k, c, fpFloor)) {
+        agree += vol;
+        label = 'agree';
+      } else {
         for (let j = 0; j < k; j++) {
           if (j !== c && fpMin[j * k + c]! > fpFloor) {
             disagree += vol;
+            label = 'disagree';
             break;
           }
         }
       }
+      if (label !== null) grid.keep?.push({ lower: lo.slice(), upper: hi.slice(), label });
     }
     for (let i = 0; i < d; i++) {
       index[i]!++;

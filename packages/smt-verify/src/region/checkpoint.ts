@@ -1,7 +1,7 @@
-// Checkpoints of a region run: the whole state after a round, written atomically (temporary file,
-// fsync, rename), and read back only when it describes the same networks, region and options.
+// Checkpoints of a region run: the whole state after a round, as text a store keeps (the cli keeps
+// it in a file, written atomically), read back only when it describes the same networks, region
+// and options. This package touches no file system: the store is injected.
 import { createHash } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
 import { SmtVerifyOptionsError } from '../errors.js';
 import type { WorkerInit } from './jobs.js';
 import type { RegionDriverSnapshot } from '@quantproof/interval';
@@ -58,64 +58,47 @@ export function regionFingerprint(init: WorkerInit, extra: object): string {
   return createHash('sha256').update(JSON.stringify({ init, extra })).digest('hex');
 }
 
-/** Writes the state to `path` atomically. */
-export async function writeCheckpoint(path: string, state: CheckpointState): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(JSON.stringify({ format: FORMAT, version: VERSION, state }, replacer));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { force: true });
-    throw error;
-  }
+/** The checkpoint as text (JSON; ±Infinity kept). */
+export function encodeCheckpoint(state: CheckpointState): string {
+  return JSON.stringify({ format: FORMAT, version: VERSION, state }, replacer);
 }
 
 /**
- * The saved state at `path`, or null when there is none. Throws `SmtVerifyOptionsError` when the
- * file belongs to another run (other networks, region or options) or is not a checkpoint.
+ * The state in `text` (a store's content, `where` names it in messages). Throws
+ * `SmtVerifyOptionsError` when it is not a checkpoint of this version or belongs to another run
+ * (other networks, region or options).
  */
-export async function readCheckpoint(
-  path: string,
-  fingerprint: string,
-): Promise<CheckpointState | null> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw error;
-  }
+export function decodeCheckpoint(text: string, fingerprint: string, where: string): CheckpointState {
   let parsed: { format?: unknown; version?: unknown; state?: CheckpointState };
   try {
     parsed = JSON.parse(text, reviver) as typeof parsed;
   } catch {
     throw new SmtVerifyOptionsError(
-      `${path} is not a region checkpoint (not JSON); delete it or choose another checkpoint path`,
+      `${where} is not a region checkpoint (not JSON); delete it or choose another checkpoint path`,
     );
   }
   if (parsed.format !== FORMAT || parsed.version !== VERSION || parsed.state === undefined) {
     throw new SmtVerifyOptionsError(
-      `${path} is not a version ${VERSION} region checkpoint; delete it or choose another checkpoint path`,
+      `${where} is not a version ${VERSION} region checkpoint; delete it or choose another checkpoint path`,
     );
   }
   if (parsed.state.fingerprint !== fingerprint) {
     throw new SmtVerifyOptionsError(
-      `${path} belongs to another run (other models, region or options); resume with the same ones, or delete it to start afresh`,
+      `${where} belongs to another run (other models, region or options); resume with the same ones, or delete it to start afresh`,
     );
   }
   return parsed.state;
 }
 
-/** A store that keeps the checkpoint in one file, written atomically. */
-export function fileCheckpointStore(path: string): RegionCheckpointStore {
-  return {
-    load: (fingerprint) => readCheckpoint(path, fingerprint),
-    save: (state) => writeCheckpoint(path, state),
+/** A store that keeps the checkpoint in memory (tests; runs that need no file). */
+export function memoryCheckpointStore(): RegionCheckpointStore & { text: string | null } {
+  const store = {
+    text: null as string | null,
+    load: async (fingerprint: string): Promise<CheckpointState | null> =>
+      store.text === null ? null : decodeCheckpoint(store.text, fingerprint, 'the checkpoint'),
+    save: async (state: CheckpointState): Promise<void> => {
+      store.text = encodeCheckpoint(state);
+    },
   };
+  return store;
 }

@@ -422,7 +422,12 @@ export function createLeafEvaluator(
       return { state, found: null, ...witnesses(task, box, null, null, uppers), ...none };
     }
     const cells = cellCount(model, createBox(box.lower, box.upper));
-    if (cells <= settings.smtCellLimit && unstableRelus(mlp, box) <= settings.smtUnstableLimit) {
+    // z3 and the cell path can only prove agreement: not where the bounds prove a disagreeing part.
+    if (
+      share.lower === 0 &&
+      cells <= settings.smtCellLimit &&
+      unstableRelus(mlp, box) <= settings.smtUnstableLimit
+    ) {
       let smtQueries = 0;
       const t0 = performance.now();
       const result = await checkAgreement(mlp, model, box, {

@@ -36,7 +36,6 @@ import { regionTheorem } from './theorem.js';
 import {
   type BestPoint,
   type CheckpointState,
-  fileCheckpointStore,
   type RegionCheckpointStore,
   regionFingerprint,
 } from './checkpoint.js';
@@ -97,11 +96,12 @@ export interface RegionOptions {
   readonly marginPrecision?: number;
   /** Points sampled in the mixed and open leaves for the estimate of the disagreeing volume. Default 4096. */
   readonly estimateSamples?: number;
-  /** Where progress is saved after rounds (injected: the cli passes a file store). Default none. */
+  /**
+   * Where progress is saved after rounds (at most once a second, and at the end). Injected: the cli
+   * passes a file store; `memoryCheckpointStore()` keeps it in memory. Default none.
+   */
   readonly checkpointStore?: RegionCheckpointStore;
-  /** Checkpoint file (a file store over this path; `checkpointStore` wins). */
-  readonly checkpoint?: string;
-  /** Continue from the checkpoint when it holds this run (same pair, region and options). */
+  /** Continue from `checkpointStore` when it holds this run (same pair, region and options). */
   readonly resume?: boolean;
   /** Replays every counterexample in a runtime too (the cli injects onnxruntime-node). */
   readonly replay?: RuntimeReplay;
@@ -170,6 +170,11 @@ export interface RegionLeaf {
   readonly by: string;
   /** Index into `counterexamples` (a replayed disagreement inside the leaf), or null. */
   readonly counterexample: number | null;
+  /**
+   * The certified share of the leaf's volume that disagrees: [0, 0] for agree leaves, [1, 1] for
+   * disagree leaves, for mixed and open leaves what their bounds prove (else [0, 1]).
+   */
+  readonly share: { readonly lower: number; readonly upper: number };
   /**
    * The tie tolerance that applied on this leaf (agree leaves): FP32 margins between FP32's
    * action and the int8 action up to it are ties. 0 when bounds proved the leaf without ties.
@@ -314,9 +319,7 @@ export async function verifyRegion(
     precision,
     margins: options.margins !== false,
   });
-  const store =
-    options.checkpointStore ??
-    (options.checkpoint === undefined ? undefined : fileCheckpointStore(options.checkpoint));
+  const store = options.checkpointStore;
   const startedAt = performance.now();
   let saved: CheckpointState | null = null;
   if (store !== undefined && options.resume === true) saved = await store.load(fingerprint);
@@ -362,7 +365,7 @@ export async function verifyRegion(
         const s = item.state;
         if (s.final || !(s.status === 'open' || (refine && s.status === 'mixed'))) return null;
         const uncertain = item.volume * (s.share.upper - s.share.lower);
-        return width() <= volumeTolerance || !(uncertain > 0) ? null : uncertain;
+        return uncertain > 0 ? uncertain : null;
       },
     },
   ];
@@ -530,7 +533,14 @@ export async function verifyRegion(
   try {
     stopReason = await driveAsync(driver, evaluate, {
       maxBoxes,
-      stop: () => elapsed() >= seconds,
+      // Done enough: the bracket is within the tolerance and δ* and ε* are certified.
+      stop: () =>
+        elapsed() >= seconds ||
+        (driver.rounds > 0 &&
+          width() <= volumeTolerance &&
+          (!margins ||
+            ((flipUpperNow() <= (1 + precision) * flipBest.lower || flipUpperNow() <= 0) &&
+              errorUpperNow() <= (1 + precision) * errorBest.lower))),
       onRound: async () => {
         track();
         if (shares.open === 0) decidedAtSeconds ??= elapsed();
@@ -538,6 +548,8 @@ export async function verifyRegion(
         await save(false);
       },
     });
+    // Stopped inside the time budget: every objective was met.
+    if (stopReason === 'time-budget' && elapsed() < seconds) stopReason = 'complete';
     await save(true);
   } finally {
     await pool.close();
@@ -630,6 +642,7 @@ function leafOf(item: RegionItem<LeafState>): RegionLeaf {
     volume: item.volume,
     by: s.by,
     counterexample: s.counterexample,
+    share: { lower: s.share.lower, upper: s.share.upper },
     tieTolerance: s.tieTolerance,
   };
 }
@@ -722,6 +735,7 @@ function unmodelledResult(
         volume: 1,
         by: `accumulator-overflow: ${why}`,
         counterexample: null,
+        share: { lower: 0, upper: 1 },
         tieTolerance: 0,
       },
     ],
