@@ -1,6 +1,7 @@
-// Branch and bound over the input box: certify a box, and when that fails look for a
-// counterexample and split the box in two along its most influential dimension, largest boxes
-// first, until the budget runs out. The leaves partition the box into certified boxes, boxes that
+// Input splitting: the region driver (`region/drive.ts`) with one objective, the open leaves by
+// volume (largest first, oldest first among equals), the shared split policy (`region/split.ts`),
+// `certifyDecision` as the evaluation of a box and the counterexample search on every box it does
+// not certify. The leaves partition the float32 inputs of the box into certified boxes, boxes that
 // hold a confirmed counterexample, and open boxes.
 
 import {
@@ -10,29 +11,28 @@ import {
   type Mlp,
   type TrainingWorkspace,
 } from '@quantproof/nn';
-import { argmaxFirst, type QMlp } from '@quantproof/quant';
-import {
-  boxCentre,
-  boxContains,
-  checkBoxDimension,
-  splitBox,
-  volumeFraction,
-  type Box,
-} from './box.js';
+import { decideOutputs, type QMlp } from '@quantproof/quant';
+import { boxCentre, boxContains, checkBoxDimension, float32Range, type Box } from './box.js';
 import { certifyPrepared, checkMethod, type BoundMethod } from './certify.js';
 import {
-  searchPrepared,
+  createSearchContext,
+  searchInContext,
   type Counterexample,
-  type CounterexampleSearchOptions,
+  type CounterexampleSearchBudget,
 } from './counterexample-search.js';
 import { IntervalOptionsError } from './errors.js';
 import { preparePair, type PreparedPair } from './pair.js';
+import { drive, RegionDriver, type RegionItem, type RegionJob } from './region/drive.js';
+import { splitPolicy } from './region/split.js';
 
 /** Options of `splitAndCertify`. */
 export interface SplitOptions {
   /** Bounds used on every box; default `'difference'`. */
   readonly method?: BoundMethod;
-  /** Stop after certifying this many boxes; default 2000. */
+  /**
+   * Stop once this many boxes were certified; default 2000. A split certifies both children, so
+   * the count may end one above it.
+   */
   readonly maxBoxes?: number;
   /** Stop after this many milliseconds of `clock`; default Infinity (then only `maxBoxes` stops). */
   readonly timeBudgetMs?: number;
@@ -40,14 +40,21 @@ export interface SplitOptions {
   readonly clock?: () => number;
   /** Elapsed times (ms) at which to record the fractions in `snapshots`; default none. */
   readonly checkpointsMs?: readonly number[];
-  /** Seed of the counterexample searches (box i uses seed + i); default 0. */
+  /**
+   * Seed of the counterexample searches; default 0. Box i (the root is 0, children are numbered in
+   * order of creation) is searched with seed + i.
+   */
   readonly seed?: number;
   /**
-   * Search options for every box that is not certified, or `false` for no search; default
-   * `{ samples: 8, starts: 2, steps: 4, neighbours: 4 }`.
+   * Search budget for every box that is not certified and holds no counterexample of its parent,
+   * or `false` for no search; default `{ samples: 8, bisections: 2, starts: 2, steps: 4,
+   * neighbours: 4 }` (the search's own defaults otherwise).
    */
-  readonly search?: CounterexampleSearchOptions | false;
-  /** Boxes whose every width is at most this fraction of the root's are not split; default 2^-20. */
+  readonly search?: CounterexampleSearchBudget | false;
+  /**
+   * Dimensions at most this fraction of the root's width are not split, and a box whose every
+   * dimension is that narrow stays a leaf; default 2^-20.
+   */
   readonly minWidthFraction?: number;
   /** Return every leaf box (default true); with false, `leaves` is empty. */
   readonly keepLeaves?: boolean;
@@ -55,9 +62,13 @@ export interface SplitOptions {
 
 /** One box of the final partition. */
 export interface RegionLeaf {
+  /** A closed box with float32 bounds; the leaves' boxes hold disjoint sets of float32 points. */
   readonly box: Box;
   readonly kind: 'consistent' | 'counterexample' | 'open';
-  /** Share of the root box's volume. */
+  /**
+   * Share of the root box's volume: each split gives each child its width's share of the parent's
+   * (the gap of less than one float32 step between two children goes to the first).
+   */
   readonly volumeFraction: number;
   /** The certified action (`consistent` leaves). */
   readonly action: number | null;
@@ -78,7 +89,7 @@ export interface SplitSnapshot {
 export interface SplitResult extends SplitSnapshot {
   readonly method: BoundMethod;
   readonly stopReason: 'complete' | 'box-budget' | 'time-budget';
-  /** Boxes certified per second of `clock` (null without a clock). */
+  /** Boxes certified per second of `clock` (null without a clock or when no time passed). */
   readonly boxesPerSecond: number | null;
   readonly leaves: readonly RegionLeaf[];
   /** Every confirmed counterexample found, in order. */
@@ -87,62 +98,26 @@ export interface SplitResult extends SplitSnapshot {
   readonly snapshots: readonly SplitSnapshot[];
 }
 
-interface Entry {
-  readonly box: Box;
-  readonly volume: number;
-  readonly seq: number;
+/** The search budget `splitAndCertify` uses on a box by default. */
+const DEFAULT_SPLIT_SEARCH: CounterexampleSearchBudget = {
+  samples: 8,
+  bisections: 2,
+  starts: 2,
+  steps: 4,
+  neighbours: 4,
+};
+
+/** What the evaluation of one box concluded (the driver's leaf state). */
+interface BoxState {
+  readonly kind: RegionLeaf['kind'];
+  readonly action: number | null;
+  /** A confirmed disagreement inside the box (inherited from the parent or found on it). */
   readonly counterexample: Counterexample | null;
+  /** The certificate's input influence, or null (the split then uses the FP32 gradient). */
+  readonly influence: Float64Array | null;
 }
 
-/** A max-heap on volume, first in first out among equal volumes. */
-class BoxQueue {
-  private readonly items: Entry[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  private before(a: Entry, b: Entry): boolean {
-    return a.volume > b.volume || (a.volume === b.volume && a.seq < b.seq);
-  }
-
-  push(entry: Entry): void {
-    const items = this.items;
-    items.push(entry);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(items[i]!, items[parent]!)) break;
-      [items[i], items[parent]] = [items[parent]!, items[i]!];
-      i = parent;
-    }
-  }
-
-  pop(): Entry | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last !== undefined) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < items.length && this.before(items[l]!, items[m]!)) m = l;
-        if (r < items.length && this.before(items[r]!, items[m]!)) m = r;
-        if (m === i) break;
-        [items[i], items[m]] = [items[m]!, items[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-
-  drain(): Entry[] {
-    return this.items.splice(0);
-  }
-}
+const UNEVALUATED: BoxState = { kind: 'open', action: null, counterexample: null, influence: null };
 
 /** |∂(FP32 margin)/∂x| × width at the box centre: the split score when bounds give none. */
 function gradientInfluence(
@@ -153,7 +128,7 @@ function gradientInfluence(
   const x = Float32Array.from(boxCentre(box));
   const logits = forwardTrain(workspace, x, 1);
   const k = pair.outputSize;
-  const a = argmaxFirst(logits.subarray(0, k));
+  const a = decideOutputs(logits.subarray(0, k));
   let b = a === 0 ? 1 : 0;
   for (let j = 0; j < k; j++) if (j !== a && logits[j]! > logits[b]!) b = j;
   const dOutput = new Float64Array(k);
@@ -164,34 +139,6 @@ function gradientInfluence(
   return Float64Array.from(gradient, (g, i) => Math.abs(g) * (box.upper[i]! - box.lower[i]!));
 }
 
-function chooseDimension(
-  influence: Float64Array,
-  box: Box,
-  root: Box,
-  minWidthFraction: number,
-): number {
-  let best = -1;
-  let bestScore = -Infinity;
-  let widest = -1;
-  let widestRatio = -Infinity;
-  for (let i = 0; i < influence.length; i++) {
-    const rootWidth = root.upper[i]! - root.lower[i]!;
-    const width = box.upper[i]! - box.lower[i]!;
-    if (!(width > minWidthFraction * rootWidth)) continue;
-    const ratio = width / rootWidth;
-    if (ratio > widestRatio) {
-      widest = i;
-      widestRatio = ratio;
-    }
-    const score = influence[i]!;
-    if (score > bestScore) {
-      best = i;
-      bestScore = score;
-    }
-  }
-  return bestScore > 0 ? best : widest;
-}
-
 function checkNumber(name: string, value: number, min: number): number {
   if (!(value >= min) || Number.isNaN(value)) {
     throw new IntervalOptionsError(`${name} must be a number ≥ ${min}; got ${value}`);
@@ -200,10 +147,12 @@ function checkNumber(name: string, value: number, min: number): number {
 }
 
 /**
- * Partitions `box` by branch and bound into certified-consistent boxes, boxes holding a confirmed
- * counterexample and open boxes, under a box budget and/or a time budget (injected `clock`).
- * Deterministic for a given seed: the same boxes are processed in the same order, so two runs that
- * process the same number of boxes return the same partition.
+ * Partitions the float32 inputs of `box` (those of `float32Range(box)`: every `fl(x)` of a real x
+ * inside it) by branch and bound into certified-consistent boxes, boxes holding a confirmed
+ * counterexample and open boxes, under a box budget and/or a time budget (injected `clock`). It is
+ * the region driver evaluating both children of one leaf per round, the largest open leaf first.
+ * Deterministic for a given seed: the same boxes are evaluated in the same order, so two runs
+ * that evaluate the same number of boxes return the same partition.
  */
 export function splitAndCertify(
   fp32: Mlp,
@@ -222,114 +171,132 @@ export function splitAndCertify(
       'a time budget needs a clock: pass clock: () => performance.now() (interval reads no clock itself)',
     );
   }
-  const search =
-    options.search === false
-      ? null
-      : (options.search ?? { samples: 8, starts: 2, steps: 4, neighbours: 4 });
+  const search = options.search === false ? null : (options.search ?? DEFAULT_SPLIT_SEARCH);
   const keepLeaves = options.keepLeaves ?? true;
   const pair = preparePair(fp32, int8);
   checkBoxDimension(box, pair.inputSize, 'splitAndCertify');
+  const root = float32Range(box);
   const start = clock?.() ?? 0;
   const elapsed = (): number => (clock === undefined ? 0 : clock() - start);
   const checkpoints = [...(options.checkpointsMs ?? [])].sort((a, b) => a - b);
   const gradientWorkspace = createTrainingWorkspace(fp32, 1);
-  const searchWorkspace = createTrainingWorkspace(fp32, 16 + (search?.samples ?? 0));
-  const queue = new BoxQueue();
-  const leaves: RegionLeaf[] = [];
+  const searchContext = createSearchContext(pair);
+  const policy = splitPolicy(int8, root);
   const counterexamples: Counterexample[] = [];
-  const snapshots: SplitSnapshot[] = [];
-  let seq = 0;
-  let processed = 0;
-  let consistent = 0;
-  let withCounterexample = 0;
-  queue.push({ box, volume: 1, seq: seq++, counterexample: null });
-  const snapshot = (ms: number): SplitSnapshot => ({
-    elapsedMs: ms,
-    boxesProcessed: processed,
-    consistentFraction: consistent,
-    counterexampleFraction: withCounterexample,
-    openFraction: Math.max(0, 1 - consistent - withCounterexample),
-  });
-  const leaf = (entry: Entry, kind: RegionLeaf['kind'], action: number | null): void => {
-    if (!keepLeaves) return;
-    leaves.push({
-      box: entry.box,
-      kind,
-      volumeFraction: entry.volume,
-      action,
-      counterexample: kind === 'counterexample' ? entry.counterexample : null,
-    });
-  };
-  let stopReason: SplitResult['stopReason'] = 'complete';
-  while (queue.size > 0) {
-    const now = elapsed();
-    while (checkpoints.length > 0 && now >= checkpoints[0]!)
-      snapshots.push(snapshot(checkpoints.shift()!));
-    if (processed >= maxBoxes) {
-      stopReason = 'box-budget';
-      break;
-    }
-    if (now >= timeBudgetMs) {
-      stopReason = 'time-budget';
-      break;
-    }
-    const entry = queue.pop()!;
-    const certificate = certifyPrepared(pair, entry.box, method, 'decision');
-    processed++;
-    if (entry.counterexample !== null) withCounterexample -= entry.volume;
+
+  const evaluate = (job: RegionJob<BoxState>): BoxState => {
+    const certificate = certifyPrepared(pair, job.box, method, 'decision');
+    const inherited = job.inherited.counterexample;
     if (certificate.kind === 'consistent') {
-      if (entry.counterexample !== null) {
+      if (inherited !== null) {
         // A proof on a box holding a checked disagreement would be a soundness bug: never hide it.
         throw new Error(
           'internal soundness check failed: a box holding a confirmed counterexample was certified; please report this with the networks and the box',
         );
       }
-      consistent += entry.volume;
-      leaf(entry, 'consistent', certificate.action);
-      continue;
+      return {
+        kind: 'consistent',
+        action: certificate.action,
+        counterexample: null,
+        influence: null,
+      };
     }
-    let counterexample = entry.counterexample;
+    let counterexample = inherited;
     if (counterexample === null && search !== null) {
       counterexample =
-        searchPrepared(
-          pair,
-          entry.box,
-          { ...search, seed: seed + processed },
-          searchWorkspace,
-        )[0] ?? null;
+        searchInContext(searchContext, job.box, { ...search, seed: seed + job.id })[0] ?? null;
       if (counterexample !== null) counterexamples.push(counterexample);
     }
-    const influence =
-      certificate.inputInfluence ?? gradientInfluence(pair, entry.box, gradientWorkspace);
-    const dimension = chooseDimension(influence, entry.box, box, minWidthFraction);
-    if (dimension < 0) {
-      const final = { ...entry, counterexample };
-      if (counterexample !== null) withCounterexample += entry.volume;
-      leaf(final, counterexample === null ? 'open' : 'counterexample', null);
-      continue;
+    return {
+      kind: counterexample === null ? 'open' : 'counterexample',
+      action: null,
+      counterexample,
+      influence: certificate.inputInfluence,
+    };
+  };
+
+  const split = (item: RegionItem<BoxState>): ReturnType<typeof policy> => {
+    const b = item.box;
+    const wide = (i: number): boolean =>
+      b.upper[i]! - b.lower[i]! > minWidthFraction * (root.upper[i]! - root.lower[i]!);
+    let any = false;
+    for (let i = 0; i < b.lower.length; i++) any ||= wide(i);
+    if (!any) return null;
+    const influence = item.state.influence ?? gradientInfluence(pair, b, gradientWorkspace);
+    // Narrow dimensions get no influence, so the policy's width tie-break never picks them.
+    return policy(
+      b,
+      Float64Array.from(influence, (v, i) => (wide(i) ? v : 0)),
+    );
+  };
+
+  const driver = new RegionDriver<BoxState>({
+    root,
+    rootState: UNEVALUATED,
+    objectives: [
+      {
+        name: 'volume',
+        priority: (item) => (item.state.kind === 'consistent' ? null : item.volume),
+      },
+    ],
+    split,
+    inherit: (parent, child) => {
+      const c = parent.state.counterexample;
+      // The children partition the parent's float32 points: one of them holds its counterexample.
+      return c !== null && boxContains(child, c.input)
+        ? { ...UNEVALUATED, counterexample: c }
+        : UNEVALUATED;
+    },
+    roundSize: 1,
+  });
+
+  const snapshots: SplitSnapshot[] = [];
+  const snapshot = (ms: number): SplitSnapshot => {
+    let consistent = 0;
+    let withCounterexample = 0;
+    driver.forEachLeaf((leaf) => {
+      if (leaf.state.kind === 'consistent') consistent += leaf.volume;
+      else if (leaf.state.kind === 'counterexample') withCounterexample += leaf.volume;
+    });
+    return {
+      elapsedMs: ms,
+      boxesProcessed: driver.evaluations,
+      consistentFraction: consistent,
+      counterexampleFraction: withCounterexample,
+      openFraction: Math.max(0, 1 - consistent - withCounterexample),
+    };
+  };
+  const recordCheckpoints = (now: number): void => {
+    while (checkpoints.length > 0 && now >= checkpoints[0]!) {
+      snapshots.push(snapshot(checkpoints.shift()!));
     }
-    let inherited = counterexample;
-    for (const child of splitBox(entry.box, dimension)) {
-      const holds = inherited !== null && boxContains(child, inherited.input);
-      const volume = volumeFraction(child, box);
-      if (holds) withCounterexample += volume;
-      queue.push({ box: child, volume, seq: seq++, counterexample: holds ? inherited : null });
-      if (holds) inherited = null;
-    }
-  }
-  for (const entry of queue.drain()) {
-    leaf(entry, entry.counterexample === null ? 'open' : 'counterexample', null);
-  }
+  };
+  const stopReason = drive(driver, (jobs) => jobs.map(evaluate), {
+    maxBoxes,
+    stop: () => {
+      const now = elapsed();
+      recordCheckpoints(now);
+      return now >= timeBudgetMs;
+    },
+  });
   const total = elapsed();
-  while (checkpoints.length > 0 && total >= checkpoints[0]!)
-    snapshots.push(snapshot(checkpoints.shift()!));
+  recordCheckpoints(total);
   const final = snapshot(total);
   snapshots.push(final);
+  const leaves: RegionLeaf[] = keepLeaves
+    ? driver.leaves().map((leaf) => ({
+        box: leaf.box,
+        kind: leaf.state.kind,
+        volumeFraction: leaf.volume,
+        action: leaf.state.action,
+        counterexample: leaf.state.counterexample,
+      }))
+    : [];
   return {
     ...final,
     method,
     stopReason,
-    boxesPerSecond: clock === undefined || total <= 0 ? null : (processed * 1000) / total,
+    boxesPerSecond: clock === undefined || total <= 0 ? null : (driver.evaluations * 1000) / total,
     leaves,
     counterexamples,
     snapshots,

@@ -23,10 +23,17 @@ describe('searchCounterexamples', () => {
   });
 
   it('finds a disagreement by the gradient walk when random sampling alone does not', () => {
-    const withoutWalks = searchCounterexamples(mlp, model, box, { samples: 4, starts: 0 });
-    const withWalks = searchCounterexamples(mlp, model, box, { samples: 4, starts: 4 });
+    const only = { samples: 4, bisections: 0, neighbours: 0 };
+    const withoutWalks = searchCounterexamples(mlp, model, box, { ...only, starts: 0 });
+    const withWalks = searchCounterexamples(mlp, model, box, { ...only, starts: 4 });
     expect(withoutWalks.length).toBe(0);
     expect(withWalks.length).toBe(1);
+  });
+
+  it('finds a disagreement by bisecting a segment whose decisions differ, without walks', () => {
+    const corners = { samples: 0, starts: 0 };
+    expect(searchCounterexamples(mlp, model, box, { ...corners, bisections: 0 })).toEqual([]);
+    expect(searchCounterexamples(mlp, model, box, { ...corners, bisections: 1 }).length).toBe(1);
   });
 
   it('is deterministic for a seed', () => {
