@@ -6,6 +6,7 @@ import {
   dimensionNames,
   escapeXml,
   formatPercent,
+  formatShareBracket,
   formatVector,
   type LeafStatus,
   mapSlices,
@@ -100,7 +101,7 @@ export function leafDetails(run: Run, variant: string, index: number): string {
               `<li><span class="mono">x = ${escapeXml(formatVector(c.input))}</span>: FP32 logits <span class="mono">${escapeXml(formatVector(c.fp32Logits))}</span>, int8 <span class="mono">${escapeXml(formatVector(c.int8Logits))}</span>; ${c.replay.confirmed ? 'confirmed' : 'not confirmed'} in ${escapeXml(c.replay.runtime)}</li>`,
           )
           .join('')}</ul>`;
-  return `<h4>Leaf ${index} of ${escapeXml(variant)}: ${statusBadge(leaf.status)}</h4><p class="leaf-facts">${escapeXml(`${STATUS_MEANING[leaf.status]}; ${leaf.status === 'open' ? 'why' : 'decided by'}: ${leaf.by}; ${formatPercent(leaf.volume)} of the region`)}</p><table class="leaf-box"><thead><tr><th></th><th>lower</th><th>upper</th></tr></thead><tbody>${bounds}</tbody></table>${counterexamples}${unlisted}`;
+  return `<h4>Leaf ${index} of ${escapeXml(variant)}: ${statusBadge(leaf.status)}</h4><p class="leaf-facts">${escapeXml(`${STATUS_MEANING[leaf.status]}; ${leaf.status === 'open' ? 'why' : 'decided by'}: ${leaf.by}; ${formatPercent(leaf.volume)} of the region${leaf.status === 'mixed' || leaf.status === 'open' ? `; int8 ≠ FP32 on ${formatShareBracket(leaf.share)} of the leaf (certified)` : ''}`)}</p><table class="leaf-box"><thead><tr><th></th><th>lower</th><th>upper</th></tr></thead><tbody>${bounds}</tbody></table>${counterexamples}${unlisted}`;
 }
 
 /** What a leaf status says about the leaf, in words. */

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import { formatShareBracket } from '@quantproof/web-report';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type PageWatch, watchPage } from './support/chromium.js';
@@ -41,6 +42,7 @@ interface Verify {
       status: string;
       by: string;
       counterexample: number | null;
+      share: { lower: number; upper: number };
     }[];
     counterexamples: { input: number[] }[];
   }[];
@@ -138,6 +140,9 @@ describe('the viewer', () => {
     expect(await details.locator('.status-mixed').count()).toBe(1);
     expect(await details.innerText()).toContain(hovered.by);
     expect(await details.innerText()).toContain(hovered.lower[0]!.toPrecision(6));
+    expect(await details.innerText()).toContain(
+      `int8 ≠ FP32 on ${formatShareBracket(hovered.share)} of the leaf (certified)`,
+    );
     const own = counterexamples[hovered.counterexample!];
     if (own === undefined) expect(await details.innerText()).toContain('not among those listed');
     else {

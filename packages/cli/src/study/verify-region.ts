@@ -3,12 +3,21 @@
 // worker pool, checkpoints for --resume, δ* and ε*; every counterexample replayed in
 // onnxruntime-node on the model files themselves.
 
+import { readFile } from 'node:fs/promises';
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import type { Box } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
 import { type CpuSemantics, decideOutputs, pairSaturationFree, type QMlp } from '@quantproof/quant';
-import { type Bracket, type RegionProgress, verifyRegion } from '@quantproof/smt-verify';
+import {
+  type Bracket,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type RegionCheckpointStore,
+  type RegionProgress,
+  verifyRegion,
+} from '@quantproof/smt-verify';
 import type { DisagreementJson, LeafJson, RegionVolumeJson } from '@quantproof/web-report';
+import { writeFileAtomic } from '../files.js';
 import type { AssumedCpuSemantics } from './cpu-semantics.js';
 import { ortReplayOfFiles, type ReplayFile, type ReplayRecord } from './ort-replay.js';
 
@@ -117,6 +126,26 @@ function bracket(b: Bracket | null): BracketJson | null {
   return b === null ? null : { lower: b.lower, upper: b.upper, certified: b.certified };
 }
 
+/**
+ * The region verifier's checkpoints in one file, replaced atomically (a killed run leaves the last
+ * whole checkpoint); a missing file is no checkpoint, a foreign one smt-verify's typed error.
+ */
+function fileCheckpointStore(path: string): RegionCheckpointStore {
+  return {
+    async load(fingerprint) {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+      return decodeCheckpoint(text, fingerprint, path);
+    },
+    save: (state) => writeFileAtomic(path, encodeCheckpoint(state)),
+  };
+}
+
 /** The FP32 network and the int8 model, each with the file it was read from. */
 export interface VariantModels {
   readonly fp32: Mlp;
@@ -159,7 +188,10 @@ export async function verifyVariant(
       ...(options.maxBoxes === undefined ? {} : { maxBoxes: options.maxBoxes }),
       ...(options.checkpoint === undefined
         ? {}
-        : { checkpoint: options.checkpoint, resume: options.resume === true }),
+        : {
+            checkpointStore: fileCheckpointStore(options.checkpoint),
+            resume: options.resume === true,
+          }),
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     });
     const counterexamples = result.counterexamples.slice(0, options.replayLimit ?? 20).map((c) => ({
@@ -222,6 +254,7 @@ export async function verifyVariant(
         volume: l.volume,
         by: l.by,
         counterexample: l.counterexample,
+        share: { lower: l.share.lower, upper: l.share.upper },
         tieTolerance: l.tieTolerance,
       })),
       counterexamples,

@@ -10,7 +10,7 @@ import type {
   RegionLeaf,
   RegionResult,
 } from '@quantproof/smt-verify';
-import { addDown, addUp, mulUp, subDown } from '@quantproof/interval';
+import { addDown, addUp, mulDown, mulUp, subDown } from '@quantproof/interval';
 import { type BoxOracle, describePoint, inside, list, type PointFacts } from './box-oracle.js';
 import type { RequestedBox } from './boxes.js';
 import { approximately, compareRational, compareWithNumber } from './exact.js';
@@ -97,9 +97,9 @@ function counterexampleProblem(
 }
 
 /**
- * (g) The verdict follows from the leaves, the disagreement bracket does not contradict them (it
- * meets [disagree, disagree + mixed + open], the estimate inside it), it states the CPU semantics
- * asked for, and the leaves cover the region.
+ * (g) The verdict follows from the leaves, so does the disagreement bracket (each leaf's share
+ * fits its status, the bracket claims no more than the shares, the estimate lies inside it), it
+ * states the CPU semantics asked for, and the leaves cover the region.
  */
 function checkVerdict(
   oracle: BoxOracle,
@@ -126,24 +126,43 @@ function checkVerdict(
         `(stop: ${result.stats.stopReason}) imply ${expected}`,
     );
   }
-  // The true disagreeing share is at least the disagree leaves' volume and at most the volume of
-  // the leaves not proven to agree: a bracket outside that contradicts the leaves. Both sums bound
-  // the verifier's own float64 sums in its favour. (Where the verifier narrows the bracket inside
-  // mixed and open leaves, the narrowing itself is not checked here: the leaves do not state it.)
+  // Each leaf's certified share fits its status, and the bracket claims no more than the leaves'
+  // shares weighted by volume (sums bound the verifier's own float64 sums in its favour). The
+  // shares of mixed and open leaves come from bounds on sub-boxes the result does not list, so
+  // only their consistency is checked here, not the shares themselves.
   const { lower, upper, estimate } = result.disagreement;
-  const volumeOf = (keep: (l: RegionLeaf) => boolean, direction: 'down' | 'up'): number =>
-    directedSum(
-      leaves.filter(keep).map((l) => l.volume),
-      direction,
-    );
-  const disagreeDown = volumeOf((l) => l.status === 'disagree', 'down');
-  const notAgreeUp = volumeOf((l) => !agrees(l), 'up');
-  const claimed = `disagreeing share ∈ [${lower}, ${upper}]`;
-  if (!(lower <= notAgreeUp)) {
-    fail('g', null, claimed, `the leaves not proven to agree hold at most ${notAgreeUp}`);
+  for (const leaf of leaves) {
+    const { lower: sl, upper: su } = leaf.share;
+    const fits =
+      sl >= 0 &&
+      sl <= su &&
+      su <= 1 &&
+      (leaf.status !== 'agree' || su === 0) &&
+      (leaf.status !== 'disagree' || sl === 1);
+    if (!fits) {
+      fail(
+        'g',
+        null,
+        `${leafText(leaf)}, disagreeing share [${sl}, ${su}]`,
+        'a share that does not fit the status',
+      );
+      break;
+    }
   }
-  if (!(upper >= disagreeDown)) {
-    fail('g', null, claimed, `the leaves proven to disagree hold at least ${disagreeDown}`);
+  const lowerUp = directedSum(
+    leaves.map((l) => mulUp(l.volume, l.share.lower)),
+    'up',
+  );
+  const upperDown = directedSum(
+    leaves.map((l) => mulDown(l.volume, l.share.upper)),
+    'down',
+  );
+  const claimed = `disagreeing share ∈ [${lower}, ${upper}]`;
+  if (!(lower <= lowerUp)) {
+    fail('g', null, claimed, `the leaves' shares prove at most ${lowerUp} disagreeing`);
+  }
+  if (!(upper >= upperDown)) {
+    fail('g', null, claimed, `the leaves' shares leave at least ${upperDown} possibly disagreeing`);
   }
   if (!(lower <= upper)) fail('g', null, claimed, 'the lower end lies above the upper end');
   if (

@@ -35,7 +35,16 @@ export function expectCoherentVerification(v: VariantVerificationJson): void {
       9,
     );
   }
-  // At least the disagree volume, at most disagree + mixed + open (each summed in some order).
+  // The bracket is the leaves' shares weighted by volume: at least the disagree volume, at most
+  // disagree + mixed + open (each summed in some order).
+  for (const leaf of leaves) {
+    if (leaf.status === 'agree') expect(leaf.share).toEqual({ lower: 0, upper: 0 });
+    if (leaf.status === 'disagree') expect(leaf.share).toEqual({ lower: 1, upper: 1 });
+  }
+  const weighted = (end: 'lower' | 'upper'): number =>
+    leaves.reduce((s, l) => s + l.volume * l.share[end], 0);
+  expect(disagreement.lower).toBeCloseTo(weighted('lower'), 9);
+  expect(disagreement.upper).toBeCloseTo(weighted('upper'), 9);
   const slack = 1e-12;
   expect(disagreement.lower).toBeGreaterThanOrEqual(volume.disagree - slack);
   expect(disagreement.upper).toBeLessThanOrEqual(

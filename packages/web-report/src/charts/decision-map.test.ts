@@ -27,6 +27,7 @@ const leaf = (
   status,
   volume: 0.25,
   by: 'test',
+  share: { lower: 0, upper: 1 },
   counterexample,
   tieTolerance: 0,
 });

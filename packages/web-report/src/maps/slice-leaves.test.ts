@@ -10,6 +10,7 @@ const leaf = (lower: number[], upper: number[]): LeafJson => ({
   volume: 0,
   by: 'bounds',
   counterexample: null,
+  share: { lower: 0, upper: 0 },
   tieTolerance: 0,
 });
 // Two halves split at z = 0, the upper one split again at x = 0.

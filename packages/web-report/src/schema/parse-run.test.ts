@@ -10,7 +10,17 @@ function leaf(
   status: string,
   volume: number,
 ): Record<string, unknown> {
-  return { lower, upper, status, volume, by: 'bounds', counterexample: null, tieTolerance: 0 };
+  const share = { agree: [0, 0], disagree: [1, 1] }[status] ?? [0, 1];
+  return {
+    lower,
+    upper,
+    status,
+    volume,
+    by: 'bounds',
+    counterexample: null,
+    share: { lower: share[0], upper: share[1] },
+    tieTolerance: 0,
+  };
 }
 
 /** The smallest valid run: FP32 and one int8 variant, a 2×2 map. */
@@ -243,6 +253,16 @@ describe('parseRun', () => {
     };
     expect(schemaError(files).message).toBe(
       'verify.json: $.variants[0].disagreement.estimate: expected low ≤ value ≤ high',
+    );
+  });
+
+  it("rejects a leaf's share bracket whose ends are out of order", () => {
+    const files = minimalFiles();
+    const variant = (files.verifyJson['variants'] as Record<string, unknown>[])[0]!;
+    const leaves = variant['leaves'] as Record<string, unknown>[];
+    leaves[2]!['share'] = { lower: 0.75, upper: 0.5 };
+    expect(schemaError(files).message).toBe(
+      'verify.json: $.variants[0].leaves[2].share.upper: expected lower ≤ upper',
     );
   });
 

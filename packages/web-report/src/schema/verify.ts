@@ -39,6 +39,12 @@ export interface LeafJson extends BoxJson {
    * `counterexamples` when below their count); null for a leaf without one.
    */
   readonly counterexample: number | null;
+  /**
+   * The certified share of the leaf's volume where the decisions differ: [0, 0] for agree, [1, 1]
+   * for disagree, for mixed and open leaves what the verifier's bounds prove (else [0, 1]). The
+   * region's `disagreement` bracket is the volume-weighted sum of these.
+   */
+  readonly share: { readonly lower: number; readonly upper: number };
   /** The tie tolerance that applied on this leaf (0 where bounds proved it without ties). */
   readonly tieTolerance: number;
 }
@@ -67,8 +73,8 @@ export interface DisagreementEstimateJson {
 /** The share of the region where int8's decision differs from FP32's. */
 export interface DisagreementJson {
   /**
-   * Certified: the disagreeing share lies in [lower, upper]. At least the disagree leaves' volume
-   * and at most disagree + mixed + open: the verifier may narrow it inside mixed and open leaves.
+   * Certified: the disagreeing share lies in [lower, upper], the leaves' `share` brackets weighted
+   * by their volume: at least the disagree leaves' volume, at most disagree + mixed + open.
    */
   readonly lower: number;
   readonly upper: number;
@@ -252,6 +258,10 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
           volume: fraction,
           by: z.string(),
           counterexample: count.nullable(),
+          share: z.object({ lower: fraction, upper: fraction }).refine((b) => b.lower <= b.upper, {
+            message: 'expected lower ≤ upper',
+            path: ['upper'],
+          }),
           tieTolerance: finite,
         }),
       ),
