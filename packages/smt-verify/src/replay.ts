@@ -266,7 +266,8 @@ export async function confirmInRuntime(
   judged: Counterexample,
   replay?: RuntimeReplay,
 ): Promise<Counterexample> {
-  if (replay === undefined) return { ...judged, runtimeReplay: 'none', ortFp32Logits: null, ortInt8Logits: null };
+  if (replay === undefined)
+    return { ...judged, runtimeReplay: 'none', ortFp32Logits: null, ortInt8Logits: null };
   const x = judged.input;
   const ortFp32Logits = await replay.fp32(mlp, x);
   const ortInt8Logits = await replay.int8(model, x);

@@ -35,8 +35,17 @@ function checkSound(
   expect(v.disagree).toBeCloseTo(share('disagree'), 12);
   const sum = (f: (l: RegionResult['leaves'][number]) => number): number =>
     result.leaves.reduce((s, l) => s + l.volume * f(l), 0);
-  expect(result.disagreement.lower).toBeCloseTo(sum((l) => l.share.lower), 12);
-  expect(result.disagreement.upper).toBeCloseTo(Math.min(1, sum((l) => l.share.upper)), 12);
+  expect(result.disagreement.lower).toBeCloseTo(
+    sum((l) => l.share.lower),
+    12,
+  );
+  expect(result.disagreement.upper).toBeCloseTo(
+    Math.min(
+      1,
+      sum((l) => l.share.upper),
+    ),
+    12,
+  );
   expect(result.disagreement.lower).toBeGreaterThanOrEqual(v.disagree - 1e-12);
   expect(result.disagreement.upper).toBeLessThanOrEqual(v.disagree + v.mixed + v.open + 1e-12);
   for (const l of result.leaves) {

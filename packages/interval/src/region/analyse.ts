@@ -98,11 +98,18 @@ function corner(box: Box, form: LinearForm): Float64Array {
 }
 
 function influenceOf(form: LinearForm, box: Box): Float64Array {
-  return Float64Array.from(form.coefficients, (c, i) => Math.abs(c) * (box.upper[i]! - box.lower[i]!));
+  return Float64Array.from(
+    form.coefficients,
+    (c, i) => Math.abs(c) * (box.upper[i]! - box.lower[i]!),
+  );
 }
 
 /** One bound pass on a closed float32 box of a prepared pair (see `BoxAnalysis`). */
-export function analyseBox(pair: PreparedPair, box: Box, options: AnalyseOptions = {}): BoxAnalysis {
+export function analyseBox(
+  pair: PreparedPair,
+  box: Box,
+  options: AnalyseOptions = {},
+): BoxAnalysis {
   const k = pair.outputSize;
   const wantJoint = options.joint ?? true;
   const centre = Float32Array.from(boxCentre(box));
@@ -294,7 +301,8 @@ export function analyseBox(pair: PreparedPair, box: Box, options: AnalyseOptions
         fpLower(i, j);
         fpPairForms[i * k + j] = fpForms.get(i * k + j)!;
         intPairForms[i * k + j] = specLowerForm(int!, pairSpec(i, j));
-        if (joint !== null) jointPairForms[i * k + j] = jointInt8SpecLowerForm(joint, pairSpec(i, j));
+        if (joint !== null)
+          jointPairForms[i * k + j] = jointInt8SpecLowerForm(joint, pairSpec(i, j));
       }
     }
     share = gridShare(pair.int8, box, k, fpFloor, intFloor, {
@@ -379,7 +387,9 @@ function gridShare(
     const n = parts[i]!;
     const l = box.lower[i]!;
     const u = box.upper[i]!;
-    const e = Array.from({ length: n + 1 }, (_, t) => (t === 0 ? l : t === n ? u : l + ((u - l) * t) / n));
+    const e = Array.from({ length: n + 1 }, (_, t) =>
+      t === 0 ? l : t === n ? u : l + ((u - l) * t) / n,
+    );
     return e;
   });
   const dequantized =
@@ -434,7 +444,8 @@ function gridShare(
     }
     // The int8 action, when the forms prove it constant on the sub-box.
     let c = -1;
-    for (let a = 0; a < k && c < 0; a++) if (proves((j) => intMin[a * k + j]!, k, a, intFloor)) c = a;
+    for (let a = 0; a < k && c < 0; a++)
+      if (proves((j) => intMin[a * k + j]!, k, a, intFloor)) c = a;
     if (c >= 0) {
       let label: ShareCell['label'] | null = null;
       if (proves((j) => fpMin[c * k + j]!, k, c, fpFloor)) {

@@ -169,7 +169,12 @@ export class RegionDriver<S> {
     if (snapshot === undefined) {
       this.nextId = 1;
       this.pendingJobs = [
-        { id: 0, box: copyBox(spec.root.lower, spec.root.upper), volume: 1, inherited: spec.rootState },
+        {
+          id: 0,
+          box: copyBox(spec.root.lower, spec.root.upper),
+          volume: 1,
+          inherited: spec.rootState,
+        },
       ];
       return;
     }

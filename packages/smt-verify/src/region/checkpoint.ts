@@ -68,7 +68,11 @@ export function encodeCheckpoint(state: CheckpointState): string {
  * `SmtVerifyOptionsError` when it is not a checkpoint of this version or belongs to another run
  * (other networks, region or options).
  */
-export function decodeCheckpoint(text: string, fingerprint: string, where: string): CheckpointState {
+export function decodeCheckpoint(
+  text: string,
+  fingerprint: string,
+  where: string,
+): CheckpointState {
   let parsed: { format?: unknown; version?: unknown; state?: CheckpointState };
   try {
     parsed = JSON.parse(text, reviver) as typeof parsed;

@@ -5,24 +5,21 @@
 // or in-process.
 import {
   analyseBox,
-  cellAround,
+  type Box,
   cellCount,
   createBox,
+  createCounterexampleSearch,
   fp32ExecutionError,
   ibpFp32,
-  inputQuantizer,
   preparePair,
-  searchCounterexamples,
   subDown,
   type BoxAnalysis,
 } from '@quantproof/interval';
 import { performance } from 'node:perf_hooks';
 import { createSeededRng, forwardFp32, type Mlp, type SeededRng } from '@quantproof/nn';
 import {
-  argmaxFirst,
   type CpuSemantics,
   decideOutputs,
-  forwardInt8,
   NonFiniteInputError,
   type QMlp,
 } from '@quantproof/quant';
@@ -31,12 +28,6 @@ import { int8ExactlyEncoded } from '../disagreement-query.js';
 import { approximateDown } from '../rational.js';
 import { int8Outputs, judgePoint, replayCandidate, type Counterexample } from '../replay.js';
 import type { LeafState } from './leaf-state.js';
-
-/** Lower and upper corners of a box (plain arrays: they cross thread boundaries). */
-export interface BoxTaskBounds {
-  readonly lower: number[];
-  readonly upper: number[];
-}
 
 /** Settings every leaf evaluation shares (fixed for a whole region run). */
 export interface DecisionSettings {
@@ -98,8 +89,8 @@ export interface LeafEvaluation {
 const MAX_FULL_CORNERS = 8;
 
 /** ReLUs of the FP32 network whose phase the bounds leave open on the box (z3's case splits). */
-export function unstableRelus(mlp: Mlp, box: BoxTaskBounds): number {
-  const pres = ibpFp32(mlp, createBox(box.lower, box.upper)).preActivations;
+export function unstableRelus(mlp: Mlp, box: Box): number {
+  const pres = ibpFp32(mlp, box).preActivations;
   let n = 0;
   mlp.layers.forEach((layer, l) => {
     if (layer.activation !== 'relu') return;
@@ -109,14 +100,7 @@ export function unstableRelus(mlp: Mlp, box: BoxTaskBounds): number {
   return n;
 }
 
-function randomPoint(box: BoxTaskBounds, rng: SeededRng): Float32Array {
-  return Float32Array.from(box.lower, (l, i) => {
-    const v = Math.fround(l + (box.upper[i]! - l) * rng.nextFloat64());
-    return Math.min(Math.max(v, l), box.upper[i]!);
-  });
-}
-
-function corners(box: BoxTaskBounds, rng: SeededRng, limit: number): Float32Array[] {
+function corners(box: Box, rng: SeededRng, limit: number): Float32Array[] {
   const d = box.lower.length;
   const out: Float32Array[] = [];
   if (d <= MAX_FULL_CORNERS) {
@@ -130,118 +114,6 @@ function corners(box: BoxTaskBounds, rng: SeededRng, limit: number): Float32Arra
   }
   return out;
 }
-
-/** Bisects the segment a→b (different labels) to two float32 points with different labels. */
-function bisect(
-  a: Float32Array,
-  b: Float32Array,
-  label: (x: Float32Array) => number,
-): [Float32Array, Float32Array] {
-  const la = label(a);
-  let lo = 0;
-  let hi = 1;
-  let pa = a;
-  let pb = b;
-  for (let step = 0; step < 48; step++) {
-    const t = 0.5 * (lo + hi);
-    const p = Float32Array.from(a, (v, i) => Math.fround(v + (b[i]! - v) * t));
-    if (p.every((v, i) => v === pa[i]) || p.every((v, i) => v === pb[i])) break;
-    if (label(p) === la) {
-      lo = t;
-      pa = p;
-    } else {
-      hi = t;
-      pb = p;
-    }
-  }
-  return [pa, pb];
-}
-
-/**
- * Points worth replaying around a point `p` near the FP32 boundary: the corners of p's
- * quantisation cell inside the box (the int8 action is constant on the cell while the FP32
- * boundary crosses it, so one side of the cell disagrees).
- */
-function cellCorners(
-  model: QMlp,
-  p: Float32Array,
-  box: BoxTaskBounds,
-  rng: SeededRng,
-): Float32Array[] {
-  const q = inputQuantizer(model);
-  if (q === null) return [p];
-  const lo: number[] = [];
-  const hi: number[] = [];
-  for (let i = 0; i < p.length; i++) {
-    const c = cellAround(q, p[i]!, box.lower[i]!, box.upper[i]!);
-    lo.push(c.lo);
-    hi.push(c.hi);
-  }
-  return corners({ lower: lo, upper: hi }, rng, 32);
-}
-
-/** Searches `box` for a replayed disagreement above the tie tolerance; null when none is seen. */
-async function boundarySearch(
-  mlp: Mlp,
-  model: QMlp,
-  box: BoxTaskBounds,
-  settings: DecisionSettings,
-  rng: SeededRng,
-): Promise<Counterexample | null> {
-  const points = [
-    ...corners(box, rng, 32),
-    ...Array.from({ length: settings.samples }, () => randomPoint(box, rng)),
-  ];
-  const cpu = settings.cpu === undefined ? {} : { cpu: settings.cpu };
-  // The labels only steer the search to decision boundaries; every candidate is judged exactly.
-  const fpAction = (x: Float32Array): number => argmaxFirst(forwardFp32(mlp, x));
-  const qAction = (x: Float32Array): number => argmaxFirst(forwardInt8(model, x, cpu));
-  const tryPoint = (x: Float32Array): Promise<Counterexample | null> =>
-    fpAction(x) === qAction(x)
-      ? Promise.resolve(null)
-      : replayCandidate(mlp, model, x, undefined, cpu);
-  for (const x of points) {
-    const found = await tryPoint(x);
-    if (found !== null) return found;
-  }
-  for (const label of [fpAction, qAction]) {
-    const labels = points.map(label);
-    const byLabel = new Map<number, Float32Array[]>();
-    points.forEach((x, k) => {
-      const list = byLabel.get(labels[k]!) ?? [];
-      list.push(x);
-      byLabel.set(labels[k]!, list);
-    });
-    if (byLabel.size < 2) continue;
-    const groups = [...byLabel.values()];
-    const first = groups[0]!;
-    const others = groups.slice(1).flat();
-    const pairs = Math.min(4, first.length, others.length);
-    for (let k = 0; k < pairs; k++) {
-      const [a, b] = bisect(first[k]!, others[others.length - 1 - k]!, label);
-      for (const p of [a, b]) {
-        for (const x of [p, ...cellCorners(model, p, box, rng)]) {
-          const found = await tryPoint(x);
-          if (found !== null) return found;
-        }
-      }
-    }
-  }
-  const interval = searchCounterexamples(mlp, model, createBox(box.lower, box.upper), {
-    seed: rng.nextUint32(),
-    samples: settings.samples,
-    starts: 2,
-    steps: 4,
-    neighbours: 4,
-    maxCounterexamples: 4,
-  });
-  for (const c of interval) {
-    const found = await replayCandidate(mlp, model, c.input, undefined, cpu);
-    if (found !== null) return found;
-  }
-  return null;
-}
-
 
 /** Evaluates leaves of one FP32/int8 pair (the per-thread state: prepared pair, settings). */
 export interface LeafEvaluator {
@@ -260,6 +132,7 @@ export function createLeafEvaluator(
   const pair = preparePair(mlp, model);
   const exact = int8ExactlyEncoded(model, settings.cpu);
   const cpu = settings.cpu === undefined ? {} : { cpu: settings.cpu };
+  const search = createCounterexampleSearch(mlp, model, cpu);
 
   const executor = (x: Float32Array): Float32Array | null => int8Outputs(model, x, settings.cpu);
   /** The exact FP32 margin at x when x is a disagreement whose float margin passes `above`. */
@@ -294,7 +167,7 @@ export function createLeafEvaluator(
   };
   const witnesses = (
     task: LeafTask,
-    box: BoxTaskBounds,
+    box: Box,
     analysis: BoxAnalysis | null,
     found: Float32Array | null,
     upper: { flip: number; error: number },
@@ -328,14 +201,14 @@ export function createLeafEvaluator(
   };
 
   async function evaluateLeaf(task: LeafTask): Promise<LeafEvaluation> {
-    const box: BoxTaskBounds = { lower: [...task.lower], upper: [...task.upper] };
+    const box = createBox(task.lower, task.upper);
     const inherited = task.inherited;
     // The joint difference bounds tighten δ* and ε*; they are computed where those can matter.
     const joint =
       settings.margins &&
       (inherited.flipUpper > (1 + settings.precision) * task.flipLower ||
         inherited.errorUpper > (1 + settings.precision) * task.errorLower);
-    const analysis = analyseBox(pair, createBox(box.lower, box.upper), { joint });
+    const analysis = analyseBox(pair, box, { joint });
     // The bounds model exact int32 sums: on a CPU whose pair sums can saturate for this model
     // they bound nothing about the int8 side, so only the executor's points can answer.
     const flipUpper = exact ? Math.min(inherited.flipUpper, analysis.flipUpper) : Infinity;
@@ -346,7 +219,12 @@ export function createLeafEvaluator(
     const none = { smtQueries: 0, smtMs: 0 };
     const uppers = { flip: flipUpper, error: errorUpper };
     if (inherited.status === 'agree' || inherited.status === 'disagree') {
-      return { state: { ...base, share: inherited.share }, found: null, ...witnesses(task, box, analysis, null, uppers), ...none };
+      return {
+        state: { ...base, share: inherited.share },
+        found: null,
+        ...witnesses(task, box, analysis, null, uppers),
+        ...none,
+      };
     }
     if (exact && analysis.proven === 'agree') {
       const state: LeafState = {
@@ -400,7 +278,19 @@ export function createLeafEvaluator(
       if (agreeSeen && (inheritedPoint !== null || fresh !== null)) break;
     }
     if (inheritedPoint === null && fresh === null && task.search) {
-      fresh = await boundarySearch(mlp, model, box, settings, rng);
+      const candidates = search(box, {
+        seed: rng.nextUint32(),
+        samples: settings.samples,
+        bisections: 4,
+        starts: 2,
+        steps: 4,
+        neighbours: 4,
+        maxCounterexamples: 4,
+      });
+      for (const candidate of candidates) {
+        fresh = await replayCandidate(mlp, model, candidate.input, undefined, cpu);
+        if (fresh !== null) break;
+      }
     }
     const found = inheritedPoint ?? (fresh === null ? null : Float32Array.from(fresh.input));
     if (found !== null) {
@@ -421,7 +311,7 @@ export function createLeafEvaluator(
       const state: LeafState = { ...base, status: 'open', by: 'avx2-saturation', final: true };
       return { state, found: null, ...witnesses(task, box, null, null, uppers), ...none };
     }
-    const cells = cellCount(model, createBox(box.lower, box.upper));
+    const cells = cellCount(model, box);
     // z3 and the cell path can only prove agreement: not where the bounds prove a disagreeing part.
     if (
       share.lower === 0 &&
@@ -478,12 +368,12 @@ export function createLeafEvaluator(
         final: cells <= 1 && CELL_REASONS.has(result.reason),
       };
       return {
-          state,
-          found: null,
-          ...witnesses(task, box, analysis, null, uppers),
-          smtQueries,
-          smtMs,
-        };
+        state,
+        found: null,
+        ...witnesses(task, box, analysis, null, uppers),
+        smtQueries,
+        smtMs,
+      };
     }
     const state: LeafState = { ...base, status: 'open', by: 'undecided' };
     return { state, found: null, ...witnesses(task, box, analysis, null, uppers), ...none };
@@ -504,7 +394,8 @@ export function createLeafEvaluator(
           flipUpper: Infinity,
           errorUpper: Infinity,
           influence: null,
-          share: task.inherited.status === 'pending' ? { lower: 0, upper: 1 } : task.inherited.share,
+          share:
+            task.inherited.status === 'pending' ? { lower: 0, upper: 1 } : task.inherited.share,
         };
         return { state, found: null, flip: null, error: null, smtQueries: 0, smtMs: 0 };
       }

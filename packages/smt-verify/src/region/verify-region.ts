@@ -6,12 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { mlpToJson, type Mlp, createSeededRng, forwardFp32 } from '@quantproof/nn';
-import {
-  type CpuSemantics,
-  decideLogits,
-  qmlpToJson,
-  type QMlp,
-} from '@quantproof/quant';
+import { type CpuSemantics, decideLogits, qmlpToJson, type QMlp } from '@quantproof/quant';
 import {
   boxContains,
   createBox,
@@ -508,8 +503,12 @@ export async function verifyRegion(
     boxes: driver.evaluations,
     volume: { ...shares },
     disagreement: { ...bracket },
-    flipMargin: margins ? { lower: flipBest.lower, upper: Math.max(flipUpperNow(), flipBest.lower) } : null,
-    errorBound: margins ? { lower: errorBest.lower, upper: Math.max(errorUpperNow(), errorBest.lower) } : null,
+    flipMargin: margins
+      ? { lower: flipBest.lower, upper: Math.max(flipUpperNow(), flipBest.lower) }
+      : null,
+    errorBound: margins
+      ? { lower: errorBest.lower, upper: Math.max(errorUpperNow(), errorBest.lower) }
+      : null,
   });
   let lastSave = performance.now();
   const save = async (force: boolean): Promise<void> => {
@@ -588,16 +587,31 @@ export async function verifyRegion(
     }
   }
   // A disagreement δ*'s search found is a counterexample like any other once it replays.
-  if (flip?.witness != null && !counterexamples.some((c) => sameInput(c.input, flip!.witness!))) {
-    const c = await replayCandidate(fp32, int8, Float32Array.from(flip.witness), options.replay, cpu);
+  const flipWitness = flip?.witness ?? null;
+  if (flipWitness !== null && !counterexamples.some((c) => sameInput(c.input, flipWitness))) {
+    const c = await replayCandidate(
+      fp32,
+      int8,
+      Float32Array.from(flipWitness),
+      options.replay,
+      cpu,
+    );
     if (c !== null) counterexamples.push(c);
   }
   const disagreement: DisagreementVolume = {
     ...bracket,
-    estimate: estimate(fp32, int8, cpuSemantics, items, shares.disagree, bracket, estimateSamples, seed),
+    estimate: estimate(
+      fp32,
+      int8,
+      cpuSemantics,
+      items,
+      shares.disagree,
+      bracket,
+      estimateSamples,
+      seed,
+    ),
   };
-  const verdict =
-    counterexamples.length > 0 ? 'inconsistent' : allAgree ? 'consistent' : 'unknown';
+  const verdict = counterexamples.length > 0 ? 'inconsistent' : allAgree ? 'consistent' : 'unknown';
   const total = elapsed();
   options.onProgress?.(progress('done'));
   return {
@@ -662,7 +676,9 @@ function estimate(
   samples: number,
   seed: number,
 ): DisagreementVolume['estimate'] {
-  const uncertain = items.filter((l) => l.state.status === 'mixed' || l.state.status === 'open' || l.state.status === 'pending');
+  const uncertain = items.filter(
+    (l) => l.state.status === 'mixed' || l.state.status === 'open' || l.state.status === 'pending',
+  );
   const cumulative: number[] = [];
   let total = 0;
   for (const l of uncertain) {
