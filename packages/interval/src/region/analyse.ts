@@ -47,10 +47,14 @@ export interface BoxAnalysis {
   readonly flipUpper: number;
   /** The box corner where the bound behind `flipUpper` is largest (a place to look for δ*). */
   readonly flipVertex: Float64Array | null;
+  /** |coefficient| × width of the bound behind `flipUpper` per dimension (where to split for δ*). */
+  readonly flipInfluence: Float64Array | null;
   /** An upper bound of max_j |int8_j − FP32_j| (logits before any head) over the box. */
   readonly errorUpper: number;
   /** The box corner where the bound behind `errorUpper` is largest. */
   readonly errorVertex: Float64Array | null;
+  /** |coefficient| × width of the bound behind `errorUpper` per dimension (where to split for ε*). */
+  readonly errorInfluence: Float64Array | null;
   /**
    * The certified share of the box's volume where the two decisions differ: at least `lower`, at
    * most `upper` ([0, 0] when proven agree, [1, 1] when proven disagree). For a box neither proven,
@@ -229,6 +233,7 @@ export function analyseBox(
   // ε*: bounds of d = int8 − FP32 logits.
   let errorUpper = 0;
   let errorVertex: Float64Array | null = null;
+  let errorInfluence: Float64Array | null = null;
   const dLower = new Float64Array(k);
   const dUpper = new Float64Array(k);
   for (let j = 0; j < k; j++) {
@@ -256,6 +261,7 @@ export function analyseBox(
       errorUpper = Number.isNaN(m) ? Infinity : m;
       const form = dForms[2 * j + (hi >= lo ? 1 : 0)];
       errorVertex = form === undefined ? null : corner(box, form);
+      errorInfluence = form === undefined ? null : influenceOf(form, box);
     }
   }
   if (!finite) errorUpper = Infinity;
@@ -264,6 +270,7 @@ export function analyseBox(
   // y_j − y_c = (q_j − d_j) − (q_c − d_c) ≤ d_c − d_j + (the int8 head's collapse gap).
   let flipUpper = -Infinity;
   let flipVertex: Float64Array | null = null;
+  let flipInfluence: Float64Array | null = null;
   if (!finite) flipUpper = Infinity;
   else if (proven !== 'agree') {
     const possible =
@@ -283,6 +290,7 @@ export function analyseBox(
           flipUpper = m;
           const form = fpForms.get(c * k + j);
           flipVertex = form === undefined ? null : corner(box, form);
+          flipInfluence = form === undefined ? null : influenceOf(form, box);
         }
       }
     }
@@ -322,8 +330,10 @@ export function analyseBox(
     influence,
     flipUpper,
     flipVertex,
+    flipInfluence,
     errorUpper,
     errorVertex,
+    errorInfluence,
     share,
     shareCells,
   };

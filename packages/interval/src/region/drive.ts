@@ -53,8 +53,11 @@ export interface RegionDriverSpec<S> {
   /** The state the root's evaluation inherits. */
   readonly rootState: S;
   readonly objectives: readonly RegionObjective<S>[];
-  /** How a leaf is split (null: it cannot be split; it stays a leaf). */
-  split(item: RegionItem<S>): BoxSplit | null;
+  /**
+   * How a leaf is split (null: it cannot be split; it stays a leaf). `objective` names the
+   * objective that took it, so that it can be split where that objective's bound is loosest.
+   */
+  split(item: RegionItem<S>, objective: string): BoxSplit | null;
   /** The state a child inherits from its parent before its own evaluation. */
   inherit(parent: RegionItem<S>, child: Box): S;
   /** Leaves popped per round (each gives two evaluations). Default 16. */
@@ -267,7 +270,7 @@ export class RegionDriver<S> {
       idle = 0;
       this.heaps[objective]!.pop();
       if (taken.has(item.id)) continue;
-      const split = this.spec.split(item);
+      const split = this.spec.split(item, this.spec.objectives[objective]!.name);
       if (split === null) {
         this.stuckIds.add(item.id);
         continue;

@@ -38,7 +38,11 @@ export type RefutationResult<W> =
   | { readonly kind: 'witness'; readonly witness: W; readonly evaluations: number }
   | { readonly kind: 'refuted'; readonly evaluations: number }
   /** Every leaf refuted or undecided, some undecided: their reasons, each once. */
-  | { readonly kind: 'undecided'; readonly reasons: readonly string[]; readonly evaluations: number }
+  | {
+      readonly kind: 'undecided';
+      readonly reasons: readonly string[];
+      readonly evaluations: number;
+    }
   | { readonly kind: 'stopped'; readonly evaluations: number };
 
 /** A leaf's state: its depth and what its evaluation concluded (null: not evaluated). */

@@ -213,9 +213,20 @@ export function createLeafEvaluator(
     // they bound nothing about the int8 side, so only the executor's points can answer.
     const flipUpper = exact ? Math.min(inherited.flipUpper, analysis.flipUpper) : Infinity;
     const errorUpper = exact ? Math.min(inherited.errorUpper, analysis.errorUpper) : Infinity;
-    const influence = analysis.influence === null ? null : Array.from(analysis.influence);
+    const list = (a: Float64Array | null): number[] | null => (a === null ? null : Array.from(a));
+    const influence = list(analysis.influence);
+    const flipInfluence = list(analysis.flipInfluence);
+    const errorInfluence = list(analysis.errorInfluence);
     const share = exact ? analysis.share : { lower: 0, upper: 1 };
-    const base = { ...inherited, flipUpper, errorUpper, influence, share };
+    const base = {
+      ...inherited,
+      flipUpper,
+      errorUpper,
+      influence,
+      flipInfluence,
+      errorInfluence,
+      share,
+    };
     const none = { smtQueries: 0, smtMs: 0 };
     const uppers = { flip: flipUpper, error: errorUpper };
     if (inherited.status === 'agree' || inherited.status === 'disagree') {

@@ -18,6 +18,9 @@ export interface LeafState {
   readonly errorUpper: number;
   /** How much each dimension limits the proof (the split policy's guide), or null. */
   readonly influence: readonly number[] | null;
+  /** The same for the bounds behind `flipUpper` and `errorUpper` (splits for δ* and ε*). */
+  readonly flipInfluence: readonly number[] | null;
+  readonly errorInfluence: readonly number[] | null;
   /**
    * The certified share of the leaf's volume where the decisions differ ([0, 0] agree, [1, 1]
    * disagree; for mixed and open leaves what their linear bounds prove, else [0, 1]).
@@ -36,6 +39,8 @@ export const ROOT_STATE: LeafState = {
   flipUpper: Infinity,
   errorUpper: Infinity,
   influence: null,
+  flipInfluence: null,
+  errorInfluence: null,
   share: { lower: 0, upper: 1 },
   final: false,
 };

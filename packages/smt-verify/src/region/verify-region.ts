@@ -389,10 +389,20 @@ export async function verifyRegion(
       rootState: ROOT_STATE,
       objectives,
       roundSize,
-      split: (item) => split(item.box, item.state.influence),
+      split: (item, objective) =>
+        split(
+          item.box,
+          objective === 'flip-margin'
+            ? (item.state.flipInfluence ?? item.state.influence)
+            : objective === 'error-bound'
+              ? (item.state.errorInfluence ?? item.state.influence)
+              : item.state.influence,
+        ),
       inherit: (parent, child) => {
         const s = parent.state;
-        if (s.status === 'agree' || s.status === 'disagree') return { ...s, influence: null };
+        if (s.status === 'agree' || s.status === 'disagree') {
+          return { ...s, influence: null, flipInfluence: null, errorInfluence: null };
+        }
         const cex = s.counterexample;
         const inside = cex !== null && boxContains(child, counterexamples[cex]!.input);
         return {
