@@ -167,15 +167,21 @@ describe('verifyRegion: determinism and resume', () => {
   const strip = (r: RegionResult): unknown => ({
     verdict: r.verdict,
     volume: r.volume,
+    disagreement: r.disagreement,
+    flipMargin: r.flipMargin,
+    errorBound: r.errorBound,
     leaves: r.leaves,
     counterexamples: r.counterexamples.map((c) => Array.from(c.input)),
   });
 
-  it('gives the same leaves with 0 and 2 worker threads (rounds are applied in order)', async () => {
-    const options = { maxBoxes: 200, seconds: 120, margins: false } as const;
+  it('gives the same leaves, bracket, δ* and ε* with 0, 1 and 2 worker threads (rounds are applied in order)', async () => {
+    const options = { maxBoxes: 200, seconds: 120 } as const;
     const inline = await verifyRegion(diagonal, model, box, { ...options, workers: 0 });
+    const one = await verifyRegion(diagonal, model, box, { ...options, workers: 1 });
     const pooled = await verifyRegion(diagonal, model, box, { ...options, workers: 2 });
     expect(pooled.stats.workers).toBe(2);
+    expect(inline.flipMargin).not.toBeNull();
+    expect(strip(one)).toEqual(strip(inline));
     expect(strip(pooled)).toEqual(strip(inline));
   });
 
