@@ -2,8 +2,9 @@
 // encoded over the same Real inputs, and the search for a replayed counterexample.
 import { mlpHead, type Mlp } from '@quantproof/nn';
 import type { QMlp, QMlpStatic } from '@quantproof/quant';
-import { type Float32Box, float32Box, type InputBox } from './box.js';
-import { ModelMismatchError } from './errors.js';
+import type { Box } from '@quantproof/interval';
+import { float32Box, type InputBox } from './box.js';
+import { modelMismatchError } from './errors.js';
 import { encodeFp32, type Fp32Encoding } from './fp32-encoding.js';
 import { cellInterval, type InputCells, inputCells } from './input-cells.js';
 import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
@@ -73,7 +74,7 @@ export interface QueryOptions {
 export interface PreparedBox {
   readonly mlp: Mlp;
   readonly model: QMlpStatic;
-  readonly box: Float32Box;
+  readonly box: Box;
   /** interval's `ibpFp32` over the box: fixes ReLU phases in the FP32 encoding. */
   readonly bounds: Fp32IntervalBounds;
   readonly tolerance: number;
@@ -99,7 +100,7 @@ export function prepareBox(
   const qIn = model.layers[0]!.inFeatures;
   const qOut = model.layers[model.layers.length - 1]!.outFeatures;
   if (inputs !== qIn || outputs !== qOut) {
-    throw new ModelMismatchError(`FP32 ${inputs}→${outputs}, int8 ${qIn}→${qOut}`);
+    throw modelMismatchError(`FP32 ${inputs}→${outputs}, int8 ${qIn}→${qOut}`);
   }
   const b = float32Box(box, inputs);
   if (accumulatorOverflow(model) !== null) return { unknown: 'accumulator-overflow' };

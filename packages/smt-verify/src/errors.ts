@@ -1,31 +1,30 @@
-// Errors a caller can cause. Each message says what was wrong and what to do.
+// Errors a caller can cause. Each message says what was wrong and what to do. Malformed boxes and
+// mismatched networks are interval's error classes (one owner), thrown with this package's messages.
+import { InvalidBoxError, ModelMismatchError } from '@quantproof/interval';
+
+export { InvalidBoxError, ModelMismatchError };
 
 /** Base class of every error this package throws for a bad argument. */
 export class SmtVerifyError extends Error {
   override readonly name: string = 'SmtVerifyError';
 }
 
-/** A box with the wrong dimension, NaN/infinite bounds, or lower > upper. */
-export class InvalidBoxError extends SmtVerifyError {
-  override readonly name: string = 'InvalidBoxError';
-
-  constructor(detail: string) {
-    super(
-      `invalid input box: ${detail}. Give finite lower/upper bounds, one pair per network input, ` +
-        'with lower ≤ upper and at least one float32 value between them.',
-    );
-  }
+/**
+ * A box with the wrong dimension, NaN/infinite bounds, or lower > upper: interval's
+ * `InvalidBoxError` (one class for the whole project), with a message that says what to do.
+ */
+export function invalidBoxError(detail: string): InvalidBoxError {
+  return new InvalidBoxError(
+    `invalid input box: ${detail}. Give finite lower/upper bounds, one pair per network input, ` +
+      'with lower ≤ upper and at least one float32 value between them.',
+  );
 }
 
-/** The FP32 and int8 networks do not describe the same function shape. */
-export class ModelMismatchError extends SmtVerifyError {
-  override readonly name: string = 'ModelMismatchError';
-
-  constructor(detail: string) {
-    super(
-      `the FP32 and int8 networks do not match: ${detail}. Pass the Mlp the QMlp was quantised from.`,
-    );
-  }
+/** The FP32 and int8 networks do not describe the same function shape (interval's class). */
+export function modelMismatchError(detail: string): ModelMismatchError {
+  return new ModelMismatchError(
+    `the FP32 and int8 networks do not match: ${detail}. Pass the Mlp the QMlp was quantised from.`,
+  );
 }
 
 /** An option outside its documented range. */

@@ -1,7 +1,7 @@
 // The public surface of @quantproof/smt-verify. Everything not exported here is internal.
 
 export { type AgreementOptions, type AgreementResult, checkAgreement } from './agreement.js';
-export { type Float32Box, float32Box, type InputBox } from './box.js';
+export { float32Box, type InputBox } from './box.js';
 export {
   type Cell,
   decideByCells,

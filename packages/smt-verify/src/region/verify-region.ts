@@ -18,7 +18,7 @@ import {
   splitPolicy,
 } from '@quantproof/interval';
 import { float32Box, type InputBox } from '../box.js';
-import { ModelMismatchError, SmtVerifyOptionsError } from '../errors.js';
+import { modelMismatchError, SmtVerifyOptionsError } from '../errors.js';
 import { accumulatorOverflow, int8ExactlyEncoded } from '../disagreement-query.js';
 import {
   confirmInRuntime,
@@ -269,7 +269,7 @@ export async function verifyRegion(
     int8.layers[0]!.inFeatures !== inputs ||
     int8.layers[int8.layers.length - 1]!.outFeatures !== outputs
   ) {
-    throw new ModelMismatchError(
+    throw modelMismatchError(
       `FP32 ${inputs}→${outputs}, int8 ${int8.layers[0]!.inFeatures}→${int8.layers[int8.layers.length - 1]!.outFeatures}`,
     );
   }
