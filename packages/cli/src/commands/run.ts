@@ -119,7 +119,8 @@ function timestamp(): string {
 
 function formatBracket(b: VariantVerification['flipMargin']): string {
   if (b === null) return '—';
-  return `[${b.lower.toPrecision(4)}, ${b.upper.toPrecision(4)}]${b.certified ? '' : '*'}`;
+  const upper = b.upper === null ? '∞' : b.upper.toPrecision(4);
+  return `[${b.lower.toPrecision(4)}, ${upper}]${b.certified ? '' : '*'}`;
 }
 
 function summary(rows: readonly VariantMetrics[]): string {

@@ -186,7 +186,7 @@ export function verifyCommand(
       const bracket = (b: VariantVerification['flipMargin'], what: string): string =>
         b === null
           ? `${what}: none`
-          : `${what} ∈ [${b.lower.toPrecision(5)}, ${b.upper.toPrecision(5)}]${b.certified ? '' : ' (not within 1% in the budget)'}`;
+          : `${what} ∈ [${b.lower.toPrecision(5)}, ${b.upper === null ? '∞' : b.upper.toPrecision(5)}]${b.certified ? '' : ' (not within 1% in the budget)'}`;
       const lines = [
         `${verdictLine(result)} (${result.leaves.length} leaves, ${result.boxes} boxes, ${result.seconds.toFixed(1)} s${result.decidedAtSeconds === null || result.volume.open > 0 ? '' : `, every leaf decided after ${result.decidedAtSeconds.toFixed(1)} s`})`,
         `${bracket(result.flipMargin, 'δ* (largest FP32 margin at which int8 still disagrees)')}; ${bracket(result.errorBound, 'ε* (max |FP32 − int8| logit)')}; tie tolerance that applied (largest over the leaves): ${result.tieTolerance.toPrecision(3)}`,

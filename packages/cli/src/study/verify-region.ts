@@ -47,7 +47,8 @@ export interface ReplayedCounterexample {
 /** A certified bracket as written to verify.json. */
 export interface BracketJson {
   readonly lower: number;
-  readonly upper: number;
+  /** null: no finite upper bound was established (+∞; JSON cannot hold it). */
+  readonly upper: number | null;
   /** upper ≤ 1.01 · lower was reached within the budget. */
   readonly certified: boolean;
 }
@@ -123,7 +124,12 @@ export interface VerifyVariantOptions {
 }
 
 function bracket(b: Bracket | null): BracketJson | null {
-  return b === null ? null : { lower: b.lower, upper: b.upper, certified: b.certified };
+  if (b === null) return null;
+  return {
+    lower: b.lower,
+    upper: Number.isFinite(b.upper) ? b.upper : null,
+    certified: b.certified,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEstimate, formatShareBracket, shareBracketEnds } from './format.js';
+import { formatBracket, formatEstimate, formatShareBracket, shareBracketEnds } from './format.js';
 
 describe('shareBracketEnds', () => {
   // Exact binary expansions: 0.1 = 0.1000000000000000055…, 0.123 = 0.1229999999999999982…,
@@ -31,6 +31,14 @@ describe('formatShareBracket', () => {
     expect(formatShareBracket({ lower: 0.1, upper: 0.29 })).toBe('[10.00%, 29.00%]');
     expect(formatShareBracket({ lower: 0, upper: 0 })).toBe('0.00%');
     expect(formatShareBracket({ lower: 0.123, upper: 0.123 })).toBe('12.30%');
+  });
+});
+
+describe('formatBracket', () => {
+  it('prints an upper end without a finite bound as ∞, and marks an uncertified bracket', () => {
+    expect(formatBracket({ lower: 30.35, upper: 30.53 })).toBe('[30.35, 30.53]');
+    expect(formatBracket({ lower: 0, upper: null, certified: false })).toBe('[0.000, ∞]*');
+    expect(formatBracket(null)).toBe('—');
   });
 });
 

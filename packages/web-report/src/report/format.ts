@@ -95,13 +95,14 @@ export function formatSeconds(value: number): string {
 }
 
 /**
- * A bracket `[lower, upper]` with 4 significant digits, one value when both ends agree; `—` when
- * null or absent; a trailing `*` when the verifier says it is not certified within 1 %.
+ * A bracket `[lower, upper]` with 4 significant digits, one value when both ends agree, `∞` for an
+ * upper end without a finite bound; `—` when null or absent; a trailing `*` when the verifier says
+ * it is not certified within 1 %.
  */
 export function formatBracket(bracket: BracketJson | null | undefined): string {
   if (bracket === null || bracket === undefined) return MISSING;
   const lower = bracket.lower.toPrecision(4);
-  const upper = bracket.upper.toPrecision(4);
+  const upper = bracket.upper === null ? '∞' : bracket.upper.toPrecision(4);
   const text = lower === upper ? lower : `[${lower}, ${upper}]`;
   return bracket.certified === false ? `${text}*` : text;
 }

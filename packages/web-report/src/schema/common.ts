@@ -54,7 +54,8 @@ export const boxSchema: z.ZodType<BoxJson> = z.object({
 /** `{ lower, upper }`: an exact value known to lie in this closed interval. */
 export interface BracketJson {
   readonly lower: number;
-  readonly upper: number;
+  /** null: no finite upper bound was established (+∞, which JSON cannot hold). */
+  readonly upper: number | null;
   /** upper ≤ 1.01 · lower was reached within the budget (absent in older files). */
   readonly certified?: boolean | undefined;
 }
@@ -62,6 +63,6 @@ export interface BracketJson {
 /** Schema of `BracketJson`. */
 export const bracketSchema: z.ZodType<BracketJson> = z.object({
   lower: finite,
-  upper: finite,
+  upper: finiteOrNull,
   certified: z.boolean().optional(),
 });

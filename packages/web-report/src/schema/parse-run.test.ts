@@ -181,6 +181,9 @@ describe('parseRun', () => {
     const run = parseRun(files);
     expect(run.verify.variants[0]!.flipMargin).toEqual({ lower: 0.01, upper: 0.02 });
     expect(run.verify.variants[0]!.errorBound).toBeNull();
+    // An upper end without a finite bound: +∞, which JSON.stringify writes as null.
+    variant['errorBound'] = JSON.parse(JSON.stringify({ lower: 30, upper: Infinity }));
+    expect(parseRun(files).verify.variants[0]!.errorBound).toEqual({ lower: 30, upper: null });
     variant['flipMargin'] = { lower: 0.01 };
     expect(schemaError(files).message).toMatch(
       /^verify\.json: \$\.variants\[0\]\.flipMargin\.upper: /,
