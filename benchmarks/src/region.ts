@@ -10,7 +10,7 @@
 //   4. determinism: new code with maxBoxes 2000 on 0, 1 and 2 workers, answers compared;
 //   5. lines of region code at dde65dd and at HEAD.
 //
-//   pnpm --filter @quantproof/benchmarks bench:region        (about 25 minutes on 2 cores)
+//   pnpm --filter @quantproof/benchmarks bench:region        (about 20 minutes on 2 cores)
 //   pnpm --filter @quantproof/benchmarks bench:region -- --run runs/<dir> --baseline /tmp/<dir>
 //
 // The models are the study's own: `quantproof run --seed 0 --verify-seconds 1 --episodes 5` is
