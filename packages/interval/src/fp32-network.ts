@@ -19,6 +19,8 @@ import {
   dotIntervalDown,
   dotIntervalUp,
   float32ErrorUp,
+  inflateNonNegativeSum,
+  productSlackUp,
   subDown,
 } from './outward.js';
 import {
@@ -129,4 +131,45 @@ export function ibpFp32(mlp: Mlp, box: Box): Fp32IntervalBounds {
   checkBoxDimension(box, mlpInputSize(mlp), 'ibpFp32');
   const state = fp32BoxState(fp32Network(mlp), box);
   return { preActivations: state.pre, activations: state.post, logits: state.logits };
+}
+
+/**
+ * A sound upper bound of `Σ_j c_j · y_j` over `box`, y the FP32 network's logits in exact real
+ * arithmetic (at every real input of the box and every float32 input fl(x) of it), given `bounds` =
+ * `ibpFp32(mlp, box)`: the output layer is folded into c and bounded over the last hidden layer's
+ * activation bounds (the box's input range for a one-layer network) — tighter than combining the
+ * logits' own intervals. +∞ when those bounds are unbounded.
+ */
+export function fp32LinearUpperBound(
+  mlp: Mlp,
+  box: Box,
+  bounds: Fp32IntervalBounds,
+  c: ArrayLike<number>,
+): number {
+  const last = mlp.layers[mlp.layers.length - 1]!;
+  const { inFeatures: k, outFeatures: n, weight, bias } = last;
+  const layers = bounds.activations.length;
+  const input = layers >= 2 ? bounds.activations[layers - 2]! : fp32InputRange(box);
+  const m = magnitudes(input);
+  let mSum = 0;
+  for (let i = 0; i < k; i++) {
+    if (!Number.isFinite(m[i]!)) return Infinity;
+    mSum += m[i]!;
+  }
+  // Σ_j c_j (W_j · h + b_j) = Σ_i C_i h_i + Σ_j c_j b_j with C = cᵀW folded in round-to-nearest:
+  // the folding error Σ_i |Ĉ_i − C_i| · |h_i| is at most productSlackUp's bound.
+  const folded = new Float64Array(k);
+  const rowAbs = new Float64Array(n);
+  let terms = 0;
+  for (let j = 0; j < n; j++) {
+    const cj = c[j]!;
+    if (cj === 0) continue;
+    terms++;
+    rowAbs[j] = dotAbsUp(weight, j * k, m, 0, k);
+    for (let i = 0; i < k; i++) folded[i] = folded[i]! + cj * weight[j * k + i]!;
+  }
+  const weighted = dotAbsUp(c, 0, rowAbs, 0, n);
+  const slack = productSlackUp(terms, weighted, inflateNonNegativeSum(mSum, k));
+  const biasTerm = dotIntervalUp(c, 0, bias, bias, 0, n);
+  return addUp(addUp(dotIntervalUp(folded, 0, input.lower, input.upper, 0, k), biasTerm), slack);
 }

@@ -38,6 +38,7 @@ export {
   subUp,
 } from './outward.js';
 export { ibpFp32, type Fp32IntervalBounds } from './fp32-network.js';
+export { fp32LinearUpperBound } from './fp32-network.js';
 export { fp32ExecutionError, maxPairTolerance, pairTolerance } from './fp32-error.js';
 export {
   SOFTMAX_TERM_ABSOLUTE_ERROR,
@@ -107,3 +108,15 @@ export {
   type ShareCell,
 } from './region/analyse.js';
 export { preparePair, type PreparedPair } from './pair.js';
+export {
+  searchLinearConditions,
+  type ConditionSearchOptions,
+  type OutputCondition,
+} from './region/condition-search.js';
+export {
+  refuteRegion,
+  type RefutationLeaf,
+  type RefutationResult,
+  type RefutationSpec,
+  type RefutationStep,
+} from './region/refute.js';

@@ -2,7 +2,7 @@
 // (the product of each dimension's q-range), evaluate the int8 executor once per cell (its action
 // is constant on a cell), and decide the FP32 side on each cell box — by bounds when they suffice,
 // else by z3 on the FP32 network alone (or a caller-supplied decider).
-import { addUp, createBox, ibpFp32 } from '@quantproof/interval';
+import { addUp, createBox, fp32LinearUpperBound, ibpFp32 } from '@quantproof/interval';
 import { decideLogits, forwardInt8 } from '@quantproof/quant';
 import type { Mlp } from '@quantproof/nn';
 import {
@@ -18,7 +18,6 @@ import {
 } from './disagreement-query.js';
 import { encodeFp32 } from './fp32-encoding.js';
 import { cellInterval } from './input-cells.js';
-import { fp32LinearUpperBound } from './internal-bounds.js';
 import { toFloat32 } from './rational.js';
 import { judgePoint, replayCandidate } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';

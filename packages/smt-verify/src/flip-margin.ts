@@ -1,5 +1,6 @@
 // Query (2): the certified flip margin δ* — the largest FP32 margin at which the int8 action still
 // differs somewhere in the box — bracketed by bisection on the margin threshold.
+import { fp32LinearUpperBound } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
 import type { QMlp } from '@quantproof/quant';
 import type { InputBox } from './box.js';
@@ -9,7 +10,6 @@ import {
   searchDisagreement,
   type UnknownReason,
 } from './disagreement-query.js';
-import { fp32LinearUpperBound } from './internal-bounds.js';
 import type { Counterexample } from './replay.js';
 
 /** Options of `flipMargin`. */

@@ -1,22 +1,24 @@
 // VNN-LIB properties of a network with a Softmax head. In VNN-LIB, Y_j are the model's outputs as
 // the file computes them: here the float32 probabilities, not the logits (dropping the head answers
-// `unsat` where probabilities make the property `sat`). Decided by branch and bound over the input
-// box on sound probability bounds (interval's logit bounds, then `softmaxBoundsFp32`): `unsat` only
-// when every box is refuted by them; `sat` only from a witness whose probabilities meet a disjunct,
+// `unsat` where probabilities make the property `sat`). Decided on interval's region driver
+// (`refuteRegion`) over the input box on sound probability bounds (interval's logit bounds, then
+// `softmaxBoundsFp32`): `unsat` only when every box is refuted by them; `sat` only from a witness whose probabilities meet a disjunct,
 // confirmed in the injected runtime on the original file, or — with no runtime — by sound
 // probability bounds at that float32 point that meet it for every value inside them.
 import { createSeededRng, forwardFp32, type Mlp } from '@quantproof/nn';
-import { type Bounds, createBox, linearBoundsFp32 } from '@quantproof/interval';
+import {
+  type Bounds,
+  type Box,
+  type BoxSplit,
+  createBox,
+  linearBoundsFp32,
+  refuteRegion,
+  softmaxBoundsFp32,
+  softmaxFp32,
+} from '@quantproof/interval';
 import { holdsOnFloats, slack, type LinearCondition } from './linear-condition.js';
 import { add, compare, fromNumber, mul, type Rational, ZERO } from './rational.js';
 import type { RuntimeFp32Replay } from './replay.js';
-import { softmaxBoundsFp32, softmaxFp32 } from '@quantproof/interval';
-
-/** A box of the input search (float64 bounds). */
-export interface SearchBox {
-  readonly lower: Float64Array;
-  readonly upper: Float64Array;
-}
 
 /** What the Softmax-head search needs from `verifyVnnlibProperty`. */
 export interface SoftmaxVnnlibProblem {
@@ -24,29 +26,31 @@ export interface SoftmaxVnnlibProblem {
   /** Disjuncts of conjunctions of conditions on the probabilities. */
   readonly disjuncts: readonly (readonly LinearCondition[])[];
   /** The input box, rounded outward to float32. */
-  readonly root: SearchBox;
-  /** Per input, how strongly the first layer reads it (the split score's weight). */
-  readonly influence: Float64Array;
+  readonly root: Box;
+  /** How a box is split (the same policy as the logits' search), or null when it cannot be. */
+  readonly split: (box: Box) => BoxSplit | null;
   /** The float32 point of the exact box nearest a candidate, or null (no float32 there). */
   readonly toPoint: (candidate: ArrayLike<number>) => Float32Array | null;
   /** `performance.now()` after which the search stops. */
   readonly deadline: number;
   readonly replay?: RuntimeFp32Replay;
-  /** Counts the boxes examined. */
-  readonly onBox: () => void;
 }
 
-/** The outcome of the Softmax-head search (the caller adds statistics). */
-export type SoftmaxVnnlibOutcome =
-  | {
-      readonly kind: 'sat';
-      readonly input: Float32Array;
-      readonly output: Float32Array;
-      readonly runtimeReplay: string;
-    }
+/** A confirmed witness of the Softmax-head search. */
+interface SoftmaxWitness {
+  readonly kind: 'sat';
+  readonly input: Float32Array;
+  readonly output: Float32Array;
+  readonly runtimeReplay: string;
+}
+
+/** The outcome of the Softmax-head search with the boxes it evaluated (the caller adds the rest). */
+export type SoftmaxVnnlibOutcome = (
+  | SoftmaxWitness
   | { readonly kind: 'unsat' }
   | { readonly kind: 'timeout' }
-  | { readonly kind: 'unknown'; readonly reason: string };
+  | { readonly kind: 'unknown'; readonly reason: string }
+) & { readonly boxes: number };
 
 /** Random candidates drawn on the root box by the witness search (seeded, deterministic). */
 const ROOT_SAMPLES = 256;
@@ -79,7 +83,7 @@ function guarantees(c: LinearCondition, p: Bounds): boolean {
 }
 
 /** Sound probability bounds over a box (or a point box), or null when overflow is possible. */
-function probabilityBounds(mlp: Mlp, box: SearchBox): Bounds | null {
+function probabilityBounds(mlp: Mlp, box: Box): Bounds | null {
   return softmaxBoundsFp32(linearBoundsFp32(mlp, createBox(box.lower, box.upper)).logits);
 }
 
@@ -111,7 +115,7 @@ export async function decideSoftmaxVnnlib(
   const tried = new Set<string>();
 
   /** A confirmed witness at `candidate`, or null. */
-  const confirm = async (candidate: ArrayLike<number>): Promise<SoftmaxVnnlibOutcome | null> => {
+  const confirm = async (candidate: ArrayLike<number>): Promise<SoftmaxWitness | null> => {
     const x = toPoint(candidate);
     if (x === null) return null;
     const key = Array.from(x).join(',');
@@ -137,7 +141,7 @@ export async function decideSoftmaxVnnlib(
   };
 
   /** Tries the candidates whose float64 estimate meets the property, best first. */
-  const search = async (candidates: ArrayLike<number>[]): Promise<SoftmaxVnnlibOutcome | null> => {
+  const search = async (candidates: ArrayLike<number>[]): Promise<SoftmaxWitness | null> => {
     const scored = candidates
       .map((c) => ({ c, x: toPoint(c) }))
       .filter((e): e is { c: ArrayLike<number>; x: Float32Array } => e.x !== null)
@@ -151,7 +155,7 @@ export async function decideSoftmaxVnnlib(
     return null;
   };
 
-  const centre = (box: SearchBox): number[] =>
+  const centre = (box: Box): number[] =>
     Array.from(box.lower, (lo, i) => 0.5 * (lo + box.upper[i]!));
   const rootCandidates: number[][] = [centre(root)];
   if (n <= MAX_CORNER_INPUTS) {
@@ -168,36 +172,33 @@ export async function decideSoftmaxVnnlib(
     );
   }
   const early = await search(rootCandidates);
-  if (early !== null) return early;
+  if (early !== null) return { ...early, boxes: 0 };
 
-  const stack: SearchBox[] = [root];
-  let undecided = false;
-  while (stack.length > 0) {
-    if (performance.now() > deadline) return { kind: 'timeout' };
-    const box = stack.pop()!;
-    problem.onBox();
-    const p = probabilityBounds(mlp, box);
-    const open =
-      p === null ? disjuncts : disjuncts.filter((conj) => !conj.some((c) => refutes(c, p)));
-    if (open.length === 0) continue;
-    const found = await search([centre(box)]);
-    if (found !== null) return found;
-    let widest = 0;
-    let best = -1;
-    for (let i = 0; i < n; i++) {
-      const s = (box.upper[i]! - box.lower[i]!) * (problem.influence[i]! + 1e-30);
-      if (s > best) [best, widest] = [s, i];
-    }
-    const mid = 0.5 * (box.lower[widest]! + box.upper[widest]!);
-    if (!(mid > box.lower[widest]! && mid < box.upper[widest]!)) {
-      undecided = true;
-      continue;
-    }
-    const left: SearchBox = { lower: box.lower, upper: box.upper.slice() };
-    const right: SearchBox = { lower: box.lower.slice(), upper: box.upper };
-    left.upper[widest] = mid;
-    right.lower[widest] = mid;
-    stack.push(right, left);
+  const outcome = await refuteRegion<SoftmaxWitness>({
+    root,
+    split: problem.split,
+    evaluate: async (box) => {
+      const p = probabilityBounds(mlp, box);
+      const open =
+        p === null ? disjuncts : disjuncts.filter((conj) => !conj.some((c) => refutes(c, p)));
+      if (open.length === 0) return { kind: 'refuted' };
+      const found = await search([centre(box)]);
+      if (found !== null) return { kind: 'witness', witness: found };
+      return problem.split(box) === null
+        ? { kind: 'undecided', reason: 'undecided-boxes' }
+        : { kind: 'open' };
+    },
+    stop: () => performance.now() > deadline,
+  });
+  const boxes = outcome.evaluations;
+  switch (outcome.kind) {
+    case 'witness':
+      return { ...outcome.witness, boxes };
+    case 'refuted':
+      return { kind: 'unsat', boxes };
+    case 'stopped':
+      return { kind: 'timeout', boxes };
+    case 'undecided':
+      return { kind: 'unknown', reason: 'undecided-boxes', boxes };
   }
-  return undecided ? { kind: 'unknown', reason: 'undecided-boxes' } : { kind: 'unsat' };
 }

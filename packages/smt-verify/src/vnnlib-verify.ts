@@ -1,26 +1,37 @@
 // VNN-LIB checking of one FP32 network over exact reals (a network with a Softmax head is decided on
-// its probabilities, in vnnlib-softmax.ts): bounds refute what they can, the input box
-// is split where they cannot, z3 decides small leaves, and a gradient attack hunts for
-// counterexamples, each confirmed exactly, in forwardFp32 and, when one is injected, in a runtime
-// (the cli wires onnxruntime-node on the original .onnx file) before it is reported. Reading the
-// .onnx file and parsing the VNN-LIB text belong to @quantproof/onnx: this module takes the parsed
-// network and a structural copy of onnx's `VnnlibProperty`, so onnx's values flow in unchanged.
+// its probabilities, in vnnlib-softmax.ts), on interval's region driver (`refuteRegion`): each box
+// is refuted by bounds where they suffice, decided exactly where every ReLU is stable, handed to z3
+// once small, else split (interval's split policy, at float32 middles); interval's condition search
+// hunts for counterexamples, each confirmed exactly, in forwardFp32 and, when one is injected, in a
+// runtime (the cli wires onnxruntime-node on the original .onnx file) before it is reported.
+// Reading the .onnx file and parsing the VNN-LIB text belong to @quantproof/onnx: this module takes
+// the parsed network and a structural copy of onnx's `VnnlibProperty`, so onnx's values flow in
+// unchanged.
 import {
-  addUp,
-  type Bounds,
+  type Box,
+  type BoxSplit,
+  chooseSplitDimension,
   createBox,
   fp32ExecutionError,
   type Fp32IntervalBounds,
+  fp32LinearUpperBound,
   ibpFp32,
-  mulUp,
+  refuteRegion,
+  type RefutationStep,
+  searchLinearConditions,
+  splitAtCellFace,
 } from '@quantproof/interval';
 import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
 import { SmtVerifyOptionsError, VnnlibNetworkMismatchError } from './errors.js';
 import { exactAffineObjective, exactLogits } from './exact-fp32.js';
-import { attackFp32 } from './fp32-attack.js';
 import { encodeFp32 } from './fp32-encoding.js';
-import { fp32LinearUpperBound } from './internal-bounds.js';
-import { holdsExactly, holdsOnFloats, type LinearCondition } from './linear-condition.js';
+import {
+  holdsExactly,
+  holdsOnFloats,
+  integerCondition,
+  type LinearCondition,
+  widen,
+} from './linear-condition.js';
 import {
   add,
   approximate,
@@ -33,8 +44,8 @@ import {
 } from './rational.js';
 import { and, or, realLiteral, SmtScript, sum } from './smtlib.js';
 import type { RuntimeFp32Replay } from './replay.js';
-import { decideSoftmaxVnnlib, type SearchBox } from './vnnlib-softmax.js';
-import { checkSmt } from './z3-session.js';
+import { decideSoftmaxVnnlib } from './vnnlib-softmax.js';
+import { checkSmt, type CheckResult } from './z3-session.js';
 
 /** An exact rational `numerator / denominator` (structurally onnx's `VnnlibRational`). */
 export interface VnnlibRational {
@@ -144,16 +155,13 @@ function conditionsOf(property: VnnlibProperty): LinearCondition[][] {
 }
 
 /** True when `bounds` (interval's `ibpFp32` over `box`) prove that no input of `box` meets `c`. */
-function refutes(mlp: Mlp, box: Bounds, bounds: Fp32IntervalBounds, c: LinearCondition): boolean {
+function refutes(mlp: Mlp, box: Box, bounds: Fp32IntervalBounds, c: LinearCondition): boolean {
   // min(c·y) ≥ −ub(−c·y); the condition needs c·y ≤ d (or < d).
   const negated = c.coefficients.map((v) => -v);
   const minimum = fromNumber(-fp32LinearUpperBound(mlp, box, bounds, negated));
   const s = compare(minimum, c.exactBound);
   return c.strict ? s >= 0 : s > 0;
 }
-
-/** A box of the input search. */
-type Box = SearchBox;
 
 /** Phases of the hidden ReLUs when all are stable on the box, else null. */
 function fixedPhases(mlp: Mlp, bounds: Fp32IntervalBounds): boolean[][] | null {
@@ -172,25 +180,6 @@ function fixedPhases(mlp: Mlp, bounds: Fp32IntervalBounds): boolean[][] | null {
   return phases;
 }
 
-/** Integer weights proportional (by a positive factor) to the condition's coefficients, and the
- * bound scaled alike. */
-function integerCondition(c: LinearCondition): { weights: bigint[]; bound: Rational } {
-  let scale = 1n;
-  for (const k of c.exactCoefficients) {
-    scale = (scale * k.denominator) / gcdBig(scale, k.denominator);
-  }
-  const factor = rational(scale);
-  return {
-    weights: c.exactCoefficients.map((k) => (k.numerator * scale) / k.denominator),
-    bound: mul(c.exactBound, factor),
-  };
-}
-
-function gcdBig(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b];
-  return a < 0n ? -a : a;
-}
-
 function unstableCount(mlp: Mlp, bounds: Fp32IntervalBounds): number {
   let count = 0;
   mlp.layers.forEach((layer, l) => {
@@ -201,6 +190,169 @@ function unstableCount(mlp: Mlp, bounds: Fp32IntervalBounds): number {
     }
   });
   return count;
+}
+
+/** Everything the evaluation of one box needs: the problem, its settings and running counts. */
+interface VnnlibSearch {
+  readonly mlp: Mlp;
+  readonly disjuncts: readonly (readonly LinearCondition[])[];
+  readonly lowerExact: readonly Rational[];
+  readonly upperExact: readonly Rational[];
+  readonly root: Box;
+  /** Per input, Σ_j |W1_ji|: how strongly the first layer reads it (the split score's weight). */
+  readonly influence: Float64Array;
+  readonly maxUnstable: number;
+  readonly minDepthForSmt: number;
+  /** Milliseconds. */
+  readonly smtTimeout: number;
+  readonly deadline: number;
+  readonly onQuery: VnnlibOptions['onQuery'];
+  /** A confirmed counterexample at the float32 point of the exact box nearest `point`, or null. */
+  readonly confirm: (point: ArrayLike<number>) => Promise<VnnlibCounterexample | null>;
+  smtQueries: number;
+}
+
+/** The dimension to split: the largest width × first-layer influence; −1 when none can be split. */
+function splitDimension(root: Box, influence: Float64Array, box: Box): number {
+  const score = Float64Array.from(influence, (w, i) => (box.upper[i]! - box.lower[i]!) * w);
+  return chooseSplitDimension(box, root, score);
+}
+
+/** The split of a box: along `splitDimension`, at its float32 middle (interval's split policy). */
+function splitVnnlibBox(root: Box, influence: Float64Array, box: Box): BoxSplit | null {
+  const dimension = splitDimension(root, influence, box);
+  return dimension < 0 ? null : splitAtCellFace(null, box, dimension);
+}
+
+/** The box intersected with the property's exact box, as exact bounds per input. */
+function exactBoxOf(search: VnnlibSearch, box: Box): { lo: Rational; hi: Rational }[] {
+  return Array.from(box.lower, (_, i) => {
+    const lo = fromNumber(box.lower[i]!);
+    const hi = fromNumber(box.upper[i]!);
+    return {
+      lo: compare(lo, search.lowerExact[i]!) > 0 ? lo : search.lowerExact[i]!,
+      hi: compare(hi, search.upperExact[i]!) < 0 ? hi : search.upperExact[i]!,
+    };
+  });
+}
+
+/**
+ * The network is affine on the box (every ReLU stable): each single-condition disjunct is decided
+ * exactly at the box vertex that minimises it. `refuted`, a confirmed witness, or `open` when a
+ * minimising vertex meets a condition but is not confirmed.
+ */
+async function decideAffine(
+  search: VnnlibSearch,
+  phases: boolean[][],
+  open: readonly (readonly LinearCondition[])[],
+  exactBox: readonly { lo: Rational; hi: Rational }[],
+): Promise<RefutationStep<VnnlibCounterexample>> {
+  let decided = true;
+  for (const [condition] of open as LinearCondition[][]) {
+    const { weights, bound } = integerCondition(condition!);
+    const affine = exactAffineObjective(search.mlp, phases, weights);
+    let minimum = affine.constant;
+    const vertex: number[] = [];
+    affine.coefficients.forEach((g, i) => {
+      const at = g.numerator > 0n ? exactBox[i]!.lo : exactBox[i]!.hi;
+      vertex.push(approximate(at));
+      minimum = add(minimum, mul(g, at));
+    });
+    const s = compare(minimum, bound);
+    if (condition!.strict ? s >= 0 : s > 0) continue;
+    const cex = await search.confirm(vertex);
+    if (cex !== null) return { kind: 'witness', witness: cex };
+    decided = false;
+  }
+  return decided ? { kind: 'refuted' } : { kind: 'open' };
+}
+
+/** z3 over exact reals on the box: does an input meet one of the `open` disjuncts? */
+async function checkBySmt(
+  search: VnnlibSearch,
+  exactBox: readonly { lo: Rational; hi: Rational }[],
+  bounds: Fp32IntervalBounds,
+  open: readonly (readonly LinearCondition[])[],
+): Promise<{ result: CheckResult; inputs: string[] }> {
+  const script = new SmtScript();
+  const inputs: string[] = [];
+  exactBox.forEach(({ lo, hi }, i) => {
+    const x = script.real(`x${i}`, true);
+    inputs.push(x);
+    script.assert(`(<= ${realLiteral(lo)} ${x})`);
+    script.assert(`(<= ${x} ${realLiteral(hi)})`);
+  });
+  const { logits } = encodeFp32(script, search.mlp, bounds, inputs);
+  script.assert(
+    or(
+      open.map((conj) =>
+        and(
+          conj.map((c) => {
+            const terms = c.exactCoefficients.flatMap((k, j) =>
+              k.numerator === 0n ? [] : [`(* ${realLiteral(k)} ${logits[j]})`],
+            );
+            return `(${c.strict ? '<' : '<='} ${sum(terms, '0.0')} ${realLiteral(c.exactBound)})`;
+          }),
+        ),
+      ),
+    ),
+  );
+  const remaining = search.deadline - performance.now();
+  search.smtQueries++;
+  const result = await checkSmt(
+    { body: script.body(), reals: script.reals, ints: [] },
+    Math.min(search.smtTimeout, remaining),
+  );
+  search.onQuery?.(script.toSmtlib('QF_LRA'), result.kind);
+  return { result, inputs };
+}
+
+/**
+ * Decides one box of the search: refuted by bounds (with room for the float32 execution error on
+ * the box; never where float32 could overflow), decided exactly where the network is affine on it,
+ * decided by z3 once deep and stable enough (or unsplittable), else open.
+ */
+async function evaluateVnnlibBox(
+  search: VnnlibSearch,
+  box: Box,
+  depth: number,
+): Promise<RefutationStep<VnnlibCounterexample>> {
+  const { mlp } = search;
+  const splittable = (): boolean => splitDimension(search.root, search.influence, box) >= 0;
+  // Y_j are the float32 outputs the file computes: a condition is refuted only with room for
+  // the float32 execution error on this box (none where float32 could overflow).
+  const errors = fp32ExecutionError(mlp, box);
+  if (!errors.every((e) => Number.isFinite(e))) {
+    return splittable() ? { kind: 'open' } : { kind: 'undecided', reason: 'float32-overflow' };
+  }
+  const bounds = ibpFp32(mlp, box);
+  const open = search.disjuncts
+    .map((conj) => conj.map((c) => widen(c, errors)))
+    .filter((conj) => !conj.some((c) => refutes(mlp, box, bounds, c)));
+  if (open.length === 0) return { kind: 'refuted' };
+  const exactBox = exactBoxOf(search, box);
+  const phases = fixedPhases(mlp, bounds);
+  if (phases !== null && open.every((conj) => conj.length === 1)) {
+    const affine = await decideAffine(search, phases, open, exactBox);
+    if (affine.kind !== 'open') return affine;
+  }
+  const small = unstableCount(mlp, bounds) <= search.maxUnstable && depth >= search.minDepthForSmt;
+  const unsplittable = !small && !splittable();
+  if (small || unsplittable) {
+    const { result, inputs } = await checkBySmt(search, exactBox, bounds, open);
+    if (result.kind === 'unsat') return { kind: 'refuted' };
+    if (result.kind === 'sat') {
+      const point = inputs.map((x) => approximate(result.reals.get(x)!));
+      const cex =
+        (await search.confirm(point)) ??
+        (await confirmNear(mlp, box, search.disjuncts, point, search.confirm));
+      if (cex !== null) return { kind: 'witness', witness: cex };
+    }
+    if (unsplittable || !splittable()) {
+      return { kind: 'undecided', reason: 'unconfirmed-counterexample' };
+    }
+  }
+  return { kind: 'open' };
 }
 
 /**
@@ -221,8 +373,6 @@ export async function verifyVnnlibProperty(
     throw new SmtVerifyOptionsError(`timeoutSeconds must be positive; got ${timeoutSeconds}`);
   }
   const deadline = started + timeoutSeconds * 1000;
-  const maxUnstable = options.maxUnstableForSmt ?? 0;
-  const smtTimeout = (options.smtTimeoutSeconds ?? 5) * 1000;
   const inputSize = mlp.layers[0]!.inFeatures;
   const outputSize = mlp.layers[mlp.layers.length - 1]!.outFeatures;
   if (property.inputSize !== inputSize || property.outputSize !== outputSize) {
@@ -243,11 +393,11 @@ export async function verifyVnnlibProperty(
   });
   if (disjuncts.length === 0) return { kind: 'unsat', stats: stats() };
 
-  // Outward float64 box: float32 rounding down/up is coarser than needed but exact and sound.
-  const root: Box = {
-    lower: Float64Array.from(lowerExact, (r) => toFloat32(r, 'down')),
-    upper: Float64Array.from(upperExact, (r) => toFloat32(r, 'up')),
-  };
+  // The exact box rounded outward to float32: a float32-closed box, as the split policy needs.
+  const root = createBox(
+    Float64Array.from(lowerExact, (r) => toFloat32(r, 'down')),
+    Float64Array.from(upperExact, (r) => toFloat32(r, 'up')),
+  );
 
   /** The float32 point of the exact box nearest `point`, or null when there is none. */
   const toPoint = (point: ArrayLike<number>): Float32Array | null => {
@@ -269,6 +419,7 @@ export async function verifyVnnlibProperty(
       influence[i] = influence[i]! + Math.abs(first.weight[j * inputSize + i]!);
     }
   }
+  const split = (box: Box): BoxSplit | null => splitVnnlibBox(root, influence, box);
 
   if (mlpHead(mlp) === 'softmax') {
     // Y_j are probabilities: decided on sound Softmax bounds, never on the logits.
@@ -276,13 +427,17 @@ export async function verifyVnnlibProperty(
       mlp,
       disjuncts,
       root,
-      influence,
+      split,
       toPoint,
       deadline,
       ...(options.replay === undefined ? {} : { replay: options.replay }),
-      onBox: () => void boxes++,
     });
-    if (outcome.kind !== 'sat') return { ...outcome, stats: stats() };
+    boxes = outcome.boxes;
+    if (outcome.kind !== 'sat') {
+      return outcome.kind === 'unknown'
+        ? { kind: 'unknown', reason: outcome.reason, stats: stats() }
+        : { kind: outcome.kind, stats: stats() };
+    }
     const { input, output, runtimeReplay } = outcome;
     return { kind: 'sat', counterexample: { input, output, runtimeReplay }, stats: stats() };
   }
@@ -311,178 +466,51 @@ export async function verifyVnnlibProperty(
     return met ? { input: x, output: forwardFp32(mlp, x), runtimeReplay: 'none' } : null;
   };
 
-  const attacked = attackFp32(mlp, root.lower, root.upper, disjuncts);
-  if (attacked !== null) {
-    const cex = await confirm(attacked);
+  const candidate = searchLinearConditions(mlp, root, disjuncts);
+  if (candidate !== null) {
+    const cex = await confirm(candidate);
     if (cex !== null) return { kind: 'sat', counterexample: cex, stats: stats() };
   }
 
-  const stack: Box[] = [root];
-  const depthOf = new WeakMap<Box, number>();
-  const minDepthForSmt = options.minDepthForSmt ?? 8;
-  let undecided = false;
-  let overflow = false;
-  while (stack.length > 0) {
-    if (performance.now() > deadline) return { kind: 'timeout', stats: stats() };
-    const box = stack.pop()!;
-    boxes++;
-    // Y_j are the float32 outputs the file computes: a condition is refuted only with room for
-    // the float32 execution error on this box (none where float32 could overflow).
-    const region = createBox(box.lower, box.upper);
-    const errors = fp32ExecutionError(mlp, region);
-    if (!errors.every((e) => Number.isFinite(e))) {
-      const mid = splitPoint(box, influence);
-      if (mid === null) {
-        undecided = true;
-        overflow = true;
-        continue;
-      }
-      stack.push(...mid);
-      continue;
-    }
-    const bounds = ibpFp32(mlp, region);
-    const open = disjuncts
-      .map((conj) => conj.map((c) => widen(c, errors)))
-      .filter((conj) => !conj.some((c) => refutes(mlp, region, bounds, c)));
-    if (open.length === 0) continue;
-    const clipped = Array.from(box.lower, (_, i) => {
-      const lo = fromNumber(box.lower[i]!);
-      const hi = fromNumber(box.upper[i]!);
-      return {
-        lo: compare(lo, lowerExact[i]!) > 0 ? lo : lowerExact[i]!,
-        hi: compare(hi, upperExact[i]!) < 0 ? hi : upperExact[i]!,
-      };
-    });
-    const phases = fixedPhases(mlp, bounds);
-    if (phases !== null && open.every((conj) => conj.length === 1)) {
-      // The network is affine on this box: each single-condition disjunct is decided exactly at
-      // the box vertex that minimises it.
-      let decided = true;
-      for (const [condition] of open as LinearCondition[][]) {
-        const { weights, bound } = integerCondition(condition!);
-        const affine = exactAffineObjective(mlp, phases, weights);
-        let minimum = affine.constant;
-        const vertex: number[] = [];
-        affine.coefficients.forEach((g, i) => {
-          const at = g.numerator > 0n ? clipped[i]!.lo : clipped[i]!.hi;
-          vertex.push(approximate(at));
-          minimum = add(minimum, mul(g, at));
-        });
-        const s = compare(minimum, bound);
-        if (condition!.strict ? s >= 0 : s > 0) continue;
-        const cex = await confirm(vertex);
-        if (cex !== null) return { kind: 'sat', counterexample: cex, stats: stats() };
-        decided = false;
-      }
-      if (decided) continue;
-    }
-    const unstable = unstableCount(mlp, bounds);
-    let widest = 0;
-    let best = -1;
-    for (let i = 0; i < inputSize; i++) {
-      const score = (box.upper[i]! - box.lower[i]!) * (influence[i]! + 1e-30);
-      if (score > best) [best, widest] = [score, i];
-    }
-    const mid = 0.5 * (box.lower[widest]! + box.upper[widest]!);
-    const splittable = mid > box.lower[widest]! && mid < box.upper[widest]!;
-    depthOf.set(box, depthOf.get(box) ?? 0);
-    const depth = depthOf.get(box)!;
-    if ((unstable <= maxUnstable && depth >= minDepthForSmt) || !splittable) {
-      const script = new SmtScript();
-      const inputs: string[] = [];
-      for (let i = 0; i < inputSize; i++) {
-        const x = script.real(`x${i}`, true);
-        inputs.push(x);
-        script.assert(`(<= ${realLiteral(clipped[i]!.lo)} ${x})`);
-        script.assert(`(<= ${x} ${realLiteral(clipped[i]!.hi)})`);
-      }
-      const { logits } = encodeFp32(script, mlp, bounds, inputs);
-      script.assert(
-        or(
-          open.map((conj) =>
-            and(
-              conj.map((c) => {
-                const terms = c.exactCoefficients.flatMap((k, j) =>
-                  k.numerator === 0n ? [] : [`(* ${realLiteral(k)} ${logits[j]})`],
-                );
-                return `(${c.strict ? '<' : '<='} ${sum(terms, '0.0')} ${realLiteral(c.exactBound)})`;
-              }),
-            ),
-          ),
-        ),
-      );
-      const remaining = deadline - performance.now();
-      smtQueries++;
-      const result = await checkSmt(
-        { body: script.body(), reals: script.reals, ints: [] },
-        Math.min(smtTimeout, remaining),
-      );
-      options.onQuery?.(script.toSmtlib('QF_LRA'), result.kind);
-      if (result.kind === 'unsat') continue;
-      if (result.kind === 'sat') {
-        const point = inputs.map((x) => approximate(result.reals.get(x)!));
-        const cex =
-          (await confirm(point)) ?? (await confirmNear(mlp, box, disjuncts, point, confirm));
-        if (cex !== null) return { kind: 'sat', counterexample: cex, stats: stats() };
-      }
-      if (!splittable) {
-        undecided = true;
-        continue;
-      }
-      if (result.kind === 'unknown' && performance.now() > deadline) {
-        return { kind: 'timeout', stats: stats() };
-      }
-    }
-    const left: Box = { lower: box.lower, upper: box.upper.slice() };
-    const right: Box = { lower: box.lower.slice(), upper: box.upper };
-    left.upper[widest] = mid;
-    right.lower[widest] = mid;
-    depthOf.set(left, depth + 1);
-    depthOf.set(right, depth + 1);
-    stack.push(right, left);
-  }
-  return undecided
-    ? {
-        kind: 'unknown',
-        reason: overflow ? 'float32-overflow' : 'unconfirmed-counterexample',
-        stats: stats(),
-      }
-    : { kind: 'unsat', stats: stats() };
-}
-
-/**
- * The condition a float32 output meeting `c` forces on the exact real outputs: with
- * |y32_k − y_k| ≤ e_k, `Σ c_k y32_k ≤ d` implies `Σ c_k y_k ≤ d + Σ |c_k| e_k` (strictness kept).
- * Refuting the widened condition in real arithmetic refutes `c` for every float32 execution; with
- * `direction` −1 it is narrowed instead: exact outputs meeting that meet `c` in every execution.
- */
-function widen(c: LinearCondition, errors: Float64Array, direction: 1 | -1 = 1): LinearCondition {
-  let slack = 0;
-  c.coefficients.forEach((k, j) => {
-    if (k !== 0) slack = addUp(slack, mulUp(Math.abs(k), errors[j]!));
+  const search: VnnlibSearch = {
+    mlp,
+    disjuncts,
+    lowerExact,
+    upperExact,
+    root,
+    influence,
+    maxUnstable: options.maxUnstableForSmt ?? 0,
+    minDepthForSmt: options.minDepthForSmt ?? 8,
+    smtTimeout: (options.smtTimeoutSeconds ?? 5) * 1000,
+    deadline,
+    onQuery: options.onQuery,
+    confirm,
+    smtQueries: 0,
+  };
+  const outcome = await refuteRegion<VnnlibCounterexample>({
+    root,
+    split,
+    evaluate: (box, depth) => evaluateVnnlibBox(search, box, depth),
+    stop: () => performance.now() > deadline,
   });
-  // The float64 coefficients are exact for VNN-LIB's decimals only approximately: pad by 2⁻⁴⁰.
-  slack = mulUp(slack, 1 + 2 ** -40);
-  if (slack === 0) return c;
-  const exactBound = add(c.exactBound, fromNumber(direction * slack));
-  return { ...c, exactBound, bound: approximate(exactBound) };
-}
-
-/** The two halves of `box` along its most influential dimension, or null when it cannot split. */
-function splitPoint(box: Box, influence: Float64Array): [Box, Box] | null {
-  let widest = 0;
-  let best = -1;
-  for (let i = 0; i < box.lower.length; i++) {
-    const score = (box.upper[i]! - box.lower[i]!) * (influence[i]! + 1e-30);
-    if (score > best) [best, widest] = [score, i];
+  boxes = outcome.evaluations;
+  smtQueries = search.smtQueries;
+  switch (outcome.kind) {
+    case 'witness':
+      return { kind: 'sat', counterexample: outcome.witness, stats: stats() };
+    case 'refuted':
+      return { kind: 'unsat', stats: stats() };
+    case 'stopped':
+      return { kind: 'timeout', stats: stats() };
+    case 'undecided':
+      return {
+        kind: 'unknown',
+        reason: outcome.reasons.includes('float32-overflow')
+          ? 'float32-overflow'
+          : 'unconfirmed-counterexample',
+        stats: stats(),
+      };
   }
-  const mid = 0.5 * (box.lower[widest]! + box.upper[widest]!);
-  if (!(mid > box.lower[widest]! && mid < box.upper[widest]!)) return null;
-  const left: Box = { lower: box.lower, upper: box.upper.slice() };
-  const right: Box = { lower: box.lower.slice(), upper: box.upper };
-  left.upper[widest] = mid;
-  right.lower[widest] = mid;
-  return [right, left];
 }
 
 async function confirmNear(
@@ -492,9 +520,11 @@ async function confirmNear(
   point: readonly number[],
   confirm: (p: ArrayLike<number>) => Promise<VnnlibCounterexample | null>,
 ): Promise<VnnlibCounterexample | null> {
-  // z3's witness may sit on the boundary of the region; step into it with a short attack.
-  const lower = box.lower.map((l, i) => Math.max(l, point[i]! - 1e-6 * (box.upper[i]! - l + 1)));
-  const upper = box.upper.map((u, i) => Math.min(u, point[i]! + 1e-6 * (u - box.lower[i]! + 1)));
-  const candidate = attackFp32(mlp, lower, upper, disjuncts, { restarts: 4, steps: 20 });
+  // z3's witness may sit on the boundary of the region; step into it with a short search.
+  const near = createBox(
+    box.lower.map((l, i) => Math.max(l, point[i]! - 1e-6 * (box.upper[i]! - l + 1))),
+    box.upper.map((u, i) => Math.min(u, point[i]! + 1e-6 * (u - box.lower[i]! + 1))),
+  );
+  const candidate = searchLinearConditions(mlp, near, disjuncts, { restarts: 4, steps: 20 });
   return candidate === null ? null : confirm(candidate);
 }
