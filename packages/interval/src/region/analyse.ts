@@ -65,6 +65,8 @@ export interface BoxAnalysis {
   readonly share: { readonly lower: number; readonly upper: number };
   /** The decided sub-boxes behind `share` (with `keepShareCells`; else null). */
   readonly shareCells: readonly ShareCell[] | null;
+  /** The int8 action when the bounds prove it constant on the box (children may pass it on). */
+  readonly int8Constant: number | null;
 }
 
 /** How much of the pass to run. */
@@ -78,6 +80,12 @@ export interface AnalyseOptions {
   readonly shareGrid?: number;
   /** Also return the grid's sub-boxes the bounds decided (`shareCells`; for tests and maps). */
   readonly keepShareCells?: boolean;
+  /**
+   * The int8 action, when the caller has proven it constant on the box (a parent box whose int8
+   * bounds proved it). Without `joint`, the int8 model is then not bounded again: only the FP32
+   * side is (ε*'s bound is then +Infinity — keep the parent's).
+   */
+  readonly int8Action?: number;
 }
 
 /** A sub-box of the share grid the bounds decided: every input in it agrees, or every one disagrees. */
@@ -116,6 +124,9 @@ export function analyseBox(
 ): BoxAnalysis {
   const k = pair.outputSize;
   const wantJoint = options.joint ?? true;
+  if (options.int8Action !== undefined && !wantJoint) {
+    return analyseWithInt8Known(pair, box, options.int8Action, options);
+  }
   const centre = Float32Array.from(boxCentre(box));
   const fp32Action = decideOutputs(forwardFp32(pair.fp32, centre));
   const int8Action = decideOutputs(pair.executor.forward(centre));
@@ -336,6 +347,131 @@ export function analyseBox(
     errorInfluence,
     share,
     shareCells,
+    int8Constant:
+      proven === 'agree' ? fp32Action : finite && intTakes(int8Action) ? int8Action : null,
+  };
+}
+
+/**
+ * `analyseBox` for a box whose int8 action `c` is already proven constant: FP32 bounds only. The
+ * decisions differ exactly where FP32's is not c.
+ */
+function analyseWithInt8Known(
+  pair: PreparedPair,
+  box: Box,
+  c: number,
+  options: AnalyseOptions,
+): BoxAnalysis {
+  const k = pair.outputSize;
+  const centre = Float32Array.from(boxCentre(box));
+  const fp32Action = decideOutputs(forwardFp32(pair.fp32, centre));
+  const fpFloor = headMarginFloor(pair.fp32);
+  const fpState = fp32BoxState(pair.fpNet, box);
+  const base = {
+    fp32Action,
+    int8Action: c,
+    errorUpper: Infinity,
+    errorVertex: null,
+    errorInfluence: null,
+    int8Constant: c,
+  };
+  if (!boundsFinite(fpState.logits)) {
+    return {
+      ...base,
+      proven: null,
+      influence: null,
+      flipUpper: Infinity,
+      flipVertex: null,
+      flipInfluence: null,
+      share: { lower: 0, upper: 1 },
+      shareCells: options.keepShareCells === true ? [] : null,
+    };
+  }
+  const fp = refineNetwork(pair.fpNet, fpState);
+  const spec = new Float64Array(k);
+  const forms: LinearForm[] = [];
+  const lower = (i: number, j: number): number => {
+    let form = forms[i * k + j];
+    if (form === undefined) {
+      spec.fill(0);
+      spec[i] = 1;
+      spec[j] = -1;
+      form = specLowerForm(fp, spec);
+      forms[i * k + j] = form;
+    }
+    return Math.max(form.lower, subDown(fpState.logits.lower[i]!, fpState.logits.upper[j]!));
+  };
+  if (proves((j) => lower(c, j), k, c, fpFloor)) {
+    return {
+      ...base,
+      proven: 'agree',
+      influence: null,
+      flipUpper: -Infinity,
+      flipVertex: null,
+      flipInfluence: null,
+      share: { lower: 0, upper: 0 },
+      shareCells: options.keepShareCells === true ? [] : null,
+    };
+  }
+  let beaten = false;
+  for (let j = 0; j < k && !beaten; j++) if (j !== c && lower(j, c) > fpFloor) beaten = true;
+  // δ*: FP32's margin where it does not take c is at most y_j − y_c for its top output j.
+  let flipUpper = -Infinity;
+  let flipVertex: Float64Array | null = null;
+  let flipInfluence: Float64Array | null = null;
+  for (let j = 0; j < k; j++) {
+    if (j === c) continue;
+    const m = -lower(c, j);
+    if (Number.isNaN(m) || m > flipUpper) {
+      flipUpper = Number.isNaN(m) ? Infinity : m;
+      flipVertex = corner(box, forms[c * k + j]!);
+      flipInfluence = influenceOf(forms[c * k + j]!, box);
+    }
+  }
+  if (beaten) {
+    return {
+      ...base,
+      proven: 'disagree',
+      influence: null,
+      flipUpper,
+      flipVertex,
+      flipInfluence,
+      share: { lower: 1, upper: 1 },
+      shareCells: options.keepShareCells === true ? [] : null,
+    };
+  }
+  // The weakest margin of c against the others guides the split.
+  let influence: Float64Array | null = null;
+  let weakest = Infinity;
+  for (let j = 0; j < k; j++) {
+    if (j === c) continue;
+    const m = lower(c, j);
+    if (m < weakest) {
+      weakest = m;
+      influence = influenceOf(forms[c * k + j]!, box);
+    }
+  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) if (i !== j) lower(i, j);
+  const shareCells: ShareCell[] | null = options.keepShareCells === true ? [] : null;
+  const share = gridShare(pair.int8, box, k, fpFloor, 0, {
+    fpForms: forms,
+    intForms: null,
+    jointForms: null,
+    knownInt8: c,
+    fp: fpState.logits,
+    int: null,
+    cells: options.shareGrid ?? 256,
+    keep: shareCells,
+  });
+  return {
+    ...base,
+    proven: null,
+    influence,
+    flipUpper,
+    flipVertex,
+    flipInfluence,
+    share,
+    shareCells,
   };
 }
 
@@ -365,10 +501,12 @@ function gridShare(
   intFloor: number,
   grid: {
     readonly fpForms: readonly LinearForm[];
-    readonly intForms: readonly LinearForm[];
+    /** Null when the int8 action is known (`knownInt8`). */
+    readonly intForms: readonly LinearForm[] | null;
     readonly jointForms: readonly LinearForm[] | null;
+    readonly knownInt8?: number;
     readonly fp: Bounds;
-    readonly int: Bounds;
+    readonly int: Bounds | null;
     readonly cells: number;
     readonly keep: ShareCell[] | null;
   },
@@ -377,7 +515,7 @@ function gridShare(
   const d = box.lower.length;
   // Split the two dimensions that move the margins most.
   const score = new Float64Array(d);
-  for (const form of [...fpForms, ...intForms]) {
+  for (const form of [...fpForms, ...(intForms ?? [])]) {
     if (form === undefined) continue;
     for (let i = 0; i < d; i++) {
       const v = Math.abs(form.coefficients[i]!) * (box.upper[i]! - box.lower[i]!);
@@ -445,15 +583,17 @@ function gridShare(
           formMin(fpForms[i * k + j]!, xlo, xhi),
           subDown(grid.fp.lower[i]!, grid.fp.upper[j]!),
         );
-        intMin[i * k + j] = Math.max(
-          formMin(intForms[i * k + j]!, qlo, qhi),
-          jointForms === null ? -Infinity : formMin(jointForms[i * k + j]!, flo, fhi),
-          subDown(grid.int.lower[i]!, grid.int.upper[j]!),
-        );
+        if (intForms !== null && grid.int !== null) {
+          intMin[i * k + j] = Math.max(
+            formMin(intForms[i * k + j]!, qlo, qhi),
+            jointForms === null ? -Infinity : formMin(jointForms[i * k + j]!, flo, fhi),
+            subDown(grid.int.lower[i]!, grid.int.upper[j]!),
+          );
+        }
       }
     }
     // The int8 action, when the forms prove it constant on the sub-box.
-    let c = -1;
+    let c = grid.knownInt8 ?? -1;
     for (let a = 0; a < k && c < 0; a++)
       if (proves((j) => intMin[a * k + j]!, k, a, intFloor)) c = a;
     if (c >= 0) {

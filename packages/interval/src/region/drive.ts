@@ -58,8 +58,11 @@ export interface RegionDriverSpec<S> {
    * objective that took it, so that it can be split where that objective's bound is loosest.
    */
   split(item: RegionItem<S>, objective: string): BoxSplit | null;
-  /** The state a child inherits from its parent before its own evaluation. */
-  inherit(parent: RegionItem<S>, child: Box): S;
+  /**
+   * The state a child inherits from its parent before its own evaluation (`objective`: the one
+   * that split the parent).
+   */
+  inherit(parent: RegionItem<S>, child: Box, objective: string): S;
   /** Leaves popped per round (each gives two evaluations). Default 16. */
   readonly roundSize?: number;
 }
@@ -282,7 +285,7 @@ export class RegionDriver<S> {
           id: this.nextId++,
           box: child,
           volume: item.volume * (i === 0 ? split.firstShare : 1 - split.firstShare),
-          inherited: this.spec.inherit(item, child),
+          inherited: this.spec.inherit(item, child, this.spec.objectives[objective]!.name),
         });
       });
     }

@@ -206,9 +206,12 @@ export function createLeafEvaluator(
     // The joint difference bounds tighten δ* and ε*; they are computed where those can matter.
     const joint =
       settings.margins &&
+      inherited.forMargins &&
       (inherited.flipUpper > (1 + settings.precision) * task.flipLower ||
         inherited.errorUpper > (1 + settings.precision) * task.errorLower);
-    const analysis = analyseBox(pair, box, { joint });
+    const known =
+      exact && inherited.int8Action !== null ? { int8Action: inherited.int8Action } : {};
+    const analysis = analyseBox(pair, box, { joint, ...known });
     // The bounds model exact int32 sums: on a CPU whose pair sums can saturate for this model
     // they bound nothing about the int8 side, so only the executor's points can answer.
     const flipUpper = exact ? Math.min(inherited.flipUpper, analysis.flipUpper) : Infinity;
@@ -216,7 +219,6 @@ export function createLeafEvaluator(
     const list = (a: Float64Array | null): number[] | null => (a === null ? null : Array.from(a));
     const influence = list(analysis.influence);
     const flipInfluence = list(analysis.flipInfluence);
-    const errorInfluence = list(analysis.errorInfluence);
     const share = exact ? analysis.share : { lower: 0, upper: 1 };
     const base = {
       ...inherited,
@@ -224,8 +226,8 @@ export function createLeafEvaluator(
       errorUpper,
       influence,
       flipInfluence,
-      errorInfluence,
       share,
+      int8Action: exact ? analysis.int8Constant : null,
     };
     const none = { smtQueries: 0, smtMs: 0 };
     const uppers = { flip: flipUpper, error: errorUpper };

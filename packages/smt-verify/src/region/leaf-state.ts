@@ -18,14 +18,17 @@ export interface LeafState {
   readonly errorUpper: number;
   /** How much each dimension limits the proof (the split policy's guide), or null. */
   readonly influence: readonly number[] | null;
-  /** The same for the bounds behind `flipUpper` and `errorUpper` (splits for δ* and ε*). */
+  /** The same for the bound behind `flipUpper` (where δ* splits). */
   readonly flipInfluence: readonly number[] | null;
-  readonly errorInfluence: readonly number[] | null;
   /**
    * The certified share of the leaf's volume where the decisions differ ([0, 0] agree, [1, 1]
    * disagree; for mixed and open leaves what their linear bounds prove, else [0, 1]).
    */
   readonly share: { readonly lower: number; readonly upper: number };
+  /** The int8 action where bounds proved it constant on the leaf (children skip the int8 bounds). */
+  readonly int8Action: number | null;
+  /** Split off by the δ* or ε* objective: its evaluation computes the joint difference bounds. */
+  readonly forMargins: boolean;
   /** Splitting cannot decide it (a reason that holds on every sub-box, e.g. one cell overflows). */
   readonly final: boolean;
 }
@@ -40,7 +43,8 @@ export const ROOT_STATE: LeafState = {
   errorUpper: Infinity,
   influence: null,
   flipInfluence: null,
-  errorInfluence: null,
   share: { lower: 0, upper: 1 },
+  int8Action: null,
+  forMargins: true,
   final: false,
 };

@@ -389,19 +389,23 @@ export async function verifyRegion(
       rootState: ROOT_STATE,
       objectives,
       roundSize,
+      // The bracket splits where the decision proof is weakest, δ* where its bound's linear form
+      // moves most; ε*'s bound is loose where quantisation noise is (no linear form shows it), so
+      // ε* splits the relatively widest dimension.
       split: (item, objective) =>
         split(
           item.box,
           objective === 'flip-margin'
             ? (item.state.flipInfluence ?? item.state.influence)
             : objective === 'error-bound'
-              ? (item.state.errorInfluence ?? item.state.influence)
+              ? null
               : item.state.influence,
         ),
-      inherit: (parent, child) => {
+      inherit: (parent, child, objective) => {
         const s = parent.state;
+        const forMargins = objective !== 'volume';
         if (s.status === 'agree' || s.status === 'disagree') {
-          return { ...s, influence: null, flipInfluence: null, errorInfluence: null };
+          return { ...s, influence: null, flipInfluence: null, forMargins };
         }
         const cex = s.counterexample;
         const inside = cex !== null && boxContains(child, counterexamples[cex]!.input);
@@ -410,6 +414,8 @@ export async function verifyRegion(
           counterexample: inside ? cex : null,
           flipUpper: s.flipUpper,
           errorUpper: s.errorUpper,
+          int8Action: s.int8Action,
+          forMargins,
         };
       },
     },
