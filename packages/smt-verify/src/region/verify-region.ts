@@ -27,6 +27,7 @@ import {
   type Counterexample,
   type RuntimeReplay,
 } from '../replay.js';
+import { climbFlipMargin } from './climb.js';
 import { regionTheorem } from './theorem.js';
 import {
   type BestPoint,
@@ -544,6 +545,7 @@ export async function verifyRegion(
     });
   };
 
+  let climbedFrom: readonly number[] | null = null;
   let stopReason: RegionStats['stopReason'];
   try {
     stopReason = await driveAsync(driver, evaluate, {
@@ -557,6 +559,15 @@ export async function verifyRegion(
             ((flipUpperNow() <= (1 + precision) * flipBest.lower || flipUpperNow() <= 0) &&
               errorUpperNow() <= (1 + precision) * errorBest.lower))),
       onRound: async () => {
+        // A better δ* witness this round: climb from it (deterministic, in this thread).
+        if (margins && flipBest.witness !== null && flipBest.witness !== climbedFrom) {
+          climbedFrom = flipBest.witness;
+          const c = climbFlipMargin(fp32, int8, root, flipBest.witness, cpuSemantics);
+          if (c !== null && c.margin > flipBest.lower) {
+            flipBest = { lower: c.margin, witness: c.input };
+            climbedFrom = c.input;
+          }
+        }
         track();
         if (shares.open === 0) decidedAtSeconds ??= elapsed();
         options.onProgress?.(progress('region'));
