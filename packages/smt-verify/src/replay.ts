@@ -4,7 +4,13 @@
 // side is the executor's decision (quant's `decideLogits`, the one decision rule) under the stated
 // CPU semantics; with a `RuntimeReplay` both are replayed in a runtime too (the cli wires
 // onnxruntime-node on the user's own files; smt-verify itself imports no runtime).
-import { addUp, createBox, fp32ExecutionError, pairTolerance } from '@quantproof/interval';
+import {
+  addUp,
+  type Counterexample as ConfirmedCounterexample,
+  createBox,
+  fp32ExecutionError,
+  pairTolerance,
+} from '@quantproof/interval';
 import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
 import {
   type CpuSemantics,
@@ -68,8 +74,11 @@ export interface RuntimeReplay extends RuntimeFp32Replay {
   int8(model: QMlp, input: Float32Array): Promise<Float32Array>;
 }
 
-/** An input where the int8 policy takes an action the FP32 policy cannot take there, replayed. */
-export interface Counterexample {
+/**
+ * An input where the int8 policy takes an action the FP32 policy cannot take there, replayed:
+ * interval's executor-confirmed `Counterexample` with its exact margin, tolerance and runtime replay.
+ */
+export interface Counterexample extends ConfirmedCounterexample {
   /** The float32 input. */
   readonly input: Float32Array;
   /**
