@@ -169,9 +169,10 @@ function checkVerdict(
     estimate !== null &&
     !(
       lower <= estimate.low &&
-      estimate.low <= estimate.value &&
-      estimate.value <= estimate.high &&
-      estimate.high <= upper
+      estimate.low <= estimate.high &&
+      estimate.high <= upper &&
+      lower <= estimate.value &&
+      estimate.value <= upper
     )
   ) {
     fail(

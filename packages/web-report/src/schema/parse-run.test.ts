@@ -252,10 +252,10 @@ describe('parseRun', () => {
     variant['disagreement'] = {
       lower: 0.25,
       upper: 0.5,
-      estimate: { value: 0.4, low: 0.28, high: 0.32, samples: 10, confidence: 0.95 },
+      estimate: { value: 0.3, low: 0.32, high: 0.28, samples: 10, confidence: 0.95 },
     };
     expect(schemaError(files).message).toBe(
-      'verify.json: $.variants[0].disagreement.estimate: expected low ≤ value ≤ high',
+      'verify.json: $.variants[0].disagreement.estimate.high: expected low ≤ high',
     );
   });
 
