@@ -59,7 +59,7 @@ describe('quantproof verify', () => {
     expect(text.code).toBe(json.code);
     const result = parseVerification(JSON.parse(json.out));
     const [lead] = text.out.split('\n');
-    expect(lead!.startsWith(`${verdictLine(result)} (${result.leaves.length} leaves`)).toBe(true);
+    expect(lead!.startsWith(`${verdictLine(result)} (${result.leaves.length} lea`)).toBe(true);
     expect(lead).toMatch(
       /^inconsistent: int8 disagrees with FP32 on (\d+\.\d–\d+\.\d|\d+\.\d) % of the region \(certified(; sampled estimate \d+\.\d %, 95 % CI \d+\.\d–\d+\.\d %)?\); [\d.<]+ % proven agree, [\d.<]+ % proven disagree, [\d.<]+ % mixed, [\d.<]+ % open \(/,
     );

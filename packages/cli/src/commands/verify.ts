@@ -188,7 +188,7 @@ export function verifyCommand(
           ? `${what}: none`
           : `${what} ∈ [${b.lower.toPrecision(5)}, ${b.upper === null ? '∞' : b.upper.toPrecision(5)}]${b.certified ? '' : ' (not within 1% in the budget)'}`;
       const lines = [
-        `${verdictLine(result)} (${result.leaves.length} leaves, ${result.boxes} boxes, ${result.seconds.toFixed(1)} s${result.decidedAtSeconds === null || result.volume.open > 0 ? '' : `, every leaf decided after ${result.decidedAtSeconds.toFixed(1)} s`})`,
+        `${verdictLine(result)} (${count(result.leaves.length, 'leaf', 'leaves')}, ${count(result.boxes, 'box', 'boxes')}, ${result.seconds.toFixed(1)} s${result.decidedAtSeconds === null || result.volume.open > 0 ? '' : `, every leaf decided after ${result.decidedAtSeconds.toFixed(1)} s`})`,
         `${bracket(result.flipMargin, 'δ* (largest FP32 margin at which int8 still disagrees)')}; ${bracket(result.errorBound, 'ε* (max |FP32 − int8| logit)')}; tie tolerance that applied (largest over the leaves): ${result.tieTolerance.toPrecision(3)}`,
         describeCpuSemantics(result.cpuSemantics),
         replayLine(result.replay),
@@ -203,6 +203,11 @@ export function verifyCommand(
       }
       print(lines.join('\n'));
     });
+}
+
+/** `1 leaf`, `2 leaves`. */
+function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** What a reason for an open leaf means, and what to do about it. */
