@@ -739,10 +739,12 @@ function estimate(
   const w = wilson(hits, samples);
   // The certified bracket holds the true share: the interval is cut to it.
   const clamp = (v: number): number => Math.min(bracket.upper, Math.max(bracket.lower, v));
+  const value = clamp(disagree + total * p);
   return {
-    value: clamp(disagree + total * p),
-    low: clamp(disagree + total * w.low),
-    high: clamp(disagree + total * w.high),
+    value,
+    // At p = 0 or 1 the Wilson end can round an ulp past the value: keep value inside.
+    low: Math.min(value, clamp(disagree + total * w.low)),
+    high: Math.max(value, clamp(disagree + total * w.high)),
     samples,
     confidence: 0.95,
   };
