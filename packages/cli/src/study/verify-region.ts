@@ -11,6 +11,7 @@ import { type CpuSemantics, decideOutputs, pairSaturationFree, type QMlp } from 
 import {
   type Bracket,
   decodeCheckpoint,
+  type DisagreementVolume,
   encodeCheckpoint,
   type RegionCheckpointStore,
   type RegionProgress,
@@ -152,6 +153,34 @@ function fileCheckpointStore(path: string): RegionCheckpointStore {
   };
 }
 
+/**
+ * A share of a volume as verify.json holds it, in [0, 1]: the verifier's float64 sums of leaf
+ * volumes can pass 1 (or 0) by an ulp. Clamping states nothing false — every share lies in [0, 1]
+ * — so a lower end stays a lower bound and an upper end an upper bound.
+ */
+function share(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+/** The disagreement bracket and estimate as verify.json holds them (shares clamped). */
+function disagreementJson(d: DisagreementVolume): DisagreementJson {
+  const e = d.estimate;
+  return {
+    lower: share(d.lower),
+    upper: share(d.upper),
+    estimate:
+      e === null
+        ? null
+        : {
+            value: share(e.value),
+            low: share(e.low),
+            high: share(e.high),
+            samples: e.samples,
+            confidence: e.confidence,
+          },
+  };
+}
+
 /** The FP32 network and the int8 model, each with the file it was read from. */
 export interface VariantModels {
   readonly fp32: Mlp;
@@ -230,25 +259,12 @@ export async function verifyVariant(
           ? { ...replay.record, notReplayed }
           : { runtime: 'none', files: [], notReplayed },
       volume: {
-        agree: result.volume.agree,
-        disagree: result.volume.disagree,
-        mixed: result.volume.mixed,
-        open: result.volume.open,
+        agree: share(result.volume.agree),
+        disagree: share(result.volume.disagree),
+        mixed: share(result.volume.mixed),
+        open: share(result.volume.open),
       },
-      disagreement: {
-        lower: result.disagreement.lower,
-        upper: result.disagreement.upper,
-        estimate:
-          result.disagreement.estimate === null
-            ? null
-            : {
-                value: result.disagreement.estimate.value,
-                low: result.disagreement.estimate.low,
-                high: result.disagreement.estimate.high,
-                samples: result.disagreement.estimate.samples,
-                confidence: result.disagreement.estimate.confidence,
-              },
-      },
+      disagreement: disagreementJson(result.disagreement),
       stopReason: result.stats.stopReason,
       boxes: result.stats.boxes,
       seconds: result.stats.seconds,
@@ -257,10 +273,10 @@ export async function verifyVariant(
         lower: l.lower,
         upper: l.upper,
         status: l.status,
-        volume: l.volume,
+        volume: share(l.volume),
         by: l.by,
         counterexample: l.counterexample,
-        share: { lower: l.share.lower, upper: l.share.upper },
+        share: { lower: share(l.share.lower), upper: share(l.share.upper) },
         tieTolerance: l.tieTolerance,
       })),
       counterexamples,
