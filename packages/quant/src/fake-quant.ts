@@ -15,7 +15,7 @@ import { InputShapeError, QuantOptionsError } from './errors.js';
 import { dequantizeLinear, type TensorQuant } from './quantize-linear.js';
 import { roundHalfEven } from './round-half-even.js';
 import { activationQuants, type ActivationQuants, checkRanges } from './quantize-static.js';
-import { quantizeBias, quantizeWeights } from './quantize-weights.js';
+import { quantizeBias, quantizeWeights } from './internal/quantize-weights.js';
 import type { StaticScheme } from './scheme.js';
 
 /**

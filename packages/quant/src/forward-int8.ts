@@ -1,9 +1,9 @@
 import { type CpuSemantics, DEFAULT_CPU_SEMANTICS } from './cpu-semantics.js';
-import { dynamicQuantizationParams } from './dynamic-quantization.js';
+import { dynamicQuantizationParams } from './internal/dynamic-quantization.js';
 import { allocateQuantized, elementTypeRange, type QuantizedArray } from './element-type.js';
 import { AccumulatorOverflowError, InputShapeError, QuantOptionsError } from './errors.js';
-import { sgemmM1, sgemmM1TransposeB } from './mlas-sgemm-m1.js';
-import { accumulateAvx2Saturating, accumulateExact } from './qgemm-accumulate.js';
+import { sgemmM1, sgemmM1TransposeB } from './internal/mlas-sgemm-m1.js';
+import { accumulateAvx2Saturating, accumulateExact } from './internal/qgemm-accumulate.js';
 import {
   layerInputQuant,
   layerMultipliers,

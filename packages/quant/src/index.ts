@@ -15,18 +15,10 @@ export {
   DEFAULT_CPU_SEMANTICS,
 } from './cpu-semantics.js';
 export {
-  type DynamicQuantized,
-  dynamicQuantizationParams,
-  dynamicQuantizeLinear,
-} from './dynamic-quantization.js';
-export {
-  allocateQuantized,
   elementTypeRange,
   type IntRange,
-  QUANT_ELEMENT_TYPES,
   type QuantElementType,
   type QuantizedArray,
-  quantizedArrayType,
 } from './element-type.js';
 export {
   AccumulatorOverflowError,
@@ -41,7 +33,6 @@ export {
 } from './errors.js';
 export {
   type FakeQuantNetwork,
-  fakeQuantizeActivations,
   forwardFakeQuant,
   type ForwardFakeQuantOptions,
 } from './fake-quant.js';
@@ -79,7 +70,6 @@ export {
   type MixedPrecisionRound,
   searchMixedPrecision,
   type SearchMixedPrecisionOptions,
-  weightSizeBits,
 } from './mixed-precision.js';
 export {
   QMLP_JSON_FORMAT,
@@ -109,7 +99,6 @@ export {
   dequantizeLinear,
   dequantizeLinearArray,
   quantizeLinear,
-  quantizeLinearArray,
   type TensorQuant,
 } from './quantize-linear.js';
 export {
@@ -118,32 +107,8 @@ export {
   quantizeStaticWithRanges,
   type QuantWarning,
 } from './quantize-static.js';
-export {
-  type QuantizedBias,
-  type QuantizedWeights,
-  quantizeBias,
-  quantizeWeights,
-  type WeightScheme,
-} from './quantize-weights.js';
-export {
-  qgemmMultiplier,
-  requantize,
-  requantizeMultiplier,
-  scaleAccumulator,
-} from './requantize.js';
-export {
-  roundHalfEven,
-  saturateInt32,
-  saturateInt8,
-  saturateTo,
-  saturateUint8,
-} from './round-half-even.js';
-export {
-  computeScaleZeroPoint,
-  quantizationRange,
-  type RangeSpec,
-  type ScaleZeroPoint,
-} from './scale-zero-point.js';
+export { requantize } from './requantize.js';
+export { roundHalfEven } from './round-half-even.js';
 export {
   DEFAULT_STATIC_SCHEME,
   type QuantizeDynamicOptions,

@@ -1,7 +1,7 @@
 import type { Mlp } from '@quantproof/nn';
 import { QuantOptionsError } from './errors.js';
 import { validateQMlp, type QDynamicLayer, type QMlpDynamic } from './qmlp.js';
-import { quantizeWeights } from './quantize-weights.js';
+import { quantizeWeights } from './internal/quantize-weights.js';
 import { resolveWeightBits, type QuantizeDynamicOptions } from './scheme.js';
 
 /** What `quantizeDynamic` returns. */

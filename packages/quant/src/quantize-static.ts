@@ -5,8 +5,8 @@ import { QuantOptionsError, UnsupportedSchemeError } from './errors.js';
 import type { QMlpStatic, QStaticLayer } from './qmlp.js';
 import { validateQMlp } from './qmlp.js';
 import type { TensorQuant } from './quantize-linear.js';
-import { quantizeBias, quantizeWeights } from './quantize-weights.js';
-import { computeScaleZeroPoint, quantizationRange } from './scale-zero-point.js';
+import { quantizeBias, quantizeWeights } from './internal/quantize-weights.js';
+import { computeScaleZeroPoint, quantizationRange } from './internal/scale-zero-point.js';
 import { resolveStaticScheme, type QuantizeStaticOptions, type StaticScheme } from './scheme.js';
 
 /** Something the quantiser noticed that does not stop it but changes what the model means. */

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dynamicQuantizationParams, quantizeLinear, roundHalfEven } from '../src/index.js';
+import { quantizeLinear, roundHalfEven } from '../src/index.js';
+import { dynamicQuantizationParams } from '../src/internal/dynamic-quantization.js';
 
 const f32 = Math.fround;
 

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import {
   dequantizeLinear,
   elementTypeRange,
-  fakeQuantizeActivations,
   quantizeLinear,
   type QuantElementType,
 } from '../src/index.js';
+import { fakeQuantizeActivations } from '../src/fake-quant.js';
 
 describe('fakeQuantizeActivations', () => {
   it('equals DequantizeLinear(QuantizeLinear(x)) and masks exactly the clamped values', () => {

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import {
   createInt8Executor,
   dequantizeLinear,
-  dynamicQuantizationParams,
   layerInputQuant,
   layerMultipliers,
   quantizeDynamic,
@@ -14,6 +13,7 @@ import {
   type QMlp,
   type QuantElementType,
 } from '../src/index.js';
+import { dynamicQuantizationParams } from '../src/internal/dynamic-quantization.js';
 import { randomInputs, randomMlp } from './support/models.js';
 
 const sizesArb = fc

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dynamicQuantizationParams, dynamicQuantizeLinear } from './dynamic-quantization.js';
-import { NonFiniteInputError } from './errors.js';
+import { NonFiniteInputError } from '../errors.js';
 
 describe('dynamicQuantizationParams', () => {
   it('includes zero in the range and computes scale and zero point in float32', () => {

@@ -3,9 +3,9 @@ import {
   elementTypeRange,
   type QuantElementType,
   type QuantizedArray,
-} from './element-type.js';
-import type { WeightQuant } from './qmlp.js';
-import { roundHalfEven } from './round-half-even.js';
+} from '../element-type.js';
+import type { WeightQuant } from '../qmlp.js';
+import { roundHalfEven } from '../round-half-even.js';
 import { computeScaleZeroPoint, quantizationRange } from './scale-zero-point.js';
 
 /** How a layer's weights are quantised. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuantOptionsError } from './errors.js';
+import { QuantOptionsError } from '../errors.js';
 import { computeScaleZeroPoint, quantizationRange } from './scale-zero-point.js';
 
 const spec = (over: Partial<{ symmetric: boolean; reduceRange: boolean; bits: number }> = {}) => ({

@@ -1,6 +1,6 @@
-import { elementTypeRange, type IntRange, type QuantElementType } from './element-type.js';
-import { QuantOptionsError } from './errors.js';
-import { roundHalfEven } from './round-half-even.js';
+import { elementTypeRange, type IntRange, type QuantElementType } from '../element-type.js';
+import { QuantOptionsError } from '../errors.js';
+import { roundHalfEven } from '../round-half-even.js';
 
 /** The smallest normal float32, numpy's `finfo(float32).tiny`. */
 const FLOAT32_TINY = 2 ** -126;

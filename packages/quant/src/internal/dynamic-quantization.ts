@@ -1,6 +1,6 @@
-import { NonFiniteInputError } from './errors.js';
-import { quantizeLinear, type TensorQuant } from './quantize-linear.js';
-import { roundHalfEven } from './round-half-even.js';
+import { NonFiniteInputError } from '../errors.js';
+import { quantizeLinear, type TensorQuant } from '../quantize-linear.js';
+import { roundHalfEven } from '../round-half-even.js';
 
 /**
  * The scale and zero point DynamicQuantizeLinear (uint8) computes for a float32 tensor, exactly as
