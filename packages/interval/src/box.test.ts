@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  boxCentre,
-  boxContains,
-  boxFromCentre,
-  createBox,
-  float32Interior,
-  float32Range,
-  fp32InputRange,
-  splitBox,
-  volumeFraction,
-} from './index.js';
+import { boxContains, boxFromCentre, createBox, float32Range, fp32InputRange } from './index.js';
+import { boxCentre, float32Interior, splitBox, volumeFraction } from './box.js';
 
 describe('boxes', () => {
   it('boxFromCentre rounds outward so the exact interval is inside', () => {

@@ -1,17 +1,12 @@
 // The public surface of @quantproof/interval. Everything not exported here is internal.
 
 export {
-  boxCentre,
   boxContains,
-  boxDimension,
   boxFromCentre,
   boxFromOperatingBox,
   createBox,
-  float32Interior,
   float32Range,
   fp32InputRange,
-  splitBox,
-  volumeFraction,
   type Bounds,
   type Box,
   type BoxArrays,
@@ -23,38 +18,17 @@ export {
   InvalidBoxError,
   ModelMismatchError,
 } from './errors.js';
-export {
-  addDown,
-  addUp,
-  divDown,
-  divUp,
-  float32Down,
-  float32Up,
-  mulDown,
-  mulUp,
-  nextDown,
-  nextUp,
-  subDown,
-  subUp,
-} from './outward.js';
+export { addDown, addUp, float32Down, float32Up, mulDown, mulUp, subDown } from './outward.js';
 export { ibpFp32, type Fp32IntervalBounds } from './fp32-network.js';
 export { fp32LinearUpperBound } from './fp32-network.js';
 export { fp32ExecutionError, maxPairTolerance, pairTolerance } from './fp32-error.js';
-export {
-  SOFTMAX_TERM_ABSOLUTE_ERROR,
-  SOFTMAX_TERM_RELATIVE_ERROR,
-  softmaxBoundsFp32,
-  softmaxFp32,
-} from './softmax-bounds.js';
+export { softmaxBoundsFp32, softmaxFp32 } from './softmax-bounds.js';
 export { ibpInt8, type Int8IntervalBounds, type Int8LayerBounds } from './int8-bounds.js';
 export { linearBoundsFp32, linearBoundsInt8, type LinearBounds } from './linear-bounds.js';
 export { differenceBounds, type DifferenceBounds } from './logit-difference.js';
 export {
-  BOUND_METHODS,
   certifyDecision,
   createDecisionCertifier,
-  headMarginFloor,
-  marginsProveAction,
   type BoundMethod,
   type CertifyOptions,
   type DecisionBounds,
@@ -89,18 +63,7 @@ export {
   type RegionJob,
   type RegionObjective,
 } from './region/drive.js';
-export {
-  cellAround,
-  cellCount,
-  chooseSplitDimension,
-  firstFloat32AtLeast,
-  float32Count,
-  float32FromOrdinal,
-  float32Ordinal,
-  inputQuantizer,
-  splitAtCellFace,
-  splitPolicy,
-} from './region/split.js';
+export { cellCount, chooseSplitDimension, splitAtCellFace, splitPolicy } from './region/split.js';
 export {
   analyseBox,
   type AnalyseOptions,

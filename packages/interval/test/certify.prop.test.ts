@@ -2,14 +2,8 @@ import { createSeededRng, forwardFp32 } from '@quantproof/nn';
 import { argmaxFirst, createInt8Executor } from '@quantproof/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  BOUND_METHODS,
-  certifyDecision,
-  createBox,
-  float32Range,
-  marginsProveAction,
-  type Box,
-} from '../src/index.js';
+import { certifyDecision, createBox, float32Range, type Box } from '../src/index.js';
+import { BOUND_METHODS, marginsProveAction } from '../src/certify.js';
 import {
   coveredPoints,
   quantCaseArb,

@@ -14,8 +14,8 @@ import {
   linearBoundsFp32,
   ModelMismatchError,
   searchCounterexamples,
-  splitBox,
 } from '../src/index.js';
+import { splitBox } from '../src/box.js';
 import { quantize, randomMlp } from './support/random-models.js';
 
 const mlp = randomMlp([2, 4, 2], 1);

@@ -2,7 +2,8 @@ import { createTrainingWorkspace, forwardFp32, forwardTrain } from '@quantproof/
 import { createInt8Executor, type Int8Trace } from '@quantproof/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ibpFp32, ibpInt8, splitBox, type Bounds, type Int8IntervalBounds } from '../src/index.js';
+import { ibpFp32, ibpInt8, type Bounds, type Int8IntervalBounds } from '../src/index.js';
+import { splitBox } from '../src/box.js';
 import { exactForward, within } from './support/dyadic.js';
 import {
   coveredPoints,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ibpFp32, linearBoundsFp32, splitBox } from '../src/index.js';
+import { ibpFp32, linearBoundsFp32 } from '../src/index.js';
+import { splitBox } from '../src/box.js';
 import { randomBox, randomMlp } from './support/random-models.js';
 
 // Which bounds shrink when the box does. IBP does (every operation is monotone in its input

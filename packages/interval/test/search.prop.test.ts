@@ -14,14 +14,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   boxContains,
-  cellAround,
   createBox,
-  float32Interior,
   float32Range,
-  inputQuantizer,
   searchCounterexamples,
   type Box,
 } from '../src/index.js';
+import { cellAround, inputQuantizer } from '../src/region/split.js';
+import { float32Interior } from '../src/box.js';
 import { quantCaseArb, quantize, randomBox, randomMlp, sizesArb } from './support/random-models.js';
 
 const budgetArb = fc.record({

@@ -5,11 +5,10 @@ import {
   boxContains,
   certifyDecision,
   IntervalOptionsError,
-  float32FromOrdinal,
-  float32Ordinal,
   splitAndCertify,
-  volumeFraction,
 } from '../src/index.js';
+import { float32FromOrdinal, float32Ordinal } from '../src/region/split.js';
+import { volumeFraction } from '../src/box.js';
 import { boundaryCrossingPair, coveredPoints } from './support/random-models.js';
 
 const { mlp, model, box: root } = boundaryCrossingPair();
