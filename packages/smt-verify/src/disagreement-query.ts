@@ -7,7 +7,12 @@ import { float32Box, type InputBox } from './box.js';
 import { modelMismatchError } from './errors.js';
 import { encodeFp32, type Fp32Encoding } from './fp32-encoding.js';
 import { cellInterval, type InputCells, inputCells } from './input-cells.js';
-import { encodeInt8, type Int8Encoding, int8Decides, int8EncodingGap } from './int8-encoding.js';
+import {
+  encodeInt8,
+  type Int8Encoding,
+  int8Decides,
+  int8EncodingGap,
+} from './internal/int8-encoding.js';
 import {
   addUp,
   createBox,
@@ -28,7 +33,7 @@ import {
 import { toFloat32 } from './rational.js';
 import { type Counterexample, judgePoint, replayCandidate, type RuntimeReplay } from './replay.js';
 import { realOf, SmtScript } from './smtlib.js';
-import { int8HeadUndetermined } from './int8-head.js';
+import { int8HeadUndetermined } from './internal/int8-head.js';
 import { type CheckResult, checkSmt } from './z3-session.js';
 
 /** Why a query could not decide. */

@@ -10,11 +10,11 @@ import {
   type QMlpStatic,
   weightQuantFor,
 } from '@quantproof/quant';
-import { SmtVerifyOptionsError } from './errors.js';
-import type { InputCells } from './input-cells.js';
+import { SmtVerifyOptionsError } from '../errors.js';
+import type { InputCells } from '../input-cells.js';
 import { requantForm } from './requant-exceptions.js';
-import { intLiteral, realOf, type SmtScript, sum } from './smtlib.js';
-import { nextFloat32 } from './rational.js';
+import { intLiteral, realOf, type SmtScript, sum } from '../smtlib.js';
+import { nextFloat32 } from '../rational.js';
 
 /** What the encoding produced: Int terms of the centred input q's and of the decision values. */
 export interface Int8Encoding {

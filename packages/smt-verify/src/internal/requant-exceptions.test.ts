@@ -1,7 +1,7 @@
 import { requantize } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
 import { halfUpRound, requantForm } from './requant-exceptions.js';
-import { fromNumber } from './rational.js';
+import { fromNumber } from '../rational.js';
 
 // Oracle: quant's requantize (the semantics owner), over every accumulator of the range.
 function brute(

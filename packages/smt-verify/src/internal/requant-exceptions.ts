@@ -4,7 +4,7 @@
 // every accumulator within the float error of a half-integer — a complete search, because elsewhere
 // both roundings agree.
 import { elementTypeRange, type QuantElementType, roundHalfEven } from '@quantproof/quant';
-import { fromNumber, type Rational } from './rational.js';
+import { fromNumber, type Rational } from '../rational.js';
 
 /** One accumulator whose float32 requantisation differs from exact half-up rounding. */
 export interface RequantException {
