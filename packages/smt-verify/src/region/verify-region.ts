@@ -518,7 +518,7 @@ export async function verifyRegion(
     phase,
     seconds: elapsed(),
     boxes: driver.evaluations,
-    volume: { ...shares },
+    volume: clampShares(shares),
     disagreement: { ...bracket },
     flipMargin: margins
       ? { lower: flipBest.lower, upper: Math.max(flipUpperNow(), flipBest.lower) }
@@ -647,7 +647,7 @@ export async function verifyRegion(
     tieTolerance,
     theorem: regionTheorem(cpuSemantics, tieTolerance),
     cpuSemantics,
-    volume: { ...shares },
+    volume: clampShares(shares),
     disagreement,
     flipMargin: flip,
     errorBound: error,
@@ -666,6 +666,12 @@ export async function verifyRegion(
       resumed,
     },
   };
+}
+
+/** Shares are float64 sums of leaf volumes: an ulp outside [0, 1] is rounding, not volume. */
+function clampShares(v: RegionVolume): RegionVolume {
+  const c = (x: number): number => Math.min(1, Math.max(0, x));
+  return { agree: c(v.agree), disagree: c(v.disagree), mixed: c(v.mixed), open: c(v.open) };
 }
 
 function sameInput(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
