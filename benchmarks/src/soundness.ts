@@ -42,7 +42,8 @@ type ClaimKind =
   | 'consistentRegions'
   | 'inconsistentRegions'
   | 'unknownRegions'
-  | 'consistentLeaves'
+  | 'agreeLeaves'
+  | 'disagreeLeaves'
   | 'counterexamples'
   | 'flipBrackets'
   | 'errorBrackets'
@@ -177,7 +178,8 @@ async function main(): Promise<void> {
       'region verdicts checked: consistent / inconsistent / unknown',
       `${claims('consistentRegions')} / ${claims('inconsistentRegions')} / ${claims('unknownRegions')}`,
     ],
-    ['consistent leaves checked', claims('consistentLeaves')],
+    ['agree leaves checked', claims('agreeLeaves')],
+    ['disagree leaves checked', claims('disagreeLeaves')],
     ['counterexamples replayed on both files', claims('counterexamples')],
     ['δ* / ε* brackets checked', `${claims('flipBrackets')} / ${claims('errorBrackets')}`],
     [

@@ -138,8 +138,10 @@ export interface DisagreementVolume {
   readonly upper: number;
   /**
    * An unbiased sampled estimate, not a proof: uniform points over the mixed and open leaves,
-   * judged by the executors; the value and a 95 % (Wilson) interval, inside [lower, upper]. Null
-   * when nothing is mixed or open.
+   * judged by the executors (points where the int8 result is undefined are left out; `samples`
+   * counts the judged ones); the value and a 95 % (Wilson) interval, inside [lower, upper]. Null
+   * when nothing is mixed or open, or when no point could be judged (an int8 model whose
+   * accumulators could overflow is not run at all).
    */
   readonly estimate: {
     readonly value: number;
@@ -228,7 +230,11 @@ export interface RegionStats {
   readonly smtSeconds: number;
   readonly workers: number;
   readonly retries: number;
-  /** Seconds until no leaf was open, or null if the budget ran out first. */
+  /**
+   * Seconds until, for the first time, no leaf was open (every leaf agree, disagree or mixed), or
+   * null if the budget ran out first. Narrowing the bracket splits mixed leaves afterwards, and
+   * their children may be open again.
+   */
   readonly decidedAtSeconds: number | null;
   readonly seconds: number;
   readonly stopReason: 'complete' | 'time-budget' | 'box-budget';
@@ -405,11 +411,17 @@ export async function verifyRegion(
       inherit: (parent, child, objective) => {
         const s = parent.state;
         const forMargins = objective !== 'volume';
-        if (s.status === 'agree' || s.status === 'disagree') {
-          return { ...s, influence: null, flipInfluence: null, forMargins };
-        }
         const cex = s.counterexample;
         const inside = cex !== null && boxContains(child, counterexamples[cex]!.input);
+        if (s.status === 'agree' || s.status === 'disagree') {
+          return {
+            ...s,
+            counterexample: inside ? cex : null,
+            influence: null,
+            flipInfluence: null,
+            forMargins,
+          };
+        }
         return {
           ...ROOT_STATE,
           counterexample: inside ? cex : null,
@@ -721,6 +733,7 @@ function estimate(
   if (uncertain.length === 0 || !(total > 0) || samples === 0) return null;
   const rng = createSeededRng(0xe57 + seed);
   let hits = 0;
+  let judged = 0;
   for (let n = 0; n < samples; n++) {
     const u = rng.nextFloat64() * total;
     let lo = 0;
@@ -735,14 +748,18 @@ function estimate(
       const v = Math.fround(l + (b.upper[i]! - l) * rng.nextFloat64());
       return Math.min(Math.max(v, l), b.upper[i]!);
     });
+    // Where onnxruntime's int8 result is undefined (a dynamic quantiser meeting ±Inf) the point
+    // is neither: it is left out of the proportion.
     const q = int8Outputs(int8, x, cpu);
     if (q === null) continue;
+    judged++;
     const a = decideLogits(forwardFp32(fp32, x), fp32.head);
     const c = decideLogits(q, int8.head);
     if (a.kind === 'action' && c.kind === 'action' && a.action !== c.action) hits++;
   }
-  const p = hits / samples;
-  const w = wilson(hits, samples);
+  if (judged === 0) return null;
+  const p = hits / judged;
+  const w = wilson(hits, judged);
   // The certified bracket holds the true share: the interval is cut to it.
   const clamp = (v: number): number => Math.min(bracket.upper, Math.max(bracket.lower, v));
   const value = clamp(disagree + total * p);
@@ -751,7 +768,7 @@ function estimate(
     // At p = 0 or 1 the Wilson end can round an ulp past the value: keep value inside.
     low: Math.min(value, clamp(disagree + total * w.low)),
     high: Math.max(value, clamp(disagree + total * w.high)),
-    samples,
+    samples: judged,
     confidence: 0.95,
   };
 }
