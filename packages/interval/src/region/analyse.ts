@@ -291,8 +291,10 @@ export function analyseBox(
     for (const c of possible) {
       for (let j = 0; j < k; j++) {
         if (j === c) continue;
+        // FP32's top output j: its margin is at most y_j − y_b for every other b (c included).
         const cap = addUp(subUp(dUpper[c]!, dLower[j]!), intFloor);
-        const m = Math.min(-fpLower(c, j), cap);
+        let m = Math.min(-fpLower(c, j), cap);
+        for (let b = 0; b < k; b++) if (b !== j && b !== c) m = Math.min(m, -fpLower(b, j));
         if (Number.isNaN(m)) {
           flipUpper = Infinity;
           continue;
@@ -415,13 +417,15 @@ function analyseWithInt8Known(
   }
   let beaten = false;
   for (let j = 0; j < k && !beaten; j++) if (j !== c && lower(j, c) > fpFloor) beaten = true;
-  // δ*: FP32's margin where it does not take c is at most y_j − y_c for its top output j.
+  // δ*: FP32's margin where it does not take c is at most y_j − y_b for its top output j and
+  // every other output b.
   let flipUpper = -Infinity;
   let flipVertex: Float64Array | null = null;
   let flipInfluence: Float64Array | null = null;
   for (let j = 0; j < k; j++) {
     if (j === c) continue;
-    const m = -lower(c, j);
+    let m = -lower(c, j);
+    for (let b = 0; b < k; b++) if (b !== j && b !== c) m = Math.min(m, -lower(b, j));
     if (Number.isNaN(m) || m > flipUpper) {
       flipUpper = Number.isNaN(m) ? Infinity : m;
       flipVertex = corner(box, forms[c * k + j]!);

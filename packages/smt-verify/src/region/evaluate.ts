@@ -207,8 +207,8 @@ export function createLeafEvaluator(
     const joint =
       settings.margins &&
       inherited.forMargins &&
-      (inherited.flipUpper > (1 + settings.precision) * task.flipLower ||
-        inherited.errorUpper > (1 + settings.precision) * task.errorLower);
+      (inherited.flipUpper > (1 + settings.precision) * task.flipLower + 1e-6 ||
+        inherited.errorUpper > (1 + settings.precision) * task.errorLower + 1e-6);
     const known =
       exact && inherited.int8Action !== null ? { int8Action: inherited.int8Action } : {};
     const analysis = analyseBox(pair, box, { joint, ...known });

@@ -184,7 +184,10 @@ export interface RegionLeaf {
 export interface Bracket {
   readonly lower: number;
   readonly upper: number;
-  /** upper ≤ (1 + precision)·lower was reached (else the budget ran out first). */
+  /**
+   * upper ≤ (1 + precision)·lower + 1e-6 was reached (else the budget ran out first); the absolute
+   * 1e-6 lets a bracket of a δ* of 0 (a tie) be certified.
+   */
   readonly certified: boolean;
   /** A float32 input attaining `lower` (judged exactly), when there is one. */
   readonly witness: number[] | null;
@@ -242,6 +245,9 @@ export interface RegionStats {
   readonly resumed: boolean;
 }
 
+/** Absolute floor of δ*'s and ε*'s precision (a relative precision cannot settle a δ* of 0). */
+const MARGIN_ABSOLUTE = 1e-6;
+
 function positive(name: string, value: number, min: number): number {
   if (!(value >= min) || Number.isNaN(value)) {
     throw new SmtVerifyOptionsError(`${name} must be a number ≥ ${min}; got ${value}`);
@@ -297,6 +303,8 @@ export async function verifyRegion(
     positive('estimateSamples', options.estimateSamples ?? 4096, 0),
   );
   const refine = options.refine ?? true;
+  /** The upper end that certifies a lower end: relative precision, with an absolute floor. */
+  const target = (lower: number): number => (1 + precision) * lower + MARGIN_ABSOLUTE;
   const exact = int8ExactlyEncoded(int8, cpuSemantics);
   const margins = options.margins !== false && exact;
   const settings: DecisionSettings = {
@@ -377,14 +385,14 @@ export async function verifyRegion(
         name: 'flip-margin',
         priority: (item) => {
           const u = item.state.flipUpper;
-          return u > (1 + precision) * flipBest.lower && u > item.state.tieTolerance ? u : null;
+          return u > target(flipBest.lower) && u > item.state.tieTolerance ? u : null;
         },
       },
       {
         name: 'error-bound',
         priority: (item) => {
           const u = item.state.errorUpper;
-          return u > (1 + precision) * errorBest.lower ? u : null;
+          return u > target(errorBest.lower) ? u : null;
         },
       },
     );
@@ -568,8 +576,8 @@ export async function verifyRegion(
         (driver.rounds > 0 &&
           width() <= volumeTolerance &&
           (!margins ||
-            ((flipUpperNow() <= (1 + precision) * flipBest.lower || flipUpperNow() <= 0) &&
-              errorUpperNow() <= (1 + precision) * errorBest.lower))),
+            ((flipUpperNow() <= target(flipBest.lower) || flipUpperNow() <= 0) &&
+              errorUpperNow() <= target(errorBest.lower)))),
       onRound: async () => {
         // A better δ* witness this round: climb from it (deterministic, in this thread).
         if (margins && flipBest.witness !== null && flipBest.witness !== climbedFrom) {
@@ -612,7 +620,7 @@ export async function verifyRegion(
     error = {
       lower: errorBest.lower,
       upper: eu,
-      certified: eu <= (1 + precision) * errorBest.lower,
+      certified: eu <= target(errorBest.lower),
       witness: errorBest.witness,
     };
     if (!allAgree) {
@@ -620,7 +628,7 @@ export async function verifyRegion(
       flip = {
         lower: flipBest.lower,
         upper: fu,
-        certified: flipBest.witness !== null && fu <= (1 + precision) * flipBest.lower,
+        certified: flipBest.witness !== null && fu <= target(flipBest.lower),
         witness: flipBest.witness,
       };
     }
