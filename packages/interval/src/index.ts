@@ -63,7 +63,15 @@ export {
   type RegionJob,
   type RegionObjective,
 } from './region/drive.js';
-export { cellCount, chooseSplitDimension, splitAtCellFace, splitPolicy } from './region/split.js';
+export {
+  cellCount,
+  chooseSplitDimension,
+  firstFloat32AtLeast,
+  float32FromOrdinal,
+  float32Ordinal,
+  splitAtCellFace,
+  splitPolicy,
+} from './region/split.js';
 export {
   analyseBox,
   type AnalyseOptions,

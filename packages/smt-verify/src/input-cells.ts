@@ -2,7 +2,8 @@
 // QuantizeLinear maps to each integer. Their faces are found exactly by searching float32 values
 // with quant's `quantizeLinear` (the semantics owner), so the encoding is exact on float32 inputs.
 import { quantizeLinear, type TensorQuant } from '@quantproof/quant';
-import { float32FromOrdinal, float32Ordinal, nextFloat32 } from './rational.js';
+import { firstFloat32AtLeast } from '@quantproof/interval';
+import { nextFloat32 } from './rational.js';
 
 /** The quantised values one input dimension takes over [lower, upper] and the cell faces. */
 export interface InputCells {
@@ -23,25 +24,7 @@ function q(x: number, t: TensorQuant): number {
   return quantizeLinear(x, t.scale, t.zeroPoint, t.elementType);
 }
 
-/**
- * The smallest float32 x in [lo, hi] with q(x) ≥ k, for a monotone q (quantizeLinear is); the
- * float32 after hi when there is none.
- */
-export function firstFloat32AtLeast(
-  q: (x: number) => number,
-  lo: number,
-  hi: number,
-  k: number,
-): number {
-  let a = float32Ordinal(lo) - 1;
-  let b = float32Ordinal(hi) + 1;
-  while (b - a > 1) {
-    const mid = a + Math.floor((b - a) / 2);
-    if (q(float32FromOrdinal(mid)) >= k) b = mid;
-    else a = mid;
-  }
-  return float32FromOrdinal(b);
-}
+export { firstFloat32AtLeast };
 
 /** The cells of one dimension over float32 values in [lower, upper] (both float32). */
 export function inputCells(lower: number, upper: number, quant: TensorQuant): InputCells {

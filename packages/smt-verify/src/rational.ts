@@ -1,6 +1,8 @@
 // Exact rational arithmetic over BigInt: the values z3 reports and the exact (real) semantics of
 // float32 weights and inputs. Every float64 — hence every float32 — is a dyadic rational.
 
+import { float32FromOrdinal, float32Ordinal } from '@quantproof/interval';
+
 /** An exact rational `numerator / denominator`, denominator > 0, in lowest terms. */
 export interface Rational {
   readonly numerator: bigint;
@@ -152,7 +154,6 @@ function flipped(mode: RoundingMode): RoundingMode {
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
-const i32 = new Int32Array(f32.buffer);
 
 /** The raw bits of a float32 value. */
 export function float32Bits(x: number): number {
@@ -160,21 +161,8 @@ export function float32Bits(x: number): number {
   return u32[0]!;
 }
 
-/**
- * A monotone integer index of float32 values: `ordinal(a) < ordinal(b)` ⇔ `a < b` for non-NaN
- * values, consecutive float32s have consecutive ordinals, and −0 and +0 share ordinal 0.
- */
-export function float32Ordinal(x: number): number {
-  f32[0] = x;
-  const bits = i32[0]!;
-  return bits < 0 ? -(bits & 0x7fffffff) : bits;
-}
-
-/** The float32 value with the given ordinal (inverse of `float32Ordinal`; 0 gives +0). */
-export function float32FromOrdinal(ordinal: number): number {
-  i32[0] = ordinal < 0 ? -ordinal | 0x80000000 : ordinal;
-  return f32[0]!;
-}
+// Float32 ordinals are interval's (the owner of float32 rounding): re-exported for this package.
+export { float32FromOrdinal, float32Ordinal };
 
 /** The next float32 above (`up`) or below a float32 value. */
 export function nextFloat32(x: number, up: boolean): number {
