@@ -365,7 +365,13 @@ export function createLeafEvaluator(
       }
       if (result.kind === 'inconsistent') {
         const x = result.counterexample.input;
-        const state: LeafState = { ...base, status: 'mixed', by, tieTolerance: 0 };
+        // Mixed when an agreeing input was seen too (corners); else it stays open.
+        const state: LeafState = {
+          ...base,
+          status: agreeSeen ? 'mixed' : 'open',
+          by: agreeSeen ? by : 'undecided',
+          tieTolerance: 0,
+        };
         return {
           state,
           found: result.counterexample,
