@@ -53,8 +53,6 @@ export interface BoxAnalysis {
   readonly errorUpper: number;
   /** The box corner where the bound behind `errorUpper` is largest. */
   readonly errorVertex: Float64Array | null;
-  /** |coefficient| × width of the bound behind `errorUpper` per dimension (where to split for ε*). */
-  readonly errorInfluence: Float64Array | null;
   /**
    * The certified share of the box's volume where the two decisions differ: at least `lower`, at
    * most `upper` ([0, 0] when proven agree, [1, 1] when proven disagree). For a box neither proven,
@@ -244,7 +242,6 @@ export function analyseBox(
   // ε*: bounds of d = int8 − FP32 logits.
   let errorUpper = 0;
   let errorVertex: Float64Array | null = null;
-  let errorInfluence: Float64Array | null = null;
   const dLower = new Float64Array(k);
   const dUpper = new Float64Array(k);
   for (let j = 0; j < k; j++) {
@@ -272,7 +269,6 @@ export function analyseBox(
       errorUpper = Number.isNaN(m) ? Infinity : m;
       const form = dForms[2 * j + (hi >= lo ? 1 : 0)];
       errorVertex = form === undefined ? null : corner(box, form);
-      errorInfluence = form === undefined ? null : influenceOf(form, box);
     }
   }
   if (!finite) errorUpper = Infinity;
@@ -346,7 +342,6 @@ export function analyseBox(
     flipInfluence,
     errorUpper,
     errorVertex,
-    errorInfluence,
     share,
     shareCells,
     int8Constant:
@@ -374,7 +369,6 @@ function analyseWithInt8Known(
     int8Action: c,
     errorUpper: Infinity,
     errorVertex: null,
-    errorInfluence: null,
     int8Constant: c,
   };
   if (!boundsFinite(fpState.logits)) {

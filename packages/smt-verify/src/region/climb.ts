@@ -8,7 +8,7 @@ import { approximateDown } from '../rational.js';
 import { int8Outputs, judgePoint } from '../replay.js';
 
 /** FP32's float margin at x where the int8 decision differs from FP32's, else −Infinity. */
-function flipScore(mlp: Mlp, model: QMlp, x: Float32Array, cpu: CpuSemantics): number {
+export function flipScore(mlp: Mlp, model: QMlp, x: Float32Array, cpu: CpuSemantics): number {
   const q = int8Outputs(model, x, cpu);
   if (q === null) return -Infinity;
   const y = forwardFp32(mlp, x);

@@ -27,6 +27,7 @@ import { checkAgreement } from '../agreement.js';
 import { int8ExactlyEncoded } from '../disagreement-query.js';
 import { approximateDown } from '../rational.js';
 import { int8Outputs, judgePoint, replayCandidate, type Counterexample } from '../replay.js';
+import { flipScore } from './climb.js';
 import type { LeafState } from './leaf-state.js';
 
 /** Settings every leaf evaluation shares (fixed for a whole region run). */
@@ -137,14 +138,8 @@ export function createLeafEvaluator(
   const executor = (x: Float32Array): Float32Array | null => int8Outputs(model, x, settings.cpu);
   /** The exact FP32 margin at x when x is a disagreement whose float margin passes `above`. */
   const flipAt = (x: Float32Array, above: number): number | null => {
-    const q = executor(x);
-    if (q === null) return null;
-    const y = forwardFp32(mlp, x);
-    const a = decideOutputs(y);
-    if (a === decideOutputs(q)) return null;
-    let m = Infinity;
-    for (let j = 0; j < y.length; j++) if (j !== a) m = Math.min(m, y[a]! - y[j]!);
     // Float margins are within float32 error of the exact one: a generous prefilter.
+    const m = flipScore(mlp, model, x, settings.cpu ?? 'vnni-exact');
     if (!(m > above * (1 - 1e-3) - 1e-6)) return null;
     const judged = judgePoint(mlp, model, x, cpu);
     return judged.kind === 'disagree' ? approximateDown(judged.fp32Margin) : null;

@@ -362,7 +362,9 @@ export async function verifyRegion(
     record(await confirmInRuntime(fp32, int8, judged, options.replay));
   for (const input of saved?.points ?? []) await addSaved(input);
 
-  // Running shares by status and the certified bracket (recounted after every round).
+  // Running shares by status, the certified bracket and the leaves' largest δ*/ε* upper bounds
+  // (recounted in one pass after every round; leaf states change only when a round is applied).
+  const leafUppers = { flip: -Infinity, error: 0 };
   const shares = { agree: 0, disagree: 0, mixed: 0, open: 0 };
   const bracket = { lower: 0, upper: 1 };
   const statusOf = (s: LeafState): LeafStatus => (s.status === 'pending' ? 'open' : s.status);
@@ -447,13 +449,19 @@ export async function verifyRegion(
     shares.agree = shares.disagree = shares.mixed = shares.open = 0;
     let lower = 0;
     let upper = 0;
+    let flip = -Infinity;
+    let error = 0;
     driver.forEachLeaf((l) => {
       shares[statusOf(l.state)] += l.volume;
       lower += l.volume * l.state.share.lower;
       upper += l.volume * l.state.share.upper;
+      flip = Math.max(flip, l.state.flipUpper);
+      error = Math.max(error, l.state.errorUpper);
     });
     bracket.lower = Math.min(1, lower);
     bracket.upper = Math.min(1, upper);
+    leafUppers.flip = flip;
+    leafUppers.error = error;
   };
   track();
 
@@ -520,20 +528,8 @@ export async function verifyRegion(
     return states;
   };
 
-  const flipUpperNow = (): number => {
-    let u = -Infinity;
-    driver.forEachLeaf((l) => {
-      u = Math.max(u, l.state.flipUpper);
-    });
-    return u;
-  };
-  const errorUpperNow = (): number => {
-    let u = 0;
-    driver.forEachLeaf((l) => {
-      u = Math.max(u, l.state.errorUpper);
-    });
-    return u;
-  };
+  const flipUpperNow = (): number => leafUppers.flip;
+  const errorUpperNow = (): number => leafUppers.error;
   const progress = (phase: RegionProgress['phase']): RegionProgress => ({
     phase,
     seconds: elapsed(),
