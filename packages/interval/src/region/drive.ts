@@ -259,10 +259,10 @@ export class RegionDriver<S> {
   nextRound(): RegionJob<S>[] {
     if (this.pendingJobs.length > 0) return this.pendingJobs;
     const jobs: RegionJob<S>[] = [];
-    const taken = new Set<number>();
+    let taken = 0;
     const k = this.spec.objectives.length;
     let idle = 0;
-    while (taken.size < this.roundSize && idle < k) {
+    while (taken < this.roundSize && idle < k) {
       const objective = this.turn % k;
       this.turn++;
       const item = this.front(objective);
@@ -272,13 +272,12 @@ export class RegionDriver<S> {
       }
       idle = 0;
       this.heaps[objective]!.pop();
-      if (taken.has(item.id)) continue;
       const split = this.spec.split(item, this.spec.objectives[objective]!.name);
       if (split === null) {
         this.stuckIds.add(item.id);
         continue;
       }
-      taken.add(item.id);
+      taken++;
       this.leafMap.delete(item.id);
       split.children.forEach((child, i) => {
         jobs.push({

@@ -725,9 +725,7 @@ function estimate(
   samples: number,
   seed: number,
 ): DisagreementVolume['estimate'] {
-  const uncertain = items.filter(
-    (l) => l.state.status === 'mixed' || l.state.status === 'open' || l.state.status === 'pending',
-  );
+  const uncertain = items.filter((l) => l.state.status === 'mixed' || l.state.status === 'open');
   const cumulative: number[] = [];
   let total = 0;
   for (const l of uncertain) {
