@@ -21,6 +21,8 @@ export interface CheckpointState {
   readonly points: readonly (readonly number[])[];
   readonly flip: BestPoint;
   readonly error: BestPoint;
+  /** The δ* witness the last climb started from (a resumed run does not climb from it again). */
+  readonly climbedFrom: readonly number[] | null;
   readonly smtQueries: number;
   readonly smtSeconds: number;
   readonly elapsedSeconds: number;

@@ -341,6 +341,8 @@ export async function verifyRegion(
   const counterexamples: Counterexample[] = [];
   let flipBest: BestPoint = saved?.flip ?? { lower: 0, witness: null };
   let errorBest: BestPoint = saved?.error ?? { lower: 0, witness: null };
+  /** The δ* witness the last climb started from (checkpointed: a resume must not climb again). */
+  let climbedFrom: readonly number[] | null = saved?.climbedFrom ?? null;
   let smtQueries = saved?.smtQueries ?? 0;
   let smtSeconds = saved?.smtSeconds ?? 0;
   let decidedAtSeconds = saved?.decidedAtSeconds ?? null;
@@ -554,6 +556,7 @@ export async function verifyRegion(
       points: counterexamples.map((c) => Array.from(c.input)),
       flip: flipBest,
       error: errorBest,
+      climbedFrom,
       smtQueries,
       smtSeconds,
       elapsedSeconds: elapsed(),
@@ -561,7 +564,6 @@ export async function verifyRegion(
     });
   };
 
-  let climbedFrom: readonly number[] | null = null;
   let stopReason: RegionStats['stopReason'];
   try {
     stopReason = await driveAsync(driver, evaluate, {
@@ -576,7 +578,11 @@ export async function verifyRegion(
               errorUpperNow() <= target(errorBest.lower)))),
       onRound: async () => {
         // A better δ* witness this round: climb from it (deterministic, in this thread).
-        if (margins && flipBest.witness !== null && flipBest.witness !== climbedFrom) {
+        if (
+          margins &&
+          flipBest.witness !== null &&
+          (climbedFrom === null || !sameInput(flipBest.witness, climbedFrom))
+        ) {
           climbedFrom = flipBest.witness;
           const c = climbFlipMargin(fp32, int8, root, flipBest.witness, cpuSemantics);
           if (c !== null && c.margin > flipBest.lower) {
