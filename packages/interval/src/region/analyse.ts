@@ -6,7 +6,7 @@
 // model) and for the real-number FP32 network.
 
 import { forwardFp32 } from '@quantproof/nn';
-import { decideOutputs, quantizeLinear, type QMlp } from '@quantproof/quant';
+import { decideOutputs, type QMlp } from '@quantproof/quant';
 import { boxCentre, type Box, type Bounds } from '../box.js';
 import type { LinearForm } from '../back-substitution.js';
 import { headMarginFloor } from '../certify.js';
@@ -19,9 +19,11 @@ import {
 import { fp32BoxState } from '../fp32-network.js';
 import { int8BoxState } from '../int8-bounds.js';
 import { refineNetwork, specLowerForm, type RefinedNetwork } from '../linear-bounds.js';
-import { addDown, addUp, mulDown, subDown, subUp } from '../outward.js';
+import { addDown, addUp, mulDown, nextDownFloat32, subDown, subUp } from '../outward.js';
 import type { PreparedPair } from '../pair.js';
 import { boundsFinite } from '../real-network.js';
+import { halfLine, intersect, type LineVariable, type Span } from './half-line.js';
+import { cellCount, firstFloat32AtLeast, inputQuantizer } from './split.js';
 
 /** What one bound pass proved on a box, and the bounds δ* and ε* use there. */
 export interface BoxAnalysis {
@@ -78,6 +80,12 @@ export interface AnalyseOptions {
   readonly shareGrid?: number;
   /** Also return the grid's sub-boxes the bounds decided (`shareCells`; for tests and maps). */
   readonly keepShareCells?: boolean;
+  /**
+   * A box of a model with fixed input cells that meets at most this many of them has its share
+   * computed cell by cell, with the int8 decision of each cell exact (the executor where the int8
+   * bounds do not settle it). 0 turns it off. Default 2048.
+   */
+  readonly cellLimit?: number;
   /**
    * The int8 action, when the caller has proven it constant on the box (a parent box whose int8
    * bounds proved it). Without `joint`, the int8 model is then not bounded again: only the FP32
@@ -322,15 +330,24 @@ export function analyseBox(
           jointPairForms[i * k + j] = jointInt8SpecLowerForm(joint, pairSpec(i, j));
       }
     }
-    share = gridShare(pair.int8, box, k, fpFloor, intFloor, {
-      fpForms: fpPairForms,
-      intForms: intPairForms,
-      jointForms: joint === null ? null : jointPairForms,
-      fp: fpState.logits,
-      int: intState.logits,
-      cells: options.shareGrid ?? 256,
-      keep: shareCells,
-    });
+    const cells = options.cellLimit ?? DEFAULT_CELL_LIMIT;
+    share =
+      cells > 0 && cellCount(pair.int8, box) <= cells
+        ? cellShare(pair, box, k, fpFloor, intFloor, {
+            fpForms: fpPairForms,
+            intForms: intPairForms,
+            fp: fpState.logits,
+            keep: shareCells,
+          })
+        : gridShare(pair.int8, box, k, fpFloor, intFloor, {
+            fpForms: fpPairForms,
+            intForms: intPairForms,
+            jointForms: joint === null ? null : jointPairForms,
+            fp: fpState.logits,
+            int: intState.logits,
+            cells: options.shareGrid ?? 256,
+            keep: shareCells,
+          });
   }
   return {
     proven,
@@ -473,13 +490,17 @@ function analyseWithInt8Known(
   };
 }
 
-/** The minimum of a linear form over a box given by per-dimension ranges (rounded down). */
-function formMin(form: LinearForm, lo: Float64Array, hi: Float64Array): number {
+/**
+ * The minimum of a linear form over a box given by per-dimension ranges, dimension `skip` left
+ * out (rounded down): the form is then at least `coefficient[skip]·v + this` for the skipped
+ * dimension's value v.
+ */
+function formMinExcept(form: LinearForm, lo: Float64Array, hi: Float64Array, skip: number): number {
   let s = form.constant;
   const c = form.coefficients;
   for (let i = 0; i < c.length; i++) {
     const ci = c[i]!;
-    if (ci !== 0) s = addDown(s, mulDown(ci, ci > 0 ? lo[i]! : hi[i]!));
+    if (ci !== 0 && i !== skip) s = addDown(s, mulDown(ci, ci > 0 ? lo[i]! : hi[i]!));
   }
   return s;
 }
@@ -488,8 +509,10 @@ function formMin(form: LinearForm, lo: Float64Array, hi: Float64Array): number {
  * The certified disagreeing share of a box from the two networks' pairwise linear lower forms
  * (`fpForms[i·k + j]` ≤ y_i − y_j over the input; `intForms[i·k + j]` ≤ q_i − q_j over the
  * dequantised input of models with fixed input cells, else the float32 input; `jointForms` the
- * same over the float32 input), on a grid of sub-boxes. A real input x is judged at fl(x): each
- * sub-box's ranges cover both.
+ * same over the float32 input). The dimension that moves the margins most is taken exactly: on
+ * each sub-box of a grid over the next two, every condition (int8 takes c, FP32 takes c, FP32's
+ * output j beats c) holds on an interval of it, computed with directed rounding and float32 /
+ * cell-face thresholds. A real input x is judged at fl(x): each sub-box's ranges cover both.
  */
 function gridShare(
   model: QMlp,
@@ -511,7 +534,6 @@ function gridShare(
 ): { lower: number; upper: number } {
   const { fpForms, intForms, jointForms } = grid;
   const d = box.lower.length;
-  // Split the two dimensions that move the margins most.
   const score = new Float64Array(d);
   for (const form of [...fpForms, ...(intForms ?? [])]) {
     if (form === undefined) continue;
@@ -521,30 +543,54 @@ function gridShare(
     }
   }
   const order = Array.from({ length: d }, (_, i) => i).sort((a, b) => score[b]! - score[a]!);
+  // The exact dimension, and a grid over the next ones that move the margins.
+  const p = order[0]!;
   const total = Math.max(1, Math.floor(grid.cells));
   const parts = new Array<number>(d).fill(1);
-  if (d === 1 || !(score[order[1]!]! > 0)) parts[order[0]!] = total;
-  else {
+  const gridDims = order.slice(1, 3).filter((i) => score[i]! > 0);
+  if (gridDims.length === 1) parts[gridDims[0]!] = total;
+  else if (gridDims.length === 2) {
     const side = Math.max(1, Math.floor(Math.sqrt(total)));
-    parts[order[0]!] = side;
-    parts[order[1]!] = side;
+    parts[gridDims[0]!] = side;
+    parts[gridDims[1]!] = side;
   }
   const edges = Array.from({ length: d }, (_, i) => {
     const n = parts[i]!;
     const l = box.lower[i]!;
     const u = box.upper[i]!;
-    const e = Array.from({ length: n + 1 }, (_, t) =>
+    return Array.from({ length: n + 1 }, (_, t) =>
       t === 0 ? l : t === n ? u : l + ((u - l) * t) / n,
     );
-    return e;
   });
+  const quantizer = inputQuantizer(model);
+  const input = model.format === 'dynamic' ? null : model.input;
   const dequantized =
-    model.format === 'dynamic'
+    quantizer === null || input === null
       ? null
-      : (x: number): number =>
-          model.input.scale *
-          (quantizeLinear(x, model.input.scale, model.input.zeroPoint, model.input.elementType) -
-            model.input.zeroPoint);
+      : (x: number): number => input.scale * (quantizer(x) - input.zeroPoint);
+  const lp = box.lower[p]!;
+  const up = box.upper[p]!;
+  const floatLine: LineVariable = { lo: lp, hi: up, cells: null };
+  const intLine: LineVariable =
+    quantizer === null || input === null
+      ? floatLine
+      : {
+          lo: lp,
+          hi: up,
+          cells: {
+            q: quantizer,
+            scale: input.scale,
+            zeroPoint: input.zeroPoint,
+            qmin: quantizer(-Infinity),
+            qmax: quantizer(Infinity),
+          },
+        };
+  const widthP = up - lp;
+  const measure = (s: Span): number => {
+    if (!(s.a <= s.b)) return 0;
+    if (!(widthP > 0)) return 1;
+    return Math.max(0, Math.min(1, (s.b - s.a) / widthP));
+  };
   const lo = new Float64Array(d);
   const hi = new Float64Array(d);
   const xlo = new Float64Array(d); // real and float32 inputs of the sub-box
@@ -554,8 +600,25 @@ function gridShare(
   const qlo = new Float64Array(d); // the int8 forms' variable
   const qhi = new Float64Array(d);
   const index = new Array<number>(d).fill(0);
-  const fpMin = new Float64Array(k * k);
-  const intMin = new Float64Array(k * k);
+  const all: Span = { a: lp, b: up };
+  const none: Span = { a: Infinity, b: -Infinity };
+  // The certified interval of one pairwise condition: the widest of what the bounds give.
+  const best = (spans: readonly Span[]): Span => {
+    let out = none;
+    let w = -1;
+    for (const s of spans) {
+      const m = s.a <= s.b ? s.b - s.a : -1;
+      if (m > w) {
+        w = m;
+        out = s;
+      }
+    }
+    return out;
+  };
+  const rule = (floor: number, i: number, j: number): { theta: number; strict: boolean } =>
+    floor > 0 ? { theta: floor, strict: true } : { theta: 0, strict: j < i };
+  const fpCond: Span[] = new Array<Span>(k * k);
+  const intCond: Span[] = new Array<Span>(k * k);
   let agree = 0;
   let disagree = 0;
   const cellsTotal = parts.reduce((a, b) => a * b, 1);
@@ -566,7 +629,7 @@ function gridShare(
       lo[i] = e[index[i]!]!;
       hi[i] = e[index[i]! + 1]!;
       const w = box.upper[i]! - box.lower[i]!;
-      vol *= w > 0 ? (hi[i]! - lo[i]!) / w : 1 / parts[i]!;
+      if (i !== p) vol *= w > 0 ? (hi[i]! - lo[i]!) / w : 1 / parts[i]!;
       flo[i] = Math.fround(lo[i]!);
       fhi[i] = Math.fround(hi[i]!);
       xlo[i] = Math.min(lo[i]!, flo[i]!);
@@ -577,38 +640,98 @@ function gridShare(
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
         if (i === j) continue;
-        fpMin[i * k + j] = Math.max(
-          formMin(fpForms[i * k + j]!, xlo, xhi),
-          subDown(grid.fp.lower[i]!, grid.fp.upper[j]!),
-        );
+        const at = i * k + j;
+        // FP32: y_i − y_j > θ (the decision rule for i over j), or y_i − y_j > the head floor.
+        const fr = rule(fpFloor, i, j);
+        const ff = fpForms[at]!;
+        const fpIbp = subDown(grid.fp.lower[i]!, grid.fp.upper[j]!);
+        fpCond[at] = best([
+          halfLine(
+            ff.coefficients[p]!,
+            formMinExcept(ff, xlo, xhi, p),
+            fr.theta,
+            fr.strict,
+            floatLine,
+          ),
+          (fr.strict ? fpIbp > fr.theta : fpIbp >= fr.theta) ? all : none,
+        ]);
         if (intForms !== null && grid.int !== null) {
-          intMin[i * k + j] = Math.max(
-            formMin(intForms[i * k + j]!, qlo, qhi),
-            jointForms === null ? -Infinity : formMin(jointForms[i * k + j]!, flo, fhi),
-            subDown(grid.int.lower[i]!, grid.int.upper[j]!),
-          );
+          const ir = rule(intFloor, i, j);
+          const inf = intForms[at]!;
+          const spans = [
+            halfLine(
+              inf.coefficients[p]!,
+              formMinExcept(inf, qlo, qhi, p),
+              ir.theta,
+              ir.strict,
+              intLine,
+            ),
+          ];
+          if (jointForms !== null) {
+            const jf = jointForms[at]!;
+            spans.push(
+              halfLine(
+                jf.coefficients[p]!,
+                formMinExcept(jf, flo, fhi, p),
+                ir.theta,
+                ir.strict,
+                floatLine,
+              ),
+            );
+          }
+          const intIbp = subDown(grid.int.lower[i]!, grid.int.upper[j]!);
+          spans.push((ir.strict ? intIbp > ir.theta : intIbp >= ir.theta) ? all : none);
+          intCond[at] = best(spans);
         }
       }
     }
-    // The int8 action, when the forms prove it constant on the sub-box.
-    let c = grid.knownInt8 ?? -1;
-    for (let a = 0; a < k && c < 0; a++)
-      if (proves((j) => intMin[a * k + j]!, k, a, intFloor)) c = a;
-    if (c >= 0) {
-      let label: ShareCell['label'] | null = null;
-      if (proves((j) => fpMin[c * k + j]!, k, c, fpFloor)) {
-        agree += vol;
-        label = 'agree';
-      } else {
-        for (let j = 0; j < k; j++) {
-          if (j !== c && fpMin[j * k + c]! > fpFloor) {
-            disagree += vol;
-            label = 'disagree';
-            break;
-          }
+    // Per int8 action c: where the int8 model certainly takes c (the sets are disjoint), and there
+    // where FP32 certainly takes c (agree) or some FP32 output certainly beats c (disagree).
+    const beatFloor = { theta: fpFloor, strict: true };
+    for (let c = 0; c < k; c++) {
+      let takes: Span;
+      if (grid.knownInt8 !== undefined) takes = c === grid.knownInt8 ? all : none;
+      else {
+        takes = all;
+        for (let j = 0; j < k; j++) if (j !== c) takes = intersect(takes, intCond[c * k + j]!);
+      }
+      if (!(takes.a <= takes.b)) continue;
+      let fpTakes = takes;
+      for (let j = 0; j < k; j++) if (j !== c) fpTakes = intersect(fpTakes, fpCond[c * k + j]!);
+      if (fpTakes.a <= fpTakes.b) {
+        agree += vol * measure(fpTakes);
+        keepCell(grid.keep, lo, hi, p, fpTakes, 'agree');
+      }
+      // FP32's output j beats c: y_j − y_c > the head floor (strictly).
+      let beaten = none;
+      let bw = -1;
+      for (let j = 0; j < k; j++) {
+        if (j === c) continue;
+        const ff = fpForms[j * k + c]!;
+        const fpIbp = subDown(grid.fp.lower[j]!, grid.fp.upper[c]!);
+        const s = intersect(
+          takes,
+          best([
+            halfLine(
+              ff.coefficients[p]!,
+              formMinExcept(ff, xlo, xhi, p),
+              beatFloor.theta,
+              true,
+              floatLine,
+            ),
+            fpIbp > beatFloor.theta ? all : none,
+          ]),
+        );
+        const m = s.a <= s.b ? s.b - s.a : -1;
+        if (m > bw) {
+          bw = m;
+          beaten = s;
         }
       }
-      if (label !== null) grid.keep?.push({ lower: lo.slice(), upper: hi.slice(), label });
+      if (beaten.a <= beaten.b) {
+        disagree += vol * measure(beaten);
+        keepCell(grid.keep, lo, hi, p, beaten, 'disagree');
+      }
     }
     for (let i = 0; i < d; i++) {
       index[i]!++;
@@ -618,4 +741,156 @@ function gridShare(
   }
   // Shares are float64 sums of widths: clamp away the rounding.
   return { lower: Math.min(1, Math.max(0, disagree)), upper: Math.min(1, Math.max(0, 1 - agree)) };
+}
+
+/** Cells up to which `analyseBox` computes a box's share cell by cell (`cellLimit`). */
+const DEFAULT_CELL_LIMIT = 2048;
+
+/**
+ * The certified disagreeing share of a box of a model with fixed input cells, cell by cell: the
+ * int8 decision is constant on a cell (the input is quantised first), so it is taken exactly —
+ * from the int8 pairwise forms at the cell's dequantised point when they prove it, else from the
+ * executor at one float32 point of the cell. FP32's conditions (takes c; some output beats c) are
+ * then intervals of the dimension that moves FP32's margins most, within each cell.
+ */
+function cellShare(
+  pair: PreparedPair,
+  box: Box,
+  k: number,
+  fpFloor: number,
+  intFloor: number,
+  forms: {
+    readonly fpForms: readonly LinearForm[];
+    readonly intForms: readonly LinearForm[];
+    readonly fp: Bounds;
+    readonly keep: ShareCell[] | null;
+  },
+): { lower: number; upper: number } {
+  const model = pair.int8;
+  const q = inputQuantizer(model);
+  if (q === null || model.format === 'dynamic')
+    throw new Error('cellShare: a model without input cells');
+  const { scale, zeroPoint } = model.input;
+  const d = box.lower.length;
+  const { fpForms, intForms } = forms;
+  // The exact dimension: the one that moves FP32's margins most.
+  let p = 0;
+  let pScore = -1;
+  for (let i = 0; i < d; i++) {
+    let v = 0;
+    for (const form of fpForms) {
+      if (form === undefined) continue;
+      v = Math.max(v, Math.abs(form.coefficients[i]!) * (box.upper[i]! - box.lower[i]!));
+    }
+    if (v > pScore) {
+      pScore = v;
+      p = i;
+    }
+  }
+  // Per dimension: each cell's float32 range within the box, its dequantised value, its share.
+  const faces = Array.from({ length: d }, (_, i) => {
+    const l = box.lower[i]!;
+    const u = box.upper[i]!;
+    const w = u - l;
+    const first = q(l);
+    const last = q(u);
+    const out: { lo: number; hi: number; v: number; share: number }[] = [];
+    let start = l;
+    for (let code = first; code <= last; code++) {
+      const next = code === last ? Infinity : firstFloat32AtLeast(q, start, u, code + 1);
+      const end = code === last ? u : nextDownFloat32(next);
+      out.push({
+        lo: start,
+        hi: end,
+        v: scale * (code - zeroPoint),
+        share: w > 0 ? (end - start) / w : 1,
+      });
+      start = next;
+    }
+    return out;
+  });
+  const lo = new Float64Array(d);
+  const hi = new Float64Array(d);
+  const point = new Float64Array(d);
+  const at = new Float32Array(d);
+  const index = new Array<number>(d).fill(0);
+  const total = faces.reduce((a, f) => a * f.length, 1);
+  const none: Span = { a: Infinity, b: -Infinity };
+  let agree = 0;
+  let disagree = 0;
+  for (let n = 0; n < total; n++) {
+    let vol = 1;
+    for (let i = 0; i < d; i++) {
+      const f = faces[i]![index[i]!]!;
+      lo[i] = f.lo;
+      hi[i] = f.hi;
+      point[i] = f.v;
+      at[i] = f.lo;
+      if (i !== p) vol *= f.share;
+    }
+    // The cell's int8 decision: its forms at the dequantised point, else the executor.
+    let c = -1;
+    for (let a = 0; a < k && c < 0; a++)
+      if (proves((j) => formMinExcept(intForms[a * k + j]!, point, point, -1), k, a, intFloor))
+        c = a;
+    if (c < 0) c = decideOutputs(pair.executor.forward(at));
+    const line: LineVariable = { lo: lo[p]!, hi: hi[p]!, cells: null };
+    const all: Span = { a: lo[p]!, b: hi[p]! };
+    const pw = box.upper[p]! - box.lower[p]!;
+    const measure = (s: Span): number =>
+      !(s.a <= s.b) ? 0 : pw > 0 ? Math.max(0, (s.b - s.a) / pw) : 1;
+    const condition = (i: number, j: number, theta: number, strict: boolean): Span => {
+      const form = fpForms[i * k + j]!;
+      const ibp = subDown(forms.fp.lower[i]!, forms.fp.upper[j]!);
+      if (strict ? ibp > theta : ibp >= theta) return all;
+      return halfLine(form.coefficients[p]!, formMinExcept(form, lo, hi, p), theta, strict, line);
+    };
+    let takes = all;
+    for (let j = 0; j < k; j++) {
+      if (j === c) continue;
+      const r = fpFloor > 0 ? { theta: fpFloor, strict: true } : { theta: 0, strict: j < c };
+      takes = intersect(takes, condition(c, j, r.theta, r.strict));
+    }
+    if (takes.a <= takes.b) {
+      agree += vol * measure(takes);
+      keepCell(forms.keep, lo, hi, p, takes, 'agree');
+    }
+    let beaten = none;
+    let bw = -1;
+    for (let j = 0; j < k; j++) {
+      if (j === c) continue;
+      const s = condition(j, c, fpFloor, true);
+      const m = s.a <= s.b ? s.b - s.a : -1;
+      if (m > bw) {
+        bw = m;
+        beaten = s;
+      }
+    }
+    if (beaten.a <= beaten.b) {
+      disagree += vol * measure(beaten);
+      keepCell(forms.keep, lo, hi, p, beaten, 'disagree');
+    }
+    for (let i = 0; i < d; i++) {
+      index[i]!++;
+      if (index[i]! < faces[i]!.length) break;
+      index[i] = 0;
+    }
+  }
+  return { lower: Math.min(1, Math.max(0, disagree)), upper: Math.min(1, Math.max(0, 1 - agree)) };
+}
+
+function keepCell(
+  keep: ShareCell[] | null,
+  lo: Float64Array,
+  hi: Float64Array,
+  p: number,
+  span: Span,
+  label: ShareCell['label'],
+): void {
+  if (keep === null || !(span.a <= span.b)) return;
+  const lower = lo.slice();
+  const upper = hi.slice();
+  lower[p] = span.a;
+  upper[p] = span.b;
+  keep.push({ lower, upper, label });
 }
