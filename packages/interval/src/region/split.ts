@@ -1,8 +1,8 @@
 // The one split policy of the region driver: boxes are closed float32 boxes (every bound a float32
 // value); a box is split along the dimension that limits its proof most (the bounds' input
-// influence), else its relatively widest one, at the input-quantisation cell face nearest the
-// middle when the dimension spans two cells or more (the int8 model is constant on a cell), else at
-// the float32 middle. The two children partition the parent's float32 points.
+// influence) and is relatively widest (both normalised, summed), at the input-quantisation cell
+// face nearest the middle when the dimension spans two cells or more (the int8 model is constant on
+// a cell), else at the float32 middle. The two children partition the parent's float32 points.
 
 import { quantizeLinear, type QMlp } from '@quantproof/quant';
 import type { Box } from '../box.js';
@@ -109,22 +109,37 @@ export function splitAtCellFace(
 }
 
 /**
- * The dimension to split: the largest input influence (how much the dimension limits the bounds'
- * proof), ties and zero influence broken by the width relative to the root; −1 when every
- * dimension holds a single float32 value.
+ * The dimension to split: the largest sum of the input influence (how much the dimension limits
+ * the bounds' proof) and the width relative to the root, each normalised by its largest value over
+ * the box's dimensions — the influence alone keeps cutting one dimension while a wide one keeps the
+ * relaxation loose. −1 when every dimension holds a single float32 value.
  */
 export function chooseSplitDimension(
   box: Box,
   root: Box,
   influence: ArrayLike<number> | null,
 ): number {
+  const d = box.lower.length;
+  const relative = new Float64Array(d);
+  let maxInfluence = 0;
+  let maxRelative = 0;
+  for (let i = 0; i < d; i++) {
+    relative[i] = (box.upper[i]! - box.lower[i]!) / (root.upper[i]! - root.lower[i]! || 1);
+    maxRelative = Math.max(maxRelative, relative[i]!);
+    const inf = influence?.[i];
+    if (inf !== undefined && inf > 0 && Number.isFinite(inf))
+      maxInfluence = Math.max(maxInfluence, inf);
+  }
   let best = -1;
   let bestScore = -Infinity;
-  for (let i = 0; i < box.lower.length; i++) {
+  for (let i = 0; i < d; i++) {
     if (float32Count(box.lower[i]!, box.upper[i]!) < 2) continue;
-    const relative = (box.upper[i]! - box.lower[i]!) / (root.upper[i]! - root.lower[i]! || 1);
     const inf = influence?.[i];
-    const score = (inf !== undefined && inf > 0 && Number.isFinite(inf) ? inf : 0) * 1e6 + relative;
+    const normalised =
+      maxInfluence > 0 && inf !== undefined && inf > 0 && Number.isFinite(inf)
+        ? inf / maxInfluence
+        : 0;
+    const score = normalised + (maxRelative > 0 ? relative[i]! / maxRelative : 0);
     if (score > bestScore) {
       bestScore = score;
       best = i;
