@@ -76,7 +76,10 @@ export interface AnalyseOptions {
    * upper bounds are tighter with them). Default true.
    */
   readonly joint?: boolean;
-  /** Sub-boxes of the grid behind `share` (spread over the two most influential dimensions). Default 256. */
+  /**
+   * Sub-boxes of the grid behind `share`, spread over the most influential dimensions after the
+   * one taken exactly. Default 512.
+   */
   readonly shareGrid?: number;
   /** Also return the grid's sub-boxes the bounds decided (`shareCells`; for tests and maps). */
   readonly keepShareCells?: boolean;
@@ -345,7 +348,7 @@ export function analyseBox(
             jointForms: joint === null ? null : jointPairForms,
             fp: fpState.logits,
             int: intState.logits,
-            cells: options.shareGrid ?? 256,
+            cells: options.shareGrid ?? 512,
             keep: shareCells,
           });
   }
@@ -475,7 +478,7 @@ function analyseWithInt8Known(
     knownInt8: c,
     fp: fpState.logits,
     int: null,
-    cells: options.shareGrid ?? 256,
+    cells: options.shareGrid ?? 512,
     keep: shareCells,
   });
   return {
@@ -510,7 +513,7 @@ function formMinExcept(form: LinearForm, lo: Float64Array, hi: Float64Array, ski
  * (`fpForms[i·k + j]` ≤ y_i − y_j over the input; `intForms[i·k + j]` ≤ q_i − q_j over the
  * dequantised input of models with fixed input cells, else the float32 input; `jointForms` the
  * same over the float32 input). The dimension that moves the margins most is taken exactly: on
- * each sub-box of a grid over the next two, every condition (int8 takes c, FP32 takes c, FP32's
+ * each sub-box of a grid over the next three, every condition (int8 takes c, FP32 takes c, FP32's
  * output j beats c) holds on an interval of it, computed with directed rounding and float32 /
  * cell-face thresholds. A real input x is judged at fl(x): each sub-box's ranges cover both.
  */
@@ -547,13 +550,9 @@ function gridShare(
   const p = order[0]!;
   const total = Math.max(1, Math.floor(grid.cells));
   const parts = new Array<number>(d).fill(1);
-  const gridDims = order.slice(1, 3).filter((i) => score[i]! > 0);
-  if (gridDims.length === 1) parts[gridDims[0]!] = total;
-  else if (gridDims.length === 2) {
-    const side = Math.max(1, Math.floor(Math.sqrt(total)));
-    parts[gridDims[0]!] = side;
-    parts[gridDims[1]!] = side;
-  }
+  const gridDims = order.slice(1, 4).filter((i) => score[i]! > 0);
+  const side = Math.max(1, Math.floor(Math.pow(total, 1 / Math.max(1, gridDims.length)) + 1e-9));
+  for (const i of gridDims) parts[i] = side;
   const edges = Array.from({ length: d }, (_, i) => {
     const n = parts[i]!;
     const l = box.lower[i]!;
