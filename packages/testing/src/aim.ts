@@ -329,7 +329,8 @@ export class Aimer {
           y[i] = x[i]! + sign * width * 2 ** -k;
           gains.push(consider(this.#point(y)));
         }
-        if (direction[i] === 0 && gains[0]! !== gains[1]!) direction[i] = gains[1]! > gains[0]! ? 1 : -1;
+        if (direction[i] === 0 && gains[0]! !== gains[1]!)
+          direction[i] = gains[1]! > gains[0]! ? 1 : -1;
       }
     }
     consider(corner);

@@ -47,7 +47,10 @@ export interface VerificationNumbers {
   readonly disagreement: { readonly lower: number; readonly upper: number };
 }
 
-const bracketOf = (b: { readonly lower: number; readonly upper: number | null }): CertifiedBracket => ({
+const bracketOf = (b: {
+  readonly lower: number;
+  readonly upper: number | null;
+}): CertifiedBracket => ({
   lower: b.lower,
   upper: b.upper === null || !Number.isFinite(b.upper) ? null : b.upper,
 });
@@ -174,10 +177,16 @@ export interface CompareOptions {
   readonly volumeTolerance?: number;
 }
 
-const VERDICT_RANK: Readonly<Record<Verdict, number>> = { consistent: 0, unknown: 1, inconsistent: 2 };
+const VERDICT_RANK: Readonly<Record<Verdict, number>> = {
+  consistent: 0,
+  unknown: 1,
+  inconsistent: 2,
+};
 
 const show = (b: CertifiedBracket | null): string =>
-  b === null ? 'none' : `[${b.lower.toPrecision(5)}, ${b.upper === null ? '∞' : b.upper.toPrecision(5)}]`;
+  b === null
+    ? 'none'
+    : `[${b.lower.toPrecision(5)}, ${b.upper === null ? '∞' : b.upper.toPrecision(5)}]`;
 
 function compareBracket(
   metric: MetricComparison['metric'],

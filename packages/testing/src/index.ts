@@ -20,7 +20,12 @@ export {
   type Verdict,
   type VerificationNumbers,
 } from './baseline.js';
-export { BaselineFormatError, ModelInputError, TestingError, TestingOptionsError } from './errors.js';
+export {
+  BaselineFormatError,
+  ModelInputError,
+  TestingError,
+  TestingOptionsError,
+} from './errors.js';
 export { junitReport, type JunitOptions } from './junit.js';
 export {
   type BoundOptions,

@@ -88,7 +88,9 @@ export async function toTakeFp32Decision(
 
 function requireBound(name: string, value: unknown): number {
   if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
-    throw new TestingOptionsError(`${name}: the bound is ${String(value)}; give a finite number ≥ 0`);
+    throw new TestingOptionsError(
+      `${name}: the bound is ${String(value)}; give a finite number ≥ 0`,
+    );
   }
   return value;
 }

@@ -2,7 +2,12 @@
 // replayed on), or in-memory networks, which are written to ONNX first and read back, so that the
 // networks verified are exactly the files replayed.
 import type { Mlp } from '@quantproof/nn';
-import { type GraphOptimizationLevel, readModelOnnx, writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
+import {
+  type GraphOptimizationLevel,
+  readModelOnnx,
+  writeMlpOnnx,
+  writeQMlpOnnx,
+} from '@quantproof/onnx';
 import type { QMlp } from '@quantproof/quant';
 import { ModelInputError } from './errors.js';
 

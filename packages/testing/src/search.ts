@@ -128,7 +128,10 @@ export async function searchPair(
   const shrunk = details.counterexample[0];
   // The last counterexample judged is fast-check's shrunk input unless a later candidate passed.
   let counterexample: Counterexample | null = last;
-  if (counterexample === null || (counterexample as Counterexample).input.join() !== shrunk.join()) {
+  if (
+    counterexample === null ||
+    (counterexample as Counterexample).input.join() !== shrunk.join()
+  ) {
     counterexample = await replayCandidate(pair.fp32.mlp, pair.int8.model, shrunk, replay);
   }
   if (counterexample === null || first === null) {

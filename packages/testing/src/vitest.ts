@@ -23,5 +23,4 @@ declare module 'vitest' {
   interface Matchers<T = any> extends QuantproofMatchers<T> {}
 }
 
-/** True once the matchers are registered (importing this module registers them). */
-export const matchersRegistered: true = true;
+export { quantproofMatchers };
