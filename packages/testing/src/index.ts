@@ -43,5 +43,11 @@ export {
   type ProofOptions,
   type ReportedCounterexample,
 } from './prove.js';
-export { searchDisagreements, type SearchOptions, type SearchResult } from './search.js';
+export {
+  createDecisionJudge,
+  type DecisionJudge,
+  searchDisagreements,
+  type SearchOptions,
+  type SearchResult,
+} from './search.js';
 export { releaseZ3 } from '@quantproof/smt-verify';

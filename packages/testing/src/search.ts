@@ -167,3 +167,36 @@ export async function searchDisagreements(
     await replay.release();
   }
 }
+
+/** A judge of single inputs for your own fast-check properties (see `createDecisionJudge`). */
+export interface DecisionJudge {
+  /**
+   * Resolves to false exactly at a counterexample: an input where every float32 execution of the
+   * FP32 model ranks another output above the int8 decision by an exact margin above `delta` and
+   * the float32 error bound there, replayed in onnxruntime-node on the models' bytes.
+   */
+  takesFp32Decision(x: Float32Array): Promise<boolean>;
+  /** Every counterexample judged so far, in order (replayed; with both runtimes' outputs). */
+  readonly counterexamples: readonly Counterexample[];
+  /** Releases the onnxruntime-node sessions. */
+  release(): Promise<void>;
+}
+
+/**
+ * A judge for `fc.asyncProperty(regionInputs(fp32, int8, { box }), judge.takesFp32Decision)`:
+ * smt-verify's replay of each input (exact FP32 margin, float32 error bound at the point,
+ * onnxruntime-node on the models' bytes). Release it when done.
+ */
+export function createDecisionJudge(
+  fp32: ModelSource,
+  int8: ModelSource,
+  options: { readonly delta?: number } = {},
+): DecisionJudge {
+  const pair = loadPair(fp32, int8);
+  const replay = ortReplay(pair);
+  const counterexamples: Counterexample[] = [];
+  const judge = judgeInputs(pair, replay, nonNegative('delta', options.delta ?? 0), (c) =>
+    counterexamples.push(c),
+  );
+  return { takesFp32Decision: judge, counterexamples, release: () => replay.release() };
+}
