@@ -79,7 +79,8 @@ function forbiddenImports(name) {
   const paths = [];
   const patterns = [
     {
-      group: ['@quantproof/*/*', '!@quantproof/*/package.json'],
+      // `@quantproof/testing/vitest` is a public entry point too (it registers the matchers).
+      group: ['@quantproof/*/*', '!@quantproof/*/package.json', '!@quantproof/testing/vitest'],
       message: 'Import a workspace package through its public entry point, never its internals.',
     },
     {

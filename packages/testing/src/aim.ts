@@ -7,6 +7,7 @@
 import { float32Down, float32FromOrdinal, float32Ordinal, float32Up } from '@quantproof/interval';
 import { forwardFp32, type Mlp, mlpHead, type Rng } from '@quantproof/nn';
 import {
+  AccumulatorOverflowError,
   createInt8Executor,
   decideLogits,
   elementTypeRange,
@@ -15,7 +16,7 @@ import {
   type QMlp,
 } from '@quantproof/quant';
 import { type InputBox, inputCells } from '@quantproof/smt-verify';
-import { TestingOptionsError } from './errors.js';
+import { ModelInputError, TestingOptionsError } from './errors.js';
 
 /** Where a sample is aimed. */
 export type AimKind = 'boundary' | 'cell-face' | 'saturation' | 'uniform';
@@ -99,7 +100,14 @@ export class Aimer {
     }
     this.#fp32 = fp32;
     this.#int8 = int8;
-    this.#executor = createInt8Executor(int8);
+    try {
+      this.#executor = createInt8Executor(int8);
+    } catch (error) {
+      if (!(error instanceof AccumulatorOverflowError)) throw error;
+      throw new ModelInputError(
+        `the int8 model cannot be run exactly: ${error.message}; onnxruntime's result then depends on how its CPU kernel handles int32 overflow, which quantproof does not model (the region verifier answers unknown for it)`,
+      );
+    }
     const faces: number[][] = [];
     const edges: number[][] = [];
     for (let i = 0; i < d; i++) {

@@ -128,6 +128,7 @@ export async function checkDecision(
       ...(options.samples === undefined ? {} : { samples: options.samples }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.aim === undefined ? {} : { aim: options.aim }),
+      ...(options.cpuSemantics === undefined ? {} : { cpuSemantics: options.cpuSemantics }),
     });
     const all = [
       ...region.counterexamples

@@ -2,7 +2,7 @@
 // FP32's decision here", judged by smt-verify's replay (exact FP32 margin against the float32 error
 // bound at the point; onnxruntime-node on the user's files). The failing input fast-check shrinks
 // to is the most severe one it reached.
-import { createInt8Executor } from '@quantproof/quant';
+import { createInt8Executor, type CpuSemantics } from '@quantproof/quant';
 import {
   type Counterexample,
   type InputBox,
@@ -28,6 +28,8 @@ export interface SearchOptions {
   readonly seed?: number;
   /** The aim of the inputs (see `regionInputs`). */
   readonly aim?: AimKind | Partial<AimWeights>;
+  /** int8 arithmetic of the deployment CPU (quant's `CpuSemantics`). Default `vnni-exact`. */
+  readonly cpuSemantics?: CpuSemantics;
 }
 
 /** What `searchDisagreements` found. */
@@ -74,17 +76,19 @@ export function judgeInputs(
   replay: RuntimeReplay,
   delta: number,
   onCounterexample?: (c: Counterexample) => void,
+  cpu?: CpuSemantics,
 ): (x: Float32Array) => Promise<boolean> {
   const mlp = pair.fp32.mlp;
   const model = pair.int8.model;
-  const executor = createInt8Executor(model);
+  const executor = createInt8Executor(model, cpu === undefined ? {} : { cpu });
+  const point = cpu === undefined ? {} : { cpu };
   return async (x) => {
     // A certain disagreement is one that every float32 execution shows, so where the executors'
     // decisions are defined and equal there is none (this skips the exact arithmetic).
     const f = fp32DecisionAt(mlp, x);
     const q = int8DecisionAt(executor, model, x);
     if (q === -1 || (f !== -1 && f === q)) return true;
-    const c = await replayCandidate(mlp, model, x, replay);
+    const c = await replayCandidate(mlp, model, x, replay, point);
     if (c === null || !(c.fp32Margin > delta)) return true;
     onCounterexample?.(c);
     return false;
@@ -108,13 +112,19 @@ export async function searchPair(
   let samplesToFirst = 0;
   let first: Counterexample | null = null;
   let last: Counterexample | null = null;
-  const judge = judgeInputs(pair, replay, delta, (c) => {
-    if (first === null) {
-      first = c;
-      samplesToFirst = tried;
-    }
-    last = c;
-  });
+  const judge = judgeInputs(
+    pair,
+    replay,
+    delta,
+    (c) => {
+      if (first === null) {
+        first = c;
+        samplesToFirst = tried;
+      }
+      last = c;
+    },
+    options.cpuSemantics,
+  );
   const details = await check(
     asyncProperty(arbitrary, async (x) => {
       if (first === null) tried++;
@@ -132,7 +142,13 @@ export async function searchPair(
     counterexample === null ||
     (counterexample as Counterexample).input.join() !== shrunk.join()
   ) {
-    counterexample = await replayCandidate(pair.fp32.mlp, pair.int8.model, shrunk, replay);
+    counterexample = await replayCandidate(
+      pair.fp32.mlp,
+      pair.int8.model,
+      shrunk,
+      replay,
+      options.cpuSemantics === undefined ? {} : { cpu: options.cpuSemantics },
+    );
   }
   if (counterexample === null || first === null) {
     throw new Error('a counterexample of the property search no longer replays');
