@@ -158,12 +158,17 @@ await runMain(TAG, async () => {
     run('cli: model files written with the installed onnx package', node, ['write-models.mjs'], {
       cwd: project,
     });
-    run(
+    const suite = run(
       'testing: matchers under vitest in a consumer project',
       node,
       [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'testing-matchers.test.ts'],
       { cwd: project, timeoutSeconds: 300 },
     );
+    if (!/Tests\s+3 passed \(3\)/.test(suite.output)) {
+      throw new PackCheckError(
+        `the consumer's vitest suite did not pass its 3 tests:\n${suite.output}`,
+      );
+    }
     const box = ['-0.05,0.05', '-0.05,0.05', '-0.05,0.05', '-0.05,0.05'].join(';');
     // The consistent verdict needs the whole box decided (0.5 s alone, 1.5 s beside the test
     // suites), then verify sharpens δ* and ε* until they converge (about 5 s) or the budget ends;
