@@ -219,7 +219,7 @@ function compareBracket(
     return {
       metric,
       status: 'inconclusive',
-      detail: `${text}: not proved no larger (raise the budget or use --max-boxes for reproducible brackets)`,
+      detail: `${text}: not proved no larger (a larger budget narrows the brackets; a --max-boxes budget makes them reproducible)`,
     };
   }
   return { metric, status: 'unchanged', detail: `${text}: no larger than the baseline's bound` };

@@ -301,9 +301,17 @@ export function checkCommand(
             : outcome === 'regressed'
               ? `REGRESSION against ${opts.baseline}`
               : `INCONCLUSIVE against ${opts.baseline}: not proved no worse within the budget`;
+      const bracket = (b: CertifiedNumbers['disagreement'] | null): string =>
+        b === null
+          ? 'none'
+          : `[${b.lower.toPrecision(5)}, ${b.upper === null ? '∞' : b.upper.toPrecision(5)}]`;
       const lines = [
         `${head} (${proved}; ${result.boxes} boxes, ${seconds.toFixed(1)} s)`,
-        ...comparison.metrics.map((m) => `  ${m.metric}: ${m.status} — ${m.detail}`),
+        ...(outcome === 'baseline-updated'
+          ? [
+              `  verdict ${current.verdict}; δ* ${bracket(current.flipMargin)}; ε* ${bracket(current.errorBound)}; disagreeing share ${bracket(current.disagreement)}`,
+            ]
+          : comparison.metrics.map((m) => `  ${m.metric}: ${m.status} — ${m.detail}`)),
       ];
       const c = result.counterexamples[0];
       if (c !== undefined) {
