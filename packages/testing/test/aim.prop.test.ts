@@ -13,7 +13,12 @@ import { releaseZ3, verifyRegion } from '@quantproof/smt-verify';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { float32FromOrdinal, float32Ordinal } from '@quantproof/interval';
-import { regionInputs, searchDisagreements, TestingOptionsError } from '../src/index.js';
+import {
+  createDecisionJudge,
+  regionInputs,
+  searchDisagreements,
+  TestingOptionsError,
+} from '../src/index.js';
 import { plantedPair } from './support/pairs.js';
 
 afterAll(releaseZ3);
@@ -165,5 +170,21 @@ describe('searchDisagreements on planted pairs', () => {
       expect(r.counterexample.fp32Margin).toBeGreaterThanOrEqual(r.first.fp32Margin);
       expect(r.counterexample.fp32Margin).toBeGreaterThanOrEqual(0.5 * delta.lower);
     }
+  });
+
+  it('reports a seed and path with which fast-check replays the shrunk input', async () => {
+    const pair = plantedPair([0.5, -0.25, 0.125], 0.05, 3);
+    const box = { lower: [-1, -1, -1], upper: [1, 1, 1] };
+    const r = await searchDisagreements(pair.fp32, pair.int8, { box, seed: 7, samples: 500 });
+    expect(r.kind).toBe('found');
+    if (r.kind !== 'found') return;
+    const judge = createDecisionJudge(pair.fp32, pair.int8);
+    const replayed = await fc.check(
+      fc.asyncProperty(regionInputs(pair.fp32, pair.int8, { box }), judge.takesFp32Decision),
+      { seed: r.seed, path: r.path, endOnFailure: true },
+    );
+    await judge.release();
+    expect(replayed.failed).toBe(true);
+    expect(Array.from(replayed.counterexample![0])).toEqual(Array.from(r.counterexample.input));
   });
 });

@@ -69,6 +69,21 @@ describe('toTakeFp32Decision', () => {
     await expect(int8).not.toTakeFp32Decision(fp32, { box: CLEAR_BOX, ...budget });
   });
 
+  it('fails with "not proved" and the budget to raise when the verifier stops early and nothing is found', async () => {
+    // Every disagreement of this pair has an FP32 margin below its δ* (< 0.05): ties with delta 0.2.
+    const { fp32, int8 } = plantedPair([0.5, -0.25, 0.125], 0.05, 3);
+    const result = await toTakeFp32Decision(int8, fp32, {
+      box: { lower: [-1, -1, -1], upper: [1, 1, 1] },
+      delta: 0.2,
+      maxBoxes: 1,
+      samples: 200,
+    });
+    expect(result.pass).toBe(false);
+    expect(result.message()).toMatch(
+      /^not proved: the verifier left the box unknown .* no counterexample in 200 inputs \(seed 0\); raise seconds .* or maxBoxes \(now 1\)/,
+    );
+  });
+
   it('refuses bad arguments with a message that says what to pass', async () => {
     const { fp32, int8 } = clearPair();
     await expect(toTakeFp32Decision(int8, fp32, undefined as never)).rejects.toThrow(
