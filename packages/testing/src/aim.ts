@@ -342,6 +342,15 @@ export class Aimer {
       }
     }
     consider(corner);
+    // Every corner of the quantisation cell of x (up to 2^8): the int8 decision of a static model
+    // is the same at all of them, and the FP32 margin over a cell is largest at one of them when
+    // the network is affine there.
+    if (x.length <= 8 && this.#int8.format !== 'dynamic') {
+      const cells = Array.from(x, (v, i) => this.cellOf(i, v));
+      for (let mask = 0; mask < 1 << x.length; mask++) {
+        consider(Float32Array.from(cells, (c, i) => ((mask >> i) & 1 ? c.hi : c.lo)));
+      }
+    }
     for (let k = 1; k <= 24; k++) {
       consider(
         this.#point(
