@@ -6,7 +6,7 @@ import type { InputBox } from '@quantproof/smt-verify';
 import { Arbitrary, type Random, Stream, Value } from 'fast-check';
 import { Aimer, type AimKind, type AimWeights, DEFAULT_AIM } from './aim.js';
 import { TestingOptionsError } from './errors.js';
-import { loadPair, type ModelSource } from './models.js';
+import { loadPair, type ModelPair, type ModelSource } from './models.js';
 
 /** Options of `regionInputs`. */
 export interface RegionInputsOptions {
@@ -106,7 +106,14 @@ export function regionInputs(
   int8: ModelSource,
   options: RegionInputsOptions,
 ): Arbitrary<Float32Array> {
-  const pair = loadPair(fp32, int8);
+  return regionInputsOfPair(loadPair(fp32, int8), options);
+}
+
+/** `regionInputs` of a pair already read. */
+export function regionInputsOfPair(
+  pair: ModelPair,
+  options: RegionInputsOptions,
+): Arbitrary<Float32Array> {
   return new AimedArbitrary(
     new Aimer(pair.fp32.mlp, pair.int8.model, options.box),
     weightsOf(options.aim),

@@ -11,7 +11,7 @@ import {
 } from '@quantproof/smt-verify';
 import { asyncProperty, check } from 'fast-check';
 import { type AimKind, type AimWeights, fp32DecisionAt, int8DecisionAt } from './aim.js';
-import { regionInputs } from './arbitrary.js';
+import { regionInputsOfPair } from './arbitrary.js';
 import { TestingOptionsError } from './errors.js';
 import { loadPair, type ModelPair, type ModelSource } from './models.js';
 import { ortReplay } from './ort-replay.js';
@@ -104,7 +104,7 @@ export async function searchPair(
   const delta = nonNegative('delta', options.delta ?? 0);
   const samples = nonNegative('samples', options.samples ?? 1000, true);
   const seed = nonNegative('seed', options.seed ?? 0, true);
-  const arbitrary = regionInputs(pair.fp32.bytes, pair.int8.bytes, {
+  const arbitrary = regionInputsOfPair(pair, {
     box: options.box,
     ...(options.aim === undefined ? {} : { aim: options.aim }),
   });
