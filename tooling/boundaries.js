@@ -20,9 +20,24 @@ export const PACKAGES = {
     imports: ['nn', 'quant', 'interval'],
     runtime: 'node',
   },
+  testing: {
+    dir: 'packages/testing',
+    imports: ['nn', 'quant', 'onnx', 'interval', 'smt-verify'],
+    runtime: 'node',
+  },
   cli: {
     dir: 'packages/cli',
-    imports: ['env', 'nn', 'rl', 'quant', 'onnx', 'interval', 'smt-verify', 'web-report'],
+    imports: [
+      'env',
+      'nn',
+      'rl',
+      'quant',
+      'onnx',
+      'interval',
+      'smt-verify',
+      'testing',
+      'web-report',
+    ],
     runtime: 'node',
   },
   'web-report': {
@@ -34,7 +49,7 @@ export const PACKAGES = {
   viewer: { dir: 'apps/viewer', imports: ['web-report'], runtime: 'browser' },
   benchmarks: {
     dir: 'benchmarks',
-    imports: ['env', 'nn', 'rl', 'quant', 'onnx', 'interval', 'smt-verify'],
+    imports: ['env', 'nn', 'rl', 'quant', 'onnx', 'interval', 'smt-verify', 'testing'],
     runtime: 'node',
   },
 };
@@ -64,7 +79,8 @@ function forbiddenImports(name) {
   const paths = [];
   const patterns = [
     {
-      group: ['@quantproof/*/*', '!@quantproof/*/package.json'],
+      // `@quantproof/testing/vitest` is a public entry point too (it registers the matchers).
+      group: ['@quantproof/*/*', '!@quantproof/*/package.json', '!@quantproof/testing/vitest'],
       message: 'Import a workspace package through its public entry point, never its internals.',
     },
     {

@@ -22,15 +22,14 @@
 // the working tree (the machine line says when packages/ holds uncommitted changes).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import type { Mlp } from '@quantproof/nn';
-import { readModelOnnx } from '@quantproof/onnx';
 import type { QMlp } from '@quantproof/quant';
 import {
   type Bracket,
@@ -40,16 +39,15 @@ import {
   releaseZ3,
   verifyRegion,
 } from '@quantproof/smt-verify';
+import { log, mustRun, readModels, ROOT, run, studyRun } from './study-models.js';
 
 /** The commit before the region rewrite. */
 const BASELINE = 'dde65dd';
-const VARIANTS = ['ptq-dynamic', 'ptq-static-qdq', 'ptq-static-qoperator', 'qat', 'mixed'] as const;
 const WORKERS = 2;
 const SHORT_SECONDS = 20;
 const LONG_SECONDS = 120;
 const DETERMINISM_BOXES = 2000;
 const PRECISION = 0.01;
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The region files whose lines are counted: the owners of the region verifier before the rewrite. */
 const REGION_PATHS = [
@@ -121,51 +119,10 @@ interface VariantRow {
   readonly determinism: Determinism;
 }
 
-const log = (text: string): void => {
-  process.stderr.write(`${text}\n`);
-};
-
-function run(command: string, args: readonly string[], cwd: string): boolean {
-  log(`$ ${command} ${args.join(' ')}   (in ${cwd})`);
-  const r = spawnSync(command, args, { cwd, stdio: ['ignore', 2, 2] });
-  return r.status === 0;
-}
-
-function mustRun(command: string, args: readonly string[], cwd: string): void {
-  if (!run(command, args, cwd)) throw new Error(`${command} ${args.join(' ')} failed in ${cwd}`);
-}
-
 function git(args: readonly string[]): string {
   const r = spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
-}
-
-/** The study's models: runs `quantproof run` into a fresh temp dir unless `dir` is given. */
-function studyRun(dir: string | undefined): { dir: string; temporary: boolean } {
-  if (dir !== undefined) return { dir, temporary: false };
-  const out = mkdtempSync(join(tmpdir(), 'qp-bench-region-run-'));
-  mustRun(
-    'pnpm',
-    ['exec', 'turbo', 'run', 'build', '--filter=@quantproof/cli', '--output-logs=errors-only'],
-    ROOT,
-  );
-  const args = ['packages/cli/dist/bin.js', 'run', '--seed', '0', '--out', out];
-  mustRun('node', [...args, '--verify-seconds', '1', '--episodes', '5'], ROOT);
-  return { dir: out, temporary: true };
-}
-
-function readModels(dir: string): { fp32: Mlp; variants: { name: string; model: QMlp }[] } {
-  const read = (name: string): ReturnType<typeof readModelOnnx> =>
-    readModelOnnx(readFileSync(join(dir, 'models', `${name}.onnx`)));
-  const fp32 = read('fp32');
-  if (fp32.kind !== 'fp32') throw new Error(`${dir}/models/fp32.onnx holds an int8 model`);
-  const variants = VARIANTS.map((name) => {
-    const r = read(name);
-    if (r.kind !== 'int8') throw new Error(`${dir}/models/${name}.onnx holds an FP32 model`);
-    return { name, model: r.model };
-  });
-  return { fp32: fp32.mlp, variants };
 }
 
 /** The old verifier: dde65dd built in a git worktree (or the one given). */

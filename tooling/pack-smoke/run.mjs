@@ -7,6 +7,8 @@
 //   smt-verify   checkAgreement on a tiny pair → consistent (z3), releaseZ3 lets the process exit
 //   types        a TypeScript consumer type-checks against the published .d.ts files
 //   cli          `quantproof --help`; `quantproof verify` exit codes 0 / 10 / 3 on written models
+//   testing      a consumer project's vitest suite runs @quantproof/testing's matchers on those
+//                models (fast-check and vitest from the registry, as a user installs them)
 //
 // Run it after `pnpm build` (turbo's `//#pack-smoke` builds first). Third-party dependencies come
 // from the npm registry. Set QUANTPROOF_SMOKE_KEEP=1 to keep the temporary directory.
@@ -124,6 +126,9 @@ await runMain(TAG, async () => {
         '--no-fund',
         '--loglevel=error',
         ...packed.map((p) => p.tarball),
+        // @quantproof/testing's peer dependencies, as a user's project has them.
+        'fast-check@4.10.2',
+        'vitest@4.1.12',
       ],
       { cwd: project, timeoutSeconds: 600 },
     );
@@ -143,7 +148,7 @@ await runMain(TAG, async () => {
 
     const quantproof = join(project, 'node_modules', '.bin', 'quantproof');
     const help = run('cli: quantproof --help', quantproof, ['--help'], { cwd: project });
-    for (const command of ['run', 'train', 'quantize', 'eval', 'verify', 'report']) {
+    for (const command of ['run', 'train', 'quantize', 'eval', 'verify', 'check', 'report']) {
       if (!new RegExp(`^\\s+${command}\\b`, 'm').test(help.stdout)) {
         throw new PackCheckError(
           `quantproof --help does not list the ${command} command:\n${help.output}`,
@@ -153,6 +158,17 @@ await runMain(TAG, async () => {
     run('cli: model files written with the installed onnx package', node, ['write-models.mjs'], {
       cwd: project,
     });
+    const suite = run(
+      'testing: matchers under vitest in a consumer project',
+      node,
+      [join(project, 'node_modules', 'vitest', 'vitest.mjs'), 'run', 'testing-matchers.test.ts'],
+      { cwd: project, timeoutSeconds: 300 },
+    );
+    if (!/Tests\s+3 passed \(3\)/.test(suite.output)) {
+      throw new PackCheckError(
+        `the consumer's vitest suite did not pass its 3 tests:\n${suite.output}`,
+      );
+    }
     const box = ['-0.05,0.05', '-0.05,0.05', '-0.05,0.05', '-0.05,0.05'].join(';');
     // The consistent verdict needs the whole box decided (0.5 s alone, 1.5 s beside the test
     // suites), then verify sharpens δ* and ε* until they converge (about 5 s) or the budget ends;

@@ -1,6 +1,7 @@
 // The `quantproof` program: its commands, and one place that turns errors into exit codes.
 
 import { Command, CommanderError } from 'commander';
+import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { quantizeCommand } from './commands/quantize.js';
@@ -70,6 +71,13 @@ export function createProgram(
     reportCommand(print),
     vnnlibCommand(print),
     verifyCommand(
+      print,
+      (code) => {
+        state.exitCode = code;
+      },
+      progressTarget,
+    ),
+    checkCommand(
       print,
       (code) => {
         state.exitCode = code;

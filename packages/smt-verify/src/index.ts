@@ -17,6 +17,8 @@ export { cellInterval, type InputCells, inputCells } from './input-cells.js';
 export { type Rational } from './rational.js';
 export {
   type Counterexample,
+  type PointOptions,
+  replayCandidate,
   ReplayMismatchError,
   type RuntimeFp32Replay,
   type RuntimeReplay,

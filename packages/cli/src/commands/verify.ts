@@ -2,9 +2,9 @@
 
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { mlpInputSize, mlpSizes } from '@quantproof/nn';
+import { mlpInputSize } from '@quantproof/nn';
 import { Command, Option } from 'commander';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { integerFlag } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
 import { regionOf } from '../region.js';
@@ -14,7 +14,7 @@ import {
   describeCpuSemantics,
   resolveCpuSemantics,
 } from '../study/cpu-semantics.js';
-import { loadFp32, loadModel } from '../study/load-model.js';
+import { loadVerifyPair } from '../study/load-pair.js';
 import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
 import {
   PROGRESS_FIELDS,
@@ -112,24 +112,11 @@ export function verifyCommand(
       `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
     )
     .action(async (opts: VerifyOptions) => {
-      const fp32File = await loadFp32(opts.fp32, '--fp32');
+      const pair = await loadVerifyPair(opts.fp32, opts.int8);
+      const fp32File = pair.fp32;
       const fp32 = fp32File.mlp;
-      const loaded = await loadModel(opts.int8, '--int8', { accumulatorOverflow: 'allow' });
-      if (loaded.kind !== 'int8')
-        throw new InputError(`--int8 ${opts.int8} is an FP32 model; pass the quantised model here`);
+      const loaded = pair.int8;
       const int8 = loaded.model;
-      // The difference bounds compare the two networks layer by layer (interval's preparePair).
-      const fp32Sizes = mlpSizes(fp32);
-      const int8Sizes = [int8.layers[0]!.inFeatures, ...int8.layers.map((l) => l.outFeatures)];
-      if (fp32Sizes.join() !== int8Sizes.join()) {
-        const [fi, fo] = [fp32Sizes[0], fp32Sizes.at(-1)];
-        const [qi, qo] = [int8Sizes[0], int8Sizes.at(-1)];
-        throw new InputError(
-          fi !== qi || fo !== qo
-            ? `the models do not fit together: --fp32 maps ${fi} inputs to ${fo} outputs, --int8 ${qi} to ${qo}`
-            : `the models do not fit together: --fp32 has layer sizes [${fp32Sizes.join(', ')}], --int8 [${int8Sizes.join(', ')}]; verify compares an int8 model with the FP32 network it was quantised from, layer by layer, so pass that pair`,
-        );
-      }
       const region = await regionOf(opts);
       if (region.lower.length !== mlpInputSize(fp32)) {
         throw new UsageError(
