@@ -144,6 +144,48 @@ describe('the report of a real run in Chromium', () => {
     await page.close();
   });
 
+  it('draws the leaves of slices at exactly 0 (closed float32 leaves; the next starts at 1.4e-45)', async () => {
+    // ptq-dynamic's leaves as the verifier's bisection at 0 leaves them: 16 orthants of the box,
+    // each a closed float32 box ending at 0 or starting at the next float32 value, 1.4e-45.
+    const verifyJson = read('verify.json') as {
+      variants: { variant: string; leaves: unknown[] }[];
+    };
+    const target = verifyJson.variants.find((v) => v.variant === 'ptq-dynamic')!;
+    const region = run.verify.variants.find((v) => v.variant === 'ptq-dynamic')!.region;
+    target.leaves = Array.from({ length: 16 }, (_, k) => ({
+      lower: region.lower.map((lo, d) => ((k >> d) & 1 ? 1.401298464324817e-45 : Math.fround(lo))),
+      upper: region.upper.map((hi, d) => ((k >> d) & 1 ? Math.fround(hi) : 0)),
+      status: 'open',
+      volume: 1 / 16,
+      by: 'budget',
+      counterexample: null,
+      share: { lower: 0, upper: 1 },
+      tieTolerance: 0,
+    }));
+    const orthants = parseRun({
+      runJson: read('run.json'),
+      metricsJson: read('metrics.json'),
+      verifyJson,
+      mapsJson: read('maps.json'),
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await servePage(page, URL_OF_REPORT, renderReport(orthants, { source: 'orthants' }));
+    await page.goto(URL_OF_REPORT);
+    const panels = await page.$$eval('figure.map-panel[data-variant="ptq-dynamic"]', (figures) =>
+      figures.map((f) => ({
+        leaves: f.querySelectorAll('[data-leaf]').length,
+        caption: f.querySelector('figcaption')?.textContent ?? '',
+      })),
+    );
+    expect(panels.length).toBe(orthants.maps!.slices.length);
+    for (const panel of panels) {
+      // Every slice of the report fixes two dimensions at 0 (at its first position): 4 orthants.
+      expect(panel.leaves, panel.caption).toBe(4);
+      expect(panel.caption).toContain('4 leaves in the slice');
+    }
+    await page.close();
+  });
+
   it('reads without JavaScript', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
