@@ -1,10 +1,10 @@
 // `quantproof verify`: does the int8 model take the FP32 model's decision over a whole region?
 
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mlpInputSize, mlpSizes } from '@quantproof/nn';
 import { Command, Option } from 'commander';
 import { InputError, UsageError } from '../errors.js';
+import { checkOutputDirectory, makeDirectory } from '../files.js';
 import { integerFlag } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
 import { regionOf } from '../region.js';
@@ -112,6 +112,8 @@ export function verifyCommand(
       `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
     )
     .action(async (opts: VerifyOptions) => {
+      // Outputs are checked before any work: a directory that cannot be written fails now.
+      if (opts.resume !== undefined) await checkOutputDirectory(opts.resume, '--resume');
       const fp32File = await loadFp32(opts.fp32, '--fp32');
       const fp32 = fp32File.mlp;
       const loaded = await loadModel(opts.int8, '--int8', { accumulatorOverflow: 'allow' });
@@ -130,16 +132,11 @@ export function verifyCommand(
             : `the models do not fit together: --fp32 has layer sizes [${fp32Sizes.join(', ')}], --int8 [${int8Sizes.join(', ')}]; verify compares an int8 model with the FP32 network it was quantised from, layer by layer, so pass that pair`,
         );
       }
-      const region = await regionOf(opts);
-      if (region.lower.length !== mlpInputSize(fp32)) {
-        throw new UsageError(
-          `the region has ${region.lower.length} dimensions; the models take ${mlpInputSize(fp32)} inputs`,
-        );
-      }
+      const region = await regionOf(opts, mlpInputSize(fp32));
       const cpuSemantics = await resolveCpuSemantics(opts.cpuSemantics);
       let checkpoint: string | undefined;
       if (opts.resume !== undefined) {
-        await mkdir(opts.resume, { recursive: true }).catch((error: unknown) => {
+        await makeDirectory(opts.resume).catch((error: unknown) => {
           throw new UsageError(
             `cannot use --resume ${opts.resume}: ${(error as Error).message}; give a writable directory`,
           );
