@@ -94,10 +94,22 @@ export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
         ) / width;
       return { name: FEATURES[w.feature] ?? `input ${w.feature}`, saturated: 1 - covered };
     });
-    const most = outside.every((o) => o.saturated > 0.5);
-    const shares = outside.map((o) => `${o.name} ${Math.round(100 * o.saturated)} %`).join(', ');
+    const names = listText(outside.map((o) => o.name));
+    const verb = outside.length === 1 ? 'saturates' : 'saturate';
+    const percent = (share: number): string =>
+      share < 0.005 ? '<1 %' : `${Math.round(100 * share)} %`;
+    const shares = outside.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
+    const whose = outside.length === 1 ? 'its range' : 'their ranges';
+    if (outside.every((o) => o.saturated < 0.01)) {
+      // Rounding of the scale leaves a sliver at the box's faces: worth knowing, not fixing.
+      out.push(
+        `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
+      );
+      continue;
+    }
+    const most = outside.every((o) => o.saturated > 0.5) ? 'most' : 'part';
     out.push(
-      `one input scale covers ${range} for all ${FEATURES.length} inputs: ${listText(outside.map((o) => o.name))} saturate${outside.length === 1 ? 's' : ''} over ${most ? 'most' : 'part'} of the operating box (${shares} of ${outside.length === 1 ? 'its range' : 'their ranges'}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
+      `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
     );
   }
   for (const w of warnings) {
