@@ -2,11 +2,11 @@
 // file picker, check the table against its metrics.json, hover a leaf, move the slice, add a
 // second run side by side; no console error and no request leaves the page's origin.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { formatShareBracket } from '@quantproof/web-report';
 import { build } from 'vite';
@@ -90,7 +90,8 @@ describe('the viewer', () => {
     const metrics = read<Metrics>('run-seed0', 'metrics.json');
     const verify = read<Verify>('run-seed0', 'verify.json');
     for (const m of metrics.variants) {
-      const row = first.locator(`table[data-table="summary"] tr[data-variant="${m.name}"]`);
+      // The verification (summary) and the measurements tables: one row per variant in each.
+      const row = first.locator(`table[data-table] tr[data-variant="${m.name}"]`);
       const value = async (field: string): Promise<number> =>
         Number(await row.locator(`[data-field="${field}"]`).getAttribute('data-value'));
       expect(await value('onnxBytes')).toBe(m.onnxBytes);
@@ -186,6 +187,36 @@ describe('the viewer', () => {
     await page.screenshot({ path: join(artifacts, 'viewer-desktop.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(artifacts, 'viewer-narrow.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('works opened from disk (file://): the built dist/index.html is one self-contained file', async () => {
+    expect(readdirSync(outDir)).toEqual(['index.html']);
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(join(outDir, 'index.html')).href);
+    await page.setInputFiles('#open-files', runFiles('run-seed0'));
+    await page.locator('[data-run="0"] table[data-table="summary"]').waitFor();
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+    // The verdict column of the summary is on screen at 1600 px, not behind a scrollbar.
+    const verdict = page.locator(
+      '[data-run="0"] table[data-table="summary"] tbody tr:nth-child(2) [data-field="verdict"]',
+    );
+    const box = (await verdict.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(1600);
+    const seconds = page.locator(
+      '[data-run="0"] table[data-table="summary"] tbody tr:nth-child(2) [data-field="seconds"]',
+    );
+    const last = (await seconds.boundingBox())!;
+    expect(last.x + last.width).toBeLessThanOrEqual(1600);
+    expect(await page.locator('[data-run="0"] article.diagnosis').count()).toBeGreaterThan(0);
     await page.close();
   });
 
