@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { formatShareBracket } from '@quantproof/web-report';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type PageWatch, watchPage } from './support/chromium.js';
+import { launchChromium, type PageWatch, watchPage } from '@quantproof/test-support';
 import { serveStatic } from './support/static-server.js';
 
 const app = fileURLToPath(new URL('..', import.meta.url));

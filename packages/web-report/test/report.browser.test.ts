@@ -19,7 +19,7 @@ import {
   renderReport,
   type Run,
 } from '../src/index.js';
-import { launchChromium, servePage } from './support/chromium.js';
+import { launchChromium, servePage } from '@quantproof/test-support';
 
 const fixture = new URL('./fixtures/run/', import.meta.url);
 const artifacts = new URL('../test-artifacts/', import.meta.url);
