@@ -57,7 +57,8 @@ export async function trainPolicy(
   // Training may stop before its budget (a greedy evaluation reached 500): the bar ends full.
   const last = result.history.at(-1);
   const done = options.algo === 'ppo' ? result.steps : result.episodes;
-  const evalText = last?.evalMeanReturn == null ? '-' : last.evalMeanReturn.toFixed(1);
+  const evalText =
+    last === undefined || last.evalMeanReturn === null ? '-' : last.evalMeanReturn.toFixed(1);
   progress.stop({
     return: last === undefined || Number.isNaN(last.meanReturn) ? '-' : last.meanReturn.toFixed(1),
     eval:

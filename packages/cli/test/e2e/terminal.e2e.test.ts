@@ -12,6 +12,7 @@ import { CLI_BIN, requireBuiltCli } from './cli-process.js';
 const SCRIPT = '/usr/bin/script';
 const HIDE_CURSOR = '\x1b[?25l';
 const SHOW_CURSOR = '\x1b[?25h';
+const ESC = '\x1b';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-e2e-terminal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,7 +81,9 @@ describe.skipIf(!existsSync(SCRIPT))('quantproof on a terminal', () => {
     ]);
     expect(code, output).toBe(0);
     expect(output).toMatch(/trained PPO .* target-reached/);
-    const frames = output.split(/\r|\x1b\[\d*G/).filter((f) => f.includes('train ppo ['));
+    const frames = output
+      .split(new RegExp(`\r|${ESC}\\[\\d*G`))
+      .filter((f) => f.includes('train ppo ['));
     const final = frames.at(-1)!;
     expect(final).toMatch(/ 100% \| .*done early at \d+ of 100000: target-reached.* \| ETA 0s/);
   }, 120_000);

@@ -17,7 +17,7 @@ import { REPORT_SCRIPT } from './script.js';
 import { REPORT_CSS } from './styles.js';
 import { renderDiagnoses } from './diagnosis.js';
 import { renderMeasurementsTable, renderSummaryTable } from './summary-table.js';
-import { disagreementText, renderVerdictLines } from './verdict-lines.js';
+import { renderVerdictLines } from './verdict-lines.js';
 import { renderCounterexampleTable, renderRunFacts, renderWarnings } from './tables.js';
 
 /** Options of `renderReport`. */
