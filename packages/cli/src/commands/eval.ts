@@ -13,6 +13,7 @@ import {
   resolveCpuSemantics,
 } from '../study/cpu-semantics.js';
 import { boxSamples } from '../study/box-samples.js';
+import { STUDY_DEFAULTS } from '../study/defaults.js';
 import { greedyAct } from '../study/greedy.js';
 import { loadCartPoleFp32, loadCartPolePolicy } from '../study/load-model.js';
 import { visitedStates } from '../study/visited-states.js';
@@ -60,9 +61,14 @@ export function evalCommand(print: (text: string) => void): Command {
       const result = evaluate(greedyAct(loaded, cpu.cpu), { episodes: opts.episodes });
       let agreement: Record<string, number> | null = null;
       if (reference !== null && loaded.kind === 'int8') {
-        const states = visitedStates(reference, 20);
+        const states = visitedStates(reference, STUDY_DEFAULTS.calibrationEpisodes);
         const visited = decisionAgreement(reference, loaded.model, states, cpu);
-        const box = decisionAgreement(reference, loaded.model, boxSamples(10_000, 1), cpu);
+        const box = decisionAgreement(
+          reference,
+          loaded.model,
+          boxSamples(STUDY_DEFAULTS.boxSamples, 1),
+          cpu,
+        );
         agreement = {
           visitedStates: visited.agreement,
           visitedCount: visited.states,

@@ -18,7 +18,7 @@ import {
 } from '../study/quantize-model.js';
 import { visitedStates } from '../study/visited-states.js';
 import { CALIBRATE_ON_CHOICES, calibrationStates } from '../study/calibration.js';
-import type { CalibrateOn } from '../study/defaults.js';
+import { type CalibrateOn, STUDY_DEFAULTS } from '../study/defaults.js';
 
 /** Options of the quantize command after parsing. */
 export interface QuantizeCommandOptions extends QuantizeModelOptions {
@@ -100,7 +100,7 @@ export function quantizeCommand(
       '--calibration-episodes <n>',
       'greedy episodes whose states calibrate',
       integerFlag('--calibration-episodes', 1, MAX_CALIBRATION_EPISODES),
-      20,
+      STUDY_DEFAULTS.calibrationEpisodes,
     )
     .addOption(
       new Option(
