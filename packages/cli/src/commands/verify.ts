@@ -221,6 +221,9 @@ function explainOpen(by: string): string {
   if (by === 'avx2-saturation') {
     return 'int8 pair sums can saturate on the stated CPU semantics, which the bounds do not model (only the search answers)';
   }
+  if (by.startsWith('solver-crash')) {
+    return `z3 crashed on these leaves twice, the second time on a fresh solver (${by.slice('solver-crash: '.length)}); run again, or narrow the box`;
+  }
   if (by.startsWith('accumulator-overflow')) {
     return `${by} (onnxruntime's result then depends on whether its CPU kernel wraps or saturates)`;
   }
