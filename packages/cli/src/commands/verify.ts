@@ -5,6 +5,7 @@ import { mlpInputSize, mlpSizes } from '@quantproof/nn';
 import { Command, Option } from 'commander';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputDirectory, makeDirectory } from '../files.js';
+import { setInterruptHint } from '../interrupt.js';
 import { integerFlag } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
 import { regionOf } from '../region.js';
@@ -142,6 +143,7 @@ export function verifyCommand(
           );
         });
         checkpoint = join(opts.resume, VERIFY_CHECKPOINT);
+        setInterruptHint(`run the same command again to continue from ${checkpoint}`);
       }
       const progress = startProgress(
         progressTarget(opts.json === true),
@@ -174,6 +176,7 @@ export function verifyCommand(
         throw error;
       } finally {
         progress.stop();
+        setInterruptHint(null);
       }
       setExitCode(VERIFY_EXIT_CODES[result.verdict]);
       if (opts.json === true) {
