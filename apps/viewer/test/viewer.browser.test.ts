@@ -2,7 +2,7 @@
 // file picker, check the table against its metrics.json, hover a leaf, move the slice, add a
 // second run side by side; no console error and no request leaves the page's origin.
 
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,6 +218,58 @@ describe('the viewer', () => {
     expect(last.x + last.width).toBeLessThanOrEqual(1600);
     expect(await page.locator('[data-run="0"] article.diagnosis').count()).toBeGreaterThan(0);
     await page.close();
+  });
+
+  it('draws the leaves a slice at exactly 0 cuts (closed float32 leaves; the next starts at 1.4e-45)', async () => {
+    // run-seed0 with ptq-dynamic's leaves as the verifier's bisection at 0 leaves them: the 16
+    // orthants of the box, each a closed float32 box ending at 0 or starting at 1.4e-45.
+    const orthants = mkdtempSync(join(tmpdir(), 'quantproof-viewer-orthants-'));
+    try {
+      const verifyJson = read<{
+        variants: {
+          variant: string;
+          region: { lower: number[]; upper: number[] };
+          leaves: unknown[];
+        }[];
+      }>('run-seed0', 'verify.json');
+      const target = verifyJson.variants.find((v) => v.variant === 'ptq-dynamic')!;
+      target.leaves = Array.from({ length: 16 }, (_, k) => ({
+        lower: target.region.lower.map((lo, d) =>
+          (k >> d) & 1 ? 1.401298464324817e-45 : Math.fround(lo),
+        ),
+        upper: target.region.upper.map((hi, d) => ((k >> d) & 1 ? Math.fround(hi) : 0)),
+        status: 'open',
+        volume: 1 / 16,
+        by: 'budget',
+        counterexample: null,
+        share: { lower: 0, upper: 1 },
+        tieTolerance: 0,
+      }));
+      for (const f of FILES) {
+        const text =
+          f === 'verify.json'
+            ? JSON.stringify(verifyJson)
+            : readFileSync(join(fixtures, 'run-seed0', f), 'utf8');
+        writeFileSync(join(orthants, f), text);
+      }
+      const { page, watch } = await openViewer(1600);
+      await page.setInputFiles(
+        '#open-files',
+        FILES.map((f) => join(orthants, f)),
+      );
+      await page.locator('[data-run="0"] table[data-table="summary"]').waitFor();
+      await page.selectOption('#variant', 'ptq-dynamic');
+      const panel = page.locator('[data-run="0"] figure.map-panel[data-variant="ptq-dynamic"]');
+      await panel.waitFor();
+      expect(await page.locator('[data-run="0"] [data-slice-title]').innerText()).toMatch(
+        /at x = 0, ẋ = 0/,
+      );
+      expect(await panel.locator('[data-leaf]').count()).toBe(4);
+      expect(watch.errors).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(orthants, { recursive: true, force: true });
+    }
   });
 
   it('opens a run directory through the directory picker', async () => {
