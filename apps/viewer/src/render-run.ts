@@ -13,6 +13,8 @@ import {
   renderCounterexampleTable,
   renderMapLegend,
   renderRunFacts,
+  renderDiagnoses,
+  renderMeasurementsTable,
   renderSqnrChart,
   renderSummaryTable,
   renderTrainingCharts,
@@ -119,7 +121,8 @@ export function renderRunColumn(loaded: LoadedRun, runIndex: number, view: ViewS
     `<details class="view" data-view="${id}"${open ? ' open' : ''}><summary>${escapeXml(heading)}</summary>${body}</details>`;
   return `<article class="run" data-run="${runIndex}">
 <header class="run-header"><h2>${escapeXml(loaded.name)}</h2><button type="button" class="close" data-close="${runIndex}" aria-label="Close ${escapeXml(loaded.name)}">×</button></header>
-${section('summary', 'Summary', renderSummaryTable(run))}
+${section('answer', 'The answer', renderDiagnoses(run))}
+${section('summary', 'Summary', `${renderSummaryTable(run)}${renderMeasurementsTable(run)}`)}
 ${section('decision-map', 'Decision map', `${renderMapLegend(`run${runIndex}`)}<div class="map-area"><div class="map-slot">${renderMap(run, runIndex, view)}</div><aside class="leaf-details" aria-live="polite"><p class="muted">Hover a leaf to see its status, box and counterexamples.</p></aside></div>`)}
 ${section('verification', 'Verification', `${renderVerdictLines(run)}<figure>${renderVolumeChart(run)}</figure>`)}
 ${section('training', 'Training', renderTrainingCharts(run))}

@@ -2,16 +2,16 @@
 // file picker, check the table against its metrics.json, hover a leaf, move the slice, add a
 // second run side by side; no console error and no request leaves the page's origin.
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { formatShareBracket } from '@quantproof/web-report';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, type PageWatch, watchPage } from './support/chromium.js';
+import { launchChromium, type PageWatch, watchPage } from '@quantproof/test-support';
 import { serveStatic } from './support/static-server.js';
 
 const app = fileURLToPath(new URL('..', import.meta.url));
@@ -90,7 +90,8 @@ describe('the viewer', () => {
     const metrics = read<Metrics>('run-seed0', 'metrics.json');
     const verify = read<Verify>('run-seed0', 'verify.json');
     for (const m of metrics.variants) {
-      const row = first.locator(`table[data-table="summary"] tr[data-variant="${m.name}"]`);
+      // The verification (summary) and the measurements tables: one row per variant in each.
+      const row = first.locator(`table[data-table] tr[data-variant="${m.name}"]`);
       const value = async (field: string): Promise<number> =>
         Number(await row.locator(`[data-field="${field}"]`).getAttribute('data-value'));
       expect(await value('onnxBytes')).toBe(m.onnxBytes);
@@ -187,6 +188,88 @@ describe('the viewer', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(artifacts, 'viewer-narrow.png'), fullPage: true });
     await page.close();
+  });
+
+  it('works opened from disk (file://): the built dist/index.html is one self-contained file', async () => {
+    expect(readdirSync(outDir)).toEqual(['index.html']);
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(pathToFileURL(join(outDir, 'index.html')).href);
+    await page.setInputFiles('#open-files', runFiles('run-seed0'));
+    await page.locator('[data-run="0"] table[data-table="summary"]').waitFor();
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:'))).toEqual([]);
+    // The verdict column of the summary is on screen at 1600 px, not behind a scrollbar.
+    const verdict = page.locator(
+      '[data-run="0"] table[data-table="summary"] tbody tr:nth-child(2) [data-field="verdict"]',
+    );
+    const box = (await verdict.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(1600);
+    const seconds = page.locator(
+      '[data-run="0"] table[data-table="summary"] tbody tr:nth-child(2) [data-field="seconds"]',
+    );
+    const last = (await seconds.boundingBox())!;
+    expect(last.x + last.width).toBeLessThanOrEqual(1600);
+    expect(await page.locator('[data-run="0"] article.diagnosis').count()).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('draws the leaves a slice at exactly 0 cuts (closed float32 leaves; the next starts at 1.4e-45)', async () => {
+    // run-seed0 with ptq-dynamic's leaves as the verifier's bisection at 0 leaves them: the 16
+    // orthants of the box, each a closed float32 box ending at 0 or starting at 1.4e-45.
+    const orthants = mkdtempSync(join(tmpdir(), 'quantproof-viewer-orthants-'));
+    try {
+      const verifyJson = read<{
+        variants: {
+          variant: string;
+          region: { lower: number[]; upper: number[] };
+          leaves: unknown[];
+        }[];
+      }>('run-seed0', 'verify.json');
+      const target = verifyJson.variants.find((v) => v.variant === 'ptq-dynamic')!;
+      target.leaves = Array.from({ length: 16 }, (_, k) => ({
+        lower: target.region.lower.map((lo, d) =>
+          (k >> d) & 1 ? 1.401298464324817e-45 : Math.fround(lo),
+        ),
+        upper: target.region.upper.map((hi, d) => ((k >> d) & 1 ? Math.fround(hi) : 0)),
+        status: 'open',
+        volume: 1 / 16,
+        by: 'budget',
+        counterexample: null,
+        share: { lower: 0, upper: 1 },
+        tieTolerance: 0,
+      }));
+      for (const f of FILES) {
+        const text =
+          f === 'verify.json'
+            ? JSON.stringify(verifyJson)
+            : readFileSync(join(fixtures, 'run-seed0', f), 'utf8');
+        writeFileSync(join(orthants, f), text);
+      }
+      const { page, watch } = await openViewer(1600);
+      await page.setInputFiles(
+        '#open-files',
+        FILES.map((f) => join(orthants, f)),
+      );
+      await page.locator('[data-run="0"] table[data-table="summary"]').waitFor();
+      await page.selectOption('#variant', 'ptq-dynamic');
+      const panel = page.locator('[data-run="0"] figure.map-panel[data-variant="ptq-dynamic"]');
+      await panel.waitFor();
+      expect(await page.locator('[data-run="0"] [data-slice-title]').innerText()).toMatch(
+        /at x = 0, ẋ = 0/,
+      );
+      expect(await panel.locator('[data-leaf]').count()).toBe(4);
+      expect(watch.errors).toEqual([]);
+      await page.close();
+    } finally {
+      rmSync(orthants, { recursive: true, force: true });
+    }
   });
 
   it('opens a run directory through the directory picker', async () => {

@@ -50,4 +50,25 @@ describe('startProgress', () => {
     progress.stop();
     expect(text()).toBe('train ppo: 50/100, return 20.5, steps/s 1234\n');
   });
+
+  it('draws a bar full when the work completes before its total (training that stops early)', () => {
+    delete process.env['NO_COLOR'];
+    const { target, text } = terminal(true);
+    const progress = startProgress(target, 'train ppo', 100, ['return']);
+    progress.update(40, { return: '499.0' });
+    progress.stop({ return: '500.0 (stopped early at 40 steps)' });
+    const last = text().split('\r').at(-1)!;
+    expect(last).toMatch(
+      /train ppo \[█+\] 100% \| return 500\.0 \(stopped early at 40 steps\) \| ETA 0s/,
+    );
+  });
+
+  it('ends plain output with a done line when the work completes', () => {
+    const { target, text } = terminal(false);
+    const progress = startProgress(target, 'train ppo', 100, ['return'], 60_000);
+    progress.update(10, { return: '20.5' });
+    progress.update(40, { return: '499.0' });
+    progress.stop({ return: '500.0' });
+    expect(text()).toBe('train ppo: 10/100, return 20.5\ntrain ppo: done, return 500.0\n');
+  });
 });

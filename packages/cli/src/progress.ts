@@ -6,8 +6,11 @@ import { SingleBar } from 'cli-progress';
 export interface Progress {
   /** Sets the current value and the fields shown after the bar. */
   update(value: number, fields: Readonly<Record<string, string>>): void;
-  /** Ends the display. */
-  stop(): void;
+  /**
+   * Ends the display where the work ended; with `fields`, the work is complete (it may have ended
+   * before `total`, as training that stops early does): the bar is drawn full with these fields.
+   */
+  stop(fields?: Readonly<Record<string, string>>): void;
 }
 
 /** Where progress goes and whether it may draw a bar. */
@@ -46,21 +49,30 @@ export function startProgress(
     bar.start(total, 0, payload({}));
     return {
       update: (value, values) => bar.update(Math.min(value, total), payload(values)),
-      stop: () => bar.stop(),
+      stop: (values) => {
+        if (values !== undefined) bar.update(total, payload(values));
+        bar.stop();
+      },
     };
   }
   let last = -Infinity;
+  const fieldText = (values: Readonly<Record<string, string>>): string =>
+    Object.entries(values)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
   return {
     update: (value, values) => {
       const now = Date.now();
       if (now - last < plainEveryMs) return;
       last = now;
-      const fields = Object.entries(values)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
+      const fields = fieldText(values);
       const n = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(1));
       target.stream.write(`${label}: ${n(value)}/${n(total)}${fields ? `, ${fields}` : ''}\n`);
     },
-    stop: () => undefined,
+    stop: (values) => {
+      if (values === undefined) return;
+      const fields = fieldText(values);
+      target.stream.write(`${label}: done${fields ? `, ${fields}` : ''}\n`);
+    },
   };
 }

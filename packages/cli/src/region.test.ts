@@ -29,6 +29,11 @@ describe('parseBoxFlag', () => {
   it('reads lo,hi;lo,hi and names the part it cannot read', () => {
     expect(parseBoxFlag('-1, 1;0,2.5')).toEqual({ lower: [-1, 0], upper: [1, 2.5] });
     expect(() => parseBoxFlag('0,1;0')).toThrow(/--box dimension 1 is "0"/);
-    expect(() => parseBoxFlag('0,1;a,1')).toThrow(/--box dimension 1: "a" is not a number/);
+    expect(() => parseBoxFlag('0,1;a,1')).toThrow(/--box dimension 1: "a" is not a decimal number/);
+    // Number() would read these as 16, 1, 8 and 0.
+    for (const text of ['0x10', '0b1', '0o10', ' ']) {
+      expect(() => parseBoxFlag(`0,1;0,${text}`), text).toThrow(/is not a decimal number|lo,hi/);
+    }
+    expect(parseBoxFlag('.5,1e-3;-2E2,+3.')).toEqual({ lower: [0.5, -200], upper: [0.001, 3] });
   });
 });

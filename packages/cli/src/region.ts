@@ -23,6 +23,9 @@ export interface RegionFlags {
 /** The largest float32 value, 3.4028234663852886e38. */
 const FLOAT32_MAX = 3.4028234663852886e38;
 
+/** A decimal number as a person writes one: `-0.5`, `2`, `.25`, `1e-3` (no hex, binary or octal). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Parses `lo,hi;lo,hi;…` into bounds; any malformed part is a usage error naming it. */
 export function parseBoxFlag(text: string): { lower: number[]; upper: number[] } {
   const lower: number[] = [];
@@ -40,10 +43,13 @@ export function parseBoxFlag(text: string): { lower: number[]; upper: number[] }
         `--box dimension ${i} is "${part}"; write each dimension as lo,hi and separate them with ;`,
       );
     }
-    const text = bounds.find((v) => Number.isNaN(Number(v)) && v !== 'NaN');
+    // Decimal numbers only: Number() would also read 0x10 as 16, 0b1 as 1 and "" as 0.
+    const text = bounds.find(
+      (v) => !DECIMAL.test(v) && !['NaN', 'Infinity', '-Infinity', '+Infinity'].includes(v),
+    );
     if (text !== undefined) {
       throw new UsageError(
-        `--box dimension ${i}: "${text}" is not a number; write each dimension as lo,hi with numbers such as -0.5,0.5`,
+        `--box dimension ${i}: "${text}" is not a decimal number; write each dimension as lo,hi with numbers such as -0.5,0.5 or 1e-3,2.5`,
       );
     }
     lower.push(lo);
@@ -84,27 +90,46 @@ export function float32BoxProblem(
   return null;
 }
 
-/** The region the flags name (default: the CartPole operating box); bad flags or files throw. */
-export async function regionOf(flags: RegionFlags): Promise<Box> {
+/**
+ * The region the flags name (default: the CartPole operating box) for a model of `inputs` inputs.
+ * A bad --box is a usage error (exit 2); every problem of a --box-file's content, like its JSON,
+ * is an invalid input file (exit 3). Messages name the flag and the dimension, never internals.
+ */
+export async function regionOf(flags: RegionFlags, inputs: number): Promise<Box> {
   const given = [flags.box, flags.boxFile, flags.region].filter((v) => v !== undefined).length;
   if (given > 1) throw new UsageError('give one of --box, --box-file and --region');
   if (given === 0 || flags.region === 'operating') {
+    if (inputs !== CARTPOLE_OPERATING_BOX.lower.length) {
+      throw new UsageError(
+        `the models take ${inputs} inputs but the operating box is CartPole's (${CARTPOLE_OPERATING_BOX.lower.length} inputs); give the region with --box or --box-file`,
+      );
+    }
     return boxFromOperatingBox(CARTPOLE_OPERATING_BOX);
   }
-  let bounds: { lower: number[]; upper: number[] };
-  if (flags.box !== undefined) {
-    bounds = parseBoxFlag(flags.box);
-    const problem = float32BoxProblem(bounds.lower, bounds.upper);
-    if (problem !== null) throw new UsageError(`--box ${problem}`);
-  } else {
-    bounds = await readBoxFile(flags.boxFile!);
+  const fromFile = flags.box === undefined;
+  const fail = (message: string): never => {
+    throw fromFile
+      ? new InputError(`--box-file ${flags.boxFile!}: ${message}`)
+      : new UsageError(`--box ${message}`);
+  };
+  const bounds = fromFile ? await readBoxFile(flags.boxFile!) : parseBoxFlag(flags.box!);
+  if (bounds.lower.length !== bounds.upper.length) {
+    fail(
+      `"lower" has ${bounds.lower.length} bounds but "upper" has ${bounds.upper.length}; give one lower and one upper bound per input`,
+    );
   }
+  if (bounds.lower.length !== inputs) {
+    fail(
+      `the region has ${bounds.lower.length} dimension${bounds.lower.length === 1 ? '' : 's'}; the models take ${inputs} inputs, so give ${inputs}`,
+    );
+  }
+  const problem = float32BoxProblem(bounds.lower, bounds.upper);
+  if (problem !== null) fail(problem);
   try {
     return createBox(bounds.lower, bounds.upper);
   } catch (error) {
-    if (error instanceof IntervalError) {
-      throw new UsageError(`the region is not a box: ${error.message}`);
-    }
+    // float32BoxProblem has checked what createBox checks; this names the flag, not the function.
+    if (error instanceof IntervalError) fail(error.message.replace(/^\w+: /, ''));
     throw error;
   }
 }
@@ -119,8 +144,8 @@ async function readBoxFile(path: string): Promise<{ lower: number[]; upper: numb
       `--box-file ${path} is not JSON (${(error as Error).message}); write {"lower": [...], "upper": [...]}`,
     );
   }
-  const p = parsed as { lower?: unknown; upper?: unknown };
-  if (!Array.isArray(p.lower) || !Array.isArray(p.upper)) {
+  const p = parsed as { lower?: unknown; upper?: unknown } | null;
+  if (p === null || typeof p !== 'object' || !Array.isArray(p.lower) || !Array.isArray(p.upper)) {
     throw new InputError(`--box-file ${path} must hold {"lower": [...], "upper": [...]}`);
   }
   for (const side of ['lower', 'upper'] as const) {
@@ -132,10 +157,5 @@ async function readBoxFile(path: string): Promise<{ lower: number[]; upper: numb
       }
     });
   }
-  const bounds = { lower: p.lower as number[], upper: p.upper as number[] };
-  if (bounds.lower.length === bounds.upper.length) {
-    const problem = float32BoxProblem(bounds.lower, bounds.upper);
-    if (problem !== null) throw new InputError(`--box-file ${path}: ${problem}`);
-  }
-  return bounds;
+  return { lower: p.lower as number[], upper: p.upper as number[] };
 }

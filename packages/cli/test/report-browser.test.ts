@@ -19,7 +19,7 @@ import {
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES, runProgram } from '../src/index.js';
-import { launchChromium, servePage } from './support/chromium.js';
+import { launchChromium, servePage } from '@quantproof/test-support';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-report-'));
 const runDir = join(dir, 'run');
@@ -119,7 +119,8 @@ describe('quantproof run → report.html in Chromium', () => {
     const metrics = readJson<Metrics>('metrics.json');
     const verify = parseRunFile('verify.json', verifyJsonSchema, readJson('verify.json'));
     for (const m of metrics.variants) {
-      const row = page.locator(`table[data-table="summary"] tr[data-variant="${m.name}"]`);
+      // The verification (summary) and the measurements tables: one row per variant in each.
+      const row = page.locator(`table[data-table] tr[data-variant="${m.name}"]`);
       const cell = (field: string) => row.locator(`[data-field="${field}"]`);
       const expectCell = async (field: string, value: number, text: string): Promise<void> => {
         expect(Number(await cell(field).getAttribute('data-value')), `${m.name} ${field}`).toBe(

@@ -2,7 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readModelOnnx } from '@quantproof/onnx';
-import { LEAF_STATUSES, parseRunFile, verifyJsonSchema } from '@quantproof/web-report';
+import {
+  LEAF_STATUSES,
+  mapsJsonSchema,
+  metricsJsonSchema,
+  parseRunFile,
+  runJsonSchema,
+  verifyJsonSchema,
+} from '@quantproof/web-report';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES, runProgram } from '../src/index.js';
 import { bracketText, shareText } from '../src/study/verification-text.js';
@@ -30,16 +37,9 @@ describe('quantproof run', () => {
         (n) => `${n}.onnx`,
       ),
     );
-    const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8')) as {
-      variants: {
-        name: string;
-        format: string;
-        agreementVisited: number;
-        onnxBytes: number;
-        sqnrDb: number[] | null;
-        reward: { episodes: number };
-      }[];
-    };
+    // Every file as the report reads it, through web-report's schemas (schema version 2).
+    const read = (f: string): unknown => JSON.parse(readFileSync(join(runDir, f), 'utf8'));
+    const metrics = parseRunFile('metrics.json', metricsJsonSchema, read('metrics.json'));
     expect(metrics.variants.map((v) => v.name)).toEqual([
       'fp32',
       'ptq-dynamic',
@@ -58,17 +58,23 @@ describe('quantproof run', () => {
       // The printed table shows what metrics.json holds.
       expect(out).toContain(`${(100 * v.agreementVisited).toFixed(2)}%`);
     }
-    // verify.json as the report reads it (schema version 2).
-    const verify = parseRunFile(
-      'verify.json',
-      verifyJsonSchema,
-      JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')),
-    );
+    const verify = parseRunFile('verify.json', verifyJsonSchema, read('verify.json'));
     expect(verify.variants.map((v) => v.variant)).toEqual(
       metrics.variants.slice(1).map((v) => v.name),
     );
     const lines = out.split('\n');
-    const header = lines.findIndex((l) => /^ *variant +verdict +disagreeing volume /.test(l));
+    // The answer comes first: one verdict sentence per variant, each with its next step, before
+    // any table.
+    const header = lines.findIndex((l) => /^ *variant +verdict +int8 ≠ FP32 /.test(l));
+    for (const v of verify.variants) {
+      const sentence = lines.findIndex((l) => l.startsWith(`${v.variant} is ${v.verdict}: `));
+      expect(sentence, out).toBeGreaterThan(0);
+      expect(sentence).toBeLessThan(header);
+      const next = lines.findIndex((l, i) => i > sentence && l.startsWith('  next step: '));
+      expect(next).toBeGreaterThan(sentence);
+      expect(next).toBeLessThan(header);
+    }
+    expect(out).not.toMatch(/threshold-unreachable|decided at|inconsistent %/);
     expect(header, out).toBeGreaterThan(0);
     const rows = lines.slice(header + 2, header + 2 + verify.variants.length);
     for (const v of verify.variants) {
@@ -81,11 +87,12 @@ describe('quantproof run', () => {
       expect(cells.slice(0, 3)).toEqual([v.variant, v.verdict, bracketText(v.disagreement, 2)]);
       expect(cells.slice(4, 8)).toEqual(LEAF_STATUSES.map((s) => shareText(v.volume[s], 2)));
     }
-    const run = JSON.parse(readFileSync(join(runDir, 'run.json'), 'utf8')) as {
-      seed: number;
-      trainingCurve: unknown[];
-      cpuSemantics: { semantics: string; modelled: string } | null;
-    };
+    const run = parseRunFile('run.json', runJsonSchema, read('run.json'));
+    parseRunFile('maps.json', mapsJsonSchema, read('maps.json'));
+    // What δ* covers of the visited states is recorded for the report's answer.
+    for (const v of verify.variants) {
+      expect(v.flipMarginCoverage?.states).toBeGreaterThan(1000);
+    }
     expect(run.seed).toBe(4);
     expect(out).toMatch(/int8 semantics: /);
     if (run.cpuSemantics !== null) expect(run.cpuSemantics.modelled).toBe('vnni-exact');

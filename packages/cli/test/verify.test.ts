@@ -89,7 +89,7 @@ describe('quantproof verify', () => {
     const cases: [string[], number, RegExp][] = [
       [['--box', '0,1;0,1'], EXIT_CODES.usage, /2 dimensions; the models take 4/],
       [['--box', '0,1;1,0;0,1;0,1'], EXIT_CODES.usage, /dimension 1 has lower 1 > upper 0/],
-      [['--box', '0,1;x,1;0,1;0,1'], EXIT_CODES.usage, /dimension 1: "x" is not a number/],
+      [['--box', '0,1;x,1;0,1;0,1'], EXIT_CODES.usage, /dimension 1: "x" is not a decimal number/],
       [['--box', '0,1;0;0,1;0,1'], EXIT_CODES.usage, /lo,hi/],
       [['--box', '0,1;0,1;0,1;0,1', '--region', 'operating'], EXIT_CODES.usage, /one of --box/],
     ];

@@ -47,44 +47,97 @@ export function z3CheckCount(): number {
   return checks;
 }
 
+/** One check on a fresh solver of the current z3 instance. */
+async function checkOnce(query: SmtQuery, timeoutMs: number): Promise<CheckResult> {
+  const { ctx } = await z3();
+  const solver = new ctx.Solver();
+  try {
+    solver.set('timeout', Math.max(1, Math.ceil(timeoutMs)));
+    solver.fromString(query.body);
+    checks++;
+    const verdict = await solver.check();
+    if (verdict === 'unsat') return { kind: 'unsat' };
+    if (verdict === 'unknown') {
+      const reason = solver.reasonUnknown();
+      return { kind: 'unknown', reason: /timeout|canceled/.test(reason) ? 'timeout' : reason };
+    }
+    const model = solver.model();
+    const reals = new Map<string, Rational>();
+    for (const name of query.reals) {
+      const v = model.eval(ctx.Real.const(name), true);
+      if (!ctx.isRealVal(v)) throw new Error(`z3 returned a non-rational value for ${name}`);
+      const { numerator, denominator } = v.value();
+      reals.set(name, rational(numerator, denominator));
+    }
+    const ints = new Map<string, bigint>();
+    for (const name of query.ints) {
+      const v = model.eval(ctx.Int.const(name), true);
+      if (!ctx.isIntVal(v)) throw new Error(`z3 returned a non-integer value for ${name}`);
+      ints.set(name, v.value());
+    }
+    model.release();
+    return { kind: 'sat', reals, ints };
+  } finally {
+    try {
+      solver.release();
+    } catch {
+      // A crashed z3 instance cannot release its solver; the instance is discarded below.
+    }
+  }
+}
+
+/**
+ * Drops the current z3 instance after a crash (its WASM memory may be corrupt): the next check
+ * starts a fresh one. Its worker threads are ended best-effort.
+ */
+async function discardZ3(): Promise<void> {
+  const current = state;
+  state = null;
+  if (current === null) return;
+  try {
+    const { api } = await current;
+    await killThreads(api.em);
+  } catch {
+    // Nothing more to release from an instance that failed.
+  }
+}
+
+/** What a solver crash says, in one line (a WASM trap such as "memory access out of bounds"). */
+function crashReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `solver-crash: ${message.split('\n')[0]}`;
+}
+
+/**
+ * One check with the crash policy: an `attempt` that throws (z3's WASM can trap, e.g. "memory
+ * access out of bounds") is followed by `reset` (a fresh z3 instance) and one more attempt; a
+ * second throw is `unknown` with the reason (`solver-crash: …`), never an exception.
+ */
+export async function checkWithCrashRetry(
+  attempt: () => Promise<CheckResult>,
+  reset: () => Promise<void>,
+): Promise<CheckResult> {
+  try {
+    return await attempt();
+  } catch {
+    await reset();
+  }
+  try {
+    return await attempt();
+  } catch (error) {
+    await reset();
+    return { kind: 'unknown', reason: crashReason(error) };
+  }
+}
+
 /**
  * Checks one query with a time limit (milliseconds) on a fresh solver, released afterwards.
- * Starts z3 on first use (≈ 0.5 s). Queries are serialised.
+ * Starts z3 on first use (≈ 0.5 s). Queries are serialised. A crashed solver is retried once on
+ * a fresh z3 instance, then answers `unknown` with the reason (`checkWithCrashRetry`).
  */
 export function checkSmt(query: SmtQuery, timeoutMs: number): Promise<CheckResult> {
-  const run = async (): Promise<CheckResult> => {
-    const { ctx } = await z3();
-    const solver = new ctx.Solver();
-    try {
-      solver.set('timeout', Math.max(1, Math.ceil(timeoutMs)));
-      solver.fromString(query.body);
-      checks++;
-      const verdict = await solver.check();
-      if (verdict === 'unsat') return { kind: 'unsat' };
-      if (verdict === 'unknown') {
-        const reason = solver.reasonUnknown();
-        return { kind: 'unknown', reason: /timeout|canceled/.test(reason) ? 'timeout' : reason };
-      }
-      const model = solver.model();
-      const reals = new Map<string, Rational>();
-      for (const name of query.reals) {
-        const v = model.eval(ctx.Real.const(name), true);
-        if (!ctx.isRealVal(v)) throw new Error(`z3 returned a non-rational value for ${name}`);
-        const { numerator, denominator } = v.value();
-        reals.set(name, rational(numerator, denominator));
-      }
-      const ints = new Map<string, bigint>();
-      for (const name of query.ints) {
-        const v = model.eval(ctx.Int.const(name), true);
-        if (!ctx.isIntVal(v)) throw new Error(`z3 returned a non-integer value for ${name}`);
-        ints.set(name, v.value());
-      }
-      model.release();
-      return { kind: 'sat', reals, ints };
-    } finally {
-      solver.release();
-    }
-  };
+  const run = (): Promise<CheckResult> =>
+    checkWithCrashRetry(() => checkOnce(query, timeoutMs), discardZ3);
   const next = queue.then(run, run);
   queue = next.catch(() => undefined);
   return next;
@@ -99,6 +152,10 @@ export async function releaseZ3(): Promise<void> {
   if (current === null) return;
   await queue;
   state = null;
-  const { api } = await current;
-  await killThreads(api.em);
+  try {
+    const { api } = await current;
+    await killThreads(api.em);
+  } catch {
+    // A z3 instance that crashed has no threads left to end; releasing must not throw.
+  }
 }

@@ -22,12 +22,14 @@ export {
 } from './schema/metrics.js';
 export {
   type CounterexampleJson,
+  type CpuSemanticsAssumedJson,
   type DisagreementEstimateJson,
   type DisagreementJson,
   LEAF_STATUSES,
   type LeafJson,
   type LeafStatus,
   type RegionVolumeJson,
+  type ReplayJson,
   type VariantVerificationJson,
   type Verdict,
   type VerifyJson,
@@ -87,12 +89,20 @@ export {
   shareBracketEnds,
 } from './report/format.js';
 export {
+  renderMeasurementsTable,
   renderSummaryTable,
   statusBadge,
   verdictBadge,
   verificationOf,
 } from './report/summary-table.js';
 export { disagreementText, renderVerdictLines } from './report/verdict-lines.js';
+export {
+  type DiagnosisContext,
+  diagnoseRun,
+  diagnoseVariant,
+  renderDiagnoses,
+  type VariantDiagnosis,
+} from './report/diagnosis.js';
 export {
   renderSqnrChart,
   renderTrainingCharts,

@@ -19,7 +19,7 @@ import {
   renderReport,
   type Run,
 } from '../src/index.js';
-import { launchChromium, servePage } from './support/chromium.js';
+import { launchChromium, servePage } from '@quantproof/test-support';
 
 const fixture = new URL('./fixtures/run/', import.meta.url);
 const artifacts = new URL('../test-artifacts/', import.meta.url);
@@ -57,6 +57,7 @@ describe('the report of a real run in Chromium', () => {
 
     const sections = await page.$$eval('section[data-section]', (s) => s.map((e) => e.id));
     expect(sections).toEqual([
+      'answer',
       'summary',
       'verification',
       'training',
@@ -102,10 +103,10 @@ describe('the report of a real run in Chromium', () => {
     ).toBeGreaterThan(50);
 
     // The summary table holds exactly the run's numbers, printed by the documented rules.
-    const cells = await page.$$eval('table[data-table="summary"] tbody tr', (rows) => {
+    const cells = await page.$$eval('table[data-table] tbody tr', (rows) => {
       const out: Record<string, Record<string, { text: string; value: string | null }>> = {};
       for (const row of rows) {
-        const entry: Record<string, { text: string; value: string | null }> = {};
+        const entry = out[row.getAttribute('data-variant')!] ?? {};
         for (const cell of row.querySelectorAll('[data-field]')) {
           entry[cell.getAttribute('data-field')!] = {
             text: (cell.textContent ?? '').trim(),
@@ -142,6 +143,94 @@ describe('the report of a real run in Chromium', () => {
       390,
     );
     await page.close();
+  });
+
+  it('draws the leaves of slices at exactly 0 (closed float32 leaves; the next starts at 1.4e-45)', async () => {
+    // ptq-dynamic's leaves as the verifier's bisection at 0 leaves them: 16 orthants of the box,
+    // each a closed float32 box ending at 0 or starting at the next float32 value, 1.4e-45.
+    const verifyJson = read('verify.json') as {
+      variants: { variant: string; leaves: unknown[] }[];
+    };
+    const target = verifyJson.variants.find((v) => v.variant === 'ptq-dynamic')!;
+    const region = run.verify.variants.find((v) => v.variant === 'ptq-dynamic')!.region;
+    target.leaves = Array.from({ length: 16 }, (_, k) => ({
+      lower: region.lower.map((lo, d) => ((k >> d) & 1 ? 1.401298464324817e-45 : Math.fround(lo))),
+      upper: region.upper.map((hi, d) => ((k >> d) & 1 ? Math.fround(hi) : 0)),
+      status: 'open',
+      volume: 1 / 16,
+      by: 'budget',
+      counterexample: null,
+      share: { lower: 0, upper: 1 },
+      tieTolerance: 0,
+    }));
+    const orthants = parseRun({
+      runJson: read('run.json'),
+      metricsJson: read('metrics.json'),
+      verifyJson,
+      mapsJson: read('maps.json'),
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await servePage(page, URL_OF_REPORT, renderReport(orthants, { source: 'orthants' }));
+    await page.goto(URL_OF_REPORT);
+    const panels = await page.$$eval('figure.map-panel[data-variant="ptq-dynamic"]', (figures) =>
+      figures.map((f) => ({
+        leaves: f.querySelectorAll('[data-leaf]').length,
+        caption: f.querySelector('figcaption')?.textContent ?? '',
+      })),
+    );
+    expect(panels.length).toBe(orthants.maps!.slices.length);
+    for (const panel of panels) {
+      // Every slice of the report fixes two dimensions at 0 (at its first position): 4 orthants.
+      expect(panel.leaves, panel.caption).toBe(4);
+      expect(panel.caption).toContain('4 leaves in the slice');
+    }
+    await page.close();
+  });
+
+  it('opens with the answer and shows the verdict column without scrolling at 1280, 1400 and 1920 px', async () => {
+    for (const width of [1280, 1400, 1920]) {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await servePage(page, URL_OF_REPORT, html);
+      await page.goto(URL_OF_REPORT);
+      // The page does not scroll sideways, and the summary table fits its box.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        width,
+      );
+      const table = await page.$eval('table[data-table="summary"]', (t) => ({
+        width: t.scrollWidth,
+        box: t.parentElement!.clientWidth,
+      }));
+      expect(table.width, `summary table at ${width} px`).toBeLessThanOrEqual(table.box);
+      for (const field of [
+        'verdict',
+        'disagreement',
+        'volume.open',
+        'flipMargin',
+        'errorBound',
+        'seconds',
+      ]) {
+        const cell = page.locator(
+          `table[data-table="summary"] tbody tr:nth-child(2) [data-field="${field}"]`,
+        );
+        const box = (await cell.boundingBox())!;
+        expect(box.x + box.width, `${field} at ${width} px`).toBeLessThanOrEqual(width);
+      }
+      // Every variant's verdict sentence and next step are above the fold.
+      const answers = await page.$$eval('#answer article.diagnosis', (articles) =>
+        articles.map((a) => ({
+          sentence: a.querySelector('.verdict-sentence')?.textContent ?? '',
+          bottom: a.querySelector('.verdict-sentence')!.getBoundingClientRect().bottom,
+          next: a.querySelector('.next-step')?.textContent ?? '',
+        })),
+      );
+      expect(answers.map((a) => a.sentence.split(' ')[1])).toEqual(
+        run.verify.variants.map((v) => v.variant),
+      );
+      for (const a of answers) expect(a.next).toMatch(/^Next step: /);
+      expect(answers[0]!.bottom).toBeLessThan(900);
+      await page.screenshot({ path: new URL(`report-${width}.png`, artifacts).pathname });
+      await page.close();
+    }
   });
 
   it('reads without JavaScript', async () => {

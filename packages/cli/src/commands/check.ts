@@ -31,7 +31,11 @@ import {
 } from '../study/cpu-semantics.js';
 import { loadVerifyPair } from '../study/load-pair.js';
 import { PROGRESS_FIELDS, progressFields } from '../study/verification-text.js';
-import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
+import {
+  type ReplayedCounterexample,
+  type VariantVerification,
+  verifyVariant,
+} from '../study/verify-region.js';
 
 /** Exit codes of `check` beyond the program's. */
 export const CHECK_EXIT_CODES: {
@@ -171,12 +175,7 @@ export function checkCommand(
     .action(async (opts: CheckOptions) => {
       const started = performance.now();
       const pair = await loadVerifyPair(opts.fp32, opts.int8);
-      const region = await regionOf(opts);
-      if (region.lower.length !== mlpInputSize(pair.fp32.mlp)) {
-        throw new UsageError(
-          `the region has ${region.lower.length} dimensions; the models take ${mlpInputSize(pair.fp32.mlp)} inputs`,
-        );
-      }
+      const region = await regionOf(opts, mlpInputSize(pair.fp32.mlp));
       for (const [flag, path] of [
         ['--junit', opts.junit],
         ['--report', opts.report],
@@ -254,6 +253,7 @@ export function checkCommand(
         outcome = comparison.kind;
         setExitCode(CHECK_EXIT_CODES[comparison.kind === 'pass' ? 'pass' : comparison.kind]);
       }
+      const replayed: readonly ReplayedCounterexample[] = result.counterexamples;
       const report: CheckReport = {
         result: outcome,
         baseline: opts.baseline,
@@ -271,7 +271,7 @@ export function checkCommand(
                 disagreement: previous.disagreement,
               },
         metrics: comparison.metrics,
-        counterexamples: result.counterexamples.slice(0, 5),
+        counterexamples: replayed.slice(0, 5),
         boxes: result.boxes,
         seconds,
         theorem: result.theorem,

@@ -1,7 +1,6 @@
 // `quantproof eval`: greedy return of an ONNX policy (FP32 or int8), and its agreement with FP32.
 
-import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
-import { createSeededRng, type Mlp } from '@quantproof/nn';
+import type { Mlp } from '@quantproof/nn';
 import { decisionAgreement } from '@quantproof/quant';
 import { evaluate } from '@quantproof/rl';
 import { Command } from 'commander';
@@ -13,6 +12,8 @@ import {
   describeCpuSemantics,
   resolveCpuSemantics,
 } from '../study/cpu-semantics.js';
+import { boxSamples } from '../study/box-samples.js';
+import { STUDY_DEFAULTS } from '../study/defaults.js';
 import { greedyAct } from '../study/greedy.js';
 import { loadCartPoleFp32, loadCartPolePolicy } from '../study/load-model.js';
 import { visitedStates } from '../study/visited-states.js';
@@ -24,18 +25,6 @@ export interface EvalOptions {
   readonly episodes: number;
   readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
-}
-
-/** `count` float32 states uniform in the operating box (seeded). */
-export function boxSamples(count: number, seed: number): Float32Array {
-  const rng = createSeededRng(seed);
-  const { lower, upper } = CARTPOLE_OPERATING_BOX;
-  const out = new Float32Array(count * 4);
-  for (let i = 0; i < out.length; i++) {
-    const d = i % 4;
-    out[i] = lower[d]! + (upper[d]! - lower[d]!) * rng.nextFloat64();
-  }
-  return out;
 }
 
 /** The `eval` command. */
@@ -72,9 +61,14 @@ export function evalCommand(print: (text: string) => void): Command {
       const result = evaluate(greedyAct(loaded, cpu.cpu), { episodes: opts.episodes });
       let agreement: Record<string, number> | null = null;
       if (reference !== null && loaded.kind === 'int8') {
-        const states = visitedStates(reference, 20);
+        const states = visitedStates(reference, STUDY_DEFAULTS.calibrationEpisodes);
         const visited = decisionAgreement(reference, loaded.model, states, cpu);
-        const box = decisionAgreement(reference, loaded.model, boxSamples(10_000, 1), cpu);
+        const box = decisionAgreement(
+          reference,
+          loaded.model,
+          boxSamples(STUDY_DEFAULTS.boxSamples, 1),
+          cpu,
+        );
         agreement = {
           visitedStates: visited.agreement,
           visitedCount: visited.states,

@@ -17,12 +17,15 @@ import {
   quantizeModel,
 } from '../study/quantize-model.js';
 import { visitedStates } from '../study/visited-states.js';
+import { CALIBRATE_ON_CHOICES, calibrationStates } from '../study/calibration.js';
+import { type CalibrateOn, STUDY_DEFAULTS } from '../study/defaults.js';
 
 /** Options of the quantize command after parsing. */
 export interface QuantizeCommandOptions extends QuantizeModelOptions {
   readonly fp32: string;
   readonly out: string;
   readonly calibrationEpisodes: number;
+  readonly calibrateOn: CalibrateOn;
   readonly json?: boolean;
 }
 
@@ -97,7 +100,15 @@ export function quantizeCommand(
       '--calibration-episodes <n>',
       'greedy episodes whose states calibrate',
       integerFlag('--calibration-episodes', 1, MAX_CALIBRATION_EPISODES),
-      20,
+      STUDY_DEFAULTS.calibrationEpisodes,
+    )
+    .addOption(
+      new Option(
+        '--calibrate-on <states>',
+        'calibration states: those the FP32 policy visits, or those plus uniform samples of the whole operating box (no input saturates inside it)',
+      )
+        .choices([...CALIBRATE_ON_CHOICES])
+        .default('visited'),
     )
     .option('--seed <n>', 'seed of QAT', integerFlag('--seed', 0), 0)
     .option('--out <file>', 'where to write the int8 ONNX model', 'policy.int8.onnx')
@@ -121,7 +132,11 @@ export function quantizeCommand(
       );
       const fp32Bytes = (await stat(opts.fp32)).size;
       const states = visitedStates(mlp, opts.calibrationEpisodes);
-      const { model, warnings, details } = quantizeModel(mlp, states, {
+      const calibration =
+        opts.calibrateOn === 'visited'
+          ? states
+          : calibrationStates(mlp, opts.calibrationEpisodes, opts.calibrateOn, opts.seed);
+      const { model, warnings, details } = quantizeModel(mlp, calibration, {
         ...opts,
         method: opts.method as QuantizeMethod,
       });

@@ -1,13 +1,11 @@
 // `quantproof train`: train the FP32 CartPole-v1 policy and write it as ONNX.
 
-import { performance } from 'node:perf_hooks';
-import { writeMlpOnnx } from '@quantproof/onnx';
-import { evaluate, type TrainingProgress, trainPpo, trainReinforce } from '@quantproof/rl';
-import type { Mlp } from '@quantproof/nn';
 import { Command, Option } from 'commander';
-import { checkOutputFile, writeFileAtomic } from '../files.js';
+import { checkOutputFile } from '../files.js';
 import { integerFlag } from '../options.js';
-import { startProgress, type ProgressTarget } from '../progress.js';
+import type { ProgressTarget } from '../progress.js';
+import { STUDY_DEFAULTS } from '../study/defaults.js';
+import { trainPolicy } from '../study/train-policy.js';
 
 /** Options of the train command after parsing. */
 export interface TrainOptions {
@@ -16,81 +14,6 @@ export interface TrainOptions {
   readonly timesteps: number;
   readonly out: string;
   readonly json?: boolean;
-}
-
-/** What `train` reports (the JSON document of `--json`). */
-export interface TrainReport {
-  readonly algorithm: 'ppo' | 'reinforce';
-  readonly seed: number;
-  readonly steps: number;
-  readonly episodes: number;
-  readonly stopReason: string;
-  readonly seconds: number;
-  readonly evaluation: { mean: number; std: number; min: number; max: number; episodes: number };
-  readonly model: string;
-  readonly history: readonly TrainingProgress[];
-}
-
-/** Trains, evaluates and writes the policy; the pipeline's first step. */
-export async function runTrain(
-  options: TrainOptions,
-  progressTarget: ProgressTarget,
-): Promise<{ report: TrainReport; policy: Mlp; onnx: Uint8Array }> {
-  const start = performance.now();
-  const clock = (): number => performance.now();
-  const total = options.algo === 'ppo' ? options.timesteps : 2000;
-  const progress = startProgress(progressTarget, `train ${options.algo}`, total, [
-    'return',
-    'eval',
-    'steps/s',
-  ]);
-  const onProgress = (p: TrainingProgress): undefined => {
-    progress.update(options.algo === 'ppo' ? p.steps : p.episodes, {
-      return: Number.isNaN(p.meanReturn) ? '-' : p.meanReturn.toFixed(1),
-      eval: p.evalMeanReturn === null ? '-' : p.evalMeanReturn.toFixed(1),
-      'steps/s': p.stepsPerSecond.toFixed(0),
-    });
-    return undefined;
-  };
-  const result =
-    options.algo === 'ppo'
-      ? trainPpo({ seed: options.seed, totalTimesteps: options.timesteps, clock, onProgress })
-      : trainReinforce({ seed: options.seed, clock, onProgress });
-  progress.stop();
-  const seconds = (performance.now() - start) / 1000;
-  const evaluation = evaluate(result.policy);
-  const config = 'options' in result ? result.options : { algorithm: 'reinforce' };
-  const bytes = writeMlpOnnx(result.policy, {
-    metadata: {
-      'quantproof.kind': 'fp32-policy',
-      'quantproof.algorithm': options.algo,
-      'quantproof.seed': String(options.seed),
-      'quantproof.training': JSON.stringify(config),
-      'quantproof.evaluation': JSON.stringify({ mean: evaluation.mean, std: evaluation.std }),
-    },
-  });
-  await writeFileAtomic(options.out, bytes);
-  return {
-    policy: result.policy,
-    onnx: bytes,
-    report: {
-      algorithm: options.algo,
-      seed: options.seed,
-      steps: result.steps,
-      episodes: result.episodes,
-      stopReason: result.stopReason,
-      seconds,
-      evaluation: {
-        mean: evaluation.mean,
-        std: evaluation.std,
-        min: evaluation.min,
-        max: evaluation.max,
-        episodes: evaluation.returns.length,
-      },
-      model: options.out,
-      history: result.history,
-    },
-  };
 }
 
 /** The `train` command. */
@@ -112,7 +35,7 @@ export function trainCommand(
       '--timesteps <n>',
       'PPO step budget (training stops earlier once a greedy evaluation reaches 500)',
       integerFlag('--timesteps', 256),
-      100_000,
+      STUDY_DEFAULTS.trainingTimesteps,
     )
     .option('--out <file>', 'where to write the FP32 ONNX policy', 'policy.onnx')
     .option('--json', 'print one JSON document instead of a summary')
@@ -122,7 +45,7 @@ export function trainCommand(
     )
     .action(async (opts: TrainOptions) => {
       await checkOutputFile(opts.out, '--out');
-      const { report } = await runTrain(opts, progressTarget(opts.json === true));
+      const { report } = await trainPolicy(opts, progressTarget(opts.json === true));
       if (opts.json === true) {
         print(JSON.stringify(report, null, 2));
         return;

@@ -1,10 +1,11 @@
 // `quantproof verify`: does the int8 model take the FP32 model's decision over a whole region?
 
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mlpInputSize } from '@quantproof/nn';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { checkOutputDirectory, makeDirectory } from '../files.js';
+import { setInterruptHint } from '../interrupt.js';
 import { integerFlag } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
 import { regionOf } from '../region.js';
@@ -112,26 +113,24 @@ export function verifyCommand(
       `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
     )
     .action(async (opts: VerifyOptions) => {
+      // Outputs are checked before any work: a directory that cannot be written fails now.
+      if (opts.resume !== undefined) await checkOutputDirectory(opts.resume, '--resume');
       const pair = await loadVerifyPair(opts.fp32, opts.int8);
       const fp32File = pair.fp32;
       const fp32 = fp32File.mlp;
       const loaded = pair.int8;
       const int8 = loaded.model;
-      const region = await regionOf(opts);
-      if (region.lower.length !== mlpInputSize(fp32)) {
-        throw new UsageError(
-          `the region has ${region.lower.length} dimensions; the models take ${mlpInputSize(fp32)} inputs`,
-        );
-      }
+      const region = await regionOf(opts, mlpInputSize(fp32));
       const cpuSemantics = await resolveCpuSemantics(opts.cpuSemantics);
       let checkpoint: string | undefined;
       if (opts.resume !== undefined) {
-        await mkdir(opts.resume, { recursive: true }).catch((error: unknown) => {
+        await makeDirectory(opts.resume).catch((error: unknown) => {
           throw new UsageError(
             `cannot use --resume ${opts.resume}: ${(error as Error).message}; give a writable directory`,
           );
         });
         checkpoint = join(opts.resume, VERIFY_CHECKPOINT);
+        setInterruptHint(`run the same command again to continue from ${checkpoint}`);
       }
       const progress = startProgress(
         progressTarget(opts.json === true),
@@ -164,6 +163,7 @@ export function verifyCommand(
         throw error;
       } finally {
         progress.stop();
+        setInterruptHint(null);
       }
       setExitCode(VERIFY_EXIT_CODES[result.verdict]);
       if (opts.json === true) {
@@ -210,6 +210,9 @@ function explainOpen(by: string): string {
   }
   if (by === 'avx2-saturation') {
     return 'int8 pair sums can saturate on the stated CPU semantics, which the bounds do not model (only the search answers)';
+  }
+  if (by.startsWith('solver-crash')) {
+    return `z3 crashed on these leaves twice, the second time on a fresh solver (${by.slice('solver-crash: '.length)}); run again, or narrow the box`;
   }
   if (by.startsWith('accumulator-overflow')) {
     return `${by} (onnxruntime's result then depends on whether its CPU kernel wraps or saturates)`;

@@ -6,6 +6,7 @@ import { createTrainingWorkspace, forwardTrain, type Mlp, mlpParameterCount } fr
 import { createOrtSession } from '@quantproof/onnx';
 import { decisionAgreement, dequantizeLinearArray, type QMlp, traceInt8 } from '@quantproof/quant';
 import { evaluate } from '@quantproof/rl';
+import type { LatencyJson, VariantMetricsJson } from '@quantproof/web-report';
 import { greedyAct } from './greedy.js';
 
 /** One model of the comparison: FP32 or int8, with its ONNX bytes. */
@@ -18,30 +19,11 @@ export type Variant =
       readonly onnx: Uint8Array;
     };
 
-/** Latency percentiles in microseconds per call. */
-export interface Latency {
-  readonly p50: number;
-  readonly p95: number;
-}
-
-/** One row of the comparison table. */
-export interface VariantMetrics {
-  readonly name: string;
-  readonly kind: 'fp32' | 'int8';
-  readonly format: string;
-  readonly onnxBytes: number;
-  /** Bytes of the weights and biases as stored (float32; int8 weights, int32 or float32 biases). */
-  readonly parameterBytes: number;
-  readonly latencyBatch1: Latency;
-  readonly latencyBatch256: Latency;
-  readonly reward: { readonly mean: number; readonly std: number; readonly episodes: number };
-  /** Fraction of visited / box-sampled states where the greedy action equals FP32's. */
-  readonly agreementVisited: number;
-  readonly agreementBox: number;
-  readonly maxLogitDifference: number;
-  /** Per layer: 10·log10(Σ fp32² / Σ (fp32 − int8)²) over the visited states, in dB (null for FP32). */
-  readonly sqnrDb: readonly number[] | null;
-}
+/**
+ * One row of the comparison table, exactly as metrics.json holds it (web-report's
+ * `VariantMetricsJson`: an infinite SQNR, a layer without error, is null).
+ */
+export type VariantMetrics = VariantMetricsJson;
 
 /** Options of `compareModels`. */
 export interface CompareOptions {
@@ -62,7 +44,7 @@ async function latency(
   input: Float32Array,
   batch: number,
   calls: number,
-): Promise<Latency> {
+): Promise<LatencyJson> {
   const session = await createOrtSession(onnx, { intraOpNumThreads: 1 });
   try {
     for (let i = 0; i < Math.min(100, calls); i++) await session.run(input, batch);
@@ -153,7 +135,9 @@ export async function compareModels(
       maxLogitDifference: Math.max(visited?.maxLogitDifference ?? 0, box?.maxLogitDifference ?? 0),
       sqnrDb:
         variant.kind === 'int8'
-          ? layerSqnr(reference, variant.model, options.visited.subarray(0, 2000 * 4))
+          ? layerSqnr(reference, variant.model, options.visited.subarray(0, 2000 * 4)).map((db) =>
+              Number.isFinite(db) ? db : null,
+            )
           : null,
     });
   }

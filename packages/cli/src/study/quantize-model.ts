@@ -52,21 +52,78 @@ function calibrationMethod(name: QuantizeModelOptions['calibration']): Calibrati
       : { kind: 'minmax' };
 }
 
-const FEATURES = ['x', 'x_dot', 'theta', 'theta_dot'];
+/** The CartPole inputs as a person writes them. */
+const FEATURES = ['x', 'ẋ', 'θ', 'θ̇'];
 
-/** One line for a quantiser warning, saying what it means for the user. */
-export function describeWarning(w: QuantWarning): string {
-  switch (w.kind) {
-    case 'input-range-not-covered': {
-      const name = FEATURES[w.feature] ?? `input ${w.feature}`;
-      const r = (v: number): string => v.toPrecision(4);
-      return `the input quantisation represents ${name} only in [${r(w.representableLower)}, ${r(w.representableUpper)}], not the whole operating box [${r(w.boxLower)}, ${r(w.boxUpper)}]: inputs outside saturate (calibrate on more varied states to widen it)`;
-    }
-    case 'bias-saturated':
-      return `layer ${w.layer}, output ${w.output}: the int32 bias saturated (its scale is too small)`;
-    case 'degenerate-range':
-      return `the calibrated range of ${w.tensor === 'input' ? 'the input' : `layer ${w.tensor}`} is empty: scale 1 was used`;
+/** The flag that calibrates on the whole region (`run` and `quantize` take it). */
+export const CALIBRATE_ON_REGION_FLAG = '--calibrate-on region';
+
+/** `a`, `a and b`, `a, b and c`. */
+function listText(items: readonly string[]): string {
+  return items.length <= 1
+    ? (items[0] ?? '')
+    : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/**
+ * The quantiser's warnings in plain words, each saying what it means and what fixes it: the input
+ * ranges one input scale does not cover become one sentence naming the inputs that saturate.
+ */
+export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
+  const out: string[] = [];
+  const uncovered = warnings.filter(
+    (w): w is Extract<QuantWarning, { kind: 'input-range-not-covered' }> =>
+      w.kind === 'input-range-not-covered',
+  );
+  const r = (v: number): string => (Math.abs(v) < 0.005 ? '0' : v.toFixed(2)).replace('-', '−');
+  // Group by representable range: a per-tensor input scale gives every input the same one.
+  const groups = new Map<string, typeof uncovered>();
+  for (const w of uncovered) {
+    const key = `${w.representableLower},${w.representableUpper}`;
+    groups.set(key, [...(groups.get(key) ?? []), w]);
   }
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const range = `[${r(first.representableLower)}, ${r(first.representableUpper)}]`;
+    const outside = group.map((w) => {
+      const width = w.boxUpper - w.boxLower;
+      const covered =
+        Math.max(
+          0,
+          Math.min(w.boxUpper, w.representableUpper) - Math.max(w.boxLower, w.representableLower),
+        ) / width;
+      return { name: FEATURES[w.feature] ?? `input ${w.feature}`, saturated: 1 - covered };
+    });
+    const names = listText(outside.map((o) => o.name));
+    const verb = outside.length === 1 ? 'saturates' : 'saturate';
+    const percent = (share: number): string =>
+      share < 0.005 ? '<1 %' : `${Math.round(100 * share)} %`;
+    const shares = outside.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
+    const whose = outside.length === 1 ? 'its range' : 'their ranges';
+    if (outside.every((o) => o.saturated < 0.01)) {
+      // Rounding of the scale leaves a sliver at the box's faces: worth knowing, not fixing.
+      out.push(
+        `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
+      );
+      continue;
+    }
+    const most = outside.every((o) => o.saturated > 0.5) ? 'most' : 'part';
+    out.push(
+      `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
+    );
+  }
+  for (const w of warnings) {
+    if (w.kind === 'bias-saturated') {
+      out.push(
+        `layer ${w.layer}, output ${w.output}: the int32 bias saturated (its scale is too small) — calibrate on more varied states (${CALIBRATE_ON_REGION_FLAG})`,
+      );
+    } else if (w.kind === 'degenerate-range') {
+      out.push(
+        `the calibrated range of ${w.tensor === 'input' ? 'the input' : `layer ${w.tensor}`} is empty, so scale 1 was used — calibrate on more varied states (${CALIBRATE_ON_REGION_FLAG})`,
+      );
+    }
+  }
+  return out;
 }
 
 /**
@@ -86,7 +143,7 @@ export function quantizeModel(
     calibration: calibrationMethod(options.calibration),
     operatingBox: CARTPOLE_OPERATING_BOX,
   };
-  const describe = (warnings: readonly QuantWarning[]): string[] => warnings.map(describeWarning);
+  const describe = describeWarnings;
   switch (options.method) {
     case 'ptq-static': {
       const result = quantizeStatic(mlp, states, scheme);
@@ -130,7 +187,7 @@ export function quantizeModel(
           result.kind === 'found'
             ? []
             : [
-                `threshold-unreachable: agreement ${result.agreement} at 8 bits < ${options.mixedThreshold}`,
+                `no bit width reaches the ${(100 * options.mixedThreshold).toFixed(1)} % agreement with FP32 that mixed precision must keep (8 bits everywhere agree on ${(100 * result.agreement).toFixed(2)} % of the calibration states), so every layer stays at 8 bits — lower the threshold (quantize --mixed-threshold) or fix the calibration first`,
               ],
         details: {
           kind: result.kind,

@@ -17,53 +17,38 @@ import {
   type RegionProgress,
   verifyRegion,
 } from '@quantproof/smt-verify';
-import type { DisagreementJson, LeafJson, RegionVolumeJson } from '@quantproof/web-report';
+import type {
+  BracketJson,
+  CounterexampleJson,
+  DisagreementJson,
+  ReplayJson,
+  VariantVerificationJson,
+} from '@quantproof/web-report';
 import { writeFileAtomic } from '../files.js';
 import type { AssumedCpuSemantics } from './cpu-semantics.js';
-import { ortReplayOfFiles, type ReplayFile, type ReplayRecord } from './ort-replay.js';
+import { ortReplayOfFiles, type ReplayFile } from './ort-replay.js';
 
-/** A replayed disagreement: the input, both logit vectors, and onnxruntime-node's. */
-export interface ReplayedCounterexample {
-  readonly input: number[];
-  readonly fp32Logits: number[];
-  readonly int8Logits: number[];
+/**
+ * A replayed disagreement as verify.json holds it (web-report's `CounterexampleJson`), with the
+ * fields this verifier always fills.
+ */
+export type ReplayedCounterexample = CounterexampleJson & {
   /** The exact FP32 margin (real arithmetic over the float32 weights). */
   readonly fp32Margin: number;
   /** The float32 error bound at `input` between the two actions, which their FP32 margin exceeds. */
   readonly tieTolerance: number;
-  readonly replay: {
-    /** `onnxruntime-node`, or `none` where the int8 file could not be replayed on this machine. */
-    readonly runtime: string;
-    /** The runtime's outputs of each file at `input` (after any Softmax head). */
-    readonly fp32Logits: number[];
-    readonly int8Logits: number[];
-    /**
-     * The runtime's int8 decision is the executor's and its FP32 decision differs from it: the
-     * disagreement holds in onnxruntime-node on the user's files.
-     */
-    readonly confirmed: boolean;
-  };
-}
+};
 
-/** A certified bracket as written to verify.json. */
-export interface BracketJson {
-  readonly lower: number;
-  /** null: no finite upper bound was established (+∞; JSON cannot hold it). */
-  readonly upper: number | null;
-  /** upper ≤ 1.01 · lower was reached within the budget. */
-  readonly certified: boolean;
-}
+/** A certified bracket as verify.json holds it (`certified`: upper ≤ 1.01 · lower was reached). */
+export type CertifiedBracketJson = BracketJson & { readonly certified: boolean };
 
-/** The verification of one variant (an entry of verify.json; `verify --json` prints one). */
-export interface VariantVerification {
-  readonly variant: string;
-  /**
-   * `consistent` when every leaf is proven to agree, `inconsistent` when a replayed counterexample
-   * exists, otherwise `unknown` (ARCHITECTURE.md, "Verdicts").
-   */
-  readonly verdict: 'consistent' | 'inconsistent' | 'unknown';
-  readonly method: string;
-  readonly region: { readonly lower: number[]; readonly upper: number[] };
+/**
+ * The verification of one variant: an entry of verify.json (web-report's
+ * `VariantVerificationJson`; `verify --json` prints one), with the fields this verifier always
+ * fills. `verdict` is `consistent` when every leaf is proven to agree, `inconsistent` when a
+ * replayed counterexample exists, otherwise `unknown` (ARCHITECTURE.md, "Verdicts").
+ */
+export type VariantVerification = VariantVerificationJson & {
   /** The largest tie tolerance that applied on any leaf (a sound bound on float32 execution error). */
   readonly tieTolerance: number;
   /** What `consistent` means for this run, in one paragraph (smt-verify's theorem). */
@@ -71,39 +56,18 @@ export interface VariantVerification {
   /** The int8 CPU semantics the verification assumed, and why. */
   readonly cpuSemantics: AssumedCpuSemantics;
   /** Where counterexamples were replayed: the runtime, the files and their session options. */
-  readonly replay: ReplayRecord & {
-    /** Why counterexamples are not replayed in the runtime (null: they are). */
-    readonly notReplayed: string | null;
-  };
-  /** Shares of the region's volume by leaf status (agree, disagree, mixed, open); they sum to 1. */
-  readonly volume: RegionVolumeJson;
-  /**
-   * The share of the region where int8's decision differs from FP32's: certified in [lower, upper]
-   * (at least the disagree volume, at most disagree + mixed + open), and a sampled estimate that
-   * is no proof.
-   */
-  readonly disagreement: DisagreementJson;
-  readonly stopReason: string;
-  readonly boxes: number;
-  readonly seconds: number;
+  readonly replay: ReplayJson;
   /** Seconds until no leaf was open (null: the budget ran out first). */
   readonly decidedAtSeconds: number | null;
-  /**
-   * The leaves with their status; a leaf's `counterexample` indexes the counterexamples found
-   * (`counterexamplesFound`), listed in `counterexamples` when below their count.
-   */
-  readonly leaves: readonly LeafJson[];
   readonly counterexamples: readonly ReplayedCounterexample[];
-  /** Counterexamples found in all (only the first `replayLimit` are listed). */
-  readonly counterexamplesFound: number;
   /** δ*: the largest FP32 margin at which the int8 action differs (null: no disagreement). */
-  readonly flipMargin: BracketJson | null;
+  readonly flipMargin: CertifiedBracketJson | null;
   /** ε*: max |FP32 logit − int8 logit| over the region. */
-  readonly errorBound: BracketJson | null;
+  readonly errorBound: CertifiedBracketJson | null;
   readonly smt: { readonly queries: number; readonly seconds: number; readonly workers: number };
   /** This verification continued from a checkpoint. */
   readonly resumed: boolean;
-}
+};
 
 /** Options of `verifyVariant`. */
 export interface VerifyVariantOptions {
@@ -124,7 +88,7 @@ export interface VerifyVariantOptions {
   readonly onProgress?: (progress: RegionProgress) => void;
 }
 
-function bracket(b: Bracket | null): BracketJson | null {
+function bracket(b: Bracket | null): CertifiedBracketJson | null {
   if (b === null) return null;
   return {
     lower: b.lower,

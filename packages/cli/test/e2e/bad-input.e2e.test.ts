@@ -86,6 +86,11 @@ beforeAll(async () => {
   writeFileSync(file('box-null.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, null]}');
   writeFileSync(file('box-huge.json'), '{"lower": [0, 0, 0, -1e39], "upper": [1, 1, 1, 1]}');
   writeFileSync(file('box-text.json'), '{"lower": [0, 0, 0, 0], "upper": [1, 1, 1, "x"]}');
+  writeFileSync(file('box-swapped.json'), '{"lower": [0, 1, 0, 0], "upper": [1, 0, 1, 1]}');
+  writeFileSync(file('box-nan.json'), '{"lower": [NaN, 0, 0, 0], "upper": [1, 1, 1, 1]}');
+  writeFileSync(file('box-short.json'), '{"lower": [0, 0, 0], "upper": [1, 1, 1, 1]}');
+  writeFileSync(file('box-three.json'), '{"lower": [0, 0, 0], "upper": [1, 1, 1]}');
+  writeFileSync(file('box-point.json'), '{"lower": [0, 0.1, 0, 0], "upper": [1, 0.1, 1, 1]}');
   mkdirSync(file('a-directory'));
   const quantized = await runCli(['quantize', '--fp32', torch, '--out', 'q.onnx'], { cwd: dir });
   expect(quantized.code, quantized.stderr).toBe(EXIT_CODES.ok);
@@ -195,6 +200,36 @@ const inputCases: readonly Case[] = [
     /--box-file box-huge\.json: dimension 3 has the bound -1e\+39, beyond the float32 range; bounds must be finite float32 values/,
   ],
   [
+    'a box file with lower > upper (exit code 3 like its bad JSON)',
+    ['verify', '--fp32', torch, '--int8', q, '--box-file', 'box-swapped.json'],
+    EXIT_CODES.input,
+    /^quantproof: --box-file box-swapped\.json: dimension 1 has lower 1 > upper 0; swap them$/,
+  ],
+  [
+    'a box file with NaN (not JSON)',
+    ['verify', '--fp32', torch, '--int8', q, '--box-file', 'box-nan.json'],
+    EXIT_CODES.input,
+    /^quantproof: --box-file box-nan\.json is not JSON/,
+  ],
+  [
+    'a box file whose sides differ in length',
+    ['verify', '--fp32', torch, '--int8', q, '--box-file', 'box-short.json'],
+    EXIT_CODES.input,
+    /^quantproof: --box-file box-short\.json: "lower" has 3 bounds but "upper" has 4; give one lower and one upper bound per input$/,
+  ],
+  [
+    'a box file of the wrong dimension',
+    ['verify', '--fp32', torch, '--int8', q, '--box-file', 'box-three.json'],
+    EXIT_CODES.input,
+    /^quantproof: --box-file box-three\.json: the region has 3 dimensions; the models take 4 inputs, so give 4$/,
+  ],
+  [
+    'a box file with a dimension that holds no float32 value',
+    ['verify', '--fp32', torch, '--int8', q, '--box-file', 'box-point.json'],
+    EXIT_CODES.input,
+    /^quantproof: --box-file box-point\.json: dimension 1 is \[0\.1, 0\.1\], which holds no float32 value/,
+  ],
+  [
     'a missing box file',
     ['verify', '--fp32', torch, '--int8', q, '--box-file', 'missing.json'],
     EXIT_CODES.input,
@@ -238,7 +273,13 @@ const regionCases: readonly Case[] = [
     'a box of the wrong dimension',
     box('0,1;0,1;0,1'),
     EXIT_CODES.usage,
-    /the region has 3 dimensions; the models take 4 inputs/,
+    /^quantproof: --box the region has 3 dimensions; the models take 4 inputs, so give 4$/,
+  ],
+  [
+    'a hexadecimal bound (not read as 16)',
+    box('0,0x10;0,1;0,1;0,1'),
+    EXIT_CODES.usage,
+    /^quantproof: --box dimension 0: "0x10" is not a decimal number; write each dimension as lo,hi with numbers such as -0\.5,0\.5 or 1e-3,2\.5$/,
   ],
   ['an unbounded box', box('0,1;0,1;0,1;0,Infinity'), EXIT_CODES.usage, /bounds must be finite/],
   [
@@ -302,7 +343,25 @@ const outputCases: readonly Case[] = [
     'an --out below a file',
     ['quantize', '--fp32', torch, '--out', 'junk.onnx/q.onnx'],
     EXIT_CODES.usage,
-    /cannot write junk\.onnx\/q\.onnx: a part of the path is a file, not a directory; choose another output path/,
+    /--out junk\.onnx\/q\.onnx: cannot write a file there \(a part of the path is a file, not a directory\); choose another path/,
+  ],
+  [
+    'a train --out on a pseudo file system (refused before training)',
+    ['train', '--out', '/sys/x.onnx'],
+    EXIT_CODES.usage,
+    /^quantproof: --out \/sys\/x\.onnx: cannot write a file there \(.*\); choose another path$/,
+  ],
+  [
+    'a run --out under /proc (refused at once, no hang)',
+    ['run', '--out', '/proc/x'],
+    EXIT_CODES.usage,
+    /^quantproof: --out \/proc\/x: cannot write files there \(.*\); choose another path$/,
+  ],
+  [
+    'a verify --resume under /proc (refused at once, no hang)',
+    ['verify', '--fp32', torch, '--int8', q, '--resume', '/proc/x'],
+    EXIT_CODES.usage,
+    /^quantproof: --resume \/proc\/x: cannot write files there \(.*\); choose another path$/,
   ],
 ];
 

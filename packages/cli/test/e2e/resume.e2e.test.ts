@@ -149,9 +149,12 @@ describe('run --resume after SIGKILL during verification', () => {
         .digest('hex');
     const before = Object.fromEntries(readdirSync(join(runDir, 'models')).map((f) => [f, hash(f)]));
     expect(existsSync(join(runDir, 'verify.json'))).toBe(false);
-    const resumed = await runCli(['run', ...flags, '--resume', runDir], { cwd: dir });
+    // The help's own example: the settings come from .state/config.json, not repeated flags.
+    const resumed = await runCli(['run', '--resume', runDir, '--workers', '1'], { cwd: dir });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/resuming/);
+    expect(resumed.stderr).toMatch(
+      /resuming .* \(--seed 1 --episodes 3 --verify-seconds 2 --calibrate-on visited\)/,
+    );
     for (const [f, h] of Object.entries(before)) expect(hash(f)).toBe(h);
     const verify = JSON.parse(readFileSync(join(runDir, 'verify.json'), 'utf8')) as {
       variants: { variant: string; resumed: boolean }[];
@@ -163,6 +166,8 @@ describe('run --resume after SIGKILL during verification', () => {
     // A run directory with other settings is refused, not silently mixed.
     const mismatch = await runCli(['run', '--seed', '2', '--resume', runDir], { cwd: dir });
     expect(mismatch.code).toBe(2);
-    expect(mismatch.stderr).toMatch(/resume it with the same --seed/);
+    expect(mismatch.stderr).toMatch(
+      /^quantproof: --resume .* was started with other settings: --seed 2 \(it used 1\); leave those flags out to continue it, or start a new run with --out\n$/,
+    );
   }, 300_000);
 });

@@ -1,9 +1,11 @@
 // A short study through the built command: `quantproof run` on a small budget leaves a run
 // directory whose files parse and prints the comparison table.
 
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readModelOnnx } from '@quantproof/onnx';
 import { parseRunFile, REPORT_SCHEMA_VERSION, verifyJsonSchema } from '@quantproof/web-report';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,7 +75,12 @@ describe('quantproof run (built CLI, subprocess)', () => {
       expect.arrayContaining(['train', 'quantize', 'compare', 'verify', 'total']),
     );
 
-    // The summary: a header, a rule, one row per variant; then the verdicts, one row per variant.
+    // The answer first (a verdict sentence per variant), then the verification table, then the
+    // measurements: a header, a rule, one row per variant.
+    const answer = lines(stdout).findIndex((l) =>
+      /^ptq-dynamic is (consistent|inconsistent|unknown): /.test(l),
+    );
+    expect(answer).toBe(2);
     const out = lines(stdout);
     expect(out[0]).toMatch(/^quantproof study, seed 1: FP32 PPO policy /);
     const header = out.findIndex((l) => /^ +variant +format +onnx B +params B /.test(l));
@@ -87,11 +94,10 @@ describe('quantproof run (built CLI, subprocess)', () => {
     }
     // The verification table leads with the answer: verdict, then the certified bracket.
     const verdicts = out.findIndex((l) =>
-      /^ +variant +verdict +disagreeing volume +sampled estimate +agree +disagree +mixed +open /.test(
-        l,
-      ),
+      /^ +variant +verdict +int8 ≠ FP32 +sampled estimate +agree +disagree +mixed +open /.test(l),
     );
-    expect(verdicts).toBeGreaterThan(header);
+    expect(verdicts).toBeGreaterThan(answer);
+    expect(verdicts).toBeLessThan(header);
     expect(
       out
         .slice(verdicts + 2, verdicts + 2 + verify.variants.length)
@@ -100,5 +106,20 @@ describe('quantproof run (built CLI, subprocess)', () => {
     expect(out.at(-1)).toMatch(
       /^run directory: study \(models\/\*\.onnx, .*metrics\.json.*\); \d+ s$/,
     );
+  }, 300_000);
+
+  it("leaves stdout to the study: `pnpm study` sends turbo's build banner to stderr", async () => {
+    const root = fileURLToPath(new URL('../../../../', import.meta.url));
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const [build, study] = manifest.scripts['study']!.split(' && ');
+    expect(study).toBe('node packages/cli/dist/bin.js run');
+    const env = { ...process.env };
+    delete env['NODE_OPTIONS'];
+    const result = spawnSync('sh', ['-c', build!], { cwd: root, env, encoding: 'utf8' });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/turbo/);
   }, 300_000);
 });

@@ -29,10 +29,22 @@ export interface SlicedLeaves {
   readonly total: number;
 }
 
+/** The largest float32 value below the float32 value `v` (finite, not -max). */
+function float32Below(v: number): number {
+  const f = new Float32Array([v]);
+  const bits = new Int32Array(f.buffer);
+  if (v === 0) return -1.401298464324817e-45;
+  bits[0] = v > 0 ? bits[0]! - 1 : bits[0]! + 1;
+  return f[0]!;
+}
+
 /**
- * The leaves whose box contains the slice plane: for each fixed dimension `lower ≤ v < upper`, or
- * `v = upper` on the region's upper face — half-open, so a plane on a face shared by two leaves
- * belongs to exactly one of them. Keeps the `limit` leaves of largest area in the slice.
+ * The leaves whose box contains the slice plane. A leaf is a closed box of float32 inputs (the
+ * verifier's next leaf starts at the next float32 value: a leaf ending at 0 is followed by one
+ * starting at 1.4e-45), and the models only ever see float32 inputs, so the plane's value is
+ * rounded to float32 (the input the decision maps evaluate) and a leaf contains it when
+ * `lower ≤ v ≤ upper` in each fixed dimension. Keeps the `limit` leaves of largest area in the
+ * slice.
  */
 export function sliceLeaves(
   leaves: readonly LeafJson[],
@@ -41,14 +53,24 @@ export function sliceLeaves(
   limit: number = Number.POSITIVE_INFINITY,
 ): SlicedLeaves {
   const cut: SlicedLeaf[] = [];
+  const values = plane.values.map((v, k) => {
+    const d = plane.fixed[k]!;
+    const lower = region.lower[d]!;
+    const upper = region.upper[d]!;
+    if (!(lower <= v && v <= upper)) return null;
+    // The float32 input nearest the plane inside the region (the region's faces need not be
+    // float32 values: its leaves are).
+    const v32 = Math.fround(v);
+    if (v32 > upper) return float32Below(v32);
+    if (v32 < lower) return -float32Below(-v32);
+    return v32;
+  });
+  if (values.some((v) => v === null)) return { leaves: [], total: 0 };
   leaves.forEach((leaf, index) => {
     for (let k = 0; k < plane.fixed.length; k++) {
       const d = plane.fixed[k]!;
-      const v = plane.values[k]!;
-      const lo = leaf.lower[d]!;
-      const hi = leaf.upper[d]!;
-      const inside = (lo <= v && v < hi) || (v === hi && hi === region.upper[d]);
-      if (!inside) return;
+      const v = values[k]!;
+      if (!(leaf.lower[d]! <= v && v <= leaf.upper[d]!)) return;
     }
     cut.push({ index, leaf });
   });

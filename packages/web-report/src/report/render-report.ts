@@ -15,8 +15,9 @@ import { formatMeanStd } from './format.js';
 import { renderMapLegend } from './map-legend.js';
 import { REPORT_SCRIPT } from './script.js';
 import { REPORT_CSS } from './styles.js';
-import { renderSummaryTable } from './summary-table.js';
-import { disagreementText, renderVerdictLines } from './verdict-lines.js';
+import { renderDiagnoses } from './diagnosis.js';
+import { renderMeasurementsTable, renderSummaryTable } from './summary-table.js';
+import { renderVerdictLines } from './verdict-lines.js';
 import { renderCounterexampleTable, renderRunFacts, renderWarnings } from './tables.js';
 
 /** Options of `renderReport`. */
@@ -28,6 +29,7 @@ export interface RenderReportOptions {
 }
 
 const SECTIONS = [
+  ['answer', 'Answer'],
   ['summary', 'Summary'],
   ['verification', 'Verification'],
   ['training', 'Training'],
@@ -41,16 +43,27 @@ const SECTIONS = [
 export function renderReport(run: Run, options: RenderReportOptions = {}): string {
   const title = options.title ?? `quantproof report — seed ${run.run.seed}`;
   const fp32 = run.metrics.variants.find((v) => v.kind === 'fp32');
-  const verdicts = run.verify.variants
-    .map((v) => `${v.variant} ${v.verdict}, ${disagreementText(v)}`)
-    .join('; ');
+  const counts = (['inconsistent', 'unknown', 'consistent'] as const)
+    .map(
+      (verdict) =>
+        [verdict, run.verify.variants.filter((v) => v.verdict === verdict).length] as const,
+    )
+    .filter(([, n]) => n > 0)
+    .map(([verdict, n]) => `${n} ${verdict}`)
+    .join(', ');
+  const verdicts = `${run.verify.variants.length} int8 variants verified over the operating box${counts === '' ? '' : `: ${counts}`} (the answer per variant is below)`;
   const section = (id: string, heading: string, body: string): string =>
     `<section id="${id}" data-section="${id}"><h2>${escapeXml(heading)}</h2>${body}</section>`;
   const body = [
     section(
+      'answer',
+      'The answer',
+      `<p>Per int8 variant: the verdict over the whole operating box, what explains it, and what to do next.</p>${renderDiagnoses(run)}`,
+    ),
+    section(
       'summary',
       'Summary',
-      `<p>Every variant of the policy against the FP32 reference: size, onnxruntime-node latency (one thread), greedy reward, how often the greedy action equals FP32's (on visited states and on uniform samples of the operating box), and what the region verification established over the whole operating box: its verdict, the certified bracket of the share of the box where int8's decision differs from FP32's (at least the volume proven to disagree, at most the volume not proven to agree), a sampled estimate of that share with its confidence interval (from uniform samples over the mixed and open leaves; not a proof), and the volume by leaf status. δ* (the largest FP32 margin at which the int8 action still differs) and ε* (the largest |FP32 − int8| logit) are certified brackets [lower, upper] around the exact value; * where the budget ended before they were within 1 %; — where there is none (δ* of a consistent variant) or it was not computed.</p>${renderSummaryTable(run)}`,
+      `<p>The region verification of every int8 variant over the whole operating box: its verdict; the share of the box where int8's decision differs from FP32's, certified to lie in a bracket (at least the volume proven to disagree, at most the volume not proven to agree); a sampled estimate of that share with its confidence interval (uniform samples over the mixed and open leaves; not a proof); the volume by leaf status; δ* (the largest FP32 margin at which the int8 action still differs) and ε* (the largest |FP32 − int8| logit), certified brackets [lower, upper] around the exact value (* where the budget ended before they were within 1 %; — where there is none or it was not computed); and the verification time.</p>${renderSummaryTable(run)}<h3>Measurements</h3><p>Size, onnxruntime-node latency (one thread), greedy reward, how often the greedy action equals FP32's (on visited states and on uniform samples of the operating box) and the largest logit difference.</p>${renderMeasurementsTable(run)}`,
     ),
     section(
       'verification',

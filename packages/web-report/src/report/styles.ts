@@ -18,6 +18,7 @@ nav.toc a { color: var(--accent); text-decoration: none; }
 .table-scroll { overflow-x: auto; max-width: 100%; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 8px; border-bottom: 1px solid var(--rule); text-align: right; white-space: nowrap; }
+table[data-table="summary"] td[data-field="disagreement.estimate"], table[data-table="summary"] td[data-field="flipMargin"], table[data-table="summary"] td[data-field="errorBound"] { white-space: normal; max-width: 12em; }
 thead th { background: #f3f3f3; text-align: center; font-weight: 600; vertical-align: bottom; }
 tbody th { text-align: left; font-weight: 600; }
 tbody tr:nth-child(even) { background: #fafafa; }
@@ -31,6 +32,12 @@ small { color: var(--muted); font-weight: normal; }
 .status-mixed { background: #b06f00; }
 .status-open { background: #8a8a8a; }
 ul.verdict-lines { padding-left: 0; list-style: none; }
+article.diagnosis { margin: 8px 0 12px; padding: 6px 12px; border-left: 4px solid #bbb; max-width: 120ch; }
+article.diagnosis[data-verdict="consistent"] { border-color: #2e7d32; }
+article.diagnosis[data-verdict="inconsistent"] { border-color: #c62828; }
+article.diagnosis p.verdict-sentence { font-weight: 600; max-width: none; }
+article.diagnosis ul { margin: 4px 0; padding-left: 20px; }
+article.diagnosis p.next-step { max-width: none; }
 ul.verdict-lines li { margin: 4px 0; max-width: 110ch; }
 figure { margin: 0; }
 figcaption { font-size: 12px; color: var(--muted); margin-top: 2px; }

@@ -170,6 +170,12 @@ export interface VariantVerificationJson {
   readonly flipMargin?: BracketJson | null | undefined;
   /** ε*: the bound on the int8–FP32 logit error over the region, bracketed; null or absent where not computed. */
   readonly errorBound?: BracketJson | null | undefined;
+  /**
+   * What δ* covers: the share of the study's visited states (`states` of them) inside the region
+   * whose FP32 margin exceeds δ*'s upper end, where int8 therefore provably takes FP32's decision;
+   * absent where no visited states were measured (`verify` on a user's box).
+   */
+  readonly flipMarginCoverage?: { readonly share: number; readonly states: number } | undefined;
 }
 
 /** The contents of verify.json. */
@@ -246,6 +252,7 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       decidedAtSeconds: finite.nullable().optional(),
       smt: z.object({ queries: count, seconds: finite, workers: count }).optional(),
       resumed: z.boolean().optional(),
+      flipMarginCoverage: z.object({ share: fraction, states: count }).optional(),
       volume: z.object({ agree: fraction, disagree: fraction, mixed: fraction, open: fraction }),
       disagreement: disagreementSchema,
       stopReason: z.string(),
