@@ -185,6 +185,28 @@ describe('verifyRegion: determinism and resume', () => {
     expect(strip(pooled)).toEqual(strip(inline));
   });
 
+  it('continues a checkpointed run with its three objectives to the answer of an uninterrupted one', async () => {
+    // The objectives take turns: a resume must continue the rotation where it stopped.
+    const checkpointStore = memoryCheckpointStore();
+    const options = { seconds: 120, workers: 0, volumeTolerance: 0, roundSize: 5 } as const;
+    const first = await verifyRegion(diagonal, model, box, {
+      ...options,
+      maxBoxes: 12,
+      checkpointStore,
+    });
+    expect(first.stats.stopReason).toBe('box-budget');
+    const resumed = await verifyRegion(diagonal, model, box, {
+      ...options,
+      maxBoxes: 120,
+      checkpointStore,
+      resume: true,
+    });
+    expect(resumed.stats.resumed).toBe(true);
+    const fresh = await verifyRegion(diagonal, model, box, { ...options, maxBoxes: 120 });
+    expect(fresh.stats.boxes).toBeGreaterThan(first.stats.boxes);
+    expect(strip(resumed)).toEqual(strip(fresh));
+  });
+
   it('continues a checkpointed run to the answer of an uninterrupted one', async () => {
     const checkpointStore = memoryCheckpointStore();
     const options = { seconds: 120, margins: false, workers: 0, volumeTolerance: 0 } as const;

@@ -72,6 +72,11 @@ export interface RegionDriverSnapshot<S> {
   readonly nextId: number;
   readonly evaluations: number;
   readonly rounds: number;
+  /**
+   * Objective turns taken so far (whose turn the next leaf is): without it a resumed run would
+   * start the rotation over and take other leaves than the uninterrupted one. Absent: 0.
+   */
+  readonly turn?: number;
   /** Every leaf: id, box as arrays, volume, state; and the leaves too small to split. */
   readonly leaves: readonly {
     readonly id: number;
@@ -187,6 +192,7 @@ export class RegionDriver<S> {
     this.nextId = snapshot.nextId;
     this.evaluations = snapshot.evaluations;
     this.rounds = snapshot.rounds;
+    this.turn = snapshot.turn ?? 0;
     for (const s of snapshot.stuck) this.stuckIds.add(s);
     for (const l of snapshot.leaves) {
       this.addLeaf({ id: l.id, box: copyBox(l.lower, l.upper), volume: l.volume, state: l.state });
@@ -314,6 +320,7 @@ export class RegionDriver<S> {
       nextId: this.nextId,
       evaluations: this.evaluations,
       rounds: this.rounds,
+      turn: this.turn,
       leaves: this.leaves().map((l) => ({
         id: l.id,
         lower: Array.from(l.box.lower),
