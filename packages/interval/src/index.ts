@@ -44,7 +44,7 @@ export {
 } from './counterexample-search.js';
 export {
   splitAndCertify,
-  type RegionLeaf,
+  type SplitLeaf,
   type SplitOptions,
   type SplitResult,
   type SplitSnapshot,

@@ -60,8 +60,11 @@ export interface SplitOptions {
   readonly keepLeaves?: boolean;
 }
 
-/** One box of the final partition. */
-export interface RegionLeaf {
+/**
+ * One box of `splitAndCertify`'s final partition (the region verifier's three-way leaf is
+ * smt-verify's `RegionLeaf`).
+ */
+export interface SplitLeaf {
   /** A closed box with float32 bounds; the leaves' boxes hold disjoint sets of float32 points. */
   readonly box: Box;
   readonly kind: 'consistent' | 'counterexample' | 'open';
@@ -91,7 +94,7 @@ export interface SplitResult extends SplitSnapshot {
   readonly stopReason: 'complete' | 'box-budget' | 'time-budget';
   /** Boxes certified per second of `clock` (null without a clock or when no time passed). */
   readonly boxesPerSecond: number | null;
-  readonly leaves: readonly RegionLeaf[];
+  readonly leaves: readonly SplitLeaf[];
   /** Every confirmed counterexample found, in order. */
   readonly counterexamples: readonly Counterexample[];
   /** One per checkpoint reached, then the final state. */
@@ -109,7 +112,7 @@ const DEFAULT_SPLIT_SEARCH: CounterexampleSearchBudget = {
 
 /** What the evaluation of one box concluded (the driver's leaf state). */
 interface BoxState {
-  readonly kind: RegionLeaf['kind'];
+  readonly kind: SplitLeaf['kind'];
   readonly action: number | null;
   /** A confirmed disagreement inside the box (inherited from the parent or found on it). */
   readonly counterexample: Counterexample | null;
@@ -283,7 +286,7 @@ export function splitAndCertify(
   recordCheckpoints(total);
   const final = snapshot(total);
   snapshots.push(final);
-  const leaves: RegionLeaf[] = keepLeaves
+  const leaves: SplitLeaf[] = keepLeaves
     ? driver.leaves().map((leaf) => ({
         box: leaf.box,
         kind: leaf.state.kind,
