@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dynamicQuantizationParams, dynamicQuantizeLinear } from './dynamic-quantization.js';
 import { NonFiniteInputError } from '../errors.js';
@@ -59,5 +60,55 @@ describe('dynamicQuantizeLinear', () => {
     expect(values[0]).toBe(0);
     expect(values[1]).toBe(params.zeroPoint);
     expect(values[2]).toBe(255);
+  });
+});
+
+/** |a − b| ≤ c exactly, for finite float64 a, b, c (dyadic rationals compared as big integers). */
+function withinExactly(a: number, b: number, c: number): boolean {
+  const dyadic = (x: number): { m: bigint; e: number } => {
+    let e = 0;
+    let v = x;
+    while (!Number.isInteger(v)) {
+      v *= 2;
+      e--;
+    }
+    return { m: BigInt(v), e };
+  };
+  const [da, db, dc] = [dyadic(a), dyadic(b), dyadic(c)];
+  const low = Math.min(da.e, db.e, dc.e);
+  const at = (d: { m: bigint; e: number }): bigint => d.m * 2n ** BigInt(d.e - low);
+  const diff = at(da) - at(db);
+  return (diff < 0n ? -diff : diff) <= at(dc);
+}
+
+describe('DynamicQuantizeLinear error (the bound interval/dynamic-bounds.ts relies on)', () => {
+  const element = fc.oneof(
+    fc.float({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }),
+    fc.integer({ min: -2000, max: 2000 }).map((i) => Math.fround(i / 8)),
+  );
+  it('dequantises every element within s(1 + 2^-12), and within s(½ + 2^-12) when none is negative', () => {
+    let nonNegativeCases = 0;
+    fc.assert(
+      fc.property(
+        fc.array(element, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (values, abs) => {
+          const data = Float32Array.from(values, (v) => (abs ? Math.abs(v) : v));
+          const { values: q, params } = dynamicQuantizeLinear(data);
+          const s = params.scale;
+          if (!(s >= 2 ** -100)) return; // the tiny-scale case has its own absolute bound
+          const nonNegative = data.every((v) => v >= 0);
+          if (nonNegative) nonNegativeCases++;
+          const factor = nonNegative ? 0.5 + 2 ** -12 : 1 + 2 ** -12;
+          for (let i = 0; i < data.length; i++) {
+            // s·(q − zp) is exact in float64 (a float32 times an integer below 2^9).
+            const dequantised = s * (q[i]! - params.zeroPoint);
+            expect(withinExactly(dequantised, data[i]!, s * factor)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 5000 },
+    );
+    expect(nonNegativeCases).toBeGreaterThan(1000);
   });
 });
