@@ -1,7 +1,7 @@
 // Bounds of a dynamically quantised layer: DynamicQuantizeLinear's run-time scale is bounded from
 // the input bounds (it is monotone in max(data, 0) − min(data, 0)), and the input quantisation
-// error |s·(q − zp) − x| ≤ s·(1 + 2^-12), or s·(½ + 2^-12) when no input can be negative (proved in
-// the README), enters the layer as noise through Σ|Ŵ|; the rest is the float32 error of fl(fl(fl(acc)·fl(s·s_w)) + b).
+// error |s·(q − zp) − x| ≤ s·(½ + 2^-12) (proved in the README) enters the layer as noise through
+// Σ|Ŵ|; the rest is the float32 error of fl(fl(fl(acc)·fl(s·s_w)) + b).
 
 import type { Bounds } from './box.js';
 import { affineIntervalBounds } from './fp32-network.js';
@@ -19,10 +19,8 @@ import {
 } from './outward.js';
 import { clampBounds, magnitudes, type RealLayer } from './real-network.js';
 
-const DYNAMIC_ERROR_FACTOR = 1 + 2 ** -12;
-// When no input can be negative (after a ReLU), min(data, 0) = 0 and the zero point is exactly 0:
-// only the rounding's ½ remains (see the README).
-const DYNAMIC_ERROR_FACTOR_NONNEGATIVE = 0.5 + 2 ** -12;
+// The clamp's bounds are integers, so a clamped value is not rounded again: ½ + 2^-12 (README).
+const DYNAMIC_ERROR_FACTOR = 0.5 + 2 ** -12;
 // Below 2^-100 a scale may be subnormal; then every input and s·(q − zp) are below 2^-91.
 const DYNAMIC_TINY_SCALE_ERROR = 2 ** -90;
 // Covers the float32 underflows of fl(s·s_w)·fl(acc) (|acc| < 2^31) and of the products.
@@ -69,13 +67,8 @@ export function dynamicLayerBounds(
   const n = layer.inFeatures;
   const m = layer.outFeatures;
   const scale = dynamicScaleBounds(input);
-  let nonNegative = true;
-  for (let i = 0; i < n; i++) if (!(input.lower[i]! >= 0)) nonNegative = false;
   const quantError = Math.max(
-    mulUp(
-      scale.nonZeroUpper,
-      nonNegative ? DYNAMIC_ERROR_FACTOR_NONNEGATIVE : DYNAMIC_ERROR_FACTOR,
-    ),
+    mulUp(scale.nonZeroUpper, DYNAMIC_ERROR_FACTOR),
     DYNAMIC_TINY_SCALE_ERROR,
   );
   const amax = magnitudes(input);
