@@ -121,8 +121,11 @@ export function queueRunner(
         );
       };
 
-      /** Reads the unanswered boxes' hashes in one pipeline: answers, failures, lost boxes. */
-      const reconcile = async (): Promise<void> => {
+      /**
+       * Reads the unanswered boxes' hashes in one pipeline and settles those answered (or failed);
+       * adds those the queue does not hold (`first`: the round's boxes; later: boxes it lost).
+       */
+      const reconcile = async (first: boolean): Promise<void> => {
         const r = round;
         if (r === null || r.waiting.size === 0) return;
         const ids = [...r.waiting.keys()];
@@ -143,8 +146,9 @@ export function queueRunner(
             r.settle(id, new JobFailedError(`box ${id} failed on the queue: ${failedReason ?? ''}`));
           }
         });
+        if (first) stats.reused += ids.length - r.waiting.size;
         if (lost.length > 0) {
-          stats.readded += lost.length;
+          if (!first) stats.readded += lost.length;
           await add(lost, r.waiting);
         }
       };
@@ -193,10 +197,8 @@ export function queueRunner(
             },
           };
           try {
-            await add(ids, waiting);
-            const before = waiting.size;
-            await reconcile();
-            stats.reused += before - waiting.size;
+            // One read finds the answers a previous coordinator left; one write adds the rest.
+            await reconcile(true);
             while (waiting.size > 0) {
               let timer: NodeJS.Timeout | undefined;
               await Promise.race([
@@ -204,7 +206,7 @@ export function queueRunner(
                 new Promise<void>((resolve) => (timer = setTimeout(resolve, pollMs))),
               ]);
               clearTimeout(timer);
-              await reconcile();
+              await reconcile(false);
             }
           } finally {
             round = null;
