@@ -12,11 +12,7 @@ import { mlpToJson } from '@quantproof/nn';
 import { qmlpToJson } from '@quantproof/quant';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  parseQueueUrl,
-  QueueUnavailableError,
-  queueRunner,
-} from '../src/queue/index.js';
+import { parseQueueUrl, QueueUnavailableError, queueRunner } from '../src/queue/index.js';
 import { verifyRegion, type RegionResult } from '../src/region/verify-region.js';
 import { releaseZ3 } from '../src/z3-session.js';
 import { diagonal, quantizeTiny } from './support/tiny-nets.js';
@@ -52,9 +48,13 @@ function startWorker(
   options: object = {},
   pair: string = pairFile,
 ): Promise<{ child: ChildProcess; exit: Promise<number | null>; stderr: () => string }> {
-  const child = spawn(process.execPath, [WORKER, url!, pair, JSON.stringify({ name: queue, ...FAST, ...options })], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [WORKER, url!, pair, JSON.stringify({ name: queue, ...FAST, ...options })],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   children.push(child);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -63,7 +63,9 @@ function startWorker(
     child.stdout!.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) resolve({ child, exit, stderr: () => stderr });
     });
-    void exit.then((code) => reject(new Error(`worker exited (${code}) before it was ready: ${stderr}`)));
+    void exit.then((code) =>
+      reject(new Error(`worker exited (${code}) before it was ready: ${stderr}`)),
+    );
   });
 }
 
@@ -167,17 +169,29 @@ describe.skipIf(url === undefined)('verifyRegion on a BullMQ queue (real Redis)'
     const first = queueRunner({ connection, name, pollMs: 500 });
     await verifyRegion(diagonal, model, box, { ...common, maxBoxes: 120, runner: first });
     const second = queueRunner({ connection, name, pollMs: 500 });
-    const resumed = await verifyRegion(diagonal, model, box, { ...common, maxBoxes: 240, runner: second });
-    const fresh240 = await verifyRegion(diagonal, model, box, { ...common, maxBoxes: 240, workers: 0 });
+    const resumed = await verifyRegion(diagonal, model, box, {
+      ...common,
+      maxBoxes: 240,
+      runner: second,
+    });
+    const fresh240 = await verifyRegion(diagonal, model, box, {
+      ...common,
+      maxBoxes: 240,
+      workers: 0,
+    });
     expect(strip(resumed)).toEqual(strip(fresh240));
     expect(second.stats().reused).toBe(first.stats().boxes);
   }, 120_000);
 
   it('says clearly when Redis cannot be reached', async () => {
     const runner = queueRunner({ connection: parseQueueUrl('redis://127.0.0.1:1') });
-    const error = await verifyRegion(diagonal, model, box, { ...options, runner }).catch((e: unknown) => e);
+    const error = await verifyRegion(diagonal, model, box, { ...options, runner }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(QueueUnavailableError);
-    expect((error as Error).message).toMatch(/cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1\/0 .*start redis-server/);
+    expect((error as Error).message).toMatch(
+      /cannot reach the queue's Redis at redis:\/\/127\.0\.0\.1:1\/0 .*start redis-server/,
+    );
   });
 });
 

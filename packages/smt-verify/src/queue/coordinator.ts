@@ -102,7 +102,10 @@ export function queueRunner(
         round?.settle(jobId, answerOf(returnvalue, jobId));
       });
       events.on('failed', ({ jobId, failedReason }) => {
-        round?.settle(jobId, new JobFailedError(`box ${jobId} failed on the queue: ${failedReason}`));
+        round?.settle(
+          jobId,
+          new JobFailedError(`box ${jobId} failed on the queue: ${failedReason}`),
+        );
       });
 
       const add = async (ids: readonly string[], waiting: Map<string, Waiting>): Promise<void> => {
@@ -141,9 +144,13 @@ export function queueRunner(
           if (error !== null) throw error;
           const [timestamp, finishedOn, returnvalue, failedReason] = fields as (string | null)[];
           if (timestamp === null) lost.push(id);
-          else if (finishedOn !== null && returnvalue !== null) r.settle(id, answerOf(returnvalue, id));
+          else if (finishedOn !== null && returnvalue !== null)
+            r.settle(id, answerOf(returnvalue, id));
           else if (finishedOn !== null) {
-            r.settle(id, new JobFailedError(`box ${id} failed on the queue: ${failedReason ?? ''}`));
+            r.settle(
+              id,
+              new JobFailedError(`box ${id} failed on the queue: ${failedReason ?? ''}`),
+            );
           }
         });
         if (first) stats.reused += ids.length - r.waiting.size;

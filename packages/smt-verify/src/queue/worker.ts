@@ -88,7 +88,11 @@ export async function startQueueWorker(
     options.name ?? DEFAULT_QUEUE_NAME,
     async (job, token) => {
       const data = job.data;
-      if (refused !== null || data.version !== QUEUE_PAYLOAD_VERSION || data.fingerprint !== fingerprint) {
+      if (
+        refused !== null ||
+        data.version !== QUEUE_PAYLOAD_VERSION ||
+        data.fingerprint !== fingerprint
+      ) {
         // Not ours to decide: back to the queue untouched, for a worker of the right run.
         await job.moveToWait(token);
         refused ??= new QueueWorkerRefusedError(

@@ -18,7 +18,7 @@ import {
   splitPolicy,
 } from '@quantproof/interval';
 import { float32Box, type InputBox } from '../box.js';
-import { modelMismatchError, SmtVerifyOptionsError } from '../errors.js';
+import { modelMismatchError } from '../errors.js';
 import { accumulatorOverflow, int8ExactlyEncoded } from '../disagreement-query.js';
 import {
   confirmInRuntime,
