@@ -17,6 +17,8 @@ import {
 } from '../study/cpu-semantics.js';
 import { loadVerifyPair } from '../study/load-pair.js';
 import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
+import { queueRunner } from '@quantproof/smt-verify/queue';
+import { queueConnectionOf, queueUsageError, REDIS_PASSWORD_VARIABLE } from '../queue.js';
 import {
   PROGRESS_FIELDS,
   progressFields,
@@ -48,6 +50,7 @@ export interface VerifyOptions {
   readonly workers?: number;
   readonly maxBoxes?: number;
   readonly resume?: string;
+  readonly queue?: string;
   readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
 }
@@ -106,6 +109,10 @@ export function verifyCommand(
       '--resume <dir>',
       `checkpoint progress to <dir>/${VERIFY_CHECKPOINT}; started again with the same flags, it continues where it stopped`,
     )
+    .option(
+      '--queue <url>',
+      `decide the boxes on \`quantproof worker\` processes through this Redis (redis://host:port[/db], rediss:// for TLS; password from ${REDIS_PASSWORD_VARIABLE}): the same answer as on this machine`,
+    )
     .addOption(cpuSemanticsOption())
     .option('--json', 'print one JSON document (see verify.json in a run directory)')
     .addHelpText(
@@ -115,6 +122,12 @@ export function verifyCommand(
     .action(async (opts: VerifyOptions) => {
       // Outputs are checked before any work: a directory that cannot be written fails now.
       if (opts.resume !== undefined) await checkOutputDirectory(opts.resume, '--resume');
+      if (opts.queue !== undefined && opts.workers !== undefined) {
+        throw new UsageError(
+          'give --queue or --workers, not both: with --queue the workers are `quantproof worker` processes (--workers there)',
+        );
+      }
+      const queue = opts.queue === undefined ? undefined : queueConnectionOf(opts.queue);
       const pair = await loadVerifyPair(opts.fp32, opts.int8);
       const fp32File = pair.fp32;
       const fp32 = fp32File.mlp;
@@ -154,13 +167,14 @@ export function verifyCommand(
             cpuSemantics,
             ...(opts.workers === undefined ? {} : { workers: opts.workers }),
             ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
+            ...(queue === undefined ? {} : { runner: queueRunner({ connection: queue }) }),
             ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
             onProgress: (p) => progress.update(p.seconds, progressFields(p)),
           },
         );
       } catch (error) {
         if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
-        throw error;
+        throw queueUsageError(error) ?? error;
       } finally {
         progress.stop();
         setInterruptHint(null);

@@ -90,12 +90,14 @@ export async function checkQueueConnection(connection: QueueConnection): Promise
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  client.on('error', () => {});
+  // ioredis rejects with "Connection is closed"; the cause (ECONNREFUSED, a timeout) is the event.
+  let cause: Error | null = null;
+  client.on('error', (error: Error) => (cause ??= error));
   try {
     await client.connect();
     await client.ping();
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = (cause ?? (error instanceof Error ? error : new Error(String(error)))).message;
     throw new QueueUnavailableError(
       `cannot reach the queue's Redis at ${connection.url} (${why}); start redis-server there, check the host, port and TLS (rediss://), and give its password if it needs one (the quantproof command reads it from QUANTPROOF_REDIS_PASSWORD)`,
     );
