@@ -117,7 +117,7 @@ export function verifyCommand(
     .option('--json', 'print one JSON document (see verify.json in a run directory)')
     .addHelpText(
       'after',
-      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
+      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --cpu-semantics vnni-exact --max-boxes 20000 --queue redis://10.0.0.5:6379 --resume verify-run   # with \`quantproof worker --queue …\` on other machines`,
     )
     .action(async (opts: VerifyOptions) => {
       // Outputs are checked before any work: a directory that cannot be written fails now.
