@@ -1,0 +1,337 @@
+// Distributed region verification: the local worker-thread pool against `quantproof worker`
+// processes on a BullMQ queue in Redis, on the same pair, region and box budget (the answers are
+// checked equal), on this machine:
+//
+//   1. the local pool with 1 and 2 threads;
+//   2. the queue with 1, 2 and 4 worker processes (one thread each) and the coordinator in this
+//      process: boxes per second, per worker, Redis commands and round trips per box, Redis CPU
+//      and bytes per box, coordinator CPU per box, and the queue's overhead per box in µs (queue
+//      with 1 worker against the pool with 1 thread: the same evaluations, one more hop);
+//   3. from those numbers, on paper, the throughput of 16, 64 and 256 workers and where it
+//      saturates (Redis, the coordinator, or the round's width).
+//
+//   pnpm --filter @quantproof/benchmarks bench:distributed                 (about 3 minutes on 2 cores)
+//   pnpm --filter @quantproof/benchmarks bench:distributed -- --boxes 800 --redis redis://127.0.0.1:6379/5
+//
+// The pair is a small PPO policy trained and quantised (ptq-static) by the built cli (a few
+// seconds). Redis is a redis-server started on 127.0.0.1 on a free port (stopped at the end),
+// unless --redis names one (its database is flushed). Markdown goes to stdout, progress to stderr.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import type { Mlp } from '@quantproof/nn';
+import { readModelOnnx } from '@quantproof/onnx';
+import type { QMlp } from '@quantproof/quant';
+import { type RegionResult, releaseZ3, verifyRegion } from '@quantproof/smt-verify';
+import { parseQueueUrl, queueRunner } from '@quantproof/smt-verify/queue';
+import { Redis } from 'ioredis';
+import { log, mustRun, ROOT } from './study-models.js';
+
+const CLI = join(ROOT, 'packages', 'cli', 'dist', 'bin.js');
+const CPU = 'vnni-exact';
+
+const { values } = parseArgs({
+  options: { boxes: { type: 'string', default: '1600' }, redis: { type: 'string' } },
+});
+const boxes = Number(values.boxes);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startRedis(dir: string): Promise<{ url: string; stop: () => void }> {
+  if (values.redis !== undefined) return { url: values.redis, stop: () => {} };
+  const port = await freePort();
+  const server = spawn(
+    'redis-server',
+    [
+      '--bind',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ],
+    { stdio: 'ignore' },
+  );
+  const url = `redis://127.0.0.1:${port}/0`;
+  for (let i = 0; i < 100; i++) {
+    const c = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+    c.on('error', () => {});
+    const up = await c.connect().then(
+      () => true,
+      () => false,
+    );
+    c.disconnect();
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => server.kill('SIGTERM') };
+}
+
+/** Redis's counters: commands by name, total commands, CPU seconds, network bytes. */
+async function redisCounters(redis: Redis): Promise<{
+  commands: Map<string, number>;
+  total: number;
+  cpu: number;
+  bytesIn: number;
+  bytesOut: number;
+}> {
+  const info = await redis.info('all');
+  const field = (name: string): number =>
+    Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  const commands = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([\w|]+):calls=(\d+)/gm))
+    commands.set(m[1]!, Number(m[2]));
+  return {
+    commands,
+    total: field('total_commands_processed'),
+    cpu: field('used_cpu_user') + field('used_cpu_sys'),
+    bytesIn: field('total_net_input_bytes'),
+    bytesOut: field('total_net_output_bytes'),
+  };
+}
+
+function startWorkers(n: number, url: string, fp32: string, int8: string): Promise<ChildProcess[]> {
+  const env = { ...process.env };
+  delete env['NODE_OPTIONS'];
+  return Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ChildProcess>((resolve, reject) => {
+          const child = spawn(
+            process.execPath,
+            [
+              CLI,
+              'worker',
+              '--queue',
+              url,
+              '--fp32',
+              fp32,
+              '--int8',
+              int8,
+              '--workers',
+              '1',
+              '--cpu-semantics',
+              CPU,
+            ],
+            { env, stdio: ['ignore', 'ignore', 'pipe'] },
+          );
+          child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+            if (d.includes('quantproof worker:')) resolve(child);
+          });
+          child.on('exit', (code) => reject(new Error(`a worker exited with ${code}`)));
+        }),
+    ),
+  );
+}
+
+async function stopAll(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          c.removeAllListeners('exit');
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+        }),
+    ),
+  );
+}
+
+interface Row {
+  readonly runner: string;
+  readonly evaluators: number;
+  readonly seconds: number;
+  readonly boxes: number;
+  readonly rounds: number;
+  readonly coordinatorCpuUs: number;
+  readonly queue?: {
+    readonly commands: number;
+    readonly coordinatorRoundTrips: number;
+    readonly redisCpuUs: number;
+    readonly bytesIn: number;
+    readonly bytesOut: number;
+    readonly payload: number;
+    readonly answer: number;
+    readonly top: string;
+  };
+  readonly result: RegionResult;
+}
+
+async function measure(
+  runner: string,
+  evaluators: number,
+  call: () => Promise<RegionResult>,
+): Promise<Omit<Row, 'queue'>> {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = await call();
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(cpu0);
+  log(`${runner} ×${evaluators}: ${result.stats.boxes} boxes in ${seconds.toFixed(1)} s`);
+  return {
+    runner,
+    evaluators,
+    seconds,
+    boxes: result.stats.boxes,
+    rounds: result.stats.rounds,
+    coordinatorCpuUs: (c.user + c.system) / result.stats.boxes,
+    result,
+  };
+}
+
+const same = (a: RegionResult, b: RegionResult): boolean =>
+  JSON.stringify([a.verdict, a.leaves, a.disagreement, a.flipMargin, a.errorBound]) ===
+  JSON.stringify([b.verdict, b.leaves, b.disagreement, b.flipMargin, b.errorBound]);
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'qp-bench-distributed-'));
+  const fp32File = join(dir, 'fp32.onnx');
+  const int8File = join(dir, 'int8.onnx');
+  mustRun('node', [CLI, 'train', '--seed', '2', '--timesteps', '20000', '--out', fp32File], ROOT);
+  mustRun(
+    'node',
+    [CLI, 'quantize', '--fp32', fp32File, '--method', 'ptq-static', '--out', int8File],
+    ROOT,
+  );
+  const f = readModelOnnx(readFileSync(fp32File));
+  const q = readModelOnnx(readFileSync(int8File));
+  if (f.kind !== 'fp32' || q.kind !== 'int8') throw new Error('unexpected model kinds');
+  const fp32: Mlp = f.mlp;
+  const int8: QMlp = q.model;
+  const options = { maxBoxes: boxes, seconds: 3600, cpuSemantics: CPU } as const;
+  const region = CARTPOLE_OPERATING_BOX;
+  const redisServer = await startRedis(dir);
+  const redis = new Redis(redisServer.url);
+  await redis.flushdb();
+  const rows: Row[] = [];
+  try {
+    for (const threads of [1, 2]) {
+      rows.push(
+        await measure('local pool (threads)', threads, () =>
+          verifyRegion(fp32, int8, region, { ...options, workers: threads }),
+        ),
+      );
+    }
+    for (const n of [1, 2, 4]) {
+      await redis.flushdb();
+      const workers = await startWorkers(n, redisServer.url, fp32File, int8File);
+      const runner = queueRunner({ connection: parseQueueUrl(redisServer.url) });
+      const before = await redisCounters(redis);
+      const row = await measure('queue (worker processes)', n, () =>
+        verifyRegion(fp32, int8, region, { ...options, runner }),
+      );
+      const after = await redisCounters(redis);
+      await stopAll(workers);
+      const s = runner.stats();
+      const per = (x: number): number => x / row.boxes;
+      const top = [...after.commands]
+        .map(([name, calls]) => [name, calls - (before.commands.get(name) ?? 0)] as const)
+        .filter(([, d]) => d > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([name, d]) => `${name} ${per(d).toFixed(2)}`)
+        .join(', ');
+      rows.push({
+        ...row,
+        queue: {
+          // The INFO calls themselves are left out (two per measurement).
+          commands: per(after.total - before.total - 2),
+          coordinatorRoundTrips: per(s.roundTrips),
+          redisCpuUs: per((after.cpu - before.cpu) * 1e6),
+          bytesIn: per(after.bytesIn - before.bytesIn),
+          bytesOut: per(after.bytesOut - before.bytesOut),
+          payload: s.payloadBytes / s.boxes,
+          answer: s.answerBytes / s.boxes,
+          top,
+        },
+      });
+    }
+  } finally {
+    redis.disconnect();
+    redisServer.stop();
+    await releaseZ3();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const reference = rows[0]!.result;
+  const allSame = rows.every((r) => same(r.result, reference));
+
+  const out: string[] = [];
+  const cpu = cpus();
+  out.push(
+    `Machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()[0]!.toFixed(2)} at the end; Redis ${values.redis === undefined ? 'redis-server on 127.0.0.1 (no persistence)' : values.redis}. Pair: PPO seed 2, 20 000 steps, ptq-static; region: the CartPole operating box; --max-boxes ${boxes}, cpu semantics ${CPU}, round size 16 (32 boxes a round). Every run below gave the same leaves, bracket, δ* and ε*: ${allSame ? 'yes' : 'NO'}.`,
+    '',
+    '| runner | evaluators | boxes | rounds | wall s | boxes/s | boxes/s per evaluator | coordinator CPU µs/box |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
+  for (const r of rows) {
+    out.push(
+      `| ${r.runner} | ${r.evaluators} | ${r.boxes} | ${r.rounds} | ${r.seconds.toFixed(1)} | ${(r.boxes / r.seconds).toFixed(1)} | ${(r.boxes / r.seconds / r.evaluators).toFixed(1)} | ${r.coordinatorCpuUs.toFixed(0)} |`,
+    );
+  }
+  out.push(
+    '',
+    '| queue workers | Redis commands/box | coordinator round trips/box | Redis CPU µs/box | bytes into / out of Redis per box | job payload / answer bytes per box | most frequent commands per box |',
+    '|---:|---:|---:|---:|---:|---:|---|',
+  );
+  for (const r of rows) {
+    if (r.queue === undefined) continue;
+    const qd = r.queue;
+    out.push(
+      `| ${r.evaluators} | ${qd.commands.toFixed(2)} | ${qd.coordinatorRoundTrips.toFixed(3)} | ${qd.redisCpuUs.toFixed(0)} | ${qd.bytesIn.toFixed(0)} / ${qd.bytesOut.toFixed(0)} | ${qd.payload.toFixed(0)} / ${qd.answer.toFixed(0)} | ${qd.top} |`,
+    );
+  }
+  const pool1 = rows.find((r) => r.runner.startsWith('local') && r.evaluators === 1)!;
+  const queue1 = rows.find((r) => r.queue !== undefined && r.evaluators === 1)!;
+  const overheadUs = ((queue1.seconds - pool1.seconds) * 1e6) / queue1.boxes;
+  const perWorker = queue1.boxes / queue1.seconds;
+  const redisUs = Math.max(...rows.filter((r) => r.queue).map((r) => r.queue!.redisCpuUs));
+  const coordUs = Math.max(...rows.filter((r) => r.queue).map((r) => r.coordinatorCpuUs));
+  const roundLatencyS = (queue1.seconds - pool1.seconds) / queue1.rounds;
+  out.push(
+    '',
+    `Queue overhead per box (queue with 1 worker process against the pool with 1 thread, same boxes): ${overheadUs.toFixed(0)} µs; per round of 32 boxes ${(roundLatencyS * 1000).toFixed(1)} ms.`,
+    '',
+    `On paper (from these numbers): one worker decides ${perWorker.toFixed(1)} boxes/s; Redis spends ${redisUs.toFixed(0)} µs of its one thread per box (saturates near ${(1e6 / redisUs).toFixed(0)} boxes/s); the coordinator ${coordUs.toFixed(0)} µs of CPU per box (saturates near ${(1e6 / coordUs).toFixed(0)} boxes/s); a round holds 32 boxes, so at most 32 workers are busy at once unless the round size grows.`,
+    '',
+    '| workers | ideal boxes/s (N × one worker) | round-limited (32-box rounds) | Redis ops/s at that rate | limit |',
+    '|---:|---:|---:|---:|---|',
+  );
+  const commandsPerBox = queue1.queue!.commands;
+  for (const n of [16, 64, 256]) {
+    const ideal = n * perWorker;
+    const busy = Math.min(n, 32);
+    const roundLimited = Math.min(ideal, busy * perWorker, 1e6 / redisUs, 1e6 / coordUs);
+    const limit =
+      roundLimited === 1e6 / coordUs
+        ? 'coordinator CPU'
+        : roundLimited === 1e6 / redisUs
+          ? 'Redis CPU'
+          : busy < n
+            ? 'round width (32 boxes)'
+            : 'workers';
+    out.push(
+      `| ${n} | ${ideal.toFixed(0)} | ${roundLimited.toFixed(0)} | ${(roundLimited * commandsPerBox).toFixed(0)} | ${limit} |`,
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+await main();
