@@ -165,6 +165,8 @@ interface Row {
   readonly queue?: {
     readonly commands: number;
     readonly coordinatorRoundTrips: number;
+    readonly workerRoundTrips: number;
+    readonly eventRoundTrips: number;
     readonly redisCpuUs: number;
     readonly bytesIn: number;
     readonly bytesOut: number;
@@ -242,6 +244,14 @@ async function main(): Promise<void> {
       await stopAll(workers);
       const s = runner.stats();
       const per = (x: number): number => x / row.boxes;
+      const delta = (name: string): number =>
+        (after.commands.get(name) ?? 0) - (before.commands.get(name) ?? 0);
+      log(
+        `Redis commands (server side, Lua-invoked included): ${[...after.commands]
+          .map(([name, calls]) => `${name} ${calls - (before.commands.get(name) ?? 0)}`)
+          .filter((t) => !t.endsWith(' 0'))
+          .join(', ')}`,
+      );
       const top = [...after.commands]
         .map(([name, calls]) => [name, calls - (before.commands.get(name) ?? 0)] as const)
         .filter(([, d]) => d > 0)
@@ -255,6 +265,11 @@ async function main(): Promise<void> {
           // The INFO calls themselves are left out (two per measurement).
           commands: per(after.total - before.total - 2),
           coordinatorRoundTrips: per(s.roundTrips),
+          // A worker's round trips are its scripts (EVALSHA: moveToActive, moveToFinished — which
+          // also fetches the next box —, extendLock) and its blocking waits for new boxes
+          // (BZPOPMIN); the coordinator's addBulk sends one EVALSHA per box inside its one MULTI.
+          workerRoundTrips: per(delta('evalsha') + delta('bzpopmin') - (s.boxes - s.reused)),
+          eventRoundTrips: per(delta('xread')),
           redisCpuUs: per((after.cpu - before.cpu) * 1e6),
           bytesIn: per(after.bytesIn - before.bytesIn),
           bytesOut: per(after.bytesOut - before.bytesOut),
@@ -288,14 +303,14 @@ async function main(): Promise<void> {
   }
   out.push(
     '',
-    '| queue workers | Redis commands/box | coordinator round trips/box | Redis CPU µs/box | bytes into / out of Redis per box | job payload / answer bytes per box | most frequent commands per box |',
-    '|---:|---:|---:|---:|---:|---:|---|',
+    '| queue workers | Redis commands/box (server side, incl. inside scripts) | round trips/box: workers · coordinator · event reads | Redis CPU µs/box | bytes into / out of Redis per box | job payload / answer bytes per box | most frequent commands per box |',
+    '|---:|---:|---|---:|---:|---:|---|',
   );
   for (const r of rows) {
     if (r.queue === undefined) continue;
     const qd = r.queue;
     out.push(
-      `| ${r.evaluators} | ${qd.commands.toFixed(2)} | ${qd.coordinatorRoundTrips.toFixed(3)} | ${qd.redisCpuUs.toFixed(0)} | ${qd.bytesIn.toFixed(0)} / ${qd.bytesOut.toFixed(0)} | ${qd.payload.toFixed(0)} / ${qd.answer.toFixed(0)} | ${qd.top} |`,
+      `| ${r.evaluators} | ${qd.commands.toFixed(1)} | ${qd.workerRoundTrips.toFixed(2)} · ${qd.coordinatorRoundTrips.toFixed(3)} · ${qd.eventRoundTrips.toFixed(3)} | ${qd.redisCpuUs.toFixed(0)} | ${qd.bytesIn.toFixed(0)} / ${qd.bytesOut.toFixed(0)} | ${qd.payload.toFixed(0)} / ${qd.answer.toFixed(0)} | ${qd.top} |`,
     );
   }
   const pool1 = rows.find((r) => r.runner.startsWith('local') && r.evaluators === 1)!;
@@ -304,31 +319,40 @@ async function main(): Promise<void> {
   const perWorker = queue1.boxes / queue1.seconds;
   const redisUs = Math.max(...rows.filter((r) => r.queue).map((r) => r.queue!.redisCpuUs));
   const coordUs = Math.max(...rows.filter((r) => r.queue).map((r) => r.coordinatorCpuUs));
-  const roundLatencyS = (queue1.seconds - pool1.seconds) / queue1.rounds;
+  const overheadPerRoundS = (queue1.seconds - pool1.seconds) / queue1.rounds;
+  const boxesPerRound = queue1.boxes / queue1.rounds;
+  // The driver's rounds are a barrier: per round, the coordinator's own work (its CPU per box,
+  // serial) and the queue's hops happen while no worker decides anything. Model of one round of B
+  // boxes on N workers: S(B) + ceil(B / N) · t, with S(B) = B · c + L (c: coordinator CPU per box,
+  // L: the queue's overhead per round, both measured above) and t, one worker's time per box, what
+  // is left of the 1-worker round.
+  const c = queue1.coordinatorCpuUs / 1e6;
+  const t =
+    (queue1.seconds / queue1.rounds - (boxesPerRound * c + overheadPerRoundS)) / boxesPerRound;
+  const modelled = (n: number, b: number): number =>
+    Math.min(b / (b * c + overheadPerRoundS + Math.ceil(b / n) * t), 1e6 / redisUs);
   out.push(
     '',
-    `Queue overhead per box (queue with 1 worker process against the pool with 1 thread, same boxes): ${overheadUs.toFixed(0)} µs; per round of 32 boxes ${(roundLatencyS * 1000).toFixed(1)} ms.`,
+    `Queue overhead per box (queue with 1 worker process against the pool with 1 thread, same boxes): ${overheadUs.toFixed(0)} µs, i.e. ${(overheadPerRoundS * 1000).toFixed(1)} ms per round of ${boxesPerRound.toFixed(0)} boxes.`,
     '',
-    `On paper (from these numbers): one worker decides ${perWorker.toFixed(1)} boxes/s; Redis spends ${redisUs.toFixed(0)} µs of its one thread per box (saturates near ${(1e6 / redisUs).toFixed(0)} boxes/s); the coordinator ${coordUs.toFixed(0)} µs of CPU per box (saturates near ${(1e6 / coordUs).toFixed(0)} boxes/s); a round holds 32 boxes, so at most 32 workers are busy at once unless the round size grows.`,
+    `On paper, from these numbers: one worker decides a box in t = ${(t * 1000).toFixed(2)} ms; the coordinator spends c = ${(c * 1e6).toFixed(0)} µs of CPU per box, serially between rounds (ceiling 1/c = ${(1 / c).toFixed(0)} boxes/s); Redis spends ${redisUs.toFixed(0)} µs of its one thread per box (ceiling ${(1e6 / redisUs).toFixed(0)} boxes/s); a round of B boxes on N workers takes B·c + L + ⌈B/N⌉·t with L = ${(overheadPerRoundS * 1000).toFixed(1)} ms.`,
     '',
-    '| workers | ideal boxes/s (N × one worker) | round-limited (32-box rounds) | Redis ops/s at that rate | limit |',
-    '|---:|---:|---:|---:|---|',
+    '| workers | N × one worker | rounds of 32 boxes (round size 16, the default) | 256 boxes (round size 128) | 1024 boxes (round size 512) | Redis ops/s at the best of these | what limits it |',
+    '|---:|---:|---:|---:|---:|---:|---|',
   );
   const commandsPerBox = queue1.queue!.commands;
   for (const n of [16, 64, 256]) {
-    const ideal = n * perWorker;
-    const busy = Math.min(n, 32);
-    const roundLimited = Math.min(ideal, busy * perWorker, 1e6 / redisUs, 1e6 / coordUs);
+    const rates = [32, 256, 1024].map((b) => modelled(n, b));
+    const best = Math.max(...rates);
+    const b = [32, 256, 1024][rates.indexOf(best)]!;
     const limit =
-      roundLimited === 1e6 / coordUs
-        ? 'coordinator CPU'
-        : roundLimited === 1e6 / redisUs
-          ? 'Redis CPU'
-          : busy < n
-            ? 'round width (32 boxes)'
-            : 'workers';
+      best >= 1e6 / redisUs - 1e-9
+        ? 'Redis CPU'
+        : Math.ceil(b / n) * t < b * c + overheadPerRoundS
+          ? 'the coordinator (its serial work per round and the queue hops)'
+          : 'the workers';
     out.push(
-      `| ${n} | ${ideal.toFixed(0)} | ${roundLimited.toFixed(0)} | ${(roundLimited * commandsPerBox).toFixed(0)} | ${limit} |`,
+      `| ${n} | ${(n / t).toFixed(0)} | ${rates.map((r) => r.toFixed(0)).join(' | ')} | ${(best * commandsPerBox).toFixed(0)} | ${limit} |`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);
