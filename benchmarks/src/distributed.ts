@@ -316,9 +316,7 @@ async function main(): Promise<void> {
   const pool1 = rows.find((r) => r.runner.startsWith('local') && r.evaluators === 1)!;
   const queue1 = rows.find((r) => r.queue !== undefined && r.evaluators === 1)!;
   const overheadUs = ((queue1.seconds - pool1.seconds) * 1e6) / queue1.boxes;
-  const perWorker = queue1.boxes / queue1.seconds;
   const redisUs = Math.max(...rows.filter((r) => r.queue).map((r) => r.queue!.redisCpuUs));
-  const coordUs = Math.max(...rows.filter((r) => r.queue).map((r) => r.coordinatorCpuUs));
   const overheadPerRoundS = (queue1.seconds - pool1.seconds) / queue1.rounds;
   const boxesPerRound = queue1.boxes / queue1.rounds;
   // The driver's rounds are a barrier: per round, the coordinator's own work (its CPU per box,

@@ -51,6 +51,7 @@ export interface VerifyOptions {
   readonly maxBoxes?: number;
   readonly resume?: string;
   readonly queue?: string;
+  readonly roundSize?: number;
   readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
 }
@@ -108,6 +109,11 @@ export function verifyCommand(
     .option(
       '--resume <dir>',
       `checkpoint progress to <dir>/${VERIFY_CHECKPOINT}; started again with the same flags, it continues where it stopped`,
+    )
+    .option(
+      '--round-size <n>',
+      'leaves split per round, two boxes each (default 16); larger rounds keep more --queue workers busy, and give another answer than other round sizes',
+      integerFlag('--round-size', 1, 65_536),
     )
     .option(
       '--queue <url>',
@@ -168,6 +174,7 @@ export function verifyCommand(
             ...(opts.workers === undefined ? {} : { workers: opts.workers }),
             ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
             ...(queue === undefined ? {} : { runner: queueRunner({ connection: queue }) }),
+            ...(opts.roundSize === undefined ? {} : { roundSize: opts.roundSize }),
             ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
             onProgress: (p) => progress.update(p.seconds, progressFields(p)),
           },

@@ -86,6 +86,8 @@ export interface VerifyVariantOptions {
   /** Checkpoint file, and whether to continue from it. */
   readonly checkpoint?: string;
   readonly resume?: boolean;
+  /** Leaves split per round (verifyRegion's `roundSize`, default 16). */
+  readonly roundSize?: number;
   /** Where rounds are evaluated (default: `workers` threads here); e.g. a queue runner. */
   readonly runner?: RegionRunnerFactory;
   readonly onProgress?: (progress: RegionProgress) => void;
@@ -189,6 +191,7 @@ export async function verifyVariant(
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.maxBoxes === undefined ? {} : { maxBoxes: options.maxBoxes }),
       ...(options.runner === undefined ? {} : { runner: options.runner }),
+      ...(options.roundSize === undefined ? {} : { roundSize: options.roundSize }),
       ...(options.checkpoint === undefined
         ? {}
         : {
