@@ -179,6 +179,10 @@ interface Row {
     readonly answer: number;
     /** Mean time a worker spent on a box (its timestamps: processedOn → finishedOn). */
     readonly busyMsPerBox: number;
+    /** 1 worker: mean gap between a box's finish and the next box's start inside a round (ms). */
+    readonly hopMs: number;
+    /** 1 worker: mean time per round from the last answer to the next round's first start (ms). */
+    readonly barrierMs: number;
     readonly top: string;
   };
   readonly result: RegionResult;
@@ -251,13 +255,28 @@ async function main(): Promise<void> {
       // The workers' busy time, from the boxes' own timestamps (processedOn → finishedOn).
       const ids = await redis.zrange('bull:quantproof-region:completed', 0, -1);
       const pipeline = redis.pipeline();
-      for (const id of ids)
-        pipeline.hmget(`bull:quantproof-region:${id}`, 'processedOn', 'finishedOn');
-      let busyMs = 0;
-      for (const [, v] of (await pipeline.exec()) ?? []) {
-        const [a, b] = v as [string, string];
-        busyMs += Number(b) - Number(a);
+      for (const id of ids) {
+        pipeline.hmget(`bull:quantproof-region:${id}`, 'timestamp', 'processedOn', 'finishedOn');
       }
+      const boxTimes = ((await pipeline.exec()) ?? [])
+        .map(([, v]) => (v as string[]).map(Number) as [number, number, number])
+        .sort((a, b) => a[1] - b[1]);
+      let busyMs = 0;
+      let hopMs = 0;
+      let hopCount = 0;
+      let barrierMs = 0;
+      boxTimes.forEach(([, started, finished], i) => {
+        busyMs += finished - started;
+        const next = boxTimes[i + 1];
+        if (n !== 1 || next === undefined) return;
+        // A box added after this one finished opens the next round (the barrier); otherwise the
+        // gap is the worker's hop: complete this box and fetch the next in one script call.
+        if (next[0] > finished) barrierMs += next[1] - finished;
+        else {
+          hopMs += next[1] - finished;
+          hopCount++;
+        }
+      });
       const s = runner.stats();
       const per = (x: number): number => x / row.boxes;
       const delta = (name: string): number =>
@@ -292,6 +311,8 @@ async function main(): Promise<void> {
           payload: s.payloadBytes / s.boxes,
           answer: s.answerBytes / s.boxes,
           busyMsPerBox: busyMs / ids.length,
+          hopMs: hopCount === 0 ? 0 : hopMs / hopCount,
+          barrierMs: barrierMs / Math.max(1, row.rounds - 1),
           top,
         },
       };
@@ -350,22 +371,28 @@ async function main(): Promise<void> {
   const overheadUs = ((queue1.seconds - pool1.seconds) * 1e6) / queue1.boxes;
   const redisUs = Math.max(...rows.filter((r) => r.queue).map((r) => r.queue!.redisCpuUs));
   const boxesPerRound = queue1.boxes / queue1.rounds;
-  // The driver's rounds are a barrier: the coordinator's own work between rounds (c per box) and
-  // the queue's hops (L per round) happen while no worker decides anything. One round of B boxes
-  // on N workers takes B·c + L + ⌈B/N⌉·t, t one worker's time per box (from the boxes' own
-  // timestamps), L what the 1-worker run spent besides t and c.
+  // The driver's rounds are a barrier: between rounds the coordinator applies the answers, does
+  // its own work and adds the next round, while no worker decides anything. From the 1-worker
+  // run's box timestamps (ms resolution, averaged over every box): t, a worker's time on a box; h,
+  // its hop from one box to the next inside a round (one script call completes a box and fetches
+  // the next); G, the barrier from a round's last answer to the next round's first start. One
+  // round of B boxes on N workers: G(B) + ⌈B/N⌉·(t + h), with G(B) = G + (B − B₀)·c as the
+  // coordinator's serial work grows with the round (c its CPU per box, B₀ the measured round).
   const c = queue1.coordinatorCpuUs / 1e6;
-  const t = queue1.queue!.busyMsPerBox / 1000;
-  const hops = Math.max(0, (queue1.seconds - queue1.boxes * (t + c)) / queue1.rounds);
+  const q1 = queue1.queue!;
+  const t = q1.busyMsPerBox / 1000;
+  const h = q1.hopMs / 1000;
+  const g = q1.barrierMs / 1000;
+  const barrier = (b: number): number => g + Math.max(0, b - boxesPerRound) * c;
   const modelled = (n: number, b: number): number =>
-    Math.min(b / (b * c + hops + Math.ceil(b / n) * t), 1e6 / redisUs);
+    Math.min(b / (barrier(b) + Math.ceil(b / n) * (t + h)), 1e6 / redisUs);
   out.push(
     '',
-    `Queue overhead per box (best of ${REPEATS}: 1 worker process against the pool with 1 thread, the same boxes): ${overheadUs.toFixed(0)} µs. From the 1-worker run's own timestamps: a worker spends t = ${(t * 1000).toFixed(2)} ms on a box; the coordinator c = ${(c * 1e6).toFixed(0)} µs of CPU per box, serially between rounds; the rest, L = ${(hops * 1000).toFixed(1)} ms per round of ${boxesPerRound.toFixed(0)} boxes (${((hops * 1e6) / boxesPerRound).toFixed(0)} µs per box), is the queue's hops.`,
+    `Queue overhead per box, wall clock (best of ${REPEATS}: 1 worker process against the pool with 1 thread, the same boxes): ${overheadUs.toFixed(0)} µs — within this machine's noise. From the 1-worker run's own box timestamps: a worker spends t = ${(t * 1000).toFixed(2)} ms on a box and h = ${(h * 1e6).toFixed(0)} µs going from one box to the next inside a round (the queue's cost per box on the worker side); between rounds G = ${(g * 1000).toFixed(1)} ms pass from the last answer to the next round's first start (event delivery, the coordinator's own work — c = ${(c * 1e6).toFixed(0)} µs of CPU per box — and the add), i.e. ${((g * 1e6) / boxesPerRound).toFixed(0)} µs per box of a ${boxesPerRound.toFixed(0)}-box round.`,
     '',
-    `On paper: a round of B boxes on N workers takes B·c + L + ⌈B/N⌉·t, so throughput tends to 1/c = ${(1 / c).toFixed(0)} boxes/s (the coordinator) as rounds grow; Redis spends ${redisUs.toFixed(0)} µs of its one thread per box, a ceiling of ${(1e6 / redisUs).toFixed(0)} boxes/s.`,
+    `On paper: a round of B boxes on N workers takes G(B) + ⌈B/N⌉·(t + h); the coordinator's work per round grows with B, so throughput tends to 1/c = ${(1 / c).toFixed(0)} boxes/s as rounds grow. Redis spends ${redisUs.toFixed(0)} µs of its one thread per box: a ceiling of ${(1e6 / redisUs).toFixed(0)} boxes/s.`,
     '',
-    '| workers | N / t (no overheads) | rounds of 32 boxes (round size 16, the default) | 256 boxes (round size 128) | 1024 boxes (round size 512) | Redis ops/s at the best of these | what limits it |',
+    '| workers | N / (t + h) (no barrier) | rounds of 32 boxes (round size 16, the default) | 256 boxes (round size 128) | 1024 boxes (round size 512) | Redis ops/s at the best of these | what limits it |',
     '|---:|---:|---:|---:|---:|---:|---|',
   );
   const commandsPerBox = queue1.queue!.commands;
@@ -377,11 +404,11 @@ async function main(): Promise<void> {
     const limit =
       top >= 1e6 / redisUs - 1e-9
         ? 'Redis CPU'
-        : Math.ceil(b / n) * t < b * c + hops
+        : Math.ceil(b / n) * (t + h) < barrier(b)
           ? 'the coordinator: its serial work per round (and the hops)'
           : 'the workers';
     out.push(
-      `| ${n} | ${(n / t).toFixed(0)} | ${rates.map((r) => r.toFixed(0)).join(' | ')} | ${(top * commandsPerBox).toFixed(0)} | ${limit} |`,
+      `| ${n} | ${(n / (t + h)).toFixed(0)} | ${rates.map((r) => r.toFixed(0)).join(' | ')} | ${(top * commandsPerBox).toFixed(0)} | ${limit} |`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -183,6 +183,77 @@ describe.skipIf(url === undefined)('verifyRegion on a BullMQ queue (real Redis)'
     expect(second.stats().reused).toBe(first.stats().boxes);
   }, 120_000);
 
+  it('continues when Redis restarts with persistence mid-run', async () => {
+    // A redis-server of this test's own (appendonly: every write is on disk), stopped and started
+    // again while the run is under way.
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const data = mkdtempSync(join(tmpdir(), 'quantproof-redis-'));
+    const server = (): ChildProcess => {
+      const child = spawn(
+        'redis-server',
+        [
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--dir',
+          data,
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+          '--save',
+          '',
+        ],
+        { stdio: 'ignore' },
+      );
+      children.push(child);
+      return child;
+    };
+    const own = `redis://127.0.0.1:${port}/0`;
+    const ping = async (): Promise<boolean> => {
+      const c = new Redis(own, { lazyConnect: true, retryStrategy: () => null });
+      c.on('error', () => {});
+      const up = await c.connect().then(
+        () => c.ping().then(() => true),
+        () => false,
+      );
+      c.disconnect();
+      return up;
+    };
+    const waitUp = async (): Promise<void> => {
+      for (let i = 0; i < 100 && !(await ping()); i++) await new Promise((r) => setTimeout(r, 100));
+    };
+    let first = server();
+    await waitUp();
+    const name = fresh('restart');
+    const worker = spawn(
+      process.execPath,
+      [WORKER, own, pairFile, JSON.stringify({ name, ...FAST })],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    children.push(worker);
+    const runner = queueRunner({ connection: parseQueueUrl(own), name, pollMs: 500 });
+    const run = verifyRegion(diagonal, model, box, { ...options, runner });
+    const admin = new Redis(own);
+    while (Number(await admin.zcard(`bull:${name}:completed`)) < 40)
+      await new Promise((r) => setTimeout(r, 20));
+    admin.disconnect();
+    const down = new Promise((r) => first.once('exit', r));
+    first.kill('SIGTERM'); // redis-server's SIGTERM: fsync the append-only file, then exit
+    await down;
+    await new Promise((r) => setTimeout(r, 1000));
+    first = server();
+    await waitUp();
+    const queued = await run;
+    expect(strip(queued)).toEqual(strip(inline));
+    expect(queued.stats.boxes).toBe(inline.stats.boxes);
+    worker.kill('SIGTERM');
+    first.kill('SIGTERM');
+    await new Promise((r) => first.once('exit', r));
+    rmSync(data, { recursive: true, force: true });
+  }, 120_000);
+
   it('says clearly when Redis cannot be reached', async () => {
     const runner = queueRunner({ connection: parseQueueUrl('redis://127.0.0.1:1') });
     const error = await verifyRegion(diagonal, model, box, { ...options, runner }).catch(
