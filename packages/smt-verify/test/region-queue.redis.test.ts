@@ -239,9 +239,12 @@ describe.skipIf(url === undefined)('verifyRegion on a BullMQ queue (real Redis)'
     while (Number(await admin.zcard(`bull:${name}:completed`)) < 40)
       await new Promise((r) => setTimeout(r, 20));
     admin.disconnect();
+    let settled = false;
+    void run.then(() => (settled = true));
     const down = new Promise((r) => first.once('exit', r));
     first.kill('SIGTERM'); // redis-server's SIGTERM: fsync the append-only file, then exit
     await down;
+    expect(settled, 'the run was still under way when Redis stopped').toBe(false);
     await new Promise((r) => setTimeout(r, 1000));
     first = server();
     await waitUp();
