@@ -373,9 +373,9 @@ async function main(): Promise<void> {
   const boxesPerRound = queue1.boxes / queue1.rounds;
   // The driver's rounds are a barrier: between rounds the coordinator applies the answers, does
   // its own work and adds the next round, while no worker decides anything. From the 1-worker
-  // run's box timestamps (ms resolution, averaged over every box): t, a worker's time on a box; h,
-  // its hop from one box to the next inside a round (one script call completes a box and fetches
-  // the next); G, the barrier from a round's last answer to the next round's first start. One
+  // run's box timestamps (ms resolution, averaged over every box): t, a worker's time on a box, from
+  // its start to its finish (its hop included: one script call completes a box and starts the
+  // next, so h, the gap between them inside a round, is 0 at ms resolution); G, the barrier from a round's last answer to the next round's first start. One
   // round of B boxes on N workers: G(B) + ⌈B/N⌉·(t + h), with G(B) = G + (B − B₀)·c as the
   // coordinator's serial work grows with the round (c its CPU per box, B₀ the measured round).
   const c = queue1.coordinatorCpuUs / 1e6;
@@ -388,7 +388,7 @@ async function main(): Promise<void> {
     Math.min(b / (barrier(b) + Math.ceil(b / n) * (t + h)), 1e6 / redisUs);
   out.push(
     '',
-    `Queue overhead per box, wall clock (best of ${REPEATS}: 1 worker process against the pool with 1 thread, the same boxes): ${overheadUs.toFixed(0)} µs — within this machine's noise. From the 1-worker run's own box timestamps: a worker spends t = ${(t * 1000).toFixed(2)} ms on a box and h = ${(h * 1e6).toFixed(0)} µs going from one box to the next inside a round (the queue's cost per box on the worker side); between rounds G = ${(g * 1000).toFixed(1)} ms pass from the last answer to the next round's first start (event delivery, the coordinator's own work — c = ${(c * 1e6).toFixed(0)} µs of CPU per box — and the add), i.e. ${((g * 1e6) / boxesPerRound).toFixed(0)} µs per box of a ${boxesPerRound.toFixed(0)}-box round.`,
+    `Queue overhead per box, wall clock (best of ${REPEATS}: 1 worker process against the pool with 1 thread, the same boxes): ${overheadUs.toFixed(0)} µs — within this machine's noise. From the 1-worker run's own box timestamps: a worker spends t = ${(t * 1000).toFixed(2)} ms on a box, its hop to the next box included (the gap h between one box's finish and the next one's start inside a round: ${(h * 1e6).toFixed(0)} µs); between rounds G = ${(g * 1000).toFixed(1)} ms pass from the last answer to the next round's first start (event delivery, the coordinator's own work — c = ${(c * 1e6).toFixed(0)} µs of CPU per box — and the add), i.e. ${((g * 1e6) / boxesPerRound).toFixed(0)} µs per box of a ${boxesPerRound.toFixed(0)}-box round.`,
     '',
     `On paper: a round of B boxes on N workers takes G(B) + ⌈B/N⌉·(t + h); the coordinator's work per round grows with B, so throughput tends to 1/c = ${(1 / c).toFixed(0)} boxes/s as rounds grow. Redis spends ${redisUs.toFixed(0)} µs of its one thread per box: a ceiling of ${(1e6 / redisUs).toFixed(0)} boxes/s.`,
     '',
