@@ -41,7 +41,7 @@ export function workerCommand(log: (text: string) => void): Command {
     .addOption(cpuSemanticsOption())
     .addHelpText(
       'after',
-      `\nExample (on each worker machine; the coordinator runs \`quantproof verify … --queue\` with the same models):\n  $ quantproof worker --queue redis://10.0.0.5:6379 --fp32 policy.onnx --int8 policy.qdq.onnx --cpu-semantics vnni-exact\n\nThe Redis password, if any, is read from ${REDIS_PASSWORD_VARIABLE}. Exit codes: 2 bad flags, Redis unreachable, or boxes of another run in the queue; 3 bad input file.`,
+      `\nExample:\n  $ quantproof worker --queue redis://10.0.0.5:6379 --fp32 policy.onnx --int8 policy.qdq.onnx --cpu-semantics vnni-exact\n\nRun it on each worker machine while the coordinator runs \`quantproof verify … --queue\` with the same models. The Redis password, if any, is read from ${REDIS_PASSWORD_VARIABLE}. Exit codes: 2 bad flags, Redis unreachable, or boxes of another run in the queue; 3 bad input file.`,
     )
     .action(async (opts: WorkerOptions) => {
       const connection = queueConnectionOf(opts.queue);
