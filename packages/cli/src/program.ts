@@ -77,6 +77,7 @@ export function createProgram(
         state.exitCode = code;
       },
       progressTarget,
+      warn,
     ),
     checkCommand(
       print,

@@ -159,6 +159,26 @@ describe.skipIf(url === undefined)('verifyRegion on a BullMQ queue (real Redis)'
     expect(await redis.zcard(`bull:${name}:failed`)).toBe(0);
   }, 120_000);
 
+  it('says when no worker answers, and goes on once one starts', async () => {
+    const name = fresh('idle');
+    const idle: number[] = [];
+    let started: Promise<unknown> | null = null;
+    const runner = queueRunner({
+      connection: parseQueueUrl(url!),
+      name,
+      pollMs: 200,
+      idleSeconds: 1,
+      onIdle: ({ unanswered }) => {
+        idle.push(unanswered);
+        started ??= startWorker(name);
+      },
+    });
+    const queued = await verifyRegion(diagonal, model, box, { ...options, runner });
+    expect(idle[0]).toBe(1); // the root box, waiting
+    expect(started).not.toBeNull();
+    expect(strip(queued)).toEqual(strip(inline));
+  }, 120_000);
+
   it('continues a run whose coordinator stopped from the answers already in the queue', async () => {
     const name = fresh('resume');
     await startWorker(name, { margins: false });

@@ -69,11 +69,15 @@ function replayLine(replay: VariantVerification['replay']): string {
 /** The checkpoint file `verify --resume dir` keeps in `dir`. */
 export const VERIFY_CHECKPOINT = 'verify.checkpoint.json';
 
-/** The `verify` command; `setExitCode` receives the verdict's exit code. */
+/**
+ * The `verify` command; `setExitCode` receives the verdict's exit code, `warn` lines for stderr
+ * (a queue that no worker serves).
+ */
 export function verifyCommand(
   print: (text: string) => void,
   setExitCode: (code: number) => void,
   progressTarget: (json: boolean) => ProgressTarget,
+  warn: (text: string) => void = () => {},
 ): Command {
   return new Command('verify')
     .description(
@@ -173,7 +177,17 @@ export function verifyCommand(
             cpuSemantics,
             ...(opts.workers === undefined ? {} : { workers: opts.workers }),
             ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
-            ...(queue === undefined ? {} : { runner: queueRunner({ connection: queue }) }),
+            ...(queue === undefined
+              ? {}
+              : {
+                  runner: queueRunner({
+                    connection: queue,
+                    onIdle: ({ seconds, unanswered }) =>
+                      warn(
+                        `quantproof: no worker has answered for ${Math.round(seconds)} s (${unanswered} boxes waiting on ${queue.url}); start \`quantproof worker --queue ${queue.url}\` with the same --fp32, --int8 and --cpu-semantics`,
+                      ),
+                  }),
+                }),
             ...(opts.roundSize === undefined ? {} : { roundSize: opts.roundSize }),
             ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
             onProgress: (p) => progress.update(p.seconds, progressFields(p)),

@@ -29,6 +29,13 @@ export interface QueueRunnerOptions {
   readonly pollMs?: number;
   /** Completed boxes are kept this long (s) for a coordinator that resumes. Default 86400. */
   readonly keepSeconds?: number;
+  /**
+   * Called when no box of the round was answered for `idleSeconds` (and again each time as long),
+   * with the seconds waited and the boxes unanswered: no worker may be running.
+   */
+  readonly onIdle?: (idle: { readonly seconds: number; readonly unanswered: number }) => void;
+  /** Default 30. */
+  readonly idleSeconds?: number;
 }
 
 /** Counters of a queue runner (for benchmarks and progress). */
@@ -169,7 +176,8 @@ export function queueRunner(
         for (const [, v] of rows) stats.retries += Math.max(0, Number(v ?? 1) - 1);
       };
 
-      const workers = await queue.getWorkersCount();
+      // CLIENT LIST, which some managed Redis services refuse: then the count is unknown (0).
+      const workers = await queue.getWorkersCount().catch(() => 0);
       return {
         workers,
         async run(tasks) {
@@ -206,6 +214,9 @@ export function queueRunner(
           try {
             // One read finds the answers a previous coordinator left; one write adds the rest.
             await reconcile(true);
+            let answered = waiting.size;
+            let since = Date.now();
+            let told = 0;
             while (waiting.size > 0) {
               let timer: NodeJS.Timeout | undefined;
               await Promise.race([
@@ -214,6 +225,16 @@ export function queueRunner(
               ]);
               clearTimeout(timer);
               await reconcile(false);
+              if (waiting.size < answered) {
+                answered = waiting.size;
+                since = Date.now();
+                told = 0;
+              }
+              const idle = (Date.now() - since) / 1000;
+              if (waiting.size > 0 && idle >= (told + 1) * (options.idleSeconds ?? 30)) {
+                told++;
+                options.onIdle?.({ seconds: idle, unanswered: waiting.size });
+              }
             }
           } finally {
             round = null;
