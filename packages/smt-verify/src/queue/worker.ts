@@ -10,7 +10,7 @@ import { type QMlp, qmlpToJson } from '@quantproof/quant';
 import { QueueWorkerRefusedError } from '../errors.js';
 import type { LeafTask } from '../region/evaluate.js';
 import type { WorkerInit } from '../region/jobs.js';
-import { createInlinePool, createWorkerPool, type JobPool } from '../region/pool.js';
+import { localPool } from '../region/runner.js';
 import { type DecisionOptions, decisionSettings } from '../region/settings.js';
 import { checkQueueConnection, type QueueConnection, redisOptions } from './connection.js';
 import {
@@ -69,14 +69,10 @@ export async function startQueueWorker(
   const fingerprint = decisionFingerprint(init);
   await checkQueueConnection(options.connection);
   const threads = Math.max(0, Math.floor(options.threads ?? 1));
-  const pool: JobPool =
-    threads === 0
-      ? createInlinePool(fp32, int8, init)
-      : createWorkerPool(init, {
-          workers: threads,
-          jobDeadlineMs: Math.max(30_000, init.settings.smtTimeoutSeconds * 1000 * 20),
-          memoryMb: options.memoryMb ?? 1024,
-        });
+  const pool = localPool({ fp32, int8 }, init, {
+    workers: threads,
+    ...(options.memoryMb === undefined ? {} : { workerMemoryMb: options.memoryMb }),
+  });
   let boxes = 0;
   let stop!: (error?: Error) => void;
   const stopped = new Promise<void>((resolve, reject) => {

@@ -63,21 +63,28 @@ export interface LocalRunnerOptions {
   readonly workerMemoryMb?: number;
 }
 
+/**
+ * The pool that decides boxes on this machine (the local runner's, and a queue worker's):
+ * `workers` worker threads, or the calling thread (`workers: 0`).
+ */
+export function localPool(
+  networks: { readonly fp32: Mlp; readonly int8: QMlp },
+  init: WorkerInit,
+  options: LocalRunnerOptions,
+): JobPool {
+  return options.workers === 0
+    ? createInlinePool(networks.fp32, networks.int8, init)
+    : createWorkerPool(init, {
+        workers: options.workers,
+        jobDeadlineMs: Math.max(30_000, init.settings.smtTimeoutSeconds * 1000 * 20),
+        memoryMb: options.workerMemoryMb ?? 1024,
+      });
+}
+
 /** This machine: `workers` worker threads, or the calling thread (`workers: 0`). */
 export function localRunner(
   networks: { readonly fp32: Mlp; readonly int8: QMlp },
   options: LocalRunnerOptions,
 ): RegionRunnerFactory {
-  return {
-    open: async ({ init }) =>
-      poolRunner(
-        options.workers === 0
-          ? createInlinePool(networks.fp32, networks.int8, init)
-          : createWorkerPool(init, {
-              workers: options.workers,
-              jobDeadlineMs: Math.max(30_000, init.settings.smtTimeoutSeconds * 1000 * 20),
-              memoryMb: options.workerMemoryMb ?? 1024,
-            }),
-      ),
-  };
+  return { open: async ({ init }) => poolRunner(localPool(networks, init, options)) };
 }
