@@ -94,7 +94,7 @@ export async function startQueueWorker(
         refused ??= new QueueWorkerRefusedError(
           data.version !== QUEUE_PAYLOAD_VERSION
             ? `the queue holds boxes of payload version ${String(data.version)}, this worker reads version ${QUEUE_PAYLOAD_VERSION}; run the same quantproof version on the coordinator and every worker`
-            : `the queue holds boxes of another run (fingerprint ${String(data.fingerprint).slice(0, 12)}…, this worker's is ${fingerprint.slice(0, 12)}…): start the worker with the coordinator's networks and options (the same --fp32, --int8 and --cpu-semantics)`,
+            : `the queue holds boxes of another run (fingerprint ${String(data.fingerprint).slice(0, 12)}…, this worker's is ${fingerprint.slice(0, 12)}…): start the worker with the coordinator's networks and options (the same --fp32, --int8 and --cpu-semantics); if that run was abandoned, empty its database (redis-cli -n <db> flushdb) or give each run a database of its own (redis://host:port/<db>)`,
         );
         setImmediate(() => void shutdown(refused!));
         throw new WaitingError();
