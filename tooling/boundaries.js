@@ -60,7 +60,16 @@ export const OWNED_MODULES = {
   'onnxruntime-common': ['onnx'],
   protobufjs: ['onnx'],
   'z3-solver': ['smt-verify', 'benchmarks'],
+  // The region verifier's queue runner (`@quantproof/smt-verify/queue`); benchmarks read Redis's counters.
+  bullmq: ['smt-verify'],
+  ioredis: ['smt-verify', 'benchmarks'],
 };
+
+/**
+ * Public entry points besides a package's main one (`@quantproof/<package>/<subpath>`).
+ * @type {Record<string, string[]>}
+ */
+const SUBPATHS = { testing: ['vitest'], 'smt-verify': ['queue'] };
 
 const LIBRARY_NAMES = Object.keys(PACKAGES).filter(
   (name) => !['viewer', 'benchmarks'].includes(name),
@@ -79,8 +88,15 @@ function forbiddenImports(name) {
   const paths = [];
   const patterns = [
     {
-      // `@quantproof/testing/vitest` is a public entry point too (it registers the matchers).
-      group: ['@quantproof/*/*', '!@quantproof/*/package.json', '!@quantproof/testing/vitest'],
+      // `@quantproof/testing/vitest` (it registers the matchers) and `@quantproof/smt-verify/queue`
+      // (the BullMQ runner, kept off the main entry) are public entry points too.
+      group: [
+        '@quantproof/*/*',
+        '!@quantproof/*/package.json',
+        ...Object.entries(SUBPATHS).flatMap(([p, subs]) =>
+          subs.map((sub) => `!@quantproof/${p}/${sub}`),
+        ),
+      ],
       message: 'Import a workspace package through its public entry point, never its internals.',
     },
     {
@@ -91,13 +107,15 @@ function forbiddenImports(name) {
   for (const other of LIBRARY_NAMES) {
     if (other === name || spec.imports.includes(other)) continue;
     const typeOnly = spec.typeImports?.includes(other) ?? false;
-    paths.push({
-      name: `@quantproof/${other}`,
-      allowTypeImports: typeOnly,
-      message: typeOnly
-        ? `${name} may import @quantproof/${other} for types only (see ARCHITECTURE.md): use \`import type\`.`
-        : `${name} may not import @quantproof/${other} (see ARCHITECTURE.md); allowed: ${spec.imports.join(', ') || 'none'}.`,
-    });
+    for (const entry of ['', ...(SUBPATHS[other] ?? []).map((sub) => `/${sub}`)]) {
+      paths.push({
+        name: `@quantproof/${other}${entry}`,
+        allowTypeImports: typeOnly,
+        message: typeOnly
+          ? `${name} may import @quantproof/${other} for types only (see ARCHITECTURE.md): use \`import type\`.`
+          : `${name} may not import @quantproof/${other} (see ARCHITECTURE.md); allowed: ${spec.imports.join(', ') || 'none'}.`,
+      });
+    }
   }
   for (const [module, owners] of Object.entries(OWNED_MODULES)) {
     if (owners.includes(name)) continue;

@@ -89,6 +89,28 @@ describe('package boundaries from ARCHITECTURE.md', () => {
     ).toEqual([]);
   });
 
+  it('keeps bullmq inside smt-verify, whose queue entry point the cli may import', async () => {
+    const bull = await messagesFor(
+      'packages/cli/src/probe.ts',
+      "import { Queue } from 'bullmq';\nexport { Queue };\n",
+    );
+    expect(bull.join()).toMatch(/Only smt-verify may import bullmq/);
+    expect(
+      await messagesFor(
+        'packages/cli/src/probe.ts',
+        "import { queueRunner } from '@quantproof/smt-verify/queue';\nexport { queueRunner };\n",
+      ),
+    ).toEqual([]);
+    expect(
+      (
+        await messagesFor(
+          'packages/interval/src/probe.ts',
+          "import { queueRunner } from '@quantproof/smt-verify/queue';\nexport { queueRunner };\n",
+        )
+      ).join(),
+    ).toMatch(/public entry point|may not import/);
+  });
+
   it('rejects deep imports into another package', async () => {
     const messages = await messagesFor(
       'packages/rl/src/probe.ts',

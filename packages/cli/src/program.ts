@@ -9,6 +9,7 @@ import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
 import { vnnlibCommand } from './commands/vnnlib.js';
+import { workerCommand } from './commands/worker.js';
 import { trainCommand } from './commands/train.js';
 import { EXIT_CODES, InputError, UsageError } from './errors.js';
 import type { ProgressTarget } from './progress.js';
@@ -76,6 +77,7 @@ export function createProgram(
         state.exitCode = code;
       },
       progressTarget,
+      warn,
     ),
     checkCommand(
       print,
@@ -84,6 +86,7 @@ export function createProgram(
       },
       progressTarget,
     ),
+    workerCommand(warn),
   ];
   for (const command of commands) {
     program.addCommand(

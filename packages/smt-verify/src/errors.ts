@@ -47,3 +47,17 @@ export class VnnlibNetworkMismatchError extends SmtVerifyError {
     );
   }
 }
+
+/** The queue's Redis cannot be reached (or refuses the password). */
+export class QueueUnavailableError extends SmtVerifyError {
+  override readonly name: string = 'QueueUnavailableError';
+}
+
+/**
+ * A queue worker met a box of another run: its networks or options differ from the coordinator's
+ * (the fingerprint every box carries), or the box was written by another payload version. The box
+ * is put back untouched and the worker stops.
+ */
+export class QueueWorkerRefusedError extends SmtVerifyError {
+  override readonly name: string = 'QueueWorkerRefusedError';
+}

@@ -54,3 +54,12 @@ export {
   memoryCheckpointStore,
   type RegionCheckpointStore,
 } from './region/checkpoint.js';
+export { type LeafEvaluation, type LeafTask } from './region/evaluate.js';
+export { JobFailedError } from './region/pool.js';
+export {
+  localRunner,
+  type LocalRunnerOptions,
+  type RegionRunner,
+  type RegionRunnerContext,
+  type RegionRunnerFactory,
+} from './region/runner.js';

@@ -17,6 +17,8 @@ import {
 } from '../study/cpu-semantics.js';
 import { loadVerifyPair } from '../study/load-pair.js';
 import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
+import { queueRunner } from '@quantproof/smt-verify/queue';
+import { queueConnectionOf, queueUsageError, REDIS_PASSWORD_VARIABLE } from '../queue.js';
 import {
   PROGRESS_FIELDS,
   progressFields,
@@ -48,6 +50,8 @@ export interface VerifyOptions {
   readonly workers?: number;
   readonly maxBoxes?: number;
   readonly resume?: string;
+  readonly queue?: string;
+  readonly roundSize?: number;
   readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
 }
@@ -65,11 +69,15 @@ function replayLine(replay: VariantVerification['replay']): string {
 /** The checkpoint file `verify --resume dir` keeps in `dir`. */
 export const VERIFY_CHECKPOINT = 'verify.checkpoint.json';
 
-/** The `verify` command; `setExitCode` receives the verdict's exit code. */
+/**
+ * The `verify` command; `setExitCode` receives the verdict's exit code, `warn` lines for stderr
+ * (a queue that no worker serves).
+ */
 export function verifyCommand(
   print: (text: string) => void,
   setExitCode: (code: number) => void,
   progressTarget: (json: boolean) => ProgressTarget,
+  warn: (text: string) => void = () => {},
 ): Command {
   return new Command('verify')
     .description(
@@ -106,15 +114,30 @@ export function verifyCommand(
       '--resume <dir>',
       `checkpoint progress to <dir>/${VERIFY_CHECKPOINT}; started again with the same flags, it continues where it stopped`,
     )
+    .option(
+      '--round-size <n>',
+      'leaves split per round, two boxes each (default 16); larger rounds keep more --queue workers busy, and give another answer than other round sizes',
+      integerFlag('--round-size', 1, 65_536),
+    )
+    .option(
+      '--queue <url>',
+      `decide the boxes on \`quantproof worker\` processes through this Redis (redis://host:port[/db], rediss:// for TLS; password from ${REDIS_PASSWORD_VARIABLE}): the same answer as on this machine`,
+    )
     .addOption(cpuSemanticsOption())
     .option('--json', 'print one JSON document (see verify.json in a run directory)')
     .addHelpText(
       'after',
-      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json`,
+      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --cpu-semantics vnni-exact --max-boxes 20000 --queue redis://10.0.0.5:6379 --resume verify-run   # with \`quantproof worker --queue …\` on other machines`,
     )
     .action(async (opts: VerifyOptions) => {
       // Outputs are checked before any work: a directory that cannot be written fails now.
       if (opts.resume !== undefined) await checkOutputDirectory(opts.resume, '--resume');
+      if (opts.queue !== undefined && opts.workers !== undefined) {
+        throw new UsageError(
+          'give --queue or --workers, not both: with --queue the workers are `quantproof worker` processes (--workers there)',
+        );
+      }
+      const queue = opts.queue === undefined ? undefined : queueConnectionOf(opts.queue);
       const pair = await loadVerifyPair(opts.fp32, opts.int8);
       const fp32File = pair.fp32;
       const fp32 = fp32File.mlp;
@@ -154,13 +177,25 @@ export function verifyCommand(
             cpuSemantics,
             ...(opts.workers === undefined ? {} : { workers: opts.workers }),
             ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
+            ...(queue === undefined
+              ? {}
+              : {
+                  runner: queueRunner({
+                    connection: queue,
+                    onIdle: ({ seconds, unanswered }) =>
+                      warn(
+                        `quantproof: no worker has answered for ${Math.round(seconds)} s (${unanswered} boxes waiting on ${queue.url}); start \`quantproof worker --queue ${queue.url}\` with the same --fp32, --int8 and --cpu-semantics`,
+                      ),
+                  }),
+                }),
+            ...(opts.roundSize === undefined ? {} : { roundSize: opts.roundSize }),
             ...(checkpoint === undefined ? {} : { checkpoint, resume: true }),
             onProgress: (p) => progress.update(p.seconds, progressFields(p)),
           },
         );
       } catch (error) {
         if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
-        throw error;
+        throw queueUsageError(error) ?? error;
       } finally {
         progress.stop();
         setInterruptHint(null);

@@ -15,6 +15,7 @@ import {
   encodeCheckpoint,
   type RegionCheckpointStore,
   type RegionProgress,
+  type RegionRunnerFactory,
   verifyRegion,
 } from '@quantproof/smt-verify';
 import type {
@@ -85,6 +86,10 @@ export interface VerifyVariantOptions {
   /** Checkpoint file, and whether to continue from it. */
   readonly checkpoint?: string;
   readonly resume?: boolean;
+  /** Leaves split per round (verifyRegion's `roundSize`, default 16). */
+  readonly roundSize?: number;
+  /** Where rounds are evaluated (default: `workers` threads here); e.g. a queue runner. */
+  readonly runner?: RegionRunnerFactory;
   readonly onProgress?: (progress: RegionProgress) => void;
 }
 
@@ -185,6 +190,8 @@ export async function verifyVariant(
       ...(notReplayed === null ? { replay } : {}),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
       ...(options.maxBoxes === undefined ? {} : { maxBoxes: options.maxBoxes }),
+      ...(options.runner === undefined ? {} : { runner: options.runner }),
+      ...(options.roundSize === undefined ? {} : { roundSize: options.roundSize }),
       ...(options.checkpoint === undefined
         ? {}
         : {

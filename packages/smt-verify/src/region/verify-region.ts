@@ -18,7 +18,7 @@ import {
   splitPolicy,
 } from '@quantproof/interval';
 import { float32Box, type InputBox } from '../box.js';
-import { modelMismatchError, SmtVerifyOptionsError } from '../errors.js';
+import { modelMismatchError } from '../errors.js';
 import { accumulatorOverflow, int8ExactlyEncoded } from '../disagreement-query.js';
 import {
   confirmInRuntime,
@@ -38,7 +38,9 @@ import {
 import type { DecisionSettings, LeafTask } from './evaluate.js';
 import type { WorkerInit } from './jobs.js';
 import { type LeafState, type LeafStatus, ROOT_STATE } from './leaf-state.js';
-import { createInlinePool, createWorkerPool, JobFailedError, type JobPool } from './pool.js';
+import { JobFailedError } from './pool.js';
+import { localRunner, type RegionRunnerFactory } from './runner.js';
+import { decisionSettings, positive } from './settings.js';
 
 export type { LeafStatus } from './leaf-state.js';
 
@@ -105,6 +107,12 @@ export interface RegionOptions {
   readonly onProgress?: (progress: RegionProgress) => void;
   /** Heap limit of each worker in MiB (the memory guard). Default 1024. */
   readonly workerMemoryMb?: number;
+  /**
+   * Where rounds are evaluated (see `RegionRunner`): default this machine's worker threads
+   * (`workers`); a queue runner from `@quantproof/smt-verify/queue` hands them to other machines.
+   * The answer does not depend on it.
+   */
+  readonly runner?: RegionRunnerFactory;
 }
 
 /** Progress after a round. */
@@ -248,13 +256,6 @@ export interface RegionStats {
 /** Absolute floor of δ*'s and ε*'s precision (a relative precision cannot settle a δ* of 0). */
 const MARGIN_ABSOLUTE = 1e-6;
 
-function positive(name: string, value: number, min: number): number {
-  if (!(value >= min) || Number.isNaN(value)) {
-    throw new SmtVerifyOptionsError(`${name} must be a number ≥ ${min}; got ${value}`);
-  }
-  return value;
-}
-
 /** Wilson score interval of a proportion (95 %). */
 function wilson(hits: number, n: number): { low: number; high: number } {
   const z = 1.959963984540054;
@@ -307,17 +308,7 @@ export async function verifyRegion(
   const target = (lower: number): number => (1 + precision) * lower + MARGIN_ABSOLUTE;
   const exact = int8ExactlyEncoded(int8, cpuSemantics);
   const margins = options.margins !== false && exact;
-  const settings: DecisionSettings = {
-    tieToleranceFloor: positive('tieTolerance', options.tieTolerance ?? 0, 0),
-    cpu: cpuSemantics,
-    cellLimit: positive('cellLimit', options.cellLimit ?? 16, 0),
-    smtCellLimit: positive('smtCellLimit', options.smtCellLimit ?? 16, 0),
-    smtUnstableLimit: positive('smtUnstableLimit', options.smtUnstableLimit ?? 12, 0),
-    smtTimeoutSeconds: positive('smtTimeoutSeconds', options.smtTimeoutSeconds ?? 1, 0.001),
-    samples: Math.floor(positive('samples', options.samples ?? 16, 0)),
-    margins,
-    precision,
-  };
+  const settings: DecisionSettings = decisionSettings(int8, options);
   const seed = options.seed ?? 0;
   const init: WorkerInit = { fp32: mlpToJson(fp32), int8: qmlpToJson(int8), settings };
   const fingerprint = regionFingerprint(init, {
@@ -467,14 +458,16 @@ export async function verifyRegion(
   };
   track();
 
-  const pool: JobPool =
-    workers === 0
-      ? createInlinePool(fp32, int8, init)
-      : createWorkerPool(init, {
-          workers,
-          jobDeadlineMs: Math.max(30_000, settings.smtTimeoutSeconds * 1000 * 20),
-          memoryMb: options.workerMemoryMb ?? 1024,
-        });
+  const pool = await (
+    options.runner ??
+    localRunner(
+      { fp32, int8 },
+      {
+        workers,
+        ...(options.workerMemoryMb === undefined ? {} : { workerMemoryMb: options.workerMemoryMb }),
+      },
+    )
+  ).open({ init, runFingerprint: fingerprint });
 
   const evaluate = async (jobs: readonly RegionJob<LeafState>[]): Promise<LeafState[]> => {
     const tasks: LeafTask[] = jobs.map((job) => {
@@ -490,14 +483,7 @@ export async function verifyRegion(
         search: counterexamples.length === 0,
       };
     });
-    const results = await Promise.all(
-      tasks.map((task) =>
-        pool.run({ kind: 'evaluate', task }).catch((error: unknown) => {
-          if (error instanceof JobFailedError) return error;
-          throw error;
-        }),
-      ),
-    );
+    const results = await pool.run(tasks);
     const states: LeafState[] = [];
     for (let k = 0; k < jobs.length; k++) {
       const r = results[k]!;
@@ -511,7 +497,7 @@ export async function verifyRegion(
         });
         continue;
       }
-      const e = r.evaluation;
+      const e = r;
       smtQueries += e.smtQueries;
       smtSeconds += e.smtMs / 1000;
       let state = e.state;
@@ -680,7 +666,7 @@ export async function verifyRegion(
       rounds: driver.rounds,
       smtQueries,
       smtSeconds,
-      workers,
+      workers: pool.workers,
       retries: pool.retries(),
       decidedAtSeconds,
       seconds: total - (resumed ? 0 : baseElapsed),
