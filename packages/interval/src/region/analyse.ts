@@ -592,14 +592,52 @@ function gridShare(
   };
   const lo = new Float64Array(d);
   const hi = new Float64Array(d);
-  const xlo = new Float64Array(d); // real and float32 inputs of the sub-box
-  const xhi = new Float64Array(d);
-  const flo = new Float64Array(d); // float32 inputs
-  const fhi = new Float64Array(d);
-  const qlo = new Float64Array(d); // the int8 forms' variable
-  const qhi = new Float64Array(d);
   const index = new Array<number>(d).fill(0);
   const all: Span = { a: lp, b: up };
+  // Each form's minimum over a sub-box without the exact dimension, without re-multiplying: the
+  // dimensions the grid does not cut summed once, the grid's tabulated per grid index (each term
+  // and sum rounded down, so any order gives a lower bound).
+  const cut = gridDims; // never the exact dimension
+  const variables = (kind: 'x' | 'f' | 'q', i: number, t: number): [number, number] => {
+    const l = edges[i]![t]!;
+    const u = edges[i]![t + 1]!;
+    const fl = Math.fround(l);
+    const fu = Math.fround(u);
+    if (kind === 'x') return [Math.min(l, fl), Math.max(u, fu)];
+    if (kind === 'f' || dequantized === null) return [fl, fu];
+    return [dequantized(fl), dequantized(fu)];
+  };
+  interface FormTable {
+    readonly base: number;
+    readonly tables: readonly Float64Array[];
+  }
+  const tabulate = (form: LinearForm, kind: 'x' | 'f' | 'q'): FormTable => {
+    const c = form.coefficients;
+    let base = form.constant;
+    for (let i = 0; i < d; i++) {
+      const ci = c[i]!;
+      if (i === p || ci === 0 || cut.includes(i)) continue;
+      const [l, u] = variables(kind, i, 0);
+      base = addDown(base, mulDown(ci, ci > 0 ? l : u));
+    }
+    const tables = cut.map((i) => {
+      const ci = c[i]!;
+      return Float64Array.from({ length: parts[i]! }, (_, t) => {
+        if (ci === 0) return 0;
+        const [l, u] = variables(kind, i, t);
+        return mulDown(ci, ci > 0 ? l : u);
+      });
+    });
+    return { base, tables };
+  };
+  const minOf = (table: FormTable): number => {
+    let v = table.base;
+    for (let g = 0; g < cut.length; g++) v = addDown(v, table.tables[g]![index[cut[g]!]!]!);
+    return v;
+  };
+  const fpTables = fpForms.map((f) => (f === undefined ? null : tabulate(f, 'x')));
+  const intTables = intForms?.map((f) => (f === undefined ? null : tabulate(f, 'q'))) ?? null;
+  const jointTables = jointForms?.map((f) => (f === undefined ? null : tabulate(f, 'f'))) ?? null;
   const none: Span = { a: Infinity, b: -Infinity };
   // The certified interval of one pairwise condition: the widest of what the bounds give.
   const best = (spans: readonly Span[]): Span => {
@@ -629,12 +667,6 @@ function gridShare(
       hi[i] = e[index[i]! + 1]!;
       const w = box.upper[i]! - box.lower[i]!;
       if (i !== p) vol *= w > 0 ? (hi[i]! - lo[i]!) / w : 1 / parts[i]!;
-      flo[i] = Math.fround(lo[i]!);
-      fhi[i] = Math.fround(hi[i]!);
-      xlo[i] = Math.min(lo[i]!, flo[i]!);
-      xhi[i] = Math.max(hi[i]!, fhi[i]!);
-      qlo[i] = dequantized === null ? flo[i]! : dequantized(flo[i]!);
-      qhi[i] = dequantized === null ? fhi[i]! : dequantized(fhi[i]!);
     }
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
@@ -645,33 +677,21 @@ function gridShare(
         const ff = fpForms[at]!;
         const fpIbp = subDown(grid.fp.lower[i]!, grid.fp.upper[j]!);
         fpCond[at] = best([
-          halfLine(
-            ff.coefficients[p]!,
-            formMinExcept(ff, xlo, xhi, p),
-            fr.theta,
-            fr.strict,
-            floatLine,
-          ),
+          halfLine(ff.coefficients[p]!, minOf(fpTables[at]!), fr.theta, fr.strict, floatLine),
           (fr.strict ? fpIbp > fr.theta : fpIbp >= fr.theta) ? all : none,
         ]);
         if (intForms !== null && grid.int !== null) {
           const ir = rule(intFloor, i, j);
           const inf = intForms[at]!;
           const spans = [
-            halfLine(
-              inf.coefficients[p]!,
-              formMinExcept(inf, qlo, qhi, p),
-              ir.theta,
-              ir.strict,
-              intLine,
-            ),
+            halfLine(inf.coefficients[p]!, minOf(intTables![at]!), ir.theta, ir.strict, intLine),
           ];
           if (jointForms !== null) {
             const jf = jointForms[at]!;
             spans.push(
               halfLine(
                 jf.coefficients[p]!,
-                formMinExcept(jf, flo, fhi, p),
+                minOf(jointTables![at]!),
                 ir.theta,
                 ir.strict,
                 floatLine,
@@ -713,7 +733,7 @@ function gridShare(
           best([
             halfLine(
               ff.coefficients[p]!,
-              formMinExcept(ff, xlo, xhi, p),
+              minOf(fpTables[j * k + c]!),
               beatFloor.theta,
               true,
               floatLine,
