@@ -1,7 +1,16 @@
 // The one place that talks to z3-solver (WASM). One `init()` per thread: its contexts run one
 // query at a time, so checks are queued. `releaseZ3` ends z3's worker threads, which would
 // otherwise keep a Node process alive.
-import { init, killThreads } from 'z3-solver';
+import type { init } from 'z3-solver';
+
+type Z3Module = typeof import('z3-solver');
+let z3Module: Promise<Z3Module> | null = null;
+
+/** z3-solver, loaded when the first query reaches it: a run that z3 never sees never loads it. */
+function z3Solver(): Promise<Z3Module> {
+  z3Module ??= import('z3-solver');
+  return z3Module;
+}
 import { rational, type Rational } from './rational.js';
 
 /** What one satisfiability check found. */
@@ -37,7 +46,7 @@ let queue: Promise<unknown> = Promise.resolve();
 let checks = 0;
 
 function z3(): Promise<Z3State> {
-  const current = state ?? init().then(createState);
+  const current = state ?? z3Solver().then(async ({ init }) => createState(await init()));
   state = current;
   return current;
 }
@@ -96,7 +105,7 @@ async function discardZ3(): Promise<void> {
   if (current === null) return;
   try {
     const { api } = await current;
-    await killThreads(api.em);
+    await (await z3Solver()).killThreads(api.em);
   } catch {
     // Nothing more to release from an instance that failed.
   }
@@ -154,7 +163,7 @@ export async function releaseZ3(): Promise<void> {
   state = null;
   try {
     const { api } = await current;
-    await killThreads(api.em);
+    await (await z3Solver()).killThreads(api.em);
   } catch {
     // A z3 instance that crashed has no threads left to end; releasing must not throw.
   }

@@ -1,20 +1,14 @@
 // `quantproof vnnlib`: decide a VNN-COMP property for an FP32 ONNX network, VNN-COMP style.
 
 import { performance } from 'node:perf_hooks';
-import { OnnxError } from '@quantproof/onnx';
-import { SmtVerifyError, type VnnlibResult } from '@quantproof/smt-verify';
+import type { VnnlibResult } from '@quantproof/smt-verify';
 import { Command, InvalidArgumentError } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
-import {
-  type AssumedCpuSemantics,
-  type CpuSemanticsFlag,
-  cpuSemanticsOption,
-  describeCpuSemantics,
-  resolveCpuSemantics,
-} from '../study/cpu-semantics.js';
-import { type ReplayFile, type ReplayRecord, replayRecordOf } from '../study/ort-replay.js';
-import { verifyVnnlib } from '../study/vnnlib.js';
+import type { AssumedCpuSemantics } from '../study/cpu-semantics.js';
+import { type CpuSemanticsFlag, cpuSemanticsOption } from '../study/cpu-semantics-option.js';
+import type { ReplayFile, ReplayRecord } from '../study/ort-replay.js';
 
 /** Options of the vnnlib command after parsing. */
 export interface VnnlibCommandOptions {
@@ -73,9 +67,7 @@ function seconds(value: string): number {
 /** The `vnnlib` command. */
 export function vnnlibCommand(print: (text: string) => void): Command {
   return new Command('vnnlib')
-    .description(
-      'Decide a VNN-LIB property (box inputs, disjunctions of linear output constraints) for an FP32 ONNX network: prints sat, unsat, timeout or unknown as its first line; a sat witness is confirmed in onnxruntime-node.',
-    )
+    .description(COMMAND_DESCRIPTIONS.vnnlib)
     .requiredOption('--onnx <file>', 'the FP32 ONNX network')
     .requiredOption('--vnnlib <file>', 'the VNN-LIB property')
     .option('--timeout <s>', 'time limit in seconds', seconds, 30)
@@ -87,6 +79,16 @@ export function vnnlibCommand(print: (text: string) => void): Command {
       '\nExample:\n  $ quantproof vnnlib --onnx cartpole.onnx --vnnlib cartpole_case_safe_14.vnnlib --timeout 30 --out result.txt',
     )
     .action(async (opts: VnnlibCommandOptions) => {
+      // Loaded here, not above: `vnnlib --help` and a bad flag load none of the verifier.
+      const [{ OnnxError }, { SmtVerifyError }, cpu, { replayRecordOf }, { verifyVnnlib }] =
+        await Promise.all([
+          import('@quantproof/onnx'),
+          import('@quantproof/smt-verify'),
+          import('../study/cpu-semantics.js'),
+          import('../study/ort-replay.js'),
+          import('../study/vnnlib.js'),
+        ]);
+      const { describeCpuSemantics, resolveCpuSemantics } = cpu;
       if (opts.out !== undefined) await checkOutputFile(opts.out, '--out');
       const onnx = await readInputFile(opts.onnx, '--onnx network');
       const text = new TextDecoder().decode(await readInputFile(opts.vnnlib, '--vnnlib property'));
