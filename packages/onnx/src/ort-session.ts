@@ -1,6 +1,7 @@
+import type * as OnnxRuntime from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
-type OrtModule = typeof import('onnxruntime-node');
+type OrtModule = typeof OnnxRuntime;
 let ortModule: Promise<OrtModule> | null = null;
 
 /** onnxruntime-node, loaded on the first session: reading or writing .onnx files never loads it. */
