@@ -34,14 +34,33 @@ async function traced(args: readonly string[]) {
   return { ...result, modules };
 }
 
-/** The workspace packages and heavy dependencies among the resolved modules. */
+const HEAVY = ['z3-solver', 'onnxruntime-node', 'protobufjs', 'cli-progress'];
+
+/**
+ * The workspace packages and heavy dependencies among the resolved modules. The command is
+ * bundled (dist/bundle/, see bundle.mjs): a bundle file's code is attributed through esbuild's
+ * `// path` comment before each module it holds.
+ */
 function packagesOf(modules: readonly string[]): Set<string> {
   const found = new Set<string>();
-  for (const url of modules) {
-    const workspace = /\/packages\/([a-z0-9-]+)\/(dist|src)\//.exec(url);
+  const attribute = (path: string): void => {
+    const workspace = /(?:^|\/)packages\/([a-z0-9-]+)\/(dist|src)\//.exec(path);
     if (workspace !== null) found.add(`@quantproof/${workspace[1]}`);
-    for (const name of ['z3-solver', 'onnxruntime-node', 'protobufjs', 'cli-progress']) {
-      if (url.includes(`/node_modules/${name}/`)) found.add(name);
+    else if (/^dist\//.test(path)) found.add('@quantproof/cli');
+    else {
+      const sibling = /^\.\.\/([a-z0-9-]+)\/dist\//.exec(path);
+      if (sibling !== null) found.add(`@quantproof/${sibling[1]}`);
+    }
+    for (const name of HEAVY) if (path.includes(`node_modules/${name}/`)) found.add(name);
+  };
+  for (const url of modules) {
+    attribute(url);
+    if (url.startsWith('file:') && url.includes('/dist/bundle/')) {
+      for (const [, path] of readFileSync(fileURLToPath(url), 'utf8').matchAll(
+        /^\/\/ (\S+\.[cm]?js)$/gm,
+      )) {
+        attribute(path!);
+      }
     }
   }
   return found;

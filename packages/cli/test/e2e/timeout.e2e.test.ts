@@ -1,6 +1,7 @@
-// `quantproof vnnlib --timeout` bounds the process even while a z3 query runs: on dubinsrejoin (an
-// 8-256-256-8 network) the root box goes to z3 at once (--smt-max-unstable large, --smt-min-depth
-// 0), and z3 neither finishes that query nor stops at its own timeout; the query must be cut.
+// `quantproof vnnlib --timeout` bounds the process even while z3 queries run: on dubinsrejoin (an
+// 8-256-256-8 network) every box that bounds leave open goes to z3 at once (--smt-max-unstable
+// large, --smt-min-depth 0) — about 1 MB of SMT-LIB each, which z3 neither finishes nor stops at
+// its own timeout; the query running at the limit must be cut.
 
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,7 @@ describe('quantproof vnnlib --timeout (built CLI, subprocess)', () => {
       '--onnx',
       `${dir}onnx/dubinsrejoin.onnx`,
       '--vnnlib',
-      `${dir}vnnlib/dubinsrejoin_case_unsafe_83.vnnlib`,
+      `${dir}vnnlib/dubinsrejoin_case_unsafe_66.vnnlib`,
       '--timeout',
       String(limit),
       '--smt-max-unstable',
