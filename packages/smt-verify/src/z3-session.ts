@@ -156,8 +156,12 @@ async function checkOnce(query: SmtQuery, timeoutMs: number): Promise<CheckResul
     }
     if (verdict === 'unsat') return { kind: 'unsat' };
     if (verdict === 'unknown') {
+      // z3's own timeout says `timeout` or `canceled`; stopped by our interrupt at the limit, `interrupted`.
       const reason = solver.reasonUnknown();
-      return { kind: 'unknown', reason: /timeout|canceled/.test(reason) ? 'timeout' : reason };
+      return {
+        kind: 'unknown',
+        reason: /timeout|canceled|interrupted/.test(reason) ? 'timeout' : reason,
+      };
     }
     const model = solver.model();
     const reals = new Map<string, Rational>();
