@@ -122,7 +122,9 @@ export function tarballProblems(pkg) {
     ) {
       problems.push(`${file} is a build or cache artifact`);
     }
-    const compiled = /^dist\/(.+)\.(js|d\.ts)$/.exec(file);
+    // dist/bundle/ is a bundler's output (the cli's, see packages/cli/bundle.mjs), not one file per
+    // source: its files have no source of their own.
+    const compiled = /^dist\/(?!bundle\/)(.+)\.(js|d\.ts)$/.exec(file);
     if (compiled !== null && !has.has(`src/${compiled[1]}.ts`)) {
       problems.push(
         `${file} has no source src/${compiled[1]}.ts (a stale build output: rebuild with \`pnpm build\`, which empties dist/)`,

@@ -10,9 +10,10 @@ import {
 } from '@quantproof/smt-verify/queue';
 import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
 import { UsageError } from './errors.js';
+import { REDIS_PASSWORD_VARIABLE } from './queue-env.js';
 
 /** The environment variable that holds the queue's Redis password. */
-export const REDIS_PASSWORD_VARIABLE = 'QUANTPROOF_REDIS_PASSWORD';
+export { REDIS_PASSWORD_VARIABLE };
 
 /** The connection `--queue <url>` names, with the password from the environment. */
 export function queueConnectionOf(

@@ -59,3 +59,39 @@ describe('verifyVnnlib on VNN-COMP 2022 cartpole', () => {
     }
   });
 });
+
+describe('verifyVnnlib on VNN-COMP 2022 dubinsrejoin (8-256-256-8, OR-of-AND argmax properties)', () => {
+  const dubinsrejoin = readFileSync(new URL('onnx/dubinsrejoin.onnx', dir));
+  // unsat: refuted by back-substitution bounds with one condition of the conjunction folded in;
+  // sat: a witness replayed in onnxruntime-node, checked here against the property.
+  for (const name of [
+    'dubinsrejoin_case_unsafe_83',
+    'dubinsrejoin_case_safe_0',
+    'dubinsrejoin_case_unsafe_24',
+    'dubinsrejoin_case_unsafe_80',
+  ]) {
+    it(`${name} → ${expected.get(`vnnlib/${name}.vnnlib`)}`, async () => {
+      const text = readFileSync(new URL(`vnnlib/${name}.vnnlib`, dir), 'utf8');
+      const result = await verifyVnnlib(dubinsrejoin, text, { timeoutSeconds: 30 });
+      expect(result.kind).toBe(expected.get(`vnnlib/${name}.vnnlib`));
+      if (result.kind === 'sat') {
+        expect(result.counterexample.runtimeReplay).toBe(ORT_REPLAY_NAME);
+        const property = parseVnnlib(text);
+        const y = result.counterexample.output;
+        const meets = property.output.some((conjunction) =>
+          conjunction.every((c) => {
+            const lhs = c.terms.reduce(
+              (sum, t) =>
+                sum +
+                (Number(t.coefficient.numerator) / Number(t.coefficient.denominator)) * y[t.index]!,
+              0,
+            );
+            const bound = Number(c.bound.numerator) / Number(c.bound.denominator);
+            return c.strict ? lhs < bound : lhs <= bound;
+          }),
+        );
+        expect(meets).toBe(true);
+      }
+    });
+  }
+});

@@ -24,7 +24,13 @@ export { fp32LinearUpperBound } from './fp32-network.js';
 export { fp32ExecutionError, maxPairTolerance, pairTolerance } from './fp32-error.js';
 export { softmaxBoundsFp32, softmaxFp32 } from './softmax-bounds.js';
 export { ibpInt8, type Int8IntervalBounds, type Int8LayerBounds } from './int8-bounds.js';
-export { linearBoundsFp32, linearBoundsInt8, type LinearBounds } from './linear-bounds.js';
+export {
+  fp32SpecLowerBound,
+  linearBoundsFp32,
+  linearBoundsInt8,
+  type LinearBounds,
+  type SpecLowerBound,
+} from './linear-bounds.js';
 export { differenceBounds, type DifferenceBounds } from './logit-difference.js';
 export {
   certifyDecision,

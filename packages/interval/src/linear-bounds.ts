@@ -160,6 +160,30 @@ export function linearBoundsFp32(mlp: Mlp, box: Box): LinearBounds {
   return logitLinearBounds(refineFp32(mlp, box), 'input');
 }
 
+/** Lower bounds of `spec · logits` over one box: each spec folded into one back-substitution. */
+export type SpecLowerBound = (spec: Float64Array) => {
+  /** The lower bound over the box (rounded down). */
+  readonly lower: number;
+  /** The bound's linear form over the box's inputs: |coefficient_i| × width_i is input i's share. */
+  readonly coefficients: Float64Array;
+};
+
+/**
+ * Lower bounds of linear functions `spec · logits` of the FP32 network over `box`, valid for both
+ * semantics (real arithmetic on real inputs, forwardFp32 on float32 inputs): the network is
+ * refined once, and each spec is folded into the back-substitution from the output — tighter than
+ * combining per-logit bounds (a difference of two logits shares their hidden terms).
+ */
+export function fp32SpecLowerBound(mlp: Mlp, box: Box): SpecLowerBound {
+  validateMlp(mlp);
+  checkBoxDimension(box, mlpInputSize(mlp), 'fp32SpecLowerBound');
+  const refined = refineFp32(mlp, box);
+  return (spec) => {
+    const form = specLowerForm(refined, spec);
+    return { lower: form.lower, coefficients: form.coefficients };
+  };
+}
+
 /**
  * Linear bounds of the int8 model's logits (as `forwardInt8` computes them on float32 inputs fl(x),
  * x in the box) over the dequantised quantised input (static) or the input (dynamic).

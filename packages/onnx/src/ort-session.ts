@@ -1,4 +1,14 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
+import type * as OnnxRuntime from 'onnxruntime-node';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
+
+type OrtModule = typeof OnnxRuntime;
+let ortModule: Promise<OrtModule> | null = null;
+
+/** onnxruntime-node, loaded on the first session: reading or writing .onnx files never loads it. */
+function ort(): Promise<OrtModule> {
+  ortModule ??= import('onnxruntime-node');
+  return ortModule;
+}
 import {
   InvalidRunInputError,
   OrtRunError,
@@ -51,6 +61,7 @@ export async function createOrtSession(
       : { optimizedModelFilePath: options.optimizedModelFilePath }),
   };
   const source = typeof model === 'string' ? `file '${model}'` : `${model.length} bytes`;
+  const { InferenceSession, Tensor } = await ort();
   let session: InferenceSession;
   try {
     session =
@@ -75,7 +86,7 @@ export async function createOrtSession(
       'OrtSession runs models with one float32 input [batch, features] and one output.',
     );
   }
-  return new CpuOrtSession(session, inputName, outputName, fixedFeatures(session));
+  return new CpuOrtSession(session, Tensor, inputName, outputName, fixedFeatures(session));
 }
 
 function fixedFeatures(session: InferenceSession): number | null {
@@ -94,14 +105,17 @@ class CpuOrtSession implements OrtSession {
   readonly outputName: string;
   readonly inputFeatures: number | null;
   private session: InferenceSession | null;
+  private readonly tensor: OrtModule['Tensor'];
 
   constructor(
     session: InferenceSession,
+    tensor: OrtModule['Tensor'],
     inputName: string,
     outputName: string,
     inputFeatures: number | null,
   ) {
     this.session = session;
+    this.tensor = tensor;
     this.inputName = inputName;
     this.outputName = outputName;
     this.inputFeatures = inputFeatures;
@@ -127,7 +141,7 @@ class CpuOrtSession implements OrtSession {
     }
     let result: InferenceSession.ReturnType;
     try {
-      const feed = new Tensor('float32', input, [batch, features]);
+      const feed: Tensor = new this.tensor('float32', input, [batch, features]);
       result = await session.run({ [this.inputName]: feed });
     } catch (error) {
       throw new OrtRunError(messageOf(error), { cause: error });

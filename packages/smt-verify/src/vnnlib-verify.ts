@@ -15,6 +15,7 @@ import {
   fp32ExecutionError,
   type Fp32IntervalBounds,
   fp32LinearUpperBound,
+  fp32SpecLowerBound,
   ibpFp32,
   refuteRegion,
   type RefutationStep,
@@ -163,6 +164,56 @@ function refutes(mlp: Mlp, box: Box, bounds: Fp32IntervalBounds, c: LinearCondit
   return c.strict ? s >= 0 : s > 0;
 }
 
+/** True when `lower`, a lower bound of `c`'s left side over a box, proves that no input meets `c`. */
+function refutedBy(lower: number, c: LinearCondition): boolean {
+  const s = compare(fromNumber(lower), c.exactBound);
+  return c.strict ? s >= 0 : s > 0;
+}
+
+/**
+ * The disjuncts that back-substitution with each condition folded in (`fp32SpecLowerBound`) cannot
+ * refute — a disjunct falls as soon as one of its conditions is refuted — and the split score of
+ * the box: per input, its share (|coefficient| × width of the bound's linear form) in the
+ * condition of each open disjunct that is nearest to being refuted, summed over those disjuncts.
+ */
+function refuteBySpecBounds(
+  mlp: Mlp,
+  box: Box,
+  open: readonly (readonly LinearCondition[])[],
+): { open: (readonly LinearCondition[])[]; score: Float64Array } {
+  const bound = fp32SpecLowerBound(mlp, box);
+  const score = new Float64Array(box.lower.length);
+  const left: (readonly LinearCondition[])[] = [];
+  for (const conj of open) {
+    let refuted = false;
+    let nearest: { gap: number; coefficients: Float64Array } | null = null;
+    for (const c of conj) {
+      const { lower, coefficients } = bound(c.coefficients);
+      if (refutedBy(lower, c)) {
+        refuted = true;
+        break;
+      }
+      // How far the bound is from refuting, relative to the condition's scale.
+      let scale = 0;
+      for (let i = 0; i < coefficients.length; i++) {
+        scale += Math.abs(coefficients[i]!) * (box.upper[i]! - box.lower[i]!);
+      }
+      const gap = scale > 0 ? (c.bound - lower) / scale : Infinity;
+      if (nearest === null || gap < nearest.gap) nearest = { gap, coefficients };
+    }
+    if (refuted) continue;
+    left.push(conj);
+    if (nearest === null) continue;
+    const shares = Float64Array.from(
+      nearest.coefficients,
+      (a, i) => Math.abs(a) * (box.upper[i]! - box.lower[i]!),
+    );
+    const total = shares.reduce((a, b) => a + b, 0);
+    if (total > 0) shares.forEach((v, i) => (score[i] = score[i]! + v / total));
+  }
+  return { open: left, score };
+}
+
 /** Phases of the hidden ReLUs when all are stable on the box, else null. */
 function fixedPhases(mlp: Mlp, bounds: Fp32IntervalBounds): boolean[][] | null {
   const phases: boolean[][] = [];
@@ -209,18 +260,42 @@ interface VnnlibSearch {
   readonly onQuery: VnnlibOptions['onQuery'];
   /** A confirmed counterexample at the float32 point of the exact box nearest `point`, or null. */
   readonly confirm: (point: ArrayLike<number>) => Promise<VnnlibCounterexample | null>;
+  /**
+   * Per open box, the split score its evaluation left (`refuteBySpecBounds`): the split targets
+   * the input with the most influence on the open conditions.
+   */
+  readonly splitScores: WeakMap<Box, Float64Array>;
   smtQueries: number;
 }
 
-/** The dimension to split: the largest width × first-layer influence; −1 when none can be split. */
-function splitDimension(root: Box, influence: Float64Array, box: Box): number {
+/**
+ * The dimension to split: the largest influence on the open conditions when the box's evaluation
+ * left a score (`scores`), else the largest width × first-layer influence; −1 when none can be
+ * split.
+ */
+function splitDimension(
+  root: Box,
+  influence: Float64Array,
+  box: Box,
+  scores?: WeakMap<Box, Float64Array>,
+): number {
+  const targeted = scores?.get(box);
+  if (targeted !== undefined && targeted.some((v) => v > 0)) {
+    const dimension = chooseSplitDimension(box, root, targeted);
+    if (dimension >= 0) return dimension;
+  }
   const score = Float64Array.from(influence, (w, i) => (box.upper[i]! - box.lower[i]!) * w);
   return chooseSplitDimension(box, root, score);
 }
 
 /** The split of a box: along `splitDimension`, at its float32 middle (interval's split policy). */
-function splitVnnlibBox(root: Box, influence: Float64Array, box: Box): BoxSplit | null {
-  const dimension = splitDimension(root, influence, box);
+function splitVnnlibBox(
+  root: Box,
+  influence: Float64Array,
+  box: Box,
+  scores?: WeakMap<Box, Float64Array>,
+): BoxSplit | null {
+  const dimension = splitDimension(root, influence, box, scores);
   return dimension < 0 ? null : splitAtCellFace(null, box, dimension);
 }
 
@@ -326,10 +401,13 @@ async function evaluateVnnlibBox(
     return splittable() ? { kind: 'open' } : { kind: 'undecided', reason: 'float32-overflow' };
   }
   const bounds = ibpFp32(mlp, box);
-  const open = search.disjuncts
+  const ibpOpen = search.disjuncts
     .map((conj) => conj.map((c) => widen(c, errors)))
     .filter((conj) => !conj.some((c) => refutes(mlp, box, bounds, c)));
+  if (ibpOpen.length === 0) return { kind: 'refuted' };
+  const { open, score } = refuteBySpecBounds(mlp, box, ibpOpen);
   if (open.length === 0) return { kind: 'refuted' };
+  search.splitScores.set(box, score);
   const exactBox = exactBoxOf(search, box);
   const phases = fixedPhases(mlp, bounds);
   if (phases !== null && open.every((conj) => conj.length === 1)) {
@@ -419,7 +497,8 @@ export async function verifyVnnlibProperty(
       influence[i] = influence[i]! + Math.abs(first.weight[j * inputSize + i]!);
     }
   }
-  const split = (box: Box): BoxSplit | null => splitVnnlibBox(root, influence, box);
+  const splitScores = new WeakMap<Box, Float64Array>();
+  const split = (box: Box): BoxSplit | null => splitVnnlibBox(root, influence, box, splitScores);
 
   if (mlpHead(mlp) === 'softmax') {
     // Y_j are probabilities: decided on sound Softmax bounds, never on the logits.
@@ -485,6 +564,7 @@ export async function verifyVnnlibProperty(
     deadline,
     onQuery: options.onQuery,
     confirm,
+    splitScores,
     smtQueries: 0,
   };
   const outcome = await refuteRegion<VnnlibCounterexample>({

@@ -55,3 +55,40 @@ describe('checkSmt', () => {
     expect(unsat.kind).toBe('unsat');
   });
 });
+
+describe('checkSmt within its limit', () => {
+  // x³ + y³ + z³ = 33 with x > 1000: z3 (5.2.0, WASM) neither finishes it nor stops at its own
+  // `timeout`, and not always within 0.1 s of an interrupt (then its instance is abandoned); the
+  // check must end at its limit either way.
+  const threeCubes = {
+    body:
+      '(declare-const x Int)(declare-const y Int)(declare-const z Int)' +
+      '(assert (= (+ (* x x x) (* y y y) (* z z z)) 33))(assert (> x 1000))',
+    reals: [],
+    ints: ['x', 'y', 'z'],
+  };
+
+  it('cuts a query that z3 does not stop, and the next query is answered', async () => {
+    await checkSmt(query, 10_000); // z3 started, so that the limit below measures the query
+    const started = performance.now();
+    const cut = await checkSmt(threeCubes, 1000);
+    const seconds = (performance.now() - started) / 1000;
+    expect(cut).toEqual({ kind: 'unknown', reason: 'timeout' });
+    // 1 s, the 0.1 s grace and scheduling on a shared machine; without the cut it never returns.
+    expect(seconds).toBeLessThan(3);
+    const next = await checkSmt(query, 10_000);
+    expect(next.kind).toBe('sat');
+  });
+
+  it('does not start a query whose parse alone would pass the limit', async () => {
+    // About 520 000 characters: more than 1 s at the cautious 3 µs per character assumed before
+    // any large query was parsed in this thread (z3 itself would answer it quickly: sat).
+    const declarations = Array.from({ length: 20_000 }, (_, i) => `(declare-const v${i} Real)`);
+    const body = `${declarations.join('')}(assert (> v0 1.0))`;
+    expect(body.length * 0.003).toBeGreaterThan(1000);
+    const started = performance.now();
+    const result = await checkSmt({ body, reals: [], ints: [] }, 1000);
+    expect(result).toEqual({ kind: 'unknown', reason: 'timeout' });
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});

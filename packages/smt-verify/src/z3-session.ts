@@ -1,7 +1,16 @@
 // The one place that talks to z3-solver (WASM). One `init()` per thread: its contexts run one
 // query at a time, so checks are queued. `releaseZ3` ends z3's worker threads, which would
 // otherwise keep a Node process alive.
-import { init, killThreads } from 'z3-solver';
+import type * as Z3Solver from 'z3-solver';
+
+type Z3Module = typeof Z3Solver;
+let z3Module: Promise<Z3Module> | null = null;
+
+/** z3-solver, loaded when the first query reaches it: a run that z3 never sees never loads it. */
+function z3Solver(): Promise<Z3Module> {
+  z3Module ??= import('z3-solver');
+  return z3Module;
+}
 import { rational, type Rational } from './rational.js';
 
 /** What one satisfiability check found. */
@@ -24,7 +33,7 @@ export interface SmtQuery {
   readonly ints: readonly string[];
 }
 
-type Z3Api = Awaited<ReturnType<typeof init>>;
+type Z3Api = Awaited<ReturnType<typeof Z3Solver.init>>;
 
 function createState(api: Z3Api) {
   return { api, ctx: new api.Context('quantproof') };
@@ -33,11 +42,13 @@ function createState(api: Z3Api) {
 type Z3State = ReturnType<typeof createState>;
 
 let state: Promise<Z3State> | null = null;
+/** Instances given up at a time limit with a query still running; `releaseZ3` ends them. */
+const abandonedInstances: Promise<Z3State>[] = [];
 let queue: Promise<unknown> = Promise.resolve();
 let checks = 0;
 
 function z3(): Promise<Z3State> {
-  const current = state ?? init().then(createState);
+  const current = state ?? z3Solver().then(async ({ init }) => createState(await init()));
   state = current;
   return current;
 }
@@ -47,19 +58,110 @@ export function z3CheckCount(): number {
   return checks;
 }
 
-/** One check on a fresh solver of the current z3 instance. */
+/**
+ * How long z3 gets to stop after `interrupt()` at the limit before its instance is abandoned (its
+ * threads ended). z3 polls for cancellation in its search but not in every step: the
+ * big-number arithmetic of its preprocessing on a wide network can run for minutes without
+ * looking (an 8-256-256-8 query ran 60 s past a 3 s limit).
+ */
+const INTERRUPT_GRACE_MS = 100;
+
+/**
+ * Milliseconds z3 takes to parse one character of a query, as last measured in this thread (×1.5),
+ * starting from a cautious 3 µs. The parse runs on the calling thread and cannot be interrupted: a
+ * query that would not be parsed within its limit is not started (an 8-256-256-8 network's query
+ * is about 1 MB of SMT-LIB and takes 1.6–2 s to parse here).
+ */
+let parseMsPerChar = 0.003;
+
+/** What `check()` returned, or `abandoned` when z3 did not stop after its interrupt. */
+type Verdict = 'sat' | 'unsat' | 'unknown' | 'abandoned';
+
+/**
+ * Awaits `check`, interrupting z3 when `limitMs` has passed since `started` and giving up on it
+ * `INTERRUPT_GRACE_MS` later: the limit holds whatever z3 is doing.
+ */
+function withinLimit(
+  check: Promise<'sat' | 'unsat' | 'unknown'>,
+  started: number,
+  limitMs: number,
+  interrupt: () => void,
+): Promise<Verdict> {
+  return new Promise<Verdict>((resolve, reject) => {
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const limit = setTimeout(
+      () => {
+        try {
+          interrupt();
+        } catch {
+          // An instance that cannot be interrupted is abandoned below all the same.
+        }
+        grace = setTimeout(() => resolve('abandoned'), INTERRUPT_GRACE_MS);
+      },
+      Math.max(0, started + limitMs - performance.now()),
+    );
+    check.then(
+      (verdict) => {
+        clearTimeout(limit);
+        clearTimeout(grace);
+        resolve(verdict);
+      },
+      (error: unknown) => {
+        clearTimeout(limit);
+        clearTimeout(grace);
+        reject(error);
+      },
+    );
+  });
+}
+
+/**
+ * One check on a fresh solver of the current z3 instance, within `timeoutMs` of wall time from
+ * now (z3's start-up and the parse included): past it z3 is interrupted, and an instance that
+ * does not stop is abandoned (the next check starts a fresh one) — the answer is then `unknown`
+ * (`timeout`).
+ */
 async function checkOnce(query: SmtQuery, timeoutMs: number): Promise<CheckResult> {
-  const { ctx } = await z3();
+  const started = performance.now();
+  const current = z3();
+  const { ctx } = await current;
+  if (performance.now() - started >= timeoutMs) return { kind: 'unknown', reason: 'timeout' };
   const solver = new ctx.Solver();
+  let abandoned = false;
   try {
-    solver.set('timeout', Math.max(1, Math.ceil(timeoutMs)));
+    const beforeParse = performance.now();
+    if (beforeParse - started + query.body.length * parseMsPerChar >= timeoutMs) {
+      return { kind: 'unknown', reason: 'timeout' };
+    }
+    solver.set('timeout', Math.max(1, Math.ceil(timeoutMs - (beforeParse - started))));
     solver.fromString(query.body);
+    if (query.body.length > 10_000) {
+      parseMsPerChar = (1.5 * (performance.now() - beforeParse)) / query.body.length;
+    }
+    if (performance.now() - started >= timeoutMs) return { kind: 'unknown', reason: 'timeout' };
     checks++;
-    const verdict = await solver.check();
+    const check = solver.check();
+    // A check abandoned below may still settle (or fail) later; nobody waits for it.
+    check.catch(() => undefined);
+    const verdict = await withinLimit(check, started, timeoutMs, () => ctx.interrupt());
+    if (verdict === 'abandoned') {
+      abandoned = true;
+      // Dropped, not ended: ending an instance's threads while its query runs leaves the next
+      // instance unable to answer (measured with z3-solver 5.2.0). `releaseZ3` ends it.
+      if (state === current) {
+        state = null;
+        abandonedInstances.push(current);
+      }
+      return { kind: 'unknown', reason: 'timeout' };
+    }
     if (verdict === 'unsat') return { kind: 'unsat' };
     if (verdict === 'unknown') {
+      // z3's own timeout says `timeout` or `canceled`; stopped by our interrupt at the limit, `interrupted`.
       const reason = solver.reasonUnknown();
-      return { kind: 'unknown', reason: /timeout|canceled/.test(reason) ? 'timeout' : reason };
+      return {
+        kind: 'unknown',
+        reason: /timeout|canceled|interrupted/.test(reason) ? 'timeout' : reason,
+      };
     }
     const model = solver.model();
     const reals = new Map<string, Rational>();
@@ -79,7 +181,8 @@ async function checkOnce(query: SmtQuery, timeoutMs: number): Promise<CheckResul
     return { kind: 'sat', reals, ints };
   } finally {
     try {
-      solver.release();
+      // An abandoned instance's threads are ended: nothing of it can be released any more.
+      if (!abandoned) solver.release();
     } catch {
       // A crashed z3 instance cannot release its solver; the instance is discarded below.
     }
@@ -96,7 +199,7 @@ async function discardZ3(): Promise<void> {
   if (current === null) return;
   try {
     const { api } = await current;
-    await killThreads(api.em);
+    await (await z3Solver()).killThreads(api.em);
   } catch {
     // Nothing more to release from an instance that failed.
   }
@@ -149,13 +252,15 @@ export function checkSmt(query: SmtQuery, timeoutMs: number): Promise<CheckResul
  */
 export async function releaseZ3(): Promise<void> {
   const current = state;
-  if (current === null) return;
   await queue;
   state = null;
-  try {
-    const { api } = await current;
-    await killThreads(api.em);
-  } catch {
-    // A z3 instance that crashed has no threads left to end; releasing must not throw.
+  const instances = [...abandonedInstances.splice(0), ...(current === null ? [] : [current])];
+  for (const instance of instances) {
+    try {
+      const { api } = await instance;
+      await (await z3Solver()).killThreads(api.em);
+    } catch {
+      // A z3 instance that crashed has no threads left to end; releasing must not throw.
+    }
   }
 }

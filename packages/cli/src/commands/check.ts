@@ -19,6 +19,7 @@ import {
   serializeBaseline,
 } from '@quantproof/testing';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag } from '../options.js';
@@ -129,9 +130,7 @@ export function checkCommand(
   progressTarget: (json: boolean) => ProgressTarget,
 ): Command {
   return new Command('check')
-    .description(
-      "For CI: verify the int8 model over the box as `verify` does and compare the certified numbers — the verdict, δ* (the largest FP32 margin at which int8 still disagrees), ε* (the largest logit error) and the bracket of the disagreeing volume — with a committed baseline. A metric regresses when its new certified lower end is above the baseline's upper end (a new replayed counterexample where the baseline was consistent is a regression); it is inconclusive when the new run cannot prove it no larger than the baseline's upper end. --update-baseline writes the baseline instead.",
-    )
+    .description(COMMAND_DESCRIPTIONS.check)
     .requiredOption('--fp32 <file>', 'the FP32 ONNX model')
     .requiredOption('--int8 <file>', 'the int8 ONNX model under test')
     .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')

@@ -2,6 +2,7 @@
 
 import { CartPoleEnv, type PolicyFunction } from '@quantproof/env';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { formatTable } from '../format-table.js';
 
 /** The controllers the demo offers, as Gymnasium-golden-tested policies. */
@@ -71,7 +72,7 @@ function positiveInteger(name: string, allowZero: boolean) {
 /** The `demo` command. */
 export function demoCommand(print: (text: string) => void): Command {
   return new Command('demo')
-    .description('Run one seeded CartPole-v1 episode under a simple controller and print it.')
+    .description(COMMAND_DESCRIPTIONS.demo)
     .option(
       '--seed <n>',
       'reset seed (as env.reset(seed=n) in Gymnasium)',

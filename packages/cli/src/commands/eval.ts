@@ -4,6 +4,7 @@ import type { Mlp } from '@quantproof/nn';
 import { decisionAgreement } from '@quantproof/quant';
 import { evaluate } from '@quantproof/rl';
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError } from '../errors.js';
 import { integerFlag, MAX_EPISODES } from '../options.js';
 import {
@@ -30,9 +31,7 @@ export interface EvalOptions {
 /** The `eval` command. */
 export function evalCommand(print: (text: string) => void): Command {
   return new Command('eval')
-    .description(
-      'Evaluate an ONNX policy greedily on seeded CartPole-v1 episodes (int8 models run in the executor that is bit-identical to onnxruntime-node); with --fp32, also measure decision agreement.',
-    )
+    .description(COMMAND_DESCRIPTIONS.eval)
     .requiredOption('--model <file>', 'the ONNX policy to evaluate (FP32 or int8)')
     .option('--fp32 <file>', 'an FP32 reference: report action agreement with it')
     .option(

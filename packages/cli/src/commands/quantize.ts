@@ -6,6 +6,7 @@ import { mlpHead } from '@quantproof/nn';
 import { InvalidWriteOptionsError, readMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { decisionAgreement, type QMlp } from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
@@ -59,9 +60,7 @@ export function quantizeCommand(
   warn: (text: string) => void,
 ): Command {
   return new Command('quantize')
-    .description(
-      'Quantise an FP32 ONNX policy to int8 ONNX (calibrated on states the FP32 policy visits) and report its agreement with FP32.',
-    )
+    .description(COMMAND_DESCRIPTIONS.quantize)
     .requiredOption('--fp32 <file>', 'the FP32 ONNX policy (ours, or exported from PyTorch)')
     .addOption(
       new Option('--method <name>', 'quantisation method')

@@ -1,6 +1,7 @@
 // `quantproof report`: the self-contained HTML report of a run directory.
 
 import { Command } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { writeRunReport } from '../study/run-report.js';
 
 /** Options of the report command after parsing. */
@@ -12,9 +13,7 @@ export interface ReportOptions {
 /** The `report` command. */
 export function reportCommand(print: (text: string) => void): Command {
   return new Command('report')
-    .description(
-      'Write the self-contained HTML report of a run directory (summary table, verification, training curve, decision maps, quantisation error, counterexamples, run facts); it opens offline in any browser.',
-    )
+    .description(COMMAND_DESCRIPTIONS.report)
     .requiredOption('--run <dir>', 'the run directory (written by quantproof run)')
     .option('--out <file>', 'where to write the report (default <dir>/report.html)')
     .addHelpText(

@@ -10,6 +10,7 @@ import {
   type VariantDiagnosis,
 } from '@quantproof/web-report';
 import { Command, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { UsageError } from '../errors.js';
 import { checkOutputDirectory } from '../files.js';
 import { formatTable } from '../format-table.js';
@@ -183,9 +184,7 @@ export function runCommand(
   progressTarget: (json: boolean) => ProgressTarget,
 ): Command {
   return new Command('run')
-    .description(
-      'Run the whole study on built-in defaults: train a PPO policy, quantise it (PTQ dynamic, PTQ static QDQ and QOperator, QAT, mixed precision), compare size, latency, reward and decision agreement, and verify every int8 variant over the operating box. Prints the answer first: per variant the verdict, what explains it and the next step.',
-    )
+    .description(COMMAND_DESCRIPTIONS.run)
     .option('--seed <n>', 'seed of the whole study', integerFlag('--seed', 0), STUDY_DEFAULTS.seed)
     .option('--out <dir>', 'run directory (default runs/<timestamp>-<seed>)')
     .option(

@@ -1,6 +1,7 @@
 // `quantproof train`: train the FP32 CartPole-v1 policy and write it as ONNX.
 
 import { Command, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { checkOutputFile } from '../files.js';
 import { integerFlag } from '../options.js';
 import type { ProgressTarget } from '../progress.js';
@@ -22,9 +23,7 @@ export function trainCommand(
   progressTarget: (json: boolean) => ProgressTarget,
 ): Command {
   return new Command('train')
-    .description(
-      'Train a CartPole-v1 policy (4-64-64-2 ReLU MLP), evaluate it greedily on 100 seeded episodes and write it as FP32 ONNX.',
-    )
+    .description(COMMAND_DESCRIPTIONS.train)
     .addOption(
       new Option('--algo <name>', 'training algorithm')
         .choices(['ppo', 'reinforce'])

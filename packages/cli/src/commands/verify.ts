@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { mlpInputSize } from '@quantproof/nn';
 import { Command, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { UsageError } from '../errors.js';
 import { checkOutputDirectory, makeDirectory } from '../files.js';
 import { setInterruptHint } from '../interrupt.js';
@@ -80,9 +81,7 @@ export function verifyCommand(
   warn: (text: string) => void = () => {},
 ): Command {
   return new Command('verify')
-    .description(
-      "Prove that an int8 ONNX model takes the FP32 model's decision everywhere in a box of inputs, or refute it with an input replayed in onnxruntime-node, and bracket how much of the box they disagree on. The box is split into leaves, each proven to agree, proven to disagree, mixed (both occur; it holds a replayed counterexample) or left open, by sound bounds, a search along the FP32 decision boundary, or z3 (exact int8 arithmetic of onnxruntime's CPU kernels): the share of the box where the decisions differ is certified to lie in a bracket (at least the disagree volume, at most disagree + mixed + open), with a sampled estimate (not a proof) inside; then δ* (the largest FP32 margin at which the int8 decision still differs) and ε* (the largest logit error) are certified.",
-    )
+    .description(COMMAND_DESCRIPTIONS.verify)
     .requiredOption('--fp32 <file>', 'the FP32 ONNX model (ours or exported from PyTorch)')
     .requiredOption('--int8 <file>', "the int8 ONNX model (ours or from onnxruntime's quantiser)")
     .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { startQueueWorker } from '@quantproof/smt-verify/queue';
 import { Command } from 'commander';
 import { integerFlag } from '../options.js';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { queueConnectionOf, queueUsageError, REDIS_PASSWORD_VARIABLE } from '../queue.js';
 import {
   type CpuSemanticsFlag,
@@ -27,9 +28,7 @@ export interface WorkerOptions {
 /** The `worker` command; `log` receives its status lines (stderr). */
 export function workerCommand(log: (text: string) => void): Command {
   return new Command('worker')
-    .description(
-      `Decide boxes of a distributed \`verify --queue\` run: pull them from the Redis queue, decide them with bounds, the boundary-cell search and z3 on this machine's cores, and return the leaves. Start it with the coordinator's models and --cpu-semantics; a worker whose models or options differ is refused. The Redis password, if any, is read from ${REDIS_PASSWORD_VARIABLE}. Runs until stopped (Ctrl-C or SIGTERM); the boxes it held return to the queue.`,
-    )
+    .description(COMMAND_DESCRIPTIONS.worker)
     .requiredOption('--queue <url>', 'the Redis queue: redis://host:port[/db] or rediss://… (TLS)')
     .requiredOption('--fp32 <file>', "the coordinator's FP32 ONNX model")
     .requiredOption('--int8 <file>', "the coordinator's int8 ONNX model")

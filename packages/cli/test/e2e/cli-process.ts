@@ -58,6 +58,8 @@ export interface CliRunOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The child is killed after this long; default 280 s (under the 300 s test timeouts). */
   readonly timeoutMs?: number;
+  /** Options for Node itself, before the script (e.g. `--import` a loader hook). */
+  readonly nodeArgs?: readonly string[];
 }
 
 function newestSourceMtime(dir: string): number {
@@ -107,7 +109,7 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
     else env[key] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
       cwd: options.cwd ?? packageDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
