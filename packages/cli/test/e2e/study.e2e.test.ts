@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readModelOnnx } from '@quantproof/onnx';
 import { parseRunFile, REPORT_SCHEMA_VERSION, verifyJsonSchema } from '@quantproof/web-report';
@@ -115,7 +115,12 @@ describe('quantproof run (built CLI, subprocess)', () => {
     };
     const [build, study] = manifest.scripts['study']!.split(' && ');
     expect(study).toBe('node packages/cli/dist/bin.js run');
-    const env = { ...process.env };
+    // As `pnpm study` runs it: the root's node_modules/.bin first on PATH (turbo is a root
+    // devDependency).
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${join(root, 'node_modules', '.bin')}${delimiter}${process.env['PATH'] ?? ''}`,
+    };
     delete env['NODE_OPTIONS'];
     const result = spawnSync('sh', ['-c', build!], { cwd: root, env, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
