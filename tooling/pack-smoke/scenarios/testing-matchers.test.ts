@@ -18,13 +18,13 @@ const box = { lower: [-0.05, -0.05, -0.05, -0.05], upper: [0.05, 0.05, 0.05, 0.0
 it('proves the int8 model takes the FP32 decision on the box', async () => {
   await expect(int8).toTakeFp32Decision(fp32, { box, maxBoxes: 2000, seconds: 60 });
   await expect(int8).toHaveFlipMarginBelow(0.001, { fp32, box, maxBoxes: 2000, seconds: 60 });
-});
+}, 150_000); // a proof takes seconds (vitest's default limit is 5 s)
 
 it('refutes the flipped int8 model with a replayed counterexample and its seed', async () => {
   await expect(
     expect(flipped).toTakeFp32Decision(fp32, { box, maxBoxes: 2000, seconds: 60 }),
   ).rejects.toThrow(/refuted: [\s\S]*replayed in onnxruntime-node[\s\S]*seed/);
-});
+}, 150_000);
 
 it('finds a counterexample with an aimed fast-check property', async () => {
   const judge = createDecisionJudge(fp32, flipped);
@@ -35,4 +35,4 @@ it('finds a counterexample with an aimed fast-check property', async () => {
   await judge.release();
   expect(run.failed).toBe(true);
   expect(judge.counterexamples[0]?.runtimeReplay).toBe('onnxruntime-node');
-});
+}, 150_000);
