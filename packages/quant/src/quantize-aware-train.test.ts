@@ -49,6 +49,26 @@ describe('quantizeAwareTrain', () => {
     expect(result.student).toEqual(teacher);
   });
 
+  it('starts from initialStudent and initialRanges when given (what repair continues from)', () => {
+    const other = randomMlp([4, 12, 12, 2], 8);
+    const ranges = calibrateRanges(teacher, randomInputs(50, 4, 2, 5), { kind: 'minmax' });
+    const result = quantizeAwareTrain(teacher, states, {
+      rng: createSeededRng(1),
+      epochs: 0,
+      initialStudent: other,
+      initialRanges: ranges,
+    });
+    expect(result.student).toEqual(other);
+    expect(result.ranges).toEqual(ranges);
+    expect(result.model).toEqual(quantizeStaticWithRanges(other, ranges).model);
+    expect(() =>
+      quantizeAwareTrain(teacher, states, {
+        rng: createSeededRng(1),
+        initialStudent: randomMlp([4, 8, 2], 1),
+      }),
+    ).toThrow(QuantOptionsError);
+  });
+
   it('is deterministic for a seed and converts the chosen student with its frozen ranges', () => {
     const options: QuantizeAwareTrainOptions = {
       rng: createSeededRng(9),

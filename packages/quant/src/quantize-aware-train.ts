@@ -68,6 +68,16 @@ export interface QuantizeAwareTrainOptions {
    * saturate, in training as in the converted model.
    */
   readonly calibrationInputs?: Float32Array | readonly Float32Array[];
+  /**
+   * The network fine-tuning starts from (same layer sizes as the teacher); default the teacher's
+   * weights. Counterexample-guided repair continues from the previous round's student.
+   */
+  readonly initialStudent?: Mlp;
+  /**
+   * Activation ranges to start from instead of calibrating on `calibrationInputs` (e.g. the ranges
+   * of a model being repaired); `ranges: recalibrate` still recalibrates after its epochs.
+   */
+  readonly initialRanges?: CalibrationRanges;
   /** Passes over the training inputs; default 10. */
   readonly epochs?: number;
   /** Rows per Adam step; default 256. */
@@ -292,8 +302,20 @@ export function quantizeAwareTrain(
   const targets = actions(teacherLogits, outputs);
 
   const calibration = options.calibrationInputs ?? (states.length > 0 ? states : data);
-  const student = cloneMlp(teacher);
-  let ranges = calibrateRanges(teacher, calibration, scheme.calibration);
+  const student = cloneMlp(options.initialStudent ?? teacher);
+  if (options.initialStudent !== undefined) {
+    validateMlp(student);
+    const sizes = (m: Mlp): string => m.layers.map((l) => `${l.inFeatures}x${l.outFeatures}`).join();
+    if (sizes(student) !== sizes(teacher)) {
+      throw new QuantOptionsError(
+        `initialStudent has layers ${sizes(student)} but the teacher ${sizes(teacher)}; start from a network of the teacher's shape`,
+      );
+    }
+  }
+  let ranges =
+    options.initialRanges === undefined
+      ? calibrateRanges(teacher, calibration, scheme.calibration)
+      : copyRanges(options.initialRanges);
   const convert = (): ReturnType<typeof quantizeStaticWithRanges> =>
     quantizeStaticWithRanges(student, ranges, schemeOptions);
   const history: QatEpoch[] = [
