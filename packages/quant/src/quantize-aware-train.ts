@@ -305,7 +305,8 @@ export function quantizeAwareTrain(
   const student = cloneMlp(options.initialStudent ?? teacher);
   if (options.initialStudent !== undefined) {
     validateMlp(student);
-    const sizes = (m: Mlp): string => m.layers.map((l) => `${l.inFeatures}x${l.outFeatures}`).join();
+    const sizes = (m: Mlp): string =>
+      m.layers.map((l) => `${l.inFeatures}x${l.outFeatures}`).join();
     if (sizes(student) !== sizes(teacher)) {
       throw new QuantOptionsError(
         `initialStudent has layers ${sizes(student)} but the teacher ${sizes(teacher)}; start from a network of the teacher's shape`,

@@ -54,3 +54,27 @@ export {
   memoryCheckpointStore,
   type RegionCheckpointStore,
 } from './region/checkpoint.js';
+export {
+  type CertifiedNumbers,
+  certifiedNumbers,
+  flipMarginUpper,
+} from './certify/certified-numbers.js';
+export {
+  certifyLayerSensitivity,
+  type LayerSensitivity,
+  type LayerSensitivityOptions,
+  type LayerSensitivityResult,
+  type SensitivityModel,
+} from './certify/layer-sensitivity.js';
+export {
+  repairToTarget,
+  type RepairOptions,
+  type RepairResult,
+  type RepairRound,
+} from './certify/repair.js';
+export {
+  certifyMixedPrecision,
+  type CertifiedMixedPrecisionOptions,
+  type CertifiedMixedPrecisionResult,
+  type PrecisionPoint,
+} from './certify/mixed-precision-front.js';
