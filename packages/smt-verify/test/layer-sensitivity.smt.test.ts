@@ -1,48 +1,12 @@
-// Certified layer sensitivity on a planted network whose sensitive layer is known in advance:
-// layers 0 and 2 hold weights in {−1, 0, 1} (exact at every bit width ≥ 2), layer 1 holds weights
-// 0.4 (feeding output 0) and 0.6 (feeding output 1) that 2-bit per-tensor quantisation rounds to 0
-// and 1: a shift towards output 1 that flips decisions at large FP32 margins.
-import type { Mlp } from '@quantproof/nn';
+// Certified layer sensitivity on the planted network (test/support/planted.ts) whose sensitive layer,
+// layer 1, is known in advance.
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
 import { certifyLayerSensitivity, SmtVerifyOptionsError, verifyRegion } from '../src/index.js';
+import { planted, plantedBox, plantedGrid } from './support/planted.js';
 
-const f = (values: readonly number[]): Float32Array => Float32Array.from(values);
-/** 2 → 4 → 4 → 2: the middle layer is the sensitive one. */
-export const planted: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 4,
-      weight: f([1, 0, -1, 0, 0, 1, 0, -1]),
-      bias: f([0, 0, 0, 0]),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 4,
-      outFeatures: 4,
-      weight: f([1, 0.4, 0.4, 0.4, 0.6, 1, 0.6, 0.6, 0.4, 0.4, 1, 0.4, 0.6, 0.6, 0.6, 1]),
-      bias: f([0, 0, 0, 0]),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 4,
-      outFeatures: 2,
-      weight: f([1, 0, 1, 0, 0, 1, 0, 1]),
-      bias: f([0, 0]),
-      activation: 'identity',
-    },
-  ],
-};
-
-const box = { lower: [-1, -1], upper: [1, 1] };
-const grid = f(
-  Array.from({ length: 21 * 21 }, (_, k) => [
-    -1 + Math.floor(k / 21) / 10,
-    -1 + (k % 21) / 10,
-  ]).flat(),
-);
-const ranges = calibrateRanges(planted, grid, { kind: 'minmax' });
+const box = plantedBox;
+const ranges = calibrateRanges(planted, plantedGrid, { kind: 'minmax' });
 const verify = { workers: 0, maxBoxes: 300, seconds: 120 } as const;
 
 describe('certifyLayerSensitivity', () => {

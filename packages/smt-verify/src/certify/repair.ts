@@ -97,7 +97,8 @@ function repairInputs(
   const rows: ArrayLike<number>[] = [];
   for (const c of result.counterexamples) for (let k = 0; k < copies; k++) rows.push(c.input);
   const witness = result.flipMargin?.witness;
-  if (witness != null) for (let k = 0; k < copies; k++) rows.push(witness);
+  if (witness !== undefined && witness !== null)
+    for (let k = 0; k < copies; k++) rows.push(witness);
   let boundaryPoints = 0;
   for (const leaf of result.leaves) {
     if (leaf.status !== 'mixed') continue;
