@@ -5,8 +5,10 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { quantizeCommand } from './commands/quantize.js';
+import { repairCommand } from './commands/repair.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
+import { sensitivityCommand } from './commands/sensitivity.js';
 import { verifyCommand } from './commands/verify.js';
 import { vnnlibCommand } from './commands/vnnlib.js';
 import { trainCommand } from './commands/train.js';
@@ -77,6 +79,10 @@ export function createProgram(
       },
       progressTarget,
     ),
+    sensitivityCommand(print),
+    repairCommand(print, (code) => {
+      state.exitCode = code;
+    }),
     checkCommand(
       print,
       (code) => {
