@@ -31,6 +31,8 @@ export {
   type RegionVolumeJson,
   type ReplayJson,
   type VariantVerificationJson,
+  type RepairJson,
+  type RepairRoundJson,
   type Verdict,
   type VerifyJson,
   verifyJsonSchema,

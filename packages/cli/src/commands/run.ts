@@ -126,6 +126,7 @@ function studyText(outcome: StudyOutcome, config: StudyConfig, dir: string): str
         'leaves',
         'δ*',
         'ε*',
+        'visited margin > δ*',
         'counterexamples',
       ],
       rows: verify.variants.map((v) => [
@@ -137,9 +138,17 @@ function studyText(outcome: StudyOutcome, config: StudyConfig, dir: string): str
         String(v.leaves.length),
         formatBracket(v.flipMargin),
         formatBracket(v.errorBound),
+        v.flipMarginCoverage === undefined ? '—' : shareText(v.flipMarginCoverage.share, 2),
         String(v.counterexamplesFound),
       ]),
     }),
+    ...verify.variants.flatMap((v) =>
+      v.flipMarginTheorem === undefined
+        ? []
+        : [
+            `${v.variant} (made by counterexample-guided repair towards δ* ≤ ${v.repair?.targetDelta ?? '?'}, ${v.repair === undefined ? '' : `${v.repair.rounds.length - 1} rounds, kept round ${v.repair.round}`}): ${v.flipMarginTheorem}`,
+          ],
+    ),
     '',
     formatTable({
       header: [
@@ -184,7 +193,7 @@ export function runCommand(
 ): Command {
   return new Command('run')
     .description(
-      'Run the whole study on built-in defaults: train a PPO policy, quantise it (PTQ dynamic, PTQ static QDQ and QOperator, QAT, mixed precision), compare size, latency, reward and decision agreement, and verify every int8 variant over the operating box. Prints the answer first: per variant the verdict, what explains it and the next step.',
+      'Run the whole study on built-in defaults: train a PPO policy, quantise it (PTQ dynamic, PTQ static QDQ and QOperator, QAT, mixed precision, and a certified variant made by counterexample-guided repair), compare size, latency, reward and decision agreement, and verify every int8 variant over the operating box. Prints the answer first: per variant the verdict, what explains it and the next step.',
     )
     .option('--seed <n>', 'seed of the whole study', integerFlag('--seed', 0), STUDY_DEFAULTS.seed)
     .option('--out <dir>', 'run directory (default runs/<timestamp>-<seed>)')

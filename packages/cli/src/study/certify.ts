@@ -6,6 +6,7 @@ import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { type Box, float32Down, float32Up } from '@quantproof/interval';
 import { createSeededRng, type Mlp, mlpInputSize, mlpOutputSize } from '@quantproof/nn';
 import { type QMlpStatic, staticRangesOf, staticSchemeOf } from '@quantproof/quant';
+import type { RepairJson } from '@quantproof/web-report';
 import {
   type CertifiedNumbers,
   type RegionOptions,
@@ -113,25 +114,8 @@ export function roundText(r: RepairRound, target: number): string {
   return `round ${r.round}: ${numbersText(r.numbers)} — δ*'s upper end ${next}`;
 }
 
-/** A repair as run directories and `--json` record it: the target, the outcome and every round. */
-export interface RepairRecordJson {
-  readonly targetDelta: number;
-  readonly kind: RepairResult['kind'];
-  /** The round whose model was kept. */
-  readonly round: number;
-  readonly rounds: readonly {
-    readonly round: number;
-    readonly verdict: string;
-    readonly flipMargin: { readonly lower: number; readonly upper: number | null } | null;
-    readonly errorBound: { readonly lower: number; readonly upper: number | null } | null;
-    readonly disagreement: { readonly lower: number; readonly upper: number };
-    readonly counterexamples: number;
-    readonly boundaryPoints: number;
-    readonly reached: boolean;
-    readonly boxes: number;
-    readonly seconds: number;
-  }[];
-}
+/** A repair as run directories and `--json` record it (web-report's `RepairJson`). */
+export type RepairRecordJson = RepairJson;
 
 /** The record of a repair (infinite upper ends as null, as in verify.json). */
 export function repairRecord(result: RepairResult): RepairRecordJson {

@@ -176,7 +176,60 @@ export interface VariantVerificationJson {
    * absent where no visited states were measured (`verify` on a user's box).
    */
   readonly flipMarginCoverage?: { readonly share: number; readonly states: number } | undefined;
+  /**
+   * δ*'s theorem in one sentence with the share of visited states it covers ("wherever the FP32
+   * margin exceeds δ*, the int8 policy takes the FP32 action"); the study's `certified` variant.
+   */
+  readonly flipMarginTheorem?: string | undefined;
+  /** How counterexample-guided repair made this variant: its target and every round's numbers. */
+  readonly repair?: RepairJson | undefined;
 }
+
+/** One round of counterexample-guided repair: the model of that round as the verifier certified it. */
+export interface RepairRoundJson {
+  /** 0 is the model before fine-tuning. */
+  readonly round: number;
+  readonly verdict: Verdict;
+  readonly flipMargin: BracketJson | null;
+  readonly errorBound: BracketJson | null;
+  /** The certified bracket of the disagreeing share. */
+  readonly disagreement: { readonly lower: number; readonly upper: number };
+  /** Replayed counterexamples and boundary-cell points the next round fine-tuned on. */
+  readonly counterexamples: number;
+  readonly boundaryPoints: number;
+  /** δ*'s certified upper end is at most the target. */
+  readonly reached: boolean;
+  readonly boxes: number;
+  readonly seconds: number;
+}
+
+/** A counterexample-guided repair: the target δ*, whether it was proven, the kept round, every round. */
+export interface RepairJson {
+  readonly targetDelta: number;
+  readonly kind: 'reached' | 'budget';
+  readonly round: number;
+  readonly rounds: readonly RepairRoundJson[];
+}
+
+const repairSchema: z.ZodType<RepairJson> = z.object({
+  targetDelta: finite,
+  kind: z.enum(['reached', 'budget']),
+  round: count,
+  rounds: z.array(
+    z.object({
+      round: count,
+      verdict: z.enum(['consistent', 'inconsistent', 'unknown']),
+      flipMargin: bracketSchema.nullable(),
+      errorBound: bracketSchema.nullable(),
+      disagreement: z.object({ lower: fraction, upper: fraction }),
+      counterexamples: count,
+      boundaryPoints: count,
+      reached: z.boolean(),
+      boxes: count,
+      seconds: finite,
+    }),
+  ),
+});
 
 /** The contents of verify.json. */
 export interface VerifyJson {
@@ -253,6 +306,8 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       smt: z.object({ queries: count, seconds: finite, workers: count }).optional(),
       resumed: z.boolean().optional(),
       flipMarginCoverage: z.object({ share: fraction, states: count }).optional(),
+      flipMarginTheorem: z.string().optional(),
+      repair: repairSchema.optional(),
       volume: z.object({ agree: fraction, disagree: fraction, mixed: fraction, open: fraction }),
       disagreement: disagreementSchema,
       stopReason: z.string(),
