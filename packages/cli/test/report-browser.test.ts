@@ -83,6 +83,7 @@ describe('quantproof run → report.html in Chromium', () => {
       'ptq-static-qoperator',
       'qat',
       'mixed',
+      'certified',
     ]);
   });
 

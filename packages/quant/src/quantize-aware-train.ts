@@ -6,6 +6,7 @@ import {
   createTrainingWorkspace,
   distillationKl,
   forwardTrain,
+  meanSquaredError,
   mlpInputSize,
   mlpOutputSize,
   softmaxCrossEntropy,
@@ -35,7 +36,12 @@ export type QatLoss =
   /** `T² · mean KL(softmax(teacher/T) ‖ softmax(student/T))` (`nn`'s `distillationKl`). */
   | { readonly kind: 'kl'; readonly temperature?: number }
   /** Cross-entropy to the teacher's greedy action (`argmaxFirst` of its logits). */
-  | { readonly kind: 'cross-entropy' };
+  | { readonly kind: 'cross-entropy' }
+  /**
+   * Mean squared error to the teacher's logits (`nn`'s `meanSquaredError`): matches the logits
+   * themselves, not only their softmax, so it bounds the logit error ε* that repair certifies.
+   */
+  | { readonly kind: 'logit-mse' };
 
 /**
  * How the activation ranges evolve. `frozen`: calibrated once on the teacher over the calibration
@@ -264,9 +270,9 @@ export function quantizeAwareTrain(
     throw new QuantOptionsError(`learningRate must be finite and > 0; got ${learningRate}`);
   }
   const loss = options.loss ?? { kind: 'kl', temperature: 1 };
-  if (loss.kind !== 'kl' && loss.kind !== 'cross-entropy') {
+  if (loss.kind !== 'kl' && loss.kind !== 'cross-entropy' && loss.kind !== 'logit-mse') {
     throw new QuantOptionsError(
-      `loss.kind must be 'kl' or 'cross-entropy'; got ${String((loss as { kind: unknown }).kind)}`,
+      `loss.kind must be 'kl', 'cross-entropy' or 'logit-mse'; got ${String((loss as { kind: unknown }).kind)}`,
     );
   }
   const temperature = loss.kind === 'kl' ? (loss.temperature ?? 1) : 1;
@@ -358,7 +364,9 @@ export function quantizeAwareTrain(
       lossSum +=
         loss.kind === 'kl'
           ? distillationKl(logits, batchTeacher, n, outputs, { temperature }, sink)
-          : softmaxCrossEntropy(logits, batchTargets, n, outputs, sink);
+          : loss.kind === 'logit-mse'
+            ? meanSquaredError(logits, batchTeacher, n * outputs, sink)
+            : softmaxCrossEntropy(logits, batchTargets, n, outputs, sink);
       batches++;
       zeroGradients(gradients);
       backwardFakeQuant(engine, n);

@@ -5,7 +5,7 @@
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { type Box, float32Down, float32Up } from '@quantproof/interval';
 import { createSeededRng, type Mlp, mlpInputSize, mlpOutputSize } from '@quantproof/nn';
-import { type QMlpStatic, staticRangesOf, staticSchemeOf } from '@quantproof/quant';
+import { type QatLoss, type QMlpStatic, staticRangesOf, staticSchemeOf } from '@quantproof/quant';
 import type { RepairJson } from '@quantproof/web-report';
 import {
   type CertifiedNumbers,
@@ -151,6 +151,8 @@ export interface RepairModelOptions {
   /** The states fine-tuning distils on (`certifyStates`). */
   readonly states: Float32Array;
   readonly seed: number;
+  /** Fine-tuning's loss; default QAT's (KL distillation). */
+  readonly loss?: QatLoss;
   readonly onRound?: (round: RepairRound) => void;
 }
 
@@ -174,6 +176,7 @@ export function repairModel(
     start: { model: start, student: fp32 },
     rounds: options.rounds,
     verify: options.verify,
+    ...(options.loss === undefined ? {} : { loss: options.loss }),
     ...(options.onRound === undefined ? {} : { onRound: options.onRound }),
   });
 }

@@ -70,8 +70,9 @@ export const STUDY_VARIANTS: readonly {
 ];
 
 /**
- * The study's `certified` variant: static int8 with per-channel weights and float logits (QGemm
- * without an output scale, so no logit quantisation and fewer int8 ties), calibrated on the visited
+ * The study's `certified` variant: static int8 (QOperator, uint8 activations: QGemm, the path
+ * onnxruntime runs bit for bit as the executor does) with per-channel weights and float logits
+ * (QGemm without an output scale, so no logit quantisation and fewer int8 ties), calibrated on the visited
  * states plus the whole operating box, then repaired by the counterexample-guided loop towards a
  * certified δ* ≤ `targetDelta`. Each round's verification stops after `maxBoxes` boxes, so the
  * variant is the same on every machine; the study then verifies it like every other variant.
@@ -79,8 +80,8 @@ export const STUDY_VARIANTS: readonly {
 export const CERTIFIED_VARIANT: {
   readonly name: 'certified';
   readonly scheme: {
-    readonly format: 'qdq';
-    readonly activationType: 'int8';
+    readonly format: 'qoperator';
+    readonly activationType: 'uint8';
     readonly perChannel: true;
     readonly logits: 'float';
   };
@@ -89,7 +90,7 @@ export const CERTIFIED_VARIANT: {
   readonly maxBoxes: number;
 } = {
   name: 'certified',
-  scheme: { format: 'qdq', activationType: 'int8', perChannel: true, logits: 'float' },
+  scheme: { format: 'qoperator', activationType: 'uint8', perChannel: true, logits: 'float' },
   targetDelta: 1,
   rounds: 2,
   maxBoxes: 600,

@@ -6,6 +6,7 @@
 import { cloneMlp, type Mlp, type Rng } from '@quantproof/nn';
 import {
   type CalibrationRanges,
+  type QatLoss,
   type QMlpStatic,
   type QuantizeStaticOptions,
   quantizeAwareTrain,
@@ -37,6 +38,8 @@ export interface RepairOptions {
   readonly rounds?: number;
   /** QAT epochs per round. Default 6. */
   readonly epochs?: number;
+  /** QAT's distillation loss. Default `{ kind: 'kl', temperature: 1 }` (QAT's own default). */
+  readonly loss?: QatLoss;
   /** QAT step size. Default 5e-4. */
   readonly learningRate?: number;
   /** Uniform samples of the region added to every round's training inputs. Default 4000. */
@@ -175,6 +178,7 @@ export async function repairToTarget(
       initialRanges: options.ranges,
       epochs,
       learningRate: options.learningRate ?? 5e-4,
+      ...(options.loss === undefined ? {} : { loss: options.loss }),
       checkpoint: 'last',
       boxSamples: { lower: region.lower, upper: region.upper, count: regionSamples },
     });
