@@ -67,7 +67,9 @@ export function createProgram(
   const commands = [
     demoCommand(print),
     trainCommand(print, progressTarget),
-    quantizeCommand(print, warn),
+    quantizeCommand(print, warn, (code) => {
+      state.exitCode = code;
+    }),
     evalCommand(print),
     runCommand(print, warn, progressTarget),
     reportCommand(print),

@@ -212,3 +212,72 @@ describe('quantproof sensitivity', () => {
     expect(out).toMatch(/Examples:/);
   });
 });
+
+describe('quantproof quantize --certify-delta', () => {
+  const policy = join(dir, 'policy.onnx');
+  beforeAll(async () => {
+    expect((await run(['train', '--seed', '4', '--out', policy])).code).toBe(EXIT_CODES.ok);
+  }, 120_000);
+
+  it('proves a reachable δ* in round 0, verifies the written file again, and records the rounds', async () => {
+    const out = join(dir, 'policy.certified.onnx');
+    const flags = ['--calibrate-on', 'region', '--certify-max-boxes', '200', '--out', out];
+    const { code, out: text } = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--certify-delta',
+      '100',
+      ...flags,
+    ]);
+    expect(code).toBe(EXIT_CODES.ok);
+    expect(text).toMatch(/^round 0: δ\* ∈ \[.*≤ 100: target proven$/m);
+    expect(text).toMatch(/certified: δ\* ≤ 100 proven over the operating box in round 0/);
+    expect(text).toMatch(/the proof holds/);
+    const json = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--certify-delta',
+      '100',
+      ...flags,
+      '--json',
+    ]);
+    const report = JSON.parse(json.out) as {
+      certify: { repair: RepairReport['repair']; recheck: RepairReport['recheck'] };
+    };
+    expect(report.certify.repair.kind).toBe('reached');
+    expect(report.certify.recheck.flipMargin!.upper!).toBeLessThanOrEqual(100);
+  }, 300_000);
+
+  it('exits 12 when the rounds run out, and refuses a dynamic method', async () => {
+    const missed = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--certify-delta',
+      '0',
+      '--certify-rounds',
+      '0',
+      '--certify-max-boxes',
+      '100',
+      '--out',
+      join(dir, 'policy.missed.onnx'),
+    ]);
+    expect(missed.code).toBe(REPAIR_EXIT_CODES.notReached);
+    expect(missed.out).toMatch(/not proven in 0 rounds/);
+    const dynamic = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--method',
+      'ptq-dynamic',
+      '--certify-delta',
+      '1',
+      '--out',
+      join(dir, 'policy.dyn.onnx'),
+    ]);
+    expect(dynamic.code).toBe(EXIT_CODES.usage);
+    expect(dynamic.err).toMatch(/--certify-delta repairs static int8 models/);
+  }, 300_000);
+});
