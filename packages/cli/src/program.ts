@@ -5,6 +5,7 @@ import { checkCommand } from './commands/check.js';
 import { demoCommand } from './commands/demo.js';
 import { evalCommand } from './commands/eval.js';
 import { quantizeCommand } from './commands/quantize.js';
+import { precisionCommand } from './commands/precision.js';
 import { repairCommand } from './commands/repair.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
@@ -82,6 +83,7 @@ export function createProgram(
       progressTarget,
     ),
     sensitivityCommand(print),
+    precisionCommand(print),
     repairCommand(print, (code) => {
       state.exitCode = code;
     }),

@@ -206,6 +206,28 @@ describe('quantproof sensitivity', () => {
     expect(out).toMatch(/no certified number exists for it/);
   }, 300_000);
 
+  it('finds the certified mixed precision: the planted layer keeps more bits than the exact ones', async () => {
+    const { code, out } = await run([
+      'precision',
+      '--fp32',
+      fp32Path,
+      ...box,
+      '--target-delta',
+      '0.1',
+      '--max-boxes',
+      '200',
+      '--workers',
+      '0',
+      '--json',
+    ]);
+    expect(code).toBe(EXIT_CODES.ok);
+    const result = JSON.parse(out) as { chosen: { bits: number[] }; front: { bits: number[] }[] };
+    expect(result.chosen.bits[0]).toBe(2);
+    expect(result.chosen.bits[2]).toBe(2);
+    expect(result.chosen.bits[1]).toBeGreaterThan(2);
+    expect(result.front.map((p) => p.bits)).toContainEqual(result.chosen.bits);
+  }, 300_000);
+
   it('teaches with --help', async () => {
     const { out } = await run(['sensitivity', '--help']);
     expect(out).toMatch(/--low-bits/);
