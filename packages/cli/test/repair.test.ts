@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Mlp } from '@quantproof/nn';
 import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
@@ -301,5 +302,56 @@ describe('quantproof quantize --certify-delta', () => {
     ]);
     expect(dynamic.code).toBe(EXIT_CODES.usage);
     expect(dynamic.err).toMatch(/--certify-delta repairs static int8 models/);
+  }, 300_000);
+});
+
+describe('the certifying loop on a PyTorch-exported 4-128-2 policy with a Softmax head', () => {
+  const torch = fileURLToPath(
+    new URL('./fixtures/torch-policy-4-128-2-softmax.onnx', import.meta.url),
+  );
+  it('quantize --certify-delta proves δ*, verify proves it again, sensitivity ranks both layers', async () => {
+    const out = join(dir, 'torch.certified.onnx');
+    const budget = ['--certify-max-boxes', '300'];
+    const q = await run([
+      'quantize',
+      '--fp32',
+      torch,
+      '--calibrate-on',
+      'region',
+      '--certify-delta',
+      '0.3',
+      ...budget,
+      '--out',
+      out,
+    ]);
+    expect(q.code, q.err).toBe(EXIT_CODES.ok);
+    expect(q.out).toMatch(/certified: δ\* ≤ 0\.3 proven over the operating box/);
+    const verify = await run([
+      'verify',
+      '--fp32',
+      torch,
+      '--int8',
+      out,
+      '--max-boxes',
+      '300',
+      '--timeout',
+      '120',
+      '--json',
+    ]);
+    const result = parseVerification(JSON.parse(verify.out));
+    expect(result.flipMargin!.upper!).toBeLessThanOrEqual(0.3);
+    const s = await run([
+      'sensitivity',
+      '--fp32',
+      torch,
+      '--calibrate-on',
+      'region',
+      '--max-boxes',
+      '100',
+      '--json',
+    ]);
+    expect(s.code, s.err).toBe(EXIT_CODES.ok);
+    const ranking = (JSON.parse(s.out) as { ranking: number[] }).ranking;
+    expect([...ranking].sort()).toEqual([0, 1]);
   }, 300_000);
 });
