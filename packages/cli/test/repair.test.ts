@@ -2,7 +2,7 @@
 // 2 → 4 → 4 → 2 ReLU network whose middle layer at 3 bits shifts output 1 up (δ* ≈ 0.4 over
 // [−1, 1]²). Repair must prove δ* ≤ 0.1, and `verify` on the written file must prove it again.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -219,9 +219,16 @@ describe('quantproof sensitivity', () => {
       '200',
       '--workers',
       '0',
+      '--html',
+      join(dir, 'front.html'),
       '--json',
     ]);
     expect(code).toBe(EXIT_CODES.ok);
+    const html = readFileSync(join(dir, 'front.html'), 'utf8');
+    expect(html).toMatch(/<svg[^>]*data-chart="precision-front"/);
+    expect(html).toMatch(
+      /<tr data-point="\d+" data-chosen="true"><td class="mono">\[2, \d, 2\]<\/td>/,
+    );
     const result = JSON.parse(out) as { chosen: { bits: number[] }; front: { bits: number[] }[] };
     expect(result.chosen.bits[0]).toBe(2);
     expect(result.chosen.bits[2]).toBe(2);

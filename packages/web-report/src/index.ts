@@ -125,3 +125,9 @@ export { renderMapLegend } from './report/map-legend.js';
 export { renderCounterexampleTable, renderRunFacts, renderWarnings } from './report/tables.js';
 export { REPORT_CSS } from './report/styles.js';
 export { renderReport, type RenderReportOptions } from './report/render-report.js';
+export {
+  type PrecisionFrontJson,
+  type PrecisionPointJson,
+  renderPrecisionFront,
+  renderPrecisionPage,
+} from './report/precision-front.js';

@@ -10,6 +10,8 @@ import {
 } from '@quantproof/smt-verify';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
+import { checkOutputFile, writeFileAtomic } from '../files.js';
+import { type PrecisionFrontJson, renderPrecisionPage } from '@quantproof/web-report';
 import { formatTable } from '../format-table.js';
 import { regionOf } from '../region.js';
 import { certifyRegionOptions, certifyStates, numberBracketText } from '../study/certify.js';
@@ -42,7 +44,34 @@ export interface PrecisionCommandOptions {
   readonly calibrateOn: CalibrateOn;
   readonly calibrationEpisodes: number;
   readonly cpuSemantics: CpuSemanticsFlag;
+  readonly html?: string;
   readonly json?: boolean;
+}
+
+/** The search as web-report's `PrecisionFrontJson` (infinite upper ends as null). */
+export function precisionFrontJson(result: CertifiedMixedPrecisionResult): PrecisionFrontJson {
+  const index = new Map(result.points.map((p, i) => [p, i]));
+  return {
+    targetDelta: result.targetDelta,
+    points: result.points.map((p) => ({
+      bits: p.bits,
+      sizeBits: p.sizeBits,
+      flipMargin:
+        p.numbers.flipMargin === null
+          ? null
+          : {
+              lower: p.numbers.flipMargin.lower,
+              upper: Number.isFinite(p.numbers.flipMargin.upper)
+                ? p.numbers.flipMargin.upper
+                : null,
+              certified: p.numbers.flipMargin.certified,
+            },
+      disagreement: p.numbers.disagreement,
+      meetsTarget: p.meetsTarget,
+    })),
+    front: result.front.map((p) => index.get(p)!),
+    chosen: result.chosen === null ? null : index.get(result.chosen)!,
+  };
 }
 
 /** The front as a table, then the chosen bit widths, as lines. */
@@ -107,12 +136,14 @@ export function precisionCommand(print: (text: string) => void): Command {
     )
     .option('--per-channel', 'per-output-channel weight scales', false);
   return addCertifyFlags(command, 'time budget of each model’s verification, in seconds', 10)
+    .option('--html <file>', 'also write the front as a self-contained HTML page (table and chart)')
     .option('--json', 'print one JSON document')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ quantproof precision --fp32 policy.onnx --target-delta 4 --calibrate-on region --max-boxes 300\n  $ quantproof precision --fp32 net.onnx --box "-1,1;-1,1" --target-delta 0.1 --json',
+      '\nExamples:\n  $ quantproof precision --fp32 policy.onnx --target-delta 4 --html front.html\n  $ quantproof precision --fp32 policy.onnx --target-delta 4 --calibrate-on region --max-boxes 300\n  $ quantproof precision --fp32 net.onnx --box "-1,1;-1,1" --target-delta 0.1 --json',
     )
     .action(async (opts: PrecisionCommandOptions) => {
+      if (opts.html !== undefined) await checkOutputFile(opts.html, '--html');
       const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
       const region = await regionOf(opts, mlpInputSize(fp32));
       const cpu = await resolveCpuSemantics(opts.cpuSemantics);
@@ -139,6 +170,12 @@ export function precisionCommand(print: (text: string) => void): Command {
       } catch (error) {
         if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
         throw error;
+      }
+      if (opts.html !== undefined) {
+        await writeFileAtomic(
+          opts.html,
+          renderPrecisionPage(precisionFrontJson(result), `quantproof precision — ${opts.fp32}`),
+        );
       }
       if (opts.json === true) {
         print(JSON.stringify({ ...result, cpuSemantics: cpu }, null, 2));
