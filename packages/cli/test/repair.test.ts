@@ -309,6 +309,21 @@ describe('quantproof quantize --certify-delta', () => {
     ]);
     expect(dynamic.code).toBe(EXIT_CODES.usage);
     expect(dynamic.err).toMatch(/--certify-delta repairs static int8 models/);
+    // Ranges from sound bounds over the operating box: no input saturates beyond a sliver at its
+    // faces (the scale's rounding), so nothing asks for region calibration.
+    const bounds = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--ranges-from',
+      'bounds',
+      '--out',
+      join(dir, 'policy.bounds.onnx'),
+      '--json',
+    ]);
+    expect(bounds.code, bounds.err).toBe(EXIT_CODES.ok);
+    const { warnings } = JSON.parse(bounds.out) as { warnings: string[] };
+    expect(warnings.filter((w) => !/only in a sliver at the faces/.test(w))).toEqual([]);
   }, 300_000);
 });
 

@@ -38,7 +38,12 @@ import {
   quantizeModel,
 } from '../study/quantize-model.js';
 import { visitedStates } from '../study/visited-states.js';
-import { CALIBRATE_ON_CHOICES, calibrationStates } from '../study/calibration.js';
+import {
+  CALIBRATE_ON_CHOICES,
+  calibrationStates,
+  RANGES_CHOICES,
+  regionBoundRanges,
+} from '../study/calibration.js';
 import { type CalibrateOn, STUDY_DEFAULTS } from '../study/defaults.js';
 
 /** Options of the quantize command after parsing. */
@@ -47,6 +52,7 @@ export interface QuantizeCommandOptions extends QuantizeModelOptions {
   readonly out: string;
   readonly calibrationEpisodes: number;
   readonly calibrateOn: CalibrateOn;
+  readonly rangesFrom: 'states' | 'bounds';
   readonly certifyDelta?: number;
   readonly certifyRounds: number;
   readonly certifyTimeout: number;
@@ -137,6 +143,14 @@ export function quantizeCommand(
         .choices([...CALIBRATE_ON_CHOICES])
         .default('visited'),
     )
+    .addOption(
+      new Option(
+        '--ranges-from <what>',
+        'activation ranges: calibrated on the states (see --calibrate-on), or sound bounds over the whole operating box (no input or FP32 activation leaves them anywhere in it; coarser). Static methods',
+      )
+        .choices([...RANGES_CHOICES])
+        .default('states'),
+    )
     .option(
       '--certify-delta <δ>',
       'then repair the model until its certified δ* over the operating box is at most δ (see quantproof repair; static methods only)',
@@ -165,7 +179,7 @@ export function quantizeCommand(
     .option('--json', 'print one JSON document instead of a summary')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx\n  $ quantproof quantize --fp32 policy.onnx --calibrate-on region --certify-delta 2 --out policy.certified.onnx\n\nExit codes: 0 success, 2 bad flags, 3 bad input file; with --certify-delta, 12 when the rounds ran out before δ* ≤ δ was proven (the model with the smallest certified δ* is written).',
+      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx\n  $ quantproof quantize --fp32 policy.onnx --ranges-from bounds --out policy.sound-ranges.onnx\n  $ quantproof quantize --fp32 policy.onnx --calibrate-on region --certify-delta 2 --out policy.certified.onnx\n\nExit codes: 0 success, 2 bad flags, 3 bad input file; with --certify-delta, 12 when the rounds ran out before δ* ≤ δ was proven (the model with the smallest certified δ* is written).',
     )
     .action(async (opts: QuantizeCommandOptions) => {
       if (resolve(opts.out) === resolve(opts.fp32)) {
@@ -186,6 +200,11 @@ export function quantizeCommand(
         opts.calibrateOn === 'visited'
           ? states
           : calibrationStates(mlp, opts.calibrationEpisodes, opts.calibrateOn, opts.seed);
+      if (opts.rangesFrom === 'bounds' && opts.method === 'ptq-dynamic') {
+        throw new UsageError(
+          '--ranges-from bounds sets the ranges of static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
+        );
+      }
       if (opts.certifyDelta !== undefined && opts.method === 'ptq-dynamic') {
         throw new UsageError(
           '--certify-delta repairs static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
@@ -194,6 +213,9 @@ export function quantizeCommand(
       const quantized = quantizeModel(mlp, calibration, {
         ...opts,
         method: opts.method as QuantizeMethod,
+        ...(opts.rangesFrom === 'bounds'
+          ? { ranges: regionBoundRanges(mlp, boxFromOperatingBox(CARTPOLE_OPERATING_BOX)) }
+          : {}),
       });
       const { warnings, details } = quantized;
       let model: QMlp = quantized.model;
