@@ -116,6 +116,11 @@ describe('quantproof run', () => {
     for (const v of verify.variants) {
       if (v.variant !== 'certified') expect(v.flipMarginTheorem).toBeUndefined();
     }
+    // The certified mixed-precision front: uniform bit widths, each certified, the front marked.
+    const front = verify.precisionFront!;
+    expect(front.points.map((p) => p.bits)).toEqual([8, 6, 5, 4].map((b) => [b, b, b]));
+    expect(front.front.length).toBeGreaterThan(0);
+    expect(out).toMatch(/^certified mixed precision \(/m);
     expect(run.seed).toBe(4);
     expect(out).toMatch(/int8 semantics: /);
     if (run.cpuSemantics !== null) expect(run.cpuSemantics.modelled).toBe('vnni-exact');

@@ -73,7 +73,9 @@ export {
   type RepairRound,
 } from './certify/repair.js';
 export {
+  certifyBitWidths,
   certifyMixedPrecision,
+  paretoFront,
   type CertifiedMixedPrecisionOptions,
   type CertifiedMixedPrecisionResult,
   type PrecisionPoint,

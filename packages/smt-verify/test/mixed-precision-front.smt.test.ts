@@ -4,6 +4,7 @@
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
 import {
+  certifyBitWidths,
   certifiedNumbers,
   certifyMixedPrecision,
   flipMarginUpper,
@@ -45,4 +46,22 @@ describe('certifyMixedPrecision', () => {
       }
     }
   }, 300_000);
+
+  it('certifies given bit widths and chooses the smallest that meets the target', async () => {
+    const result = await certifyBitWidths(
+      planted,
+      plantedBox,
+      [
+        [8, 8, 8],
+        [2, 2, 2],
+        [2, 8, 2],
+      ],
+      { targetDelta: 0.1, ranges, verify },
+    );
+    expect(result.points.map((p) => p.meetsTarget)).toEqual([true, false, true]);
+    expect(result.chosen!.bits).toEqual([2, 8, 2]);
+    // [8, 8, 8] is larger than [2, 8, 2] and not certified better in δ* and share at once.
+    expect(result.front.map((p) => p.bits)).toContainEqual([2, 2, 2]);
+    expect(result.front.map((p) => p.bits)).toContainEqual([2, 8, 2]);
+  }, 120_000);
 });

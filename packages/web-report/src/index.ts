@@ -31,6 +31,8 @@ export {
   type RegionVolumeJson,
   type ReplayJson,
   type VariantVerificationJson,
+  type PrecisionFrontJson,
+  type PrecisionPointJson,
   type RepairJson,
   type RepairRoundJson,
   type Verdict,
@@ -125,9 +127,4 @@ export { renderMapLegend } from './report/map-legend.js';
 export { renderCounterexampleTable, renderRunFacts, renderWarnings } from './report/tables.js';
 export { REPORT_CSS } from './report/styles.js';
 export { renderReport, type RenderReportOptions } from './report/render-report.js';
-export {
-  type PrecisionFrontJson,
-  type PrecisionPointJson,
-  renderPrecisionFront,
-  renderPrecisionPage,
-} from './report/precision-front.js';
+export { renderPrecisionFront, renderPrecisionPage } from './report/precision-front.js';

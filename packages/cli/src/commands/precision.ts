@@ -11,10 +11,15 @@ import {
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
-import { type PrecisionFrontJson, renderPrecisionPage } from '@quantproof/web-report';
+import { renderPrecisionPage } from '@quantproof/web-report';
 import { formatTable } from '../format-table.js';
 import { regionOf } from '../region.js';
-import { certifyRegionOptions, certifyStates, numberBracketText } from '../study/certify.js';
+import {
+  certifyRegionOptions,
+  certifyStates,
+  numberBracketText,
+  precisionFrontJson,
+} from '../study/certify.js';
 import {
   type CpuSemanticsFlag,
   describeCpuSemantics,
@@ -46,32 +51,6 @@ export interface PrecisionCommandOptions {
   readonly cpuSemantics: CpuSemanticsFlag;
   readonly html?: string;
   readonly json?: boolean;
-}
-
-/** The search as web-report's `PrecisionFrontJson` (infinite upper ends as null). */
-export function precisionFrontJson(result: CertifiedMixedPrecisionResult): PrecisionFrontJson {
-  const index = new Map(result.points.map((p, i) => [p, i]));
-  return {
-    targetDelta: result.targetDelta,
-    points: result.points.map((p) => ({
-      bits: p.bits,
-      sizeBits: p.sizeBits,
-      flipMargin:
-        p.numbers.flipMargin === null
-          ? null
-          : {
-              lower: p.numbers.flipMargin.lower,
-              upper: Number.isFinite(p.numbers.flipMargin.upper)
-                ? p.numbers.flipMargin.upper
-                : null,
-              certified: p.numbers.flipMargin.certified,
-            },
-      disagreement: p.numbers.disagreement,
-      meetsTarget: p.meetsTarget,
-    })),
-    front: result.front.map((p) => index.get(p)!),
-    chosen: result.chosen === null ? null : index.get(result.chosen)!,
-  };
 }
 
 /** The front as a table, then the chosen bit widths, as lines. */

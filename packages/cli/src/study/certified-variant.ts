@@ -4,7 +4,10 @@
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { boxFromOperatingBox } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
-import { type QMlpStatic, quantizeStatic } from '@quantproof/quant';
+import { calibrateRanges, type QMlpStatic, quantizeStatic } from '@quantproof/quant';
+import { certifyBitWidths } from '@quantproof/smt-verify';
+import type { PrecisionFrontJson } from '@quantproof/web-report';
+import { precisionFrontJson } from './certify.js';
 import type { AssumedCpuSemantics } from './cpu-semantics.js';
 import { describeWarnings } from './quantize-model.js';
 import { repairModel, repairRecord, type RepairRecordJson, roundText } from './certify.js';
@@ -80,4 +83,43 @@ export function certifiedTheorem(
     return 'no finite δ* was certified in the budget, so no margin is yet proven safe from flips';
   }
   return `wherever the FP32 margin exceeds δ* = ${flipMarginUpper.toPrecision(4)} in the operating box, the int8 policy takes the FP32 action — ${share}`;
+}
+
+/** The weight bit widths (every layer alike) whose certified front the study reports. */
+export const STUDY_PRECISION_BITS: readonly number[] = [8, 6, 5, 4];
+
+/** Boxes per model of the study's precision front (a deterministic budget). */
+export const STUDY_PRECISION_MAX_BOXES = 200;
+
+/**
+ * The study's certified mixed-precision front: the certified variant's scheme and ranges (calibrated
+ * on `states`) at `STUDY_PRECISION_BITS` in every layer, each verified over the operating box.
+ */
+export async function studyPrecisionFront(
+  policy: Mlp,
+  states: Float32Array,
+  options: {
+    readonly seed: number;
+    readonly cpuSemantics: AssumedCpuSemantics;
+    readonly workers?: number;
+  },
+): Promise<PrecisionFrontJson> {
+  const result = await certifyBitWidths(
+    policy,
+    boxFromOperatingBox(CARTPOLE_OPERATING_BOX),
+    STUDY_PRECISION_BITS.map((b) => policy.layers.map(() => b)),
+    {
+      targetDelta: CERTIFIED_VARIANT.targetDelta,
+      ranges: calibrateRanges(policy, states, { kind: 'minmax' }),
+      scheme: CERTIFIED_VARIANT.scheme,
+      verify: {
+        seconds: 600,
+        maxBoxes: STUDY_PRECISION_MAX_BOXES,
+        seed: options.seed,
+        cpuSemantics: options.cpuSemantics.semantics,
+        ...(options.workers === undefined ? {} : { workers: options.workers }),
+      },
+    },
+  );
+  return precisionFrontJson(result);
 }

@@ -6,8 +6,9 @@ import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { type Box, float32Down, float32Up } from '@quantproof/interval';
 import { createSeededRng, type Mlp, mlpInputSize, mlpOutputSize } from '@quantproof/nn';
 import { type QatLoss, type QMlpStatic, staticRangesOf, staticSchemeOf } from '@quantproof/quant';
-import type { RepairJson } from '@quantproof/web-report';
+import type { PrecisionFrontJson, RepairJson } from '@quantproof/web-report';
 import {
+  type CertifiedMixedPrecisionResult,
   type CertifiedNumbers,
   type RegionOptions,
   repairToTarget,
@@ -179,4 +180,30 @@ export function repairModel(
     ...(options.loss === undefined ? {} : { loss: options.loss }),
     ...(options.onRound === undefined ? {} : { onRound: options.onRound }),
   });
+}
+
+/** The search as web-report's `PrecisionFrontJson` (infinite upper ends as null). */
+export function precisionFrontJson(result: CertifiedMixedPrecisionResult): PrecisionFrontJson {
+  const index = new Map(result.points.map((p, i) => [p, i]));
+  return {
+    targetDelta: result.targetDelta,
+    points: result.points.map((p) => ({
+      bits: p.bits,
+      sizeBits: p.sizeBits,
+      flipMargin:
+        p.numbers.flipMargin === null
+          ? null
+          : {
+              lower: p.numbers.flipMargin.lower,
+              upper: Number.isFinite(p.numbers.flipMargin.upper)
+                ? p.numbers.flipMargin.upper
+                : null,
+              certified: p.numbers.flipMargin.certified,
+            },
+      disagreement: p.numbers.disagreement,
+      meetsTarget: p.meetsTarget,
+    })),
+    front: result.front.map((p) => index.get(p)!),
+    chosen: result.chosen === null ? null : index.get(result.chosen)!,
+  };
 }

@@ -8,7 +8,13 @@ import { performance } from 'node:perf_hooks';
 import { type Mlp, mlpFromJson, mlpToJson } from '@quantproof/nn';
 import { expectedOrtLevel, writeQMlpOnnx } from '@quantproof/onnx';
 import { qmlpFromJson, qmlpToJson } from '@quantproof/quant';
-import type { MapsJson, MetricsJson, RunJson, VerifyJson } from '@quantproof/web-report';
+import type {
+  MapsJson,
+  MetricsJson,
+  PrecisionFrontJson,
+  RunJson,
+  VerifyJson,
+} from '@quantproof/web-report';
 import { writeFileAtomic } from '../files.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
 import { boxSamples } from './box-samples.js';
@@ -24,7 +30,7 @@ import { writeRunReport } from './run-report.js';
 import type { StepStore } from './step-store.js';
 import { trainPolicy, type TrainReport } from './train-policy.js';
 import { CERTIFIED_VARIANT, STUDY_VARIANTS } from './variants.js';
-import { certifiedTheorem, certifiedVariant } from './certified-variant.js';
+import { certifiedTheorem, certifiedVariant, studyPrecisionFront } from './certified-variant.js';
 import type { RepairRecordJson } from './certify.js';
 import { PROGRESS_FIELDS, progressFields } from './verification-text.js';
 import { type VariantVerification, verifyVariant } from './verify-region.js';
@@ -155,9 +161,7 @@ async function quantizeStep(
     saved === null
       ? await certifiedVariant(
           policy,
-          config.calibrateOn === 'region'
-            ? calibration
-            : calibrationStates(policy, STUDY_DEFAULTS.calibrationEpisodes, 'region', config.seed),
+          config.calibrateOn === 'region' ? calibration : certifiedStates(config, policy),
           {
             seed: config.seed,
             cpuSemantics: await pinnedCpuSemantics(),
@@ -183,6 +187,11 @@ async function quantizeStep(
   warnings[CERTIFIED_VARIANT.name] = certified.warnings;
   variants.push({ name: CERTIFIED_VARIANT.name, kind: 'int8', model: certified.model, onnx });
   return { variants, warnings, repairs: { [CERTIFIED_VARIANT.name]: certified.repair } };
+}
+
+/** The certified variant's calibration states: the visited states plus the operating box. */
+function certifiedStates(config: StudyConfig, policy: Mlp): Float32Array {
+  return calibrationStates(policy, STUDY_DEFAULTS.calibrationEpisodes, 'region', config.seed);
 }
 
 /** Step 3: the comparison table (measured, or read back). */
@@ -323,6 +332,18 @@ export async function runStudy(
   const verification = await timed('verify', timings, hooks, () =>
     verifyStep(config, place, hooks, fp32, variants, visited, repairs),
   );
+  // Certified mixed precision of the certified variant's scheme (a few bit widths, their front).
+  const precisionFront = await timed('precision', timings, hooks, async () => {
+    const saved = await place.store.load<PrecisionFrontJson>('precision');
+    if (saved !== null) return saved;
+    const front = await studyPrecisionFront(fp32.policy, certifiedStates(config, fp32.policy), {
+      seed: config.seed,
+      cpuSemantics: await pinnedCpuSemantics(),
+      ...(hooks.workers === undefined ? {} : { workers: hooks.workers }),
+    });
+    await place.store.save('precision', front);
+    return front;
+  });
   // The report's decision maps and weight histograms: network evaluations a browser cannot do.
   const maps = await timed('maps', timings, hooks, () =>
     decisionMaps(
@@ -333,7 +354,7 @@ export async function runStudy(
   const seconds = (performance.now() - started) / 1000;
   const files = {
     metrics: metricsJson(config.seed, rows, warnings),
-    verify: verifyJson(verification),
+    verify: verifyJson(verification, precisionFront),
     maps,
     run: runJson(config.seed, fp32.report, await detectCpuSemantics(), {
       ...timings,

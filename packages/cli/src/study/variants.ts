@@ -92,6 +92,6 @@ export const CERTIFIED_VARIANT: {
   name: 'certified',
   scheme: { format: 'qoperator', activationType: 'uint8', perChannel: true, logits: 'float' },
   targetDelta: 1,
-  rounds: 2,
-  maxBoxes: 600,
+  rounds: 1,
+  maxBoxes: 500,
 };

@@ -114,8 +114,52 @@ export async function certifyMixedPrecision(
     current = next;
     chosen = next;
   }
-  const front = points
+  return { targetDelta: target, chosen, points, front: paretoFront(points) };
+}
+
+/**
+ * The Pareto front of certified models: those no other model dominates in weight size, δ*'s
+ * certified upper end and the disagreeing share's certified upper end at once; by size.
+ */
+export function paretoFront(points: readonly PrecisionPoint[]): PrecisionPoint[] {
+  return points
     .filter((p) => !points.some((q) => q !== p && dominates(q, p)))
     .sort((a, b) => a.sizeBits - b.sizeBits);
-  return { targetDelta: target, chosen, points, front };
+}
+
+/**
+ * Certifies the given bit-width assignments (e.g. a uniform sweep) over `box` and returns every
+ * point with their Pareto front: the bounded-cost form of `certifyMixedPrecision`.
+ */
+export async function certifyBitWidths(
+  fp32: Mlp,
+  box: InputBox,
+  assignments: readonly (readonly number[])[],
+  options: Omit<CertifiedMixedPrecisionOptions, 'minBits'>,
+): Promise<CertifiedMixedPrecisionResult> {
+  const points: PrecisionPoint[] = [];
+  for (const bits of assignments) {
+    const model = quantizeStaticWithRanges(fp32, options.ranges, {
+      ...options.scheme,
+      weightBits: bits,
+    }).model;
+    const numbers = certifiedNumbers(await verifyRegion(fp32, model, box, options.verify));
+    let sizeBits = 0;
+    fp32.layers.forEach((layer, l) => (sizeBits += layer.weight.length * bits[l]!));
+    const point = {
+      bits,
+      sizeBits,
+      numbers,
+      meetsTarget: flipMarginUpper(numbers) <= options.targetDelta,
+    };
+    points.push(point);
+    options.onModel?.(point);
+  }
+  const meeting = points.filter((p) => p.meetsTarget).sort((a, b) => a.sizeBits - b.sizeBits);
+  return {
+    targetDelta: options.targetDelta,
+    chosen: meeting[0] ?? null,
+    points,
+    front: paretoFront(points),
+  };
 }

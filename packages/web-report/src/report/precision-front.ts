@@ -5,30 +5,9 @@
 import { lineChart } from '../charts/line-chart.js';
 import { seriesColor } from '../charts/palette.js';
 import { escapeXml } from '../charts/svg.js';
-import type { BracketJson } from '../schema/common.js';
+import type { PrecisionFrontJson, PrecisionPointJson } from '../schema/verify.js';
 import { formatBracket, formatShareBracket } from './format.js';
 import { REPORT_CSS } from './styles.js';
-
-/** One certified model of a mixed-precision search. */
-export interface PrecisionPointJson {
-  readonly bits: readonly number[];
-  /** Σ weight count · bits. */
-  readonly sizeBits: number;
-  /** δ*, certified; null when every leaf agrees. */
-  readonly flipMargin: BracketJson | null;
-  readonly disagreement: { readonly lower: number; readonly upper: number };
-  readonly meetsTarget: boolean;
-}
-
-/** A certified mixed-precision search: the target, every model certified, the front, the choice. */
-export interface PrecisionFrontJson {
-  readonly targetDelta: number;
-  readonly points: readonly PrecisionPointJson[];
-  /** Indices into `points`, by size. */
-  readonly front: readonly number[];
-  /** Index into `points` of the chosen model, or null. */
-  readonly chosen: number | null;
-}
 
 /** The front's table and chart as an HTML fragment. */
 export function renderPrecisionFront(search: PrecisionFrontJson): string {

@@ -11,6 +11,7 @@ import {
   renderWeightHistograms,
 } from './charts-sections.js';
 import { renderCertifiedSection } from './certified-section.js';
+import { renderPrecisionFront } from './precision-front.js';
 import { renderDecisionMaps } from './decision-maps-section.js';
 import { formatMeanStd } from './format.js';
 import { renderMapLegend } from './map-legend.js';
@@ -75,7 +76,11 @@ export function renderReport(run: Run, options: RenderReportOptions = {}): strin
     section(
       'certified',
       'The certified variant',
-      `<p>A theorem over the whole operating box that holds even where the int8 and FP32 decisions differ somewhere: wherever the FP32 margin exceeds the certified δ*, the int8 policy takes the FP32 action.</p>${renderCertifiedSection(run)}`,
+      `<p>A theorem over the whole operating box that holds even where the int8 and FP32 decisions differ somewhere: wherever the FP32 margin exceeds the certified δ*, the int8 policy takes the FP32 action.</p>${renderCertifiedSection(run)}${
+        run.verify.precisionFront === undefined
+          ? ''
+          : `<h3>Certified mixed precision: the Pareto front</h3><p>The certified variant's scheme at a few weight bit widths, each verified over the operating box: weight size against δ*'s certified upper end and the certified share of the box where the decisions differ. The line joins the models no other beats in all three at once.</p>${renderPrecisionFront(run.verify.precisionFront)}`
+      }`,
     ),
     section(
       'training',

@@ -231,12 +231,53 @@ const repairSchema: z.ZodType<RepairJson> = z.object({
   ),
 });
 
+/** One certified model of a mixed-precision search. */
+export interface PrecisionPointJson {
+  readonly bits: readonly number[];
+  /** Σ weight count · bits. */
+  readonly sizeBits: number;
+  /** δ*, certified; null when every leaf agrees. */
+  readonly flipMargin: BracketJson | null;
+  readonly disagreement: { readonly lower: number; readonly upper: number };
+  readonly meetsTarget: boolean;
+}
+
+/** A certified mixed-precision search: the target, every model certified, the front, the choice. */
+export interface PrecisionFrontJson {
+  readonly targetDelta: number;
+  readonly points: readonly PrecisionPointJson[];
+  /** Indices into `points`, by size. */
+  readonly front: readonly number[];
+  /** Index into `points` of the chosen model, or null. */
+  readonly chosen: number | null;
+}
+
+const precisionFrontSchema: z.ZodType<PrecisionFrontJson> = z.object({
+  targetDelta: finite,
+  points: z.array(
+    z.object({
+      bits: z.array(count),
+      sizeBits: count,
+      flipMargin: bracketSchema.nullable(),
+      disagreement: z.object({ lower: fraction, upper: fraction }),
+      meetsTarget: z.boolean(),
+    }),
+  ),
+  front: z.array(count),
+  chosen: count.nullable(),
+});
+
 /** The contents of verify.json. */
 export interface VerifyJson {
   readonly schemaVersion: ReportSchemaVersion;
   /** The semantics the verification is exact for (onnxruntime version, int8 accumulation, FP32). */
   readonly semantics: string;
   readonly variants: readonly VariantVerificationJson[];
+  /**
+   * Certified mixed precision of the study's certified scheme: weight size against certified δ*
+   * and the disagreeing share, a few bit-width assignments and their Pareto front (absent in older files).
+   */
+  readonly precisionFront?: PrecisionFrontJson | undefined;
 }
 
 const verdict = z.enum(['consistent', 'inconsistent', 'unknown']);
@@ -348,4 +389,5 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       errorBound: bracketSchema.nullable().optional(),
     }),
   ),
+  precisionFront: precisionFrontSchema.optional(),
 });
