@@ -118,7 +118,7 @@ describe('quantproof run', () => {
     }
     // The certified mixed-precision front: uniform bit widths, each certified, the front marked.
     const front = verify.precisionFront!;
-    expect(front.points.map((p) => p.bits)).toEqual([8, 6, 5, 4].map((b) => [b, b, b]));
+    expect(front.points.map((p) => p.bits)).toEqual([8, 6, 4].map((b) => [b, b, b]));
     expect(front.front.length).toBeGreaterThan(0);
     expect(out).toMatch(/^certified mixed precision \(/m);
     expect(run.seed).toBe(4);

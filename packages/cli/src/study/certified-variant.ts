@@ -86,10 +86,10 @@ export function certifiedTheorem(
 }
 
 /** The weight bit widths (every layer alike) whose certified front the study reports. */
-export const STUDY_PRECISION_BITS: readonly number[] = [8, 6, 5, 4];
+export const STUDY_PRECISION_BITS: readonly number[] = [8, 6, 4];
 
 /** Boxes per model of the study's precision front (a deterministic budget). */
-export const STUDY_PRECISION_MAX_BOXES = 200;
+export const STUDY_PRECISION_MAX_BOXES = 100;
 
 /**
  * The study's certified mixed-precision front: the certified variant's scheme and ranges (calibrated

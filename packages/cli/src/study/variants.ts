@@ -93,5 +93,5 @@ export const CERTIFIED_VARIANT: {
   scheme: { format: 'qoperator', activationType: 'uint8', perChannel: true, logits: 'float' },
   targetDelta: 1,
   rounds: 1,
-  maxBoxes: 500,
+  maxBoxes: 400,
 };
