@@ -175,7 +175,7 @@ function studyText(outcome: StudyOutcome, config: StudyConfig, dir: string): str
       v.flipMarginTheorem === undefined
         ? []
         : [
-            `${v.variant} (made by counterexample-guided repair towards δ* ≤ ${v.repair?.targetDelta ?? '?'}, ${v.repair === undefined ? '' : `${v.repair.rounds.length - 1} rounds, kept round ${v.repair.round}`}): ${v.flipMarginTheorem}`,
+            `${v.variant} (made by counterexample-guided repair towards δ* ≤ ${v.repair?.targetDelta ?? '?'}, ${v.repair === undefined ? '' : `${v.repair.rounds.length - 1} ${v.repair.rounds.length === 2 ? 'round' : 'rounds'}, kept round ${v.repair.round}`}): ${v.flipMarginTheorem}`,
           ],
     ),
     ...precisionFrontText(verify.precisionFront),
