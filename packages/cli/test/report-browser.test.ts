@@ -83,6 +83,7 @@ describe('quantproof run → report.html in Chromium', () => {
       'ptq-static-qoperator',
       'qat',
       'mixed',
+      'certified',
     ]);
   });
 
@@ -94,6 +95,7 @@ describe('quantproof run → report.html in Chromium', () => {
     for (const id of [
       'summary',
       'verification',
+      'certified',
       'training',
       'decision-maps',
       'quantisation',
@@ -109,8 +111,9 @@ describe('quantproof run → report.html in Chromium', () => {
         marks: s.querySelectorAll('path, rect, circle').length,
       })),
     );
-    // 1 volume + 2 training + 15 maps (3 slices × 5 variants) + 1 SQNR + 15 histograms (5 × 3 layers).
-    expect(charts).toHaveLength(34);
+    // 1 volume + 1 precision front + 2 training + 18 maps (3 slices × 6 variants) + 1 SQNR + 18
+    // histograms (6 × 3 layers).
+    expect(charts).toHaveLength(41);
     for (const c of charts) {
       expect(c.width, c.chart ?? '').toBeGreaterThan(100);
       expect(c.marks, c.chart ?? '').toBeGreaterThan(3);
@@ -157,6 +160,14 @@ describe('quantproof run → report.html in Chromium', () => {
         await expectCell(`volume.${status}`, v.volume[status], formatPercent(v.volume[status]));
       }
     }
+    // The certified variant: its theorem in one sentence and one row per repair round.
+    const certified = verify.variants.find((x) => x.variant === 'certified')!;
+    expect(
+      await page.locator('article[data-certified="certified"] p.theorem').innerText(),
+    ).toContain(certified.flipMarginTheorem!);
+    expect(await page.locator('table[data-table="repair-rounds"] tbody tr').count()).toBe(
+      certified.repair!.rounds.length,
+    );
     // The verification section leads with each variant's answer: verdict, then the bracket.
     for (const v of verify.variants) {
       const line = page.locator(`ul.verdict-lines li[data-variant="${v.variant}"]`);

@@ -33,9 +33,15 @@ describe('quantproof run', () => {
     );
     expect(code, err).toBe(EXIT_CODES.ok);
     expect(readdirSync(join(runDir, 'models')).sort()).toEqual(
-      ['fp32', 'mixed', 'ptq-dynamic', 'ptq-static-qdq', 'ptq-static-qoperator', 'qat'].map(
-        (n) => `${n}.onnx`,
-      ),
+      [
+        'certified',
+        'fp32',
+        'mixed',
+        'ptq-dynamic',
+        'ptq-static-qdq',
+        'ptq-static-qoperator',
+        'qat',
+      ].map((n) => `${n}.onnx`),
     );
     // Every file as the report reads it, through web-report's schemas (schema version 2).
     const read = (f: string): unknown => JSON.parse(readFileSync(join(runDir, f), 'utf8'));
@@ -47,6 +53,7 @@ describe('quantproof run', () => {
       'ptq-static-qoperator',
       'qat',
       'mixed',
+      'certified',
     ]);
     for (const v of metrics.variants) {
       const bytes = readFileSync(join(runDir, 'models', `${v.name}.onnx`));
@@ -93,6 +100,27 @@ describe('quantproof run', () => {
     for (const v of verify.variants) {
       expect(v.flipMarginCoverage?.states).toBeGreaterThan(1000);
     }
+    // The certified variant: made by the repair loop (every round recorded), its theorem stated
+    // with the share of visited states it covers, in verify.json and in the printed answer.
+    const certified = verify.variants.find((v) => v.variant === 'certified')!;
+    expect(certified.repair!.rounds.length).toBeGreaterThanOrEqual(1);
+    expect(certified.repair!.rounds[0]!.round).toBe(0);
+    const upper = certified.flipMargin?.upper ?? null;
+    if (upper !== null && certified.verdict !== 'consistent') {
+      expect(certified.flipMarginTheorem).toBe(
+        `wherever the FP32 margin exceeds δ* = ${upper.toPrecision(4)} in the operating box, the int8 policy takes the FP32 action — ${(100 * certified.flipMarginCoverage!.share).toFixed(2)} % of the ${certified.flipMarginCoverage!.states} states the FP32 policy visits`,
+      );
+    }
+    expect(out).toContain(`theorem: ${certified.flipMarginTheorem!}.`);
+    expect(out).toMatch(/^certified \(made by counterexample-guided repair towards δ\* ≤ 1, /m);
+    for (const v of verify.variants) {
+      if (v.variant !== 'certified') expect(v.flipMarginTheorem).toBeUndefined();
+    }
+    // The certified mixed-precision front: uniform bit widths, each certified, the front marked.
+    const front = verify.precisionFront!;
+    expect(front.points.map((p) => p.bits)).toEqual([8, 6, 4].map((b) => [b, b, b]));
+    expect(front.front.length).toBeGreaterThan(0);
+    expect(out).toMatch(/^certified mixed precision \(/m);
     expect(run.seed).toBe(4);
     expect(out).toMatch(/int8 semantics: /);
     if (run.cpuSemantics !== null) expect(run.cpuSemantics.modelled).toBe('vnni-exact');

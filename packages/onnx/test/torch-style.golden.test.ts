@@ -6,6 +6,7 @@ import {
   TORCH_FIXTURES,
   makeTorchGemmSoftmax,
   makeTorchMatMulAdd,
+  makeTorchPolicy128Softmax,
 } from './fixtures/make-torch-style.js';
 
 const update = process.env['UPDATE_FIXTURES'] === '1';
@@ -13,6 +14,7 @@ const update = process.env['UPDATE_FIXTURES'] === '1';
 describe.each([
   [TORCH_FIXTURES.gemmSoftmax, makeTorchGemmSoftmax],
   [TORCH_FIXTURES.matMulAdd, makeTorchMatMulAdd],
+  [TORCH_FIXTURES.policy128Softmax, makeTorchPolicy128Softmax],
 ])('fixture %s', (name, make) => {
   it('matches its generator byte for byte', () => {
     const url = new URL(`./fixtures/${name}`, import.meta.url);

@@ -108,6 +108,7 @@ export {
   type QuantWarning,
 } from './quantize-static.js';
 export { requantize } from './requantize.js';
+export { staticRangesOf, staticSchemeOf } from './static-model-scheme.js';
 export { roundHalfEven } from './round-half-even.js';
 export {
   DEFAULT_STATIC_SCHEME,

@@ -49,6 +49,53 @@ describe('quantizeAwareTrain', () => {
     expect(result.student).toEqual(teacher);
   });
 
+  it('with logit-mse brings the int8 logits closer to the teacher’s than plain PTQ', () => {
+    const scheme = { weightBits: 3 };
+    const result = quantizeAwareTrain(teacher, states, {
+      rng: createSeededRng(4),
+      scheme,
+      epochs: 8,
+      batchSize: 64,
+      loss: { kind: 'logit-mse' },
+      checkpoint: 'last',
+    });
+    const n = states.length / 4;
+    const target = forwardBatchFp32(teacher, states, n);
+    const mse = (model: Parameters<typeof createInt8Executor>[0]): number => {
+      const int8 = createInt8Executor(model).forwardBatch(states);
+      let total = 0;
+      for (let i = 0; i < int8.length; i++) total += (int8[i]! - target[i]!) ** 2;
+      return total / int8.length;
+    };
+    expect(mse(result.model)).toBeLessThan(mse(quantizeStatic(teacher, states, scheme).model));
+    expect(() =>
+      quantizeAwareTrain(teacher, states, {
+        rng: createSeededRng(1),
+        loss: { kind: 'hinge' } as unknown as QuantizeAwareTrainOptions['loss'] & object,
+      }),
+    ).toThrow(/'kl', 'cross-entropy' or 'logit-mse'/);
+  });
+
+  it('starts from initialStudent and initialRanges when given (what repair continues from)', () => {
+    const other = randomMlp([4, 12, 12, 2], 8);
+    const ranges = calibrateRanges(teacher, randomInputs(50, 4, 2, 5), { kind: 'minmax' });
+    const result = quantizeAwareTrain(teacher, states, {
+      rng: createSeededRng(1),
+      epochs: 0,
+      initialStudent: other,
+      initialRanges: ranges,
+    });
+    expect(result.student).toEqual(other);
+    expect(result.ranges).toEqual(ranges);
+    expect(result.model).toEqual(quantizeStaticWithRanges(other, ranges).model);
+    expect(() =>
+      quantizeAwareTrain(teacher, states, {
+        rng: createSeededRng(1),
+        initialStudent: randomMlp([4, 8, 2], 1),
+      }),
+    ).toThrow(QuantOptionsError);
+  });
+
   it('is deterministic for a seed and converts the chosen student with its frozen ranges', () => {
     const options: QuantizeAwareTrainOptions = {
       rng: createSeededRng(9),

@@ -6,6 +6,7 @@ import {
   createTrainingWorkspace,
   distillationKl,
   forwardTrain,
+  meanSquaredError,
   mlpInputSize,
   mlpOutputSize,
   softmaxCrossEntropy,
@@ -35,7 +36,12 @@ export type QatLoss =
   /** `T² · mean KL(softmax(teacher/T) ‖ softmax(student/T))` (`nn`'s `distillationKl`). */
   | { readonly kind: 'kl'; readonly temperature?: number }
   /** Cross-entropy to the teacher's greedy action (`argmaxFirst` of its logits). */
-  | { readonly kind: 'cross-entropy' };
+  | { readonly kind: 'cross-entropy' }
+  /**
+   * Mean squared error to the teacher's logits (`nn`'s `meanSquaredError`): matches the logits
+   * themselves, not only their softmax, so it bounds the logit error ε* that repair certifies.
+   */
+  | { readonly kind: 'logit-mse' };
 
 /**
  * How the activation ranges evolve. `frozen`: calibrated once on the teacher over the calibration
@@ -68,6 +74,16 @@ export interface QuantizeAwareTrainOptions {
    * saturate, in training as in the converted model.
    */
   readonly calibrationInputs?: Float32Array | readonly Float32Array[];
+  /**
+   * The network fine-tuning starts from (same layer sizes as the teacher); default the teacher's
+   * weights. Counterexample-guided repair continues from the previous round's student.
+   */
+  readonly initialStudent?: Mlp;
+  /**
+   * Activation ranges to start from instead of calibrating on `calibrationInputs` (e.g. the ranges
+   * of a model being repaired); `ranges: recalibrate` still recalibrates after its epochs.
+   */
+  readonly initialRanges?: CalibrationRanges;
   /** Passes over the training inputs; default 10. */
   readonly epochs?: number;
   /** Rows per Adam step; default 256. */
@@ -254,9 +270,9 @@ export function quantizeAwareTrain(
     throw new QuantOptionsError(`learningRate must be finite and > 0; got ${learningRate}`);
   }
   const loss = options.loss ?? { kind: 'kl', temperature: 1 };
-  if (loss.kind !== 'kl' && loss.kind !== 'cross-entropy') {
+  if (loss.kind !== 'kl' && loss.kind !== 'cross-entropy' && loss.kind !== 'logit-mse') {
     throw new QuantOptionsError(
-      `loss.kind must be 'kl' or 'cross-entropy'; got ${String((loss as { kind: unknown }).kind)}`,
+      `loss.kind must be 'kl', 'cross-entropy' or 'logit-mse'; got ${String((loss as { kind: unknown }).kind)}`,
     );
   }
   const temperature = loss.kind === 'kl' ? (loss.temperature ?? 1) : 1;
@@ -292,8 +308,21 @@ export function quantizeAwareTrain(
   const targets = actions(teacherLogits, outputs);
 
   const calibration = options.calibrationInputs ?? (states.length > 0 ? states : data);
-  const student = cloneMlp(teacher);
-  let ranges = calibrateRanges(teacher, calibration, scheme.calibration);
+  const student = cloneMlp(options.initialStudent ?? teacher);
+  if (options.initialStudent !== undefined) {
+    validateMlp(student);
+    const sizes = (m: Mlp): string =>
+      m.layers.map((l) => `${l.inFeatures}x${l.outFeatures}`).join();
+    if (sizes(student) !== sizes(teacher)) {
+      throw new QuantOptionsError(
+        `initialStudent has layers ${sizes(student)} but the teacher ${sizes(teacher)}; start from a network of the teacher's shape`,
+      );
+    }
+  }
+  let ranges =
+    options.initialRanges === undefined
+      ? calibrateRanges(teacher, calibration, scheme.calibration)
+      : copyRanges(options.initialRanges);
   const convert = (): ReturnType<typeof quantizeStaticWithRanges> =>
     quantizeStaticWithRanges(student, ranges, schemeOptions);
   const history: QatEpoch[] = [
@@ -335,7 +364,9 @@ export function quantizeAwareTrain(
       lossSum +=
         loss.kind === 'kl'
           ? distillationKl(logits, batchTeacher, n, outputs, { temperature }, sink)
-          : softmaxCrossEntropy(logits, batchTargets, n, outputs, sink);
+          : loss.kind === 'logit-mse'
+            ? meanSquaredError(logits, batchTeacher, n * outputs, sink)
+            : softmaxCrossEntropy(logits, batchTargets, n, outputs, sink);
       batches++;
       zeroGradients(gradients);
       backwardFakeQuant(engine, n);

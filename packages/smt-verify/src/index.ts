@@ -63,3 +63,29 @@ export {
   type RegionRunnerContext,
   type RegionRunnerFactory,
 } from './region/runner.js';
+export {
+  type CertifiedNumbers,
+  certifiedNumbers,
+  flipMarginUpper,
+} from './certify/certified-numbers.js';
+export {
+  certifyLayerSensitivity,
+  type LayerSensitivity,
+  type LayerSensitivityOptions,
+  type LayerSensitivityResult,
+  type SensitivityModel,
+} from './certify/layer-sensitivity.js';
+export {
+  repairToTarget,
+  type RepairOptions,
+  type RepairResult,
+  type RepairRound,
+} from './certify/repair.js';
+export {
+  certifyBitWidths,
+  certifyMixedPrecision,
+  paretoFront,
+  type CertifiedMixedPrecisionOptions,
+  type CertifiedMixedPrecisionResult,
+  type PrecisionPoint,
+} from './certify/mixed-precision-front.js';

@@ -31,6 +31,10 @@ export {
   type RegionVolumeJson,
   type ReplayJson,
   type VariantVerificationJson,
+  type PrecisionFrontJson,
+  type PrecisionPointJson,
+  type RepairJson,
+  type RepairRoundJson,
   type Verdict,
   type VerifyJson,
   verifyJsonSchema,
@@ -123,3 +127,4 @@ export { renderMapLegend } from './report/map-legend.js';
 export { renderCounterexampleTable, renderRunFacts, renderWarnings } from './report/tables.js';
 export { REPORT_CSS } from './report/styles.js';
 export { renderReport, type RenderReportOptions } from './report/render-report.js';
+export { renderPrecisionFront, renderPrecisionPage } from './report/precision-front.js';

@@ -60,6 +60,7 @@ describe('the report of a real run in Chromium', () => {
       'answer',
       'summary',
       'verification',
+      'certified',
       'training',
       'decision-maps',
       'quantisation',

@@ -16,6 +16,9 @@ export const COMMAND_NAMES = [
   'vnnlib',
   'verify',
   'check',
+  'sensitivity',
+  'repair',
+  'precision',
   'worker',
 ] as const;
 
@@ -46,7 +49,7 @@ export async function loadCommand(name: CommandName, c: CommandContext): Promise
     case 'train':
       return (await import('./train.js')).trainCommand(c.print, c.progressTarget);
     case 'quantize':
-      return (await import('./quantize.js')).quantizeCommand(c.print, c.warn);
+      return (await import('./quantize.js')).quantizeCommand(c.print, c.warn, c.setExitCode);
     case 'eval':
       return (await import('./eval.js')).evalCommand(c.print);
     case 'run':
@@ -64,10 +67,20 @@ export async function loadCommand(name: CommandName, c: CommandContext): Promise
       );
     case 'check':
       return (await import('./check.js')).checkCommand(c.print, c.setExitCode, c.progressTarget);
+    case 'sensitivity':
+      return (await import('./sensitivity.js')).sensitivityCommand(c.print);
+    case 'repair':
+      return (await import('./repair.js')).repairCommand(c.print, c.setExitCode);
+    case 'precision':
+      return (await import('./precision.js')).precisionCommand(c.print);
     case 'worker':
       return (await import('./worker.js')).workerCommand(c.warn);
   }
 }
+
+/** Why `sensitivity` sweeps bit widths rather than keeping one layer in FP32. */
+export const SENSITIVITY_LAYOUT_NOTE =
+  'A layer kept in FP32 between int8 layers is a model neither onnxruntime runs as one int8 graph here nor the bounds and z3 encodings represent, so no certified number exists for it; the sweep varies weight bit widths instead (activations stay int8, as deployed).';
 
 /** What every command's description says (the top-level help lists them without loading the commands). */
 export const COMMAND_DESCRIPTIONS: Readonly<Record<CommandName, string>> = {
@@ -77,7 +90,7 @@ export const COMMAND_DESCRIPTIONS: Readonly<Record<CommandName, string>> = {
   quantize:
     'Quantise an FP32 ONNX policy to int8 ONNX (calibrated on states the FP32 policy visits) and report its agreement with FP32.',
   eval: 'Evaluate an ONNX policy greedily on seeded CartPole-v1 episodes (int8 models run in the executor that is bit-identical to onnxruntime-node); with --fp32, also measure decision agreement.',
-  run: 'Run the whole study on built-in defaults: train a PPO policy, quantise it (PTQ dynamic, PTQ static QDQ and QOperator, QAT, mixed precision), compare size, latency, reward and decision agreement, and verify every int8 variant over the operating box. Prints the answer first: per variant the verdict, what explains it and the next step.',
+  run: 'Run the whole study on built-in defaults: train a PPO policy, quantise it (PTQ dynamic, PTQ static QDQ and QOperator, QAT, mixed precision, and a certified variant made by counterexample-guided repair), compare size, latency, reward and decision agreement, and verify every int8 variant over the operating box. Prints the answer first: per variant the verdict, what explains it and the next step.',
   report:
     'Write the self-contained HTML report of a run directory (summary table, verification, training curve, decision maps, quantisation error, counterexamples, run facts); it opens offline in any browser.',
   vnnlib:
@@ -87,4 +100,9 @@ export const COMMAND_DESCRIPTIONS: Readonly<Record<CommandName, string>> = {
   check:
     "For CI: verify the int8 model over the box as `verify` does and compare the certified numbers — the verdict, δ* (the largest FP32 margin at which int8 still disagrees), ε* (the largest logit error) and the bracket of the disagreeing volume — with a committed baseline. A metric regresses when its new certified lower end is above the baseline's upper end (a new replayed counterexample where the baseline was consistent is a regression); it is inconclusive when the new run cannot prove it no larger than the baseline's upper end. --update-baseline writes the baseline instead.",
   worker: `Decide boxes of a distributed \`verify --queue\` run: pull them from the Redis queue, decide them with bounds, the boundary-cell search and z3 on this machine's cores, and return the leaves. Start it with the coordinator's models and --cpu-semantics; a worker whose models or options differ is refused. The Redis password, if any, is read from ${REDIS_PASSWORD_VARIABLE}. Runs until stopped (Ctrl-C or SIGTERM); the boxes it held return to the queue.`,
+  sensitivity: `Rank the layers of an FP32 model by how much int8 quantisation of their weights costs, with proof instead of samples: for each layer, the region verifier certifies δ* (the largest FP32 margin at which the int8 decision still differs), ε* (the largest logit error) and the disagreeing share of the region, once with only that layer's weights at --low-bits (the rest at --high-bits) and once with only that layer kept at --high-bits (the rest at --low-bits). The layer whose lowering raises δ* the most is the one to keep at the higher precision. ${SENSITIVITY_LAYOUT_NOTE}`,
+  repair:
+    "Repair an int8 model until its certified flip margin δ* (the largest FP32 margin at which the int8 decision still differs from FP32's) is at most --target-delta over a region. Each round verifies the model with the region verifier; while δ*'s certified upper end is above the target, the model is fine-tuned by quantisation-aware training (distillation from the FP32 model, straight-through estimator) on the calibration states plus the round's replayed counterexamples, δ*'s witness and points of the boundary cells, keeping the int8 model's own ranges, layout and bit widths. Every round's certified δ*, ε* and disagreeing share are printed and recorded in the written model's metadata; the written file is then verified again from scratch, its counterexamples replayed in onnxruntime-node.",
+  precision:
+    'Certified mixed precision: find the smallest per-layer weight bit widths (2–8) whose certified δ* (the largest FP32 margin at which the int8 decision still differs) meets --target-delta over a region. From 8 bits everywhere, each step certifies every single-layer one-bit reduction with the region verifier and keeps the one with the smallest certified δ* that still meets the target; it prints the Pareto front of every model certified on the way: weight size against certified δ* and the certified bracket of the disagreeing share.',
 };

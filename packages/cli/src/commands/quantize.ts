@@ -3,14 +3,35 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { mlpHead } from '@quantproof/nn';
-import { InvalidWriteOptionsError, readMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
+import {
+  expectedOrtLevel,
+  InvalidWriteOptionsError,
+  readMlpOnnx,
+  writeQMlpOnnx,
+} from '@quantproof/onnx';
 import { decisionAgreement, type QMlp } from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
-import { loadCartPoleFp32 } from '../study/load-model.js';
+import { loadCartPoleFp32, loadFp32 } from '../study/load-model.js';
+import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import { boxFromOperatingBox } from '@quantproof/interval';
+import {
+  certifyRegionOptions,
+  repairModel,
+  repairRecord,
+  type RepairRecordJson,
+  roundText,
+} from '../study/certify.js';
+import {
+  type CpuSemanticsFlag,
+  cpuSemanticsOption,
+  resolveCpuSemantics,
+} from '../study/cpu-semantics.js';
+import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
+import { deltaFlag, recheckHolds, recheckText, REPAIR_EXIT_CODES } from './repair.js';
 import {
   QUANTIZE_METHODS,
   type QuantizeMethod,
@@ -18,7 +39,12 @@ import {
   quantizeModel,
 } from '../study/quantize-model.js';
 import { visitedStates } from '../study/visited-states.js';
-import { CALIBRATE_ON_CHOICES, calibrationStates } from '../study/calibration.js';
+import {
+  CALIBRATE_ON_CHOICES,
+  calibrationStates,
+  RANGES_CHOICES,
+  regionBoundRanges,
+} from '../study/calibration.js';
 import { type CalibrateOn, STUDY_DEFAULTS } from '../study/defaults.js';
 
 /** Options of the quantize command after parsing. */
@@ -27,6 +53,12 @@ export interface QuantizeCommandOptions extends QuantizeModelOptions {
   readonly out: string;
   readonly calibrationEpisodes: number;
   readonly calibrateOn: CalibrateOn;
+  readonly rangesFrom: 'states' | 'bounds';
+  readonly certifyDelta?: number;
+  readonly certifyRounds: number;
+  readonly certifyTimeout: number;
+  readonly certifyMaxBoxes?: number;
+  readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
 }
 
@@ -58,6 +90,7 @@ function writeInt8Model(
 export function quantizeCommand(
   print: (text: string) => void,
   warn: (text: string) => void,
+  setExitCode: (code: number) => void = () => undefined,
 ): Command {
   return new Command('quantize')
     .description(COMMAND_DESCRIPTIONS.quantize)
@@ -109,12 +142,43 @@ export function quantizeCommand(
         .choices([...CALIBRATE_ON_CHOICES])
         .default('visited'),
     )
-    .option('--seed <n>', 'seed of QAT', integerFlag('--seed', 0), 0)
+    .addOption(
+      new Option(
+        '--ranges-from <what>',
+        'activation ranges: calibrated on the states (see --calibrate-on), or sound bounds over the whole operating box (no input or FP32 activation leaves them anywhere in it; coarser). Static methods',
+      )
+        .choices([...RANGES_CHOICES])
+        .default('states'),
+    )
+    .option(
+      '--certify-delta <δ>',
+      'then repair the model until its certified δ* over the operating box is at most δ (see quantproof repair; static methods only)',
+      deltaFlag('--certify-delta'),
+    )
+    .option(
+      '--certify-rounds <n>',
+      'fine-tuning rounds of --certify-delta',
+      integerFlag('--certify-rounds', 0, 100),
+      4,
+    )
+    .option(
+      '--certify-timeout <s>',
+      'time budget of each verification of --certify-delta, in seconds',
+      integerFlag('--certify-timeout', 1),
+      20,
+    )
+    .option(
+      '--certify-max-boxes <n>',
+      'also stop each verification of --certify-delta after this many boxes (the same answer on every machine)',
+      integerFlag('--certify-max-boxes', 1),
+    )
+    .addOption(cpuSemanticsOption())
+    .option('--seed <n>', 'seed of QAT and of --certify-delta', integerFlag('--seed', 0), 0)
     .option('--out <file>', 'where to write the int8 ONNX model', 'policy.int8.onnx')
     .option('--json', 'print one JSON document instead of a summary')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx',
+      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx\n  $ quantproof quantize --fp32 policy.onnx --ranges-from bounds --out policy.sound-ranges.onnx\n  $ quantproof quantize --fp32 policy.onnx --calibrate-on region --certify-delta 2 --out policy.certified.onnx\n\nExit codes: 0 success, 2 bad flags, 3 bad input file; with --certify-delta, 12 when the rounds ran out before δ* ≤ δ was proven (the model with the smallest certified δ* is written).',
     )
     .action(async (opts: QuantizeCommandOptions) => {
       if (resolve(opts.out) === resolve(opts.fp32)) {
@@ -135,15 +199,79 @@ export function quantizeCommand(
         opts.calibrateOn === 'visited'
           ? states
           : calibrationStates(mlp, opts.calibrationEpisodes, opts.calibrateOn, opts.seed);
-      const { model, warnings, details } = quantizeModel(mlp, calibration, {
+      if (opts.rangesFrom === 'bounds' && opts.method === 'ptq-dynamic') {
+        throw new UsageError(
+          '--ranges-from bounds sets the ranges of static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
+        );
+      }
+      if (opts.certifyDelta !== undefined && opts.method === 'ptq-dynamic') {
+        throw new UsageError(
+          '--certify-delta repairs static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
+        );
+      }
+      const quantized = quantizeModel(mlp, calibration, {
         ...opts,
         method: opts.method as QuantizeMethod,
+        ...(opts.rangesFrom === 'bounds'
+          ? { ranges: regionBoundRanges(mlp, boxFromOperatingBox(CARTPOLE_OPERATING_BOX)) }
+          : {}),
       });
+      const { warnings, details } = quantized;
+      let model: QMlp = quantized.model;
+      let record: RepairRecordJson | null = null;
+      let recheck: VariantVerification | null = null;
+      const fp32File = await loadFp32(opts.fp32, '--fp32');
+      if (opts.certifyDelta !== undefined && model.format !== 'dynamic') {
+        const region = boxFromOperatingBox(CARTPOLE_OPERATING_BOX);
+        const cpu = await resolveCpuSemantics(opts.cpuSemantics);
+        const flags = {
+          timeout: opts.certifyTimeout,
+          seed: opts.seed,
+          ...(opts.certifyMaxBoxes === undefined ? {} : { maxBoxes: opts.certifyMaxBoxes }),
+        };
+        const target = opts.certifyDelta;
+        const repaired = await repairModel(mlp, model, region, {
+          targetDelta: target,
+          rounds: opts.certifyRounds,
+          verify: certifyRegionOptions(flags, cpu),
+          states: calibration,
+          seed: opts.seed,
+          onRound: (r) => {
+            if (opts.json !== true) print(roundText(r, target));
+          },
+        });
+        model = repaired.model;
+        record = repairRecord(repaired);
+      }
       const bytes = writeInt8Model(model, inputName, outputName, {
         'source.fp32': opts.fp32,
         'source.method': opts.method,
+        ...(record === null ? {} : { 'source.details': JSON.stringify({ repair: record }) }),
       });
       await writeFileAtomic(opts.out, bytes);
+      if (record !== null && opts.certifyDelta !== undefined) {
+        // The written file, verified again from scratch with its counterexamples replayed.
+        const cpu = await resolveCpuSemantics(opts.cpuSemantics);
+        recheck = await verifyVariant(
+          opts.out,
+          {
+            fp32: mlp,
+            int8: model,
+            files: {
+              fp32: { path: opts.fp32, bytes: fp32File.bytes, level: fp32File.level },
+              int8: { path: opts.out, bytes, level: expectedOrtLevel(model.executionPath) },
+            },
+          },
+          {
+            seconds: opts.certifyTimeout,
+            seed: opts.seed,
+            cpuSemantics: cpu,
+            ...(opts.certifyMaxBoxes === undefined ? {} : { maxBoxes: opts.certifyMaxBoxes }),
+          },
+        );
+        const reached = record.kind === 'reached' && recheckHolds(recheck, opts.certifyDelta);
+        setExitCode(reached ? REPAIR_EXIT_CODES.reached : REPAIR_EXIT_CODES.notReached);
+      }
       const agreement = decisionAgreement(mlp, model, states);
       const report = {
         method: opts.method,
@@ -159,6 +287,7 @@ export function quantizeCommand(
         maxLogitDifference: agreement.maxLogitDifference,
         warnings,
         details,
+        ...(record === null ? {} : { certify: { repair: record, recheck } }),
         model: opts.out,
       };
       for (const w of warnings) warn(`warning: ${w}`);
@@ -170,6 +299,14 @@ export function quantizeCommand(
         [
           `quantised ${opts.fp32} with ${opts.method} (${model.format}, ${model.executionPath.kind} in onnxruntime): ${report.fp32Bytes} → ${report.bytes} bytes`,
           `agreement with FP32 on ${agreement.states} visited states: ${(100 * agreement.agreement).toFixed(2)}% (int8 ties ${agreement.int8Ties}, max |Δlogit| ${agreement.maxLogitDifference.toPrecision(3)})`,
+          ...(record === null || recheck === null || opts.certifyDelta === undefined
+            ? []
+            : [
+                record.kind === 'reached'
+                  ? `certified: δ* ≤ ${opts.certifyDelta} proven over the operating box in round ${record.round}`
+                  : `certified: δ* ≤ ${opts.certifyDelta} not proven in ${record.rounds.length - 1} rounds: kept round ${record.round} (the smallest certified δ*); raise --certify-rounds or --certify-timeout, or choose a larger --certify-delta`,
+                recheckText(recheck, opts.certifyDelta),
+              ]),
           `wrote ${opts.out}`,
         ].join('\n'),
       );

@@ -7,6 +7,7 @@ import {
   type BracketJson,
   diagnoseVariant,
   LEAF_STATUSES,
+  type PrecisionFrontJson,
   type VariantDiagnosis,
 } from '@quantproof/web-report';
 import { Command, Option } from 'commander';
@@ -96,6 +97,34 @@ function answerText(diagnoses: readonly VariantDiagnosis[]): string {
     .join('\n\n');
 }
 
+/** The certified mixed-precision front in a few lines (none when the run has none). */
+function precisionFrontText(front: PrecisionFrontJson | undefined): string[] {
+  if (front === undefined) return [];
+  const full = front.points[0]?.sizeBits ?? 1;
+  return [
+    '',
+    `certified mixed precision (the certified variant's scheme at uniform weight bit widths; δ* and the disagreeing share certified over the operating box; Pareto front marked *):`,
+    formatTable({
+      header: [
+        'bits per layer',
+        'weight bits',
+        'of 8-bit',
+        'δ*',
+        'int8 ≠ FP32',
+        `δ* ≤ ${front.targetDelta}`,
+      ],
+      rows: front.points.map((p, i) => [
+        `[${p.bits.join(', ')}]${front.front.includes(i) ? ' *' : ''}`,
+        String(p.sizeBits),
+        `${((100 * p.sizeBits) / full).toFixed(1)} %`,
+        formatBracket(p.flipMargin),
+        bracketText(p.disagreement, 2),
+        p.meetsTarget ? 'yes' : 'no',
+      ]),
+    }),
+  ];
+}
+
 /** What `run` prints on a terminal: the answer, then the tables, then the facts. */
 function studyText(outcome: StudyOutcome, config: StudyConfig, dir: string): string {
   const { training, metrics, verify, run } = outcome;
@@ -127,6 +156,7 @@ function studyText(outcome: StudyOutcome, config: StudyConfig, dir: string): str
         'leaves',
         'δ*',
         'ε*',
+        'visited margin > δ*',
         'counterexamples',
       ],
       rows: verify.variants.map((v) => [
@@ -138,9 +168,18 @@ function studyText(outcome: StudyOutcome, config: StudyConfig, dir: string): str
         String(v.leaves.length),
         formatBracket(v.flipMargin),
         formatBracket(v.errorBound),
+        v.flipMarginCoverage === undefined ? '—' : shareText(v.flipMarginCoverage.share, 2),
         String(v.counterexamplesFound),
       ]),
     }),
+    ...verify.variants.flatMap((v) =>
+      v.flipMarginTheorem === undefined
+        ? []
+        : [
+            `${v.variant} (made by counterexample-guided repair towards δ* ≤ ${v.repair?.targetDelta ?? '?'}, ${v.repair === undefined ? '' : `${v.repair.rounds.length - 1} ${v.repair.rounds.length === 2 ? 'round' : 'rounds'}, kept round ${v.repair.round}`}): ${v.flipMarginTheorem}`,
+          ],
+    ),
+    ...precisionFrontText(verify.precisionFront),
     '',
     formatTable({
       header: [

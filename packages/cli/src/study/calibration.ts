@@ -2,7 +2,9 @@
 // `--calibrate-on region` uniform samples of the whole operating box besides.
 
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import { type Box, ibpFp32 } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
+import type { CalibrationRanges } from '@quantproof/quant';
 import { boxSamples } from './box-samples.js';
 import { type CalibrateOn, STUDY_DEFAULTS } from './defaults.js';
 import { visitedStates } from './visited-states.js';
@@ -31,3 +33,28 @@ export function calibrationStates(
 
 /** The choices of `--calibrate-on`. */
 export const CALIBRATE_ON_CHOICES: readonly CalibrateOn[] = ['visited', 'region'];
+
+/**
+ * Activation ranges from sound bounds over `region` instead of samples: the input's range is the
+ * region's, each layer's the hull of interval's IBP bounds of its outputs there. No input and no
+ * activation of the FP32 network can leave them anywhere in the region, so only the quantised
+ * network's own error can make a tensor saturate; the price is wider (coarser) ranges than the
+ * states reach.
+ */
+export function regionBoundRanges(mlp: Mlp, region: Box): CalibrationRanges {
+  const hull = (
+    lower: ArrayLike<number>,
+    upper: ArrayLike<number>,
+  ): { min: number; max: number } => ({
+    min: Math.min(...Array.from(lower)),
+    max: Math.max(...Array.from(upper)),
+  });
+  const bounds = ibpFp32(mlp, region);
+  return {
+    input: hull(region.lower, region.upper),
+    layers: bounds.activations.map((a) => hull(a.lower, a.upper)),
+  };
+}
+
+/** The choices of `quantize --ranges-from`. */
+export const RANGES_CHOICES: readonly ('states' | 'bounds')[] = ['states', 'bounds'];

@@ -4,12 +4,14 @@ import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { createSeededRng, type Mlp } from '@quantproof/nn';
 import {
   type CalibrationMethod,
+  type CalibrationRanges,
   type QMlp,
   type QuantizeStaticOptions,
   type QuantWarning,
   quantizeAwareTrain,
   quantizeDynamic,
   quantizeStatic,
+  quantizeStaticWithRanges,
   searchMixedPrecision,
 } from '@quantproof/quant';
 
@@ -35,6 +37,11 @@ export interface QuantizeModelOptions {
   /** Agreement threshold of the mixed-precision search. */
   readonly mixedThreshold: number;
   readonly seed: number;
+  /**
+   * Activation ranges to use instead of calibrating on the states (e.g. `regionBoundRanges`: sound
+   * bounds over a region); static methods only, the states still train QAT and score mixed.
+   */
+  readonly ranges?: CalibrationRanges;
 }
 
 /** The quantised model and what the quantiser noticed. */
@@ -146,7 +153,10 @@ export function quantizeModel(
   const describe = describeWarnings;
   switch (options.method) {
     case 'ptq-static': {
-      const result = quantizeStatic(mlp, states, scheme);
+      const result =
+        options.ranges === undefined
+          ? quantizeStatic(mlp, states, scheme)
+          : quantizeStaticWithRanges(mlp, options.ranges, scheme);
       return {
         model: result.model,
         warnings: describe(result.warnings),
@@ -164,6 +174,7 @@ export function quantizeModel(
       const result = quantizeAwareTrain(mlp, states, {
         rng: createSeededRng(options.seed),
         scheme,
+        ...(options.ranges === undefined ? {} : { initialRanges: options.ranges }),
         boxSamples: {
           lower: CARTPOLE_OPERATING_BOX.lower,
           upper: CARTPOLE_OPERATING_BOX.upper,
@@ -180,6 +191,7 @@ export function quantizeModel(
       const result = searchMixedPrecision(mlp, states, {
         threshold: options.mixedThreshold,
         scheme,
+        ...(options.ranges === undefined ? {} : { ranges: options.ranges }),
       });
       return {
         model: result.model,

@@ -7,6 +7,7 @@ import {
   type CpuSemanticsJson,
   type MapsJson,
   type MetricsJson,
+  type PrecisionFrontJson,
   REPORT_SCHEMA_VERSION,
   type RunJson,
   type VariantMetricsJson,
@@ -30,8 +31,16 @@ export function metricsJson(
 }
 
 /** verify.json: every int8 variant's region verification. */
-export function verifyJson(variants: readonly VariantVerification[]): VerifyJson {
-  return { schemaVersion: REPORT_SCHEMA_VERSION, semantics: STUDY_VERIFY_SEMANTICS, variants };
+export function verifyJson(
+  variants: readonly VariantVerification[],
+  precisionFront?: PrecisionFrontJson,
+): VerifyJson {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    semantics: STUDY_VERIFY_SEMANTICS,
+    variants,
+    ...(precisionFront === undefined ? {} : { precisionFront }),
+  };
 }
 
 /** run.json: the seed, the training run and its curve, versions, this machine and the timings. */

@@ -8,7 +8,13 @@ import { performance } from 'node:perf_hooks';
 import { type Mlp, mlpFromJson, mlpToJson } from '@quantproof/nn';
 import { expectedOrtLevel, writeQMlpOnnx } from '@quantproof/onnx';
 import { qmlpFromJson, qmlpToJson } from '@quantproof/quant';
-import type { MapsJson, MetricsJson, RunJson, VerifyJson } from '@quantproof/web-report';
+import type {
+  MapsJson,
+  MetricsJson,
+  PrecisionFrontJson,
+  RunJson,
+  VerifyJson,
+} from '@quantproof/web-report';
 import { writeFileAtomic } from '../files.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
 import { boxSamples } from './box-samples.js';
@@ -23,7 +29,9 @@ import { metricsJson, runJson, verifyJson, writeRunFiles } from './run-files.js'
 import { writeRunReport } from './run-report.js';
 import type { StepStore } from './step-store.js';
 import { trainPolicy, type TrainReport } from './train-policy.js';
-import { STUDY_VARIANTS } from './variants.js';
+import { CERTIFIED_VARIANT, STUDY_VARIANTS } from './variants.js';
+import { certifiedTheorem, certifiedVariant, studyPrecisionFront } from './certified-variant.js';
+import type { RepairRecordJson } from './certify.js';
 import { PROGRESS_FIELDS, progressFields } from './verification-text.js';
 import { type VariantVerification, verifyVariant } from './verify-region.js';
 import { visitedStates } from './visited-states.js';
@@ -104,7 +112,11 @@ async function quantizeStep(
   place: StudyPlace,
   hooks: StudyHooks,
   policy: Mlp,
-): Promise<{ variants: Variant[]; warnings: Record<string, readonly string[]> }> {
+): Promise<{
+  variants: Variant[];
+  warnings: Record<string, readonly string[]>;
+  repairs: Record<string, RepairRecordJson>;
+}> {
   const calibration = calibrationStates(
     policy,
     STUDY_DEFAULTS.calibrationEpisodes,
@@ -137,7 +149,49 @@ async function quantizeStep(
     warnings[v.name] = quantized.warnings;
     variants.push({ name: v.name, kind: 'int8', model: quantized.model, onnx });
   }
-  return { variants, warnings };
+  // The certified variant: made by the repair loop, calibrated on the visited states and the box.
+  hooks.log(`  ${CERTIFIED_VARIANT.name}`);
+  const key = `quantize-${CERTIFIED_VARIANT.name}`;
+  const saved = await place.store.load<{
+    model: unknown;
+    warnings: string[];
+    repair: RepairRecordJson;
+  }>(key);
+  const certified =
+    saved === null
+      ? await certifiedVariant(
+          policy,
+          config.calibrateOn === 'region' ? calibration : certifiedStates(config, policy),
+          {
+            seed: config.seed,
+            cpuSemantics: await pinnedCpuSemantics(),
+            ...(hooks.workers === undefined ? {} : { workers: hooks.workers }),
+            log: hooks.log,
+          },
+        )
+      : { ...saved, model: qmlpFromJson(saved.model).model };
+  if (saved === null) {
+    await place.store.save(key, {
+      model: qmlpToJson(certified.model),
+      warnings: certified.warnings,
+      repair: certified.repair,
+    });
+  }
+  const onnx = writeQMlpOnnx(certified.model, {
+    metadata: {
+      'source.method': CERTIFIED_VARIANT.name,
+      'source.details': JSON.stringify({ repair: certified.repair }),
+    },
+  });
+  await writeFileAtomic(join(place.dir, 'models', `${CERTIFIED_VARIANT.name}.onnx`), onnx);
+  warnings[CERTIFIED_VARIANT.name] = certified.warnings;
+  variants.push({ name: CERTIFIED_VARIANT.name, kind: 'int8', model: certified.model, onnx });
+  return { variants, warnings, repairs: { [CERTIFIED_VARIANT.name]: certified.repair } };
+}
+
+/** The certified variant's calibration states: the visited states plus the operating box. */
+function certifiedStates(config: StudyConfig, policy: Mlp): Float32Array {
+  return calibrationStates(policy, STUDY_DEFAULTS.calibrationEpisodes, 'region', config.seed);
 }
 
 /** Step 3: the comparison table (measured, or read back). */
@@ -169,6 +223,7 @@ async function verifyStep(
   fp32: Trained,
   variants: readonly Variant[],
   visited: Float32Array,
+  repairs: Readonly<Record<string, RepairRecordJson>>,
 ): Promise<VariantVerification[]> {
   const results: VariantVerification[] = [];
   const cpuSemantics = await pinnedCpuSemantics();
@@ -225,6 +280,18 @@ async function verifyStep(
       states: margins.length,
     };
     result = { ...result, flipMarginCoverage: flipMarginCoverageJson };
+    const repair = repairs[v.name];
+    if (repair !== undefined) {
+      result = {
+        ...result,
+        repair,
+        flipMarginTheorem: certifiedTheorem(
+          result.flipMargin?.upper ?? null,
+          result.verdict,
+          flipMarginCoverageJson,
+        ),
+      };
+    }
     await place.store.save(`verify-${v.name}`, result);
     await place.store.discard(checkpoint);
     results.push(result);
@@ -248,7 +315,11 @@ export async function runStudy(
     STUDY_DEFAULTS.agreementSeedBase,
   ).subarray(0, STUDY_DEFAULTS.agreementStates * 4);
   const box = boxSamples(STUDY_DEFAULTS.boxSamples, config.seed + 1);
-  const { variants: int8, warnings } = await timed('quantize', timings, hooks, () =>
+  const {
+    variants: int8,
+    warnings,
+    repairs,
+  } = await timed('quantize', timings, hooks, () =>
     quantizeStep(config, place, hooks, fp32.policy),
   );
   const variants: Variant[] = [
@@ -259,8 +330,20 @@ export async function runStudy(
     compareStep(config, place, hooks, fp32.policy, variants, { visited, box }),
   );
   const verification = await timed('verify', timings, hooks, () =>
-    verifyStep(config, place, hooks, fp32, variants, visited),
+    verifyStep(config, place, hooks, fp32, variants, visited, repairs),
   );
+  // Certified mixed precision of the certified variant's scheme (a few bit widths, their front).
+  const precisionFront = await timed('precision', timings, hooks, async () => {
+    const saved = await place.store.load<PrecisionFrontJson>('precision');
+    if (saved !== null) return saved;
+    const front = await studyPrecisionFront(fp32.policy, certifiedStates(config, fp32.policy), {
+      seed: config.seed,
+      cpuSemantics: await pinnedCpuSemantics(),
+      ...(hooks.workers === undefined ? {} : { workers: hooks.workers }),
+    });
+    await place.store.save('precision', front);
+    return front;
+  });
   // The report's decision maps and weight histograms: network evaluations a browser cannot do.
   const maps = await timed('maps', timings, hooks, () =>
     decisionMaps(
@@ -271,7 +354,7 @@ export async function runStudy(
   const seconds = (performance.now() - started) / 1000;
   const files = {
     metrics: metricsJson(config.seed, rows, warnings),
-    verify: verifyJson(verification),
+    verify: verifyJson(verification, precisionFront),
     maps,
     run: runJson(config.seed, fp32.report, await detectCpuSemantics(), {
       ...timings,

@@ -6,7 +6,19 @@ import { EXIT_CODES } from '../../src/index.js';
 import { requireBuiltCli, runCli } from './cli-process.js';
 
 /** The commands the README documents; the top-level help may list more (each is tested). */
-const DOCUMENTED = ['demo', 'train', 'quantize', 'eval', 'run', 'verify', 'vnnlib', 'worker'];
+const DOCUMENTED = [
+  'demo',
+  'train',
+  'quantize',
+  'eval',
+  'run',
+  'verify',
+  'vnnlib',
+  'worker',
+  'sensitivity',
+  'repair',
+  'precision',
+];
 
 let listed: string[] = [];
 

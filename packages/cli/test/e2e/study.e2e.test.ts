@@ -17,7 +17,15 @@ const dir = mkdtempSync(join(tmpdir(), 'quantproof-e2e-study-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(() => requireBuiltCli());
 
-const VARIANTS = ['fp32', 'ptq-dynamic', 'ptq-static-qdq', 'ptq-static-qoperator', 'qat', 'mixed'];
+const VARIANTS = [
+  'fp32',
+  'ptq-dynamic',
+  'ptq-static-qdq',
+  'ptq-static-qoperator',
+  'qat',
+  'mixed',
+  'certified',
+];
 
 describe('quantproof run (built CLI, subprocess)', () => {
   it('runs a short study, leaving models, metrics.json, verify.json and run.json', async () => {

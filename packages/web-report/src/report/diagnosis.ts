@@ -93,7 +93,9 @@ export function diagnoseVariant(
     );
   }
   const delta = v.flipMargin;
-  if (delta !== null && delta !== undefined && v.verdict !== 'consistent') {
+  if (v.flipMarginTheorem !== undefined) {
+    findings.push(`theorem: ${v.flipMarginTheorem}.`);
+  } else if (delta !== null && delta !== undefined && v.verdict !== 'consistent') {
     const upper = delta.upper === null ? '∞' : num(delta.upper);
     const coverage = v.flipMarginCoverage;
     findings.push(

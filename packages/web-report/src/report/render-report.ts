@@ -10,6 +10,8 @@ import {
   renderVolumeChart,
   renderWeightHistograms,
 } from './charts-sections.js';
+import { renderCertifiedSection } from './certified-section.js';
+import { renderPrecisionFront } from './precision-front.js';
 import { renderDecisionMaps } from './decision-maps-section.js';
 import { formatMeanStd } from './format.js';
 import { renderMapLegend } from './map-legend.js';
@@ -32,6 +34,7 @@ const SECTIONS = [
   ['answer', 'Answer'],
   ['summary', 'Summary'],
   ['verification', 'Verification'],
+  ['certified', 'Certified variant'],
   ['training', 'Training'],
   ['decision-maps', 'Decision maps'],
   ['quantisation', 'Quantisation error'],
@@ -69,6 +72,15 @@ export function renderReport(run: Run, options: RenderReportOptions = {}): strin
       'verification',
       'Verification of the operating box',
       `${renderVerdictLines(run)}<p>The operating box is split into leaves. A leaf <em>agrees</em> when int8 is proven to take FP32's decision at every input in it, <em>disagrees</em> when the two decisions are proven to differ at every input in it, is <em>mixed</em> when both occur (it holds a counterexample replayed in onnxruntime-node), and is <em>open</em> when it is undecided (time budget, or a reason such as float32 overflow). So the share of the box where int8 disagrees is certified to lie in a bracket: at least the volume proven to disagree, at most the volume not proven to agree (the verifier may narrow it inside mixed and open leaves); the sampled estimate inside that bracket is not a proof. A region is consistent when every leaf agrees, inconsistent when a replayed counterexample exists, else unknown.</p><figure>${renderVolumeChart(run)}</figure>`,
+    ),
+    section(
+      'certified',
+      'The certified variant',
+      `<p>A theorem over the whole operating box that holds even where the int8 and FP32 decisions differ somewhere: wherever the FP32 margin exceeds the certified δ*, the int8 policy takes the FP32 action.</p>${renderCertifiedSection(run)}${
+        run.verify.precisionFront === undefined
+          ? ''
+          : `<h3>Certified mixed precision: the Pareto front</h3><p>The certified variant's scheme at a few weight bit widths, each verified over the operating box: weight size against δ*'s certified upper end and the certified share of the box where the decisions differ. The line joins the models no other beats in all three at once.</p>${renderPrecisionFront(run.verify.precisionFront)}`
+      }`,
     ),
     section(
       'training',

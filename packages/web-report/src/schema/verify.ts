@@ -176,7 +176,96 @@ export interface VariantVerificationJson {
    * absent where no visited states were measured (`verify` on a user's box).
    */
   readonly flipMarginCoverage?: { readonly share: number; readonly states: number } | undefined;
+  /**
+   * δ*'s theorem in one sentence with the share of visited states it covers ("wherever the FP32
+   * margin exceeds δ*, the int8 policy takes the FP32 action"); the study's `certified` variant.
+   */
+  readonly flipMarginTheorem?: string | undefined;
+  /** How counterexample-guided repair made this variant: its target and every round's numbers. */
+  readonly repair?: RepairJson | undefined;
 }
+
+/** One round of counterexample-guided repair: the model of that round as the verifier certified it. */
+export interface RepairRoundJson {
+  /** 0 is the model before fine-tuning. */
+  readonly round: number;
+  readonly verdict: Verdict;
+  readonly flipMargin: BracketJson | null;
+  readonly errorBound: BracketJson | null;
+  /** The certified bracket of the disagreeing share. */
+  readonly disagreement: { readonly lower: number; readonly upper: number };
+  /** Replayed counterexamples and boundary-cell points the next round fine-tuned on. */
+  readonly counterexamples: number;
+  readonly boundaryPoints: number;
+  /** δ*'s certified upper end is at most the target. */
+  readonly reached: boolean;
+  readonly boxes: number;
+  readonly seconds: number;
+}
+
+/** A counterexample-guided repair: the target δ*, whether it was proven, the kept round, every round. */
+export interface RepairJson {
+  readonly targetDelta: number;
+  readonly kind: 'reached' | 'budget';
+  readonly round: number;
+  readonly rounds: readonly RepairRoundJson[];
+}
+
+const repairSchema: z.ZodType<RepairJson> = z.object({
+  targetDelta: finite,
+  kind: z.enum(['reached', 'budget']),
+  round: count,
+  rounds: z.array(
+    z.object({
+      round: count,
+      verdict: z.enum(['consistent', 'inconsistent', 'unknown']),
+      flipMargin: bracketSchema.nullable(),
+      errorBound: bracketSchema.nullable(),
+      disagreement: z.object({ lower: fraction, upper: fraction }),
+      counterexamples: count,
+      boundaryPoints: count,
+      reached: z.boolean(),
+      boxes: count,
+      seconds: finite,
+    }),
+  ),
+});
+
+/** One certified model of a mixed-precision search. */
+export interface PrecisionPointJson {
+  readonly bits: readonly number[];
+  /** Σ weight count · bits. */
+  readonly sizeBits: number;
+  /** δ*, certified; null when every leaf agrees. */
+  readonly flipMargin: BracketJson | null;
+  readonly disagreement: { readonly lower: number; readonly upper: number };
+  readonly meetsTarget: boolean;
+}
+
+/** A certified mixed-precision search: the target, every model certified, the front, the choice. */
+export interface PrecisionFrontJson {
+  readonly targetDelta: number;
+  readonly points: readonly PrecisionPointJson[];
+  /** Indices into `points`, by size. */
+  readonly front: readonly number[];
+  /** Index into `points` of the chosen model, or null. */
+  readonly chosen: number | null;
+}
+
+const precisionFrontSchema: z.ZodType<PrecisionFrontJson> = z.object({
+  targetDelta: finite,
+  points: z.array(
+    z.object({
+      bits: z.array(count),
+      sizeBits: count,
+      flipMargin: bracketSchema.nullable(),
+      disagreement: z.object({ lower: fraction, upper: fraction }),
+      meetsTarget: z.boolean(),
+    }),
+  ),
+  front: z.array(count),
+  chosen: count.nullable(),
+});
 
 /** The contents of verify.json. */
 export interface VerifyJson {
@@ -184,6 +273,11 @@ export interface VerifyJson {
   /** The semantics the verification is exact for (onnxruntime version, int8 accumulation, FP32). */
   readonly semantics: string;
   readonly variants: readonly VariantVerificationJson[];
+  /**
+   * Certified mixed precision of the study's certified scheme: weight size against certified δ*
+   * and the disagreeing share, a few bit-width assignments and their Pareto front (absent in older files).
+   */
+  readonly precisionFront?: PrecisionFrontJson | undefined;
 }
 
 const verdict = z.enum(['consistent', 'inconsistent', 'unknown']);
@@ -253,6 +347,8 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       smt: z.object({ queries: count, seconds: finite, workers: count }).optional(),
       resumed: z.boolean().optional(),
       flipMarginCoverage: z.object({ share: fraction, states: count }).optional(),
+      flipMarginTheorem: z.string().optional(),
+      repair: repairSchema.optional(),
       volume: z.object({ agree: fraction, disagree: fraction, mixed: fraction, open: fraction }),
       disagreement: disagreementSchema,
       stopReason: z.string(),
@@ -293,4 +389,5 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       errorBound: bracketSchema.nullable().optional(),
     }),
   ),
+  precisionFront: precisionFrontSchema.optional(),
 });

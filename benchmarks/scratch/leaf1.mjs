@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import { readModelOnnx } from '@quantproof/onnx';
+import { verifyRegion, releaseZ3 } from '@quantproof/smt-verify';
+import { analyseBox, preparePair } from '@quantproof/interval';
+import { forwardFp32 } from '@quantproof/nn';
+import { decideOutputs } from '@quantproof/quant';
+const read = (n) => readModelOnnx(readFileSync(`/tmp/study0/models/${n}.onnx`));
+const fp32 = read('fp32').mlp, int8 = read('ptq-static-qdq').model;
+const r = await verifyRegion(fp32, int8, CARTPOLE_OPERATING_BOX, { seconds: 600, maxBoxes: 3000, workers: 0 });
+const pair = preparePair(fp32, int8);
+const l = r.leaves.filter(l => l.status === 'mixed' || l.status === 'open').sort((a, b) => b.volume * (b.share.upper - b.share.lower) - a.volume * (a.share.upper - a.share.lower))[0];
+const box = { lower: Float64Array.from(l.lower), upper: Float64Array.from(l.upper) };
+import('../../packages/interval/dist/region/split.js').then(m=>console.log('cells', m.cellCount(int8, box)));
+console.log(JSON.stringify(l.lower), JSON.stringify(l.upper), l.status, l.by, l.volume);
+const g = analyseBox(pair, box, { cellLimit: 0, keepShareCells: true }); const c = analyseBox(pair, box, { cellLimit: 65536, keepShareCells: true });
+let agree = 0, N = 20000; const x = new Float32Array(4);
+for (let n = 0; n < N; n++) { for (let i = 0; i < 4; i++) x[i] = box.lower[i] + Math.random() * (box.upper[i] - box.lower[i]); if (decideOutputs(forwardFp32(fp32, x)) === decideOutputs(pair.executor.forward(x))) agree++; }
+console.log(g.proven, g.fp32Action, g.int8Action, g.int8Constant, g.flipUpper, g.influence);
+console.log('true agree', agree / N, 'grid', g.share, 'cell', c.share);
+const sumv = (cells, lab) => cells.filter(c => c.label === lab).reduce((a, c) => a + c.upper.reduce((p, u, i) => p * ((u - c.lower[i]) / (box.upper[i] - box.lower[i] || 1)), 1), 0);
+console.log('grid cells', g.shareCells.length, sumv(g.shareCells, 'agree'), 'cell cells', c.shareCells.length, sumv(c.shareCells, 'agree'));
+await releaseZ3();

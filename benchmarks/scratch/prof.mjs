@@ -1,0 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
+import { readModelOnnx } from '@quantproof/onnx';
+import { verifyRegion, releaseZ3 } from '@quantproof/smt-verify';
+const read = (n) => readModelOnnx(readFileSync(`/tmp/study0/models/${n}.onnx`));
+const fp32 = read('fp32').mlp, int8 = read(process.env.V ?? 'ptq-static-qdq').model;
+const t0 = performance.now();
+const r = await verifyRegion(fp32, int8, CARTPOLE_OPERATING_BOX, { seconds: 600, maxBoxes: Number(process.env.B ?? 2000), workers: 0 });
+console.log('boxes', r.stats.boxes, 'ms/box', ((performance.now() - t0) / r.stats.boxes).toFixed(2), 'smt', r.stats.smtQueries, r.stats.smtSeconds, [r.disagreement.lower, r.disagreement.upper]);
+await releaseZ3();

@@ -1,0 +1,292 @@
+// `quantproof repair`: fine-tune an int8 model on its own replayed counterexamples and boundary
+// cells until the region verifier proves its δ* ≤ a target, then verify the written file again.
+
+import { resolve } from 'node:path';
+import { mlpInputSize } from '@quantproof/nn';
+import {
+  expectedOrtLevel,
+  InvalidWriteOptionsError,
+  readMlpOnnx,
+  writeQMlpOnnx,
+} from '@quantproof/onnx';
+import type { QMlpStatic } from '@quantproof/quant';
+import { type RepairResult, SmtVerifyOptionsError } from '@quantproof/smt-verify';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { COMMAND_DESCRIPTIONS } from './catalog.js';
+import { InputError, UsageError } from '../errors.js';
+import { checkOutputFile, writeFileAtomic } from '../files.js';
+import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
+import { regionOf } from '../region.js';
+import { CALIBRATE_ON_CHOICES } from '../study/calibration.js';
+import {
+  certifyRegionOptions,
+  certifyStates,
+  numberBracketText,
+  repairModel,
+  repairRecord,
+  type RepairRecordJson,
+  roundText,
+} from '../study/certify.js';
+import {
+  type CpuSemanticsFlag,
+  cpuSemanticsOption,
+  describeCpuSemantics,
+  resolveCpuSemantics,
+} from '../study/cpu-semantics.js';
+import { type CalibrateOn, STUDY_DEFAULTS } from '../study/defaults.js';
+import { loadVerifyPair } from '../study/load-pair.js';
+import { bracketText } from '../study/verification-text.js';
+import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
+
+/** Exit codes of `repair` beyond the program's. */
+export const REPAIR_EXIT_CODES: { readonly reached: 0; readonly notReached: 12 } = {
+  reached: 0,
+  notReached: 12,
+};
+
+/** A δ target: a finite number ≥ 0. */
+export function deltaFlag(name: string): (value: string) => number {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+      throw new InvalidArgumentError(
+        `${name} must be a number ≥ 0 (an FP32 logit margin, e.g. 0.5), got "${value}".`,
+      );
+    }
+    return n;
+  };
+}
+
+/** Options of the repair command after parsing. */
+export interface RepairCommandOptions {
+  readonly fp32: string;
+  readonly int8: string;
+  readonly targetDelta: number;
+  readonly box?: string;
+  readonly boxFile?: string;
+  readonly region?: 'operating';
+  readonly rounds: number;
+  readonly timeout: number;
+  readonly maxBoxes?: number;
+  readonly workers?: number;
+  readonly seed: number;
+  readonly calibrateOn: CalibrateOn;
+  readonly calibrationEpisodes: number;
+  readonly cpuSemantics: CpuSemanticsFlag;
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+/** The repaired model under the FP32 file's tensor names, with the repair recorded in its metadata. */
+export function writeRepairedModel(
+  model: QMlpStatic,
+  fp32Bytes: Uint8Array,
+  metadata: Readonly<Record<string, string>>,
+): Uint8Array {
+  const { inputName, outputName } = readMlpOnnx(fp32Bytes);
+  try {
+    return writeQMlpOnnx(model, { inputName, outputName, metadata });
+  } catch (error) {
+    if (!(error instanceof InvalidWriteOptionsError)) throw error;
+    throw new InputError(
+      `the --fp32 model's input '${inputName}' or output '${outputName}' is also the name of a tensor of the int8 graph (${error.message}); rename the FP32 model's input or output and run again`,
+    );
+  }
+}
+
+/** What `repair --json` prints. */
+export interface RepairReport {
+  readonly repair: RepairRecordJson;
+  /** The written file, verified again from scratch (its counterexamples replayed in onnxruntime-node). */
+  readonly recheck: VariantVerification;
+  readonly reached: boolean;
+  readonly model: string;
+}
+
+/** The re-check of the written file in one line. */
+export function recheckText(recheck: VariantVerification, target: number): string {
+  const upper = recheck.flipMargin?.upper ?? null;
+  const holds =
+    recheck.flipMargin === null
+      ? recheck.verdict === 'consistent'
+      : upper !== null && upper <= target;
+  const replayed = recheck.counterexamples.filter((c) => c.replay.confirmed).length;
+  return `verified again from the written file: δ* ∈ ${numberBracketText(recheck.flipMargin === null ? null : { lower: recheck.flipMargin.lower, upper: upper ?? Infinity }, 'none (every leaf agrees)')} ${holds ? `≤ ${target}: the proof holds` : `— not proven ≤ ${target}`}; disagreeing share ${bracketText(recheck.disagreement, 2)}; ${recheck.replay.runtime === 'none' ? 'counterexamples replayed in the executors only' : `${replayed} of ${recheck.counterexamples.length} listed counterexamples confirmed in ${recheck.replay.runtime}`}`;
+}
+
+/** Whether a re-check proves δ* ≤ target. */
+export function recheckHolds(recheck: VariantVerification, target: number): boolean {
+  if (recheck.flipMargin === null) return recheck.verdict === 'consistent';
+  return recheck.flipMargin.upper !== null && recheck.flipMargin.upper <= target;
+}
+
+/** The flags `repair` and `sensitivity` share with `verify`: the region and the verifier's budget. */
+export function addCertifyFlags(command: Command, timeoutWhat: string, timeout: number): Command {
+  return command
+    .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')
+    .option('--box-file <file>', 'the region as JSON {"lower": [...], "upper": [...]}')
+    .addOption(
+      new Option(
+        '--region <name>',
+        'a named region (default: operating, the CartPole operating box)',
+      ).choices(['operating']),
+    )
+    .option(`--timeout <s>`, timeoutWhat, integerFlag('--timeout', 1), timeout)
+    .option(
+      '--max-boxes <n>',
+      'also stop each verification after this many boxes (the same answer on every machine)',
+      integerFlag('--max-boxes', 1),
+    )
+    .option(
+      '--workers <n>',
+      'worker threads, one z3 each (default: one per core; 0 runs in this thread)',
+      integerFlag('--workers', 0),
+    )
+    .option('--seed <n>', 'seed of the searches and of fine-tuning', integerFlag('--seed', 0), 0)
+    .addOption(
+      new Option(
+        '--calibrate-on <states>',
+        'states to calibrate and fine-tune on: those a CartPole policy visits, or those plus uniform samples of the region (other networks always use the region samples)',
+      )
+        .choices([...CALIBRATE_ON_CHOICES])
+        .default('visited'),
+    )
+    .option(
+      '--calibration-episodes <n>',
+      'greedy episodes whose states calibrate and fine-tune (CartPole policies)',
+      integerFlag('--calibration-episodes', 1, MAX_CALIBRATION_EPISODES),
+      STUDY_DEFAULTS.calibrationEpisodes,
+    )
+    .addOption(cpuSemanticsOption());
+}
+
+/** Runs a repair with the flags and prints every round as it is certified. */
+async function runRepair(
+  opts: RepairCommandOptions,
+  print: (text: string) => void,
+): Promise<{
+  result: RepairResult;
+  fp32Bytes: Uint8Array;
+  recheck: VariantVerification;
+  bytes: Uint8Array;
+}> {
+  const pair = await loadVerifyPair(opts.fp32, opts.int8);
+  const fp32 = pair.fp32.mlp;
+  const start = pair.int8.model;
+  if (start.format === 'dynamic') {
+    throw new InputError(
+      `--int8 ${opts.int8} is dynamically quantised (its activation scales are computed at run time, so there are no ranges to fine-tune against); repair fine-tunes static int8 models: quantise with quantize --method ptq-static or qat first`,
+    );
+  }
+  const region = await regionOf(opts, mlpInputSize(fp32));
+  const cpu = await resolveCpuSemantics(opts.cpuSemantics);
+  const states = certifyStates(fp32, region, opts.calibrateOn, opts.calibrationEpisodes, opts.seed);
+  const verify = certifyRegionOptions(opts, cpu);
+  if (opts.json !== true) print(describeCpuSemantics(cpu));
+  let result: RepairResult;
+  try {
+    result = await repairModel(fp32, start, region, {
+      targetDelta: opts.targetDelta,
+      rounds: opts.rounds,
+      verify,
+      states,
+      seed: opts.seed,
+      onRound: (r) => {
+        if (opts.json !== true) print(roundText(r, opts.targetDelta));
+      },
+    });
+  } catch (error) {
+    if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+  const record = repairRecord(result);
+  const bytes = writeRepairedModel(result.model, pair.fp32.bytes, {
+    'source.fp32': opts.fp32,
+    'source.int8': opts.int8,
+    'source.method': 'repair',
+    'source.details': JSON.stringify(record),
+  });
+  await writeFileAtomic(opts.out, bytes);
+  const recheck = await verifyVariant(
+    opts.out,
+    {
+      fp32,
+      int8: result.model,
+      files: {
+        fp32: { path: opts.fp32, bytes: pair.fp32.bytes, level: pair.fp32.level },
+        int8: { path: opts.out, bytes, level: expectedOrtLevel(result.model.executionPath) },
+      },
+    },
+    {
+      seconds: opts.timeout,
+      seed: opts.seed,
+      region,
+      cpuSemantics: cpu,
+      ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+      ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
+    },
+  );
+  return { result, fp32Bytes: pair.fp32.bytes, recheck, bytes };
+}
+
+/** The `repair` command; `setExitCode` receives whether the target was proven. */
+export function repairCommand(
+  print: (text: string) => void,
+  setExitCode: (code: number) => void,
+): Command {
+  const command = new Command('repair')
+    .description(COMMAND_DESCRIPTIONS.repair)
+    .requiredOption('--fp32 <file>', 'the FP32 ONNX model (ours or exported from PyTorch)')
+    .requiredOption('--int8 <file>', 'the static int8 ONNX model to repair (QDQ or QOperator)')
+    .requiredOption(
+      '--target-delta <δ>',
+      'the δ* to prove: above this FP32 margin the int8 decision must be FP32’s everywhere in the region',
+      deltaFlag('--target-delta'),
+    )
+    .option(
+      '--rounds <n>',
+      'fine-tuning rounds after verifying the given model',
+      integerFlag('--rounds', 0, 100),
+      4,
+    );
+  return addCertifyFlags(command, 'time budget of each round’s verification, in seconds', 20)
+    .option('--out <file>', 'where to write the repaired int8 ONNX model', 'policy.repaired.onnx')
+    .option(
+      '--json',
+      'print one JSON document (the rounds, and the re-check as verify --json prints it)',
+    )
+    .addHelpText(
+      'after',
+      `\nExit codes: ${REPAIR_EXIT_CODES.reached} the target is proven (also on the written file), ${REPAIR_EXIT_CODES.notReached} the rounds ran out first (the model with the smallest certified δ* is written), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof repair --fp32 policy.onnx --int8 policy.qdq.onnx --target-delta 1 --out policy.repaired.onnx\n  $ quantproof repair --fp32 net.onnx --int8 net.int8.onnx --target-delta 0.1 --box "-1,1;-1,1" --max-boxes 300 --json`,
+    )
+    .action(async (opts: RepairCommandOptions) => {
+      if ([opts.fp32, opts.int8].some((p) => resolve(p) === resolve(opts.out))) {
+        throw new UsageError(
+          `--out ${opts.out} would overwrite an input model; write the repaired model to another file`,
+        );
+      }
+      await checkOutputFile(opts.out, '--out');
+      const { result, recheck } = await runRepair(opts, print);
+      const reached = result.kind === 'reached' && recheckHolds(recheck, opts.targetDelta);
+      setExitCode(reached ? REPAIR_EXIT_CODES.reached : REPAIR_EXIT_CODES.notReached);
+      if (opts.json === true) {
+        const report: RepairReport = {
+          repair: repairRecord(result),
+          recheck,
+          reached,
+          model: opts.out,
+        };
+        print(JSON.stringify(report, null, 2));
+        return;
+      }
+      print(
+        [
+          result.kind === 'reached'
+            ? `target δ* ≤ ${opts.targetDelta} proven in round ${result.round}`
+            : `target δ* ≤ ${opts.targetDelta} not proven in ${result.rounds.length - 1} rounds: kept round ${result.round} (the smallest certified δ*); raise --rounds or --timeout, or choose a larger --target-delta`,
+          recheckText(recheck, opts.targetDelta),
+          `wrote ${opts.out}`,
+        ].join('\n'),
+      );
+    });
+}

@@ -1,0 +1,379 @@
+// `quantproof repair` and `quantproof sensitivity` on a small network whose weakness is planted: a
+// 2 → 4 → 4 → 2 ReLU network whose middle layer at 3 bits shifts output 1 up (δ* ≈ 0.4 over
+// [−1, 1]²). Repair must prove δ* ≤ 0.1, and `verify` on the written file must prove it again.
+
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Mlp } from '@quantproof/nn';
+import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
+import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPAIR_EXIT_CODES, type RepairReport } from '../src/commands/repair.js';
+import { EXIT_CODES, runProgram } from '../src/index.js';
+import { parseVerification } from './support/verification.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'quantproof-repair-'));
+const fp32Path = join(dir, 'net.onnx');
+const int8Path = join(dir, 'net.int8.onnx');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runProgram(argv, {
+    stdout: (t) => (out += t),
+    stderr: (t) => (err += t),
+    stderrIsTTY: false,
+  });
+  return { code, out, err };
+}
+
+const f = (values: readonly number[]): Float32Array => Float32Array.from(values);
+/** Layers 0 and 2 are exact at any bit width; layer 1's 0.4 and 0.6 are not (see the header). */
+const net: Mlp = {
+  layers: [
+    {
+      inFeatures: 2,
+      outFeatures: 4,
+      weight: f([1, 0, -1, 0, 0, 1, 0, -1]),
+      bias: f([0, 0, 0, 0]),
+      activation: 'relu',
+    },
+    {
+      inFeatures: 4,
+      outFeatures: 4,
+      weight: f([1, 0.4, 0.4, 0.4, 0.6, 1, 0.6, 0.6, 0.4, 0.4, 1, 0.4, 0.6, 0.6, 0.6, 1]),
+      bias: f([0, 0, 0, 0]),
+      activation: 'relu',
+    },
+    {
+      inFeatures: 4,
+      outFeatures: 2,
+      weight: f([1, 0, 1, 0, 0, 1, 0, 1]),
+      bias: f([0, 0]),
+      activation: 'identity',
+    },
+  ],
+};
+const box = ['--box', '-1,1;-1,1'];
+const budget = ['--max-boxes', '300', '--timeout', '120'];
+
+beforeAll(() => {
+  const grid = f(
+    Array.from({ length: 21 * 21 }, (_, k) => [
+      -1 + Math.floor(k / 21) / 10,
+      -1 + (k % 21) / 10,
+    ]).flat(),
+  );
+  const ranges = calibrateRanges(net, grid, { kind: 'minmax' });
+  writeFileSync(fp32Path, writeMlpOnnx(net));
+  const int8 = quantizeStaticWithRanges(net, ranges, { weightBits: [8, 3, 8] }).model;
+  writeFileSync(int8Path, writeQMlpOnnx(int8));
+});
+
+describe('quantproof repair', () => {
+  it('proves the target δ*, prints every round, and verify proves it again on the written file', async () => {
+    const out = join(dir, 'net.repaired.onnx');
+    const text = await run([
+      'repair',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      int8Path,
+      '--target-delta',
+      '0.1',
+      ...box,
+      ...budget,
+      '--out',
+      out,
+    ]);
+    expect(text.err).toBe('');
+    expect(text.code).toBe(REPAIR_EXIT_CODES.reached);
+    expect(text.out).toMatch(
+      /^round 0: δ\* ∈ \[0\.39\d*, 0\.4\d*\].*> 0\.1: fine-tuning on \d+ counterexamples/m,
+    );
+    expect(text.out).toMatch(/≤ 0\.1: target proven/);
+    expect(text.out).toMatch(/the proof holds/);
+    const verify = await run([
+      'verify',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      out,
+      ...box,
+      ...budget,
+      '--json',
+    ]);
+    const result = parseVerification(JSON.parse(verify.out));
+    expect(result.flipMargin!.upper!).toBeLessThanOrEqual(0.1);
+    // The same flags give the same rounds as JSON, and the rounds are recorded.
+    const json = await run([
+      'repair',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      int8Path,
+      '--target-delta',
+      '0.1',
+      ...box,
+      ...budget,
+      '--out',
+      join(dir, 'again.onnx'),
+      '--json',
+    ]);
+    const report = JSON.parse(json.out) as RepairReport;
+    expect(report.reached).toBe(true);
+    expect(report.repair.rounds[0]!.reached).toBe(false);
+    expect(report.repair.rounds.at(-1)!.reached).toBe(true);
+    expect(report.recheck.flipMargin).toEqual(result.flipMargin);
+  }, 300_000);
+
+  it('says when the rounds run out, with exit code 12 and what to do', async () => {
+    const { code, out } = await run([
+      'repair',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      int8Path,
+      '--target-delta',
+      '0.1',
+      '--rounds',
+      '0',
+      ...box,
+      ...budget,
+      '--out',
+      join(dir, 'none.onnx'),
+    ]);
+    expect(code).toBe(REPAIR_EXIT_CODES.notReached);
+    expect(out).toMatch(/not proven in 0 rounds.*raise --rounds/);
+  }, 120_000);
+
+  it('rejects bad flags and files with the exit code that names them', async () => {
+    const bad = await run([
+      'repair',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      int8Path,
+      '--target-delta',
+      '-1',
+    ]);
+    expect(bad.code).toBe(EXIT_CODES.usage);
+    expect(bad.err).toMatch(/--target-delta must be a number ≥ 0/);
+    const swapped = await run([
+      'repair',
+      '--fp32',
+      int8Path,
+      '--int8',
+      fp32Path,
+      '--target-delta',
+      '1',
+      ...box,
+    ]);
+    expect(swapped.code).toBe(EXIT_CODES.input);
+    const noBox = await run([
+      'repair',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      int8Path,
+      '--target-delta',
+      '1',
+      '--out',
+      join(dir, 'x.onnx'),
+    ]);
+    expect(noBox.code).toBe(EXIT_CODES.usage);
+    expect(noBox.err).toMatch(/give the region with --box or --box-file/);
+  });
+});
+
+describe('quantproof sensitivity', () => {
+  it('names the planted layer as the one to keep at high precision, with proof', async () => {
+    const { code, out, err } = await run([
+      'sensitivity',
+      '--fp32',
+      fp32Path,
+      ...box,
+      '--low-bits',
+      '2',
+      ...budget,
+    ]);
+    expect(err).toBe('');
+    expect(code).toBe(EXIT_CODES.ok);
+    expect(out).toMatch(/layer 1 is proven the most sensitive: keep it at 8 bits/);
+    expect(out).toMatch(/ranking, most sensitive first .*: layer 1,/);
+    expect(out).toMatch(/no certified number exists for it/);
+  }, 300_000);
+
+  it('finds the certified mixed precision: the planted layer keeps more bits than the exact ones', async () => {
+    const { code, out } = await run([
+      'precision',
+      '--fp32',
+      fp32Path,
+      ...box,
+      '--target-delta',
+      '0.1',
+      '--max-boxes',
+      '200',
+      '--workers',
+      '0',
+      '--html',
+      join(dir, 'front.html'),
+      '--json',
+    ]);
+    expect(code).toBe(EXIT_CODES.ok);
+    const html = readFileSync(join(dir, 'front.html'), 'utf8');
+    expect(html).toMatch(/<svg[^>]*data-chart="precision-front"/);
+    expect(html).toMatch(
+      /<tr data-point="\d+" data-chosen="true"><td class="mono">\[2, \d, 2\]<\/td>/,
+    );
+    const result = JSON.parse(out) as { chosen: { bits: number[] }; front: { bits: number[] }[] };
+    expect(result.chosen.bits[0]).toBe(2);
+    expect(result.chosen.bits[2]).toBe(2);
+    expect(result.chosen.bits[1]).toBeGreaterThan(2);
+    expect(result.front.map((p) => p.bits)).toContainEqual(result.chosen.bits);
+  }, 300_000);
+
+  it('teaches with --help', async () => {
+    const { out } = await run(['sensitivity', '--help']);
+    expect(out).toMatch(/--low-bits/);
+    expect(out).toMatch(/Examples:/);
+  });
+});
+
+describe('quantproof quantize --certify-delta', () => {
+  const policy = join(dir, 'policy.onnx');
+  beforeAll(async () => {
+    expect((await run(['train', '--seed', '4', '--out', policy])).code).toBe(EXIT_CODES.ok);
+  }, 120_000);
+
+  it('proves a reachable δ* in round 0, verifies the written file again, and records the rounds', async () => {
+    const out = join(dir, 'policy.certified.onnx');
+    const flags = ['--calibrate-on', 'region', '--certify-max-boxes', '200', '--out', out];
+    const { code, out: text } = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--certify-delta',
+      '100',
+      ...flags,
+    ]);
+    expect(code).toBe(EXIT_CODES.ok);
+    expect(text).toMatch(/^round 0: δ\* ∈ \[.*≤ 100: target proven$/m);
+    expect(text).toMatch(/certified: δ\* ≤ 100 proven over the operating box in round 0/);
+    expect(text).toMatch(/the proof holds/);
+    const json = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--certify-delta',
+      '100',
+      ...flags,
+      '--json',
+    ]);
+    const report = JSON.parse(json.out) as {
+      certify: { repair: RepairReport['repair']; recheck: RepairReport['recheck'] };
+    };
+    expect(report.certify.repair.kind).toBe('reached');
+    expect(report.certify.recheck.flipMargin!.upper!).toBeLessThanOrEqual(100);
+  }, 300_000);
+
+  it('exits 12 when the rounds run out, and refuses a dynamic method', async () => {
+    const missed = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--certify-delta',
+      '0',
+      '--certify-rounds',
+      '0',
+      '--certify-max-boxes',
+      '100',
+      '--out',
+      join(dir, 'policy.missed.onnx'),
+    ]);
+    expect(missed.code).toBe(REPAIR_EXIT_CODES.notReached);
+    expect(missed.out).toMatch(/not proven in 0 rounds/);
+    const dynamic = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--method',
+      'ptq-dynamic',
+      '--certify-delta',
+      '1',
+      '--out',
+      join(dir, 'policy.dyn.onnx'),
+    ]);
+    expect(dynamic.code).toBe(EXIT_CODES.usage);
+    expect(dynamic.err).toMatch(/--certify-delta repairs static int8 models/);
+    // Ranges from sound bounds over the operating box: no input saturates beyond a sliver at its
+    // faces (the scale's rounding), so nothing asks for region calibration.
+    const bounds = await run([
+      'quantize',
+      '--fp32',
+      policy,
+      '--ranges-from',
+      'bounds',
+      '--out',
+      join(dir, 'policy.bounds.onnx'),
+      '--json',
+    ]);
+    expect(bounds.code, bounds.err).toBe(EXIT_CODES.ok);
+    const { warnings } = JSON.parse(bounds.out) as { warnings: string[] };
+    expect(warnings.filter((w) => !/only in a sliver at the faces/.test(w))).toEqual([]);
+  }, 300_000);
+});
+
+describe('the certifying loop on a PyTorch-exported 4-128-2 policy with a Softmax head', () => {
+  const torch = fileURLToPath(
+    new URL('./fixtures/torch-policy-4-128-2-softmax.onnx', import.meta.url),
+  );
+  it('quantize --certify-delta proves δ*, verify proves it again, sensitivity ranks both layers', async () => {
+    const out = join(dir, 'torch.certified.onnx');
+    const budget = ['--certify-max-boxes', '300'];
+    const q = await run([
+      'quantize',
+      '--fp32',
+      torch,
+      '--calibrate-on',
+      'region',
+      '--certify-delta',
+      '0.3',
+      ...budget,
+      '--out',
+      out,
+    ]);
+    expect(q.code, q.err).toBe(EXIT_CODES.ok);
+    expect(q.out).toMatch(/certified: δ\* ≤ 0\.3 proven over the operating box/);
+    const verify = await run([
+      'verify',
+      '--fp32',
+      torch,
+      '--int8',
+      out,
+      '--max-boxes',
+      '300',
+      '--timeout',
+      '120',
+      '--json',
+    ]);
+    const result = parseVerification(JSON.parse(verify.out));
+    expect(result.flipMargin!.upper!).toBeLessThanOrEqual(0.3);
+    const s = await run([
+      'sensitivity',
+      '--fp32',
+      torch,
+      '--calibrate-on',
+      'region',
+      '--max-boxes',
+      '100',
+      '--json',
+    ]);
+    expect(s.code, s.err).toBe(EXIT_CODES.ok);
+    const ranking = (JSON.parse(s.out) as { ranking: number[] }).ranking;
+    expect([...ranking].sort()).toEqual([0, 1]);
+  }, 300_000);
+});
