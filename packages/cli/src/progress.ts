@@ -13,9 +13,12 @@ export interface Progress {
   stop(fields?: Readonly<Record<string, string>>): void;
 }
 
-/** Where progress goes and whether it may draw a bar. */
+/**
+ * Where progress goes and whether it may draw a bar. The stream is typed structurally (a
+ * process.stderr fits) so that the published types need no @types/node.
+ */
 export interface ProgressTarget {
-  readonly stream: NodeJS.WriteStream | { write(text: string): unknown; isTTY?: boolean };
+  readonly stream: { write(text: string): unknown; isTTY?: boolean };
   /** `--json` or a non-terminal: plain lines, at most one per `plainEveryMs`. */
   readonly plain: boolean;
 }
