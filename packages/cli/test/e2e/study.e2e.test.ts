@@ -133,6 +133,7 @@ describe('quantproof run (built CLI, subprocess)', () => {
     const result = spawnSync('sh', ['-c', build!], { cwd: root, env, encoding: 'utf8' });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/turbo/);
+    // turbo's banner and summary (its version line is left out under CI).
+    expect(result.stderr).toMatch(/Tasks:/);
   }, 300_000);
 });
