@@ -8,7 +8,7 @@ import {
   certifyMixedPrecision,
   SmtVerifyOptionsError,
 } from '@quantproof/smt-verify';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
@@ -29,7 +29,7 @@ import {
 import type { CalibrateOn } from '../study/defaults.js';
 import { loadFp32 } from '../study/load-model.js';
 import { bracketText } from '../study/verification-text.js';
-import { addCertifyFlags, deltaFlag } from './repair.js';
+import { addCertifyFlags, addLayoutFlags, deltaFlag } from './repair.js';
 import { integerFlag } from '../options.js';
 
 /** Options of the precision command after parsing. */
@@ -101,19 +101,12 @@ export function precisionCommand(print: (text: string) => void): Command {
       'the lowest weight bit width tried',
       integerFlag('--min-bits', 2, 8),
       2,
-    )
-    .addOption(
-      new Option('--format <name>', 'static int8 layout')
-        .choices(['qdq', 'qoperator'])
-        .default('qdq'),
-    )
-    .addOption(
-      new Option('--activations <type>', 'activation element type')
-        .choices(['int8', 'uint8'])
-        .default('int8'),
-    )
-    .option('--per-channel', 'per-output-channel weight scales', false);
-  return addCertifyFlags(command, 'time budget of each model’s verification, in seconds', 10)
+    );
+  return addCertifyFlags(
+    addLayoutFlags(command),
+    'time budget of each model’s verification, in seconds',
+    10,
+  )
     .option('--html <file>', 'also write the front as a self-contained HTML page (table and chart)')
     .option('--json', 'print one JSON document')
     .addHelpText(

@@ -120,6 +120,22 @@ export function recheckHolds(recheck: VariantVerification, target: number): bool
   return recheck.flipMargin.upper !== null && recheck.flipMargin.upper <= target;
 }
 
+/** The static layout flags of the models `sensitivity` and `precision` quantise. */
+export function addLayoutFlags(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--format <name>', 'static int8 layout')
+        .choices(['qdq', 'qoperator'])
+        .default('qdq'),
+    )
+    .addOption(
+      new Option('--activations <type>', 'activation element type')
+        .choices(['int8', 'uint8'])
+        .default('int8'),
+    )
+    .option('--per-channel', 'per-output-channel weight scales', false);
+}
+
 /** The flags `repair` and `sensitivity` share with `verify`: the region and the verifier's budget. */
 export function addCertifyFlags(command: Command, timeoutWhat: string, timeout: number): Command {
   return command

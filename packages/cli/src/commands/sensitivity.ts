@@ -8,7 +8,7 @@ import {
   type LayerSensitivityResult,
   SmtVerifyOptionsError,
 } from '@quantproof/smt-verify';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS, SENSITIVITY_LAYOUT_NOTE } from './catalog.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../format-table.js';
@@ -23,7 +23,7 @@ import {
 import type { CalibrateOn } from '../study/defaults.js';
 import { loadFp32 } from '../study/load-model.js';
 import { bracketText } from '../study/verification-text.js';
-import { addCertifyFlags } from './repair.js';
+import { addCertifyFlags, addLayoutFlags } from './repair.js';
 
 /** Options of the sensitivity command after parsing. */
 export interface SensitivityCommandOptions {
@@ -82,19 +82,12 @@ export function sensitivityCommand(print: (text: string) => void): Command {
     .description(COMMAND_DESCRIPTIONS.sensitivity)
     .requiredOption('--fp32 <file>', 'the FP32 ONNX model (ours or exported from PyTorch)')
     .option('--low-bits <n>', 'the low weight bit width', integerFlag('--low-bits', 2, 7), 4)
-    .option('--high-bits <n>', 'the high weight bit width', integerFlag('--high-bits', 3, 8), 8)
-    .addOption(
-      new Option('--format <name>', 'static int8 layout')
-        .choices(['qdq', 'qoperator'])
-        .default('qdq'),
-    )
-    .addOption(
-      new Option('--activations <type>', 'activation element type')
-        .choices(['int8', 'uint8'])
-        .default('int8'),
-    )
-    .option('--per-channel', 'per-output-channel weight scales', false);
-  return addCertifyFlags(command, 'time budget of each model’s verification, in seconds', 10)
+    .option('--high-bits <n>', 'the high weight bit width', integerFlag('--high-bits', 3, 8), 8);
+  return addCertifyFlags(
+    addLayoutFlags(command),
+    'time budget of each model’s verification, in seconds',
+    10,
+  )
     .option('--json', 'print one JSON document')
     .addHelpText(
       'after',
