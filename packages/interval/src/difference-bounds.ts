@@ -11,7 +11,7 @@
 // noise of the first layer). Rounding is handled as in back-substitution.ts.
 
 import { float32Range, type Box, type Bounds } from './box.js';
-import type { LinearForm } from './back-substitution.js';
+import { inputNoiseUp, type LinearForm } from './back-substitution.js';
 import { relaxDifference, type DifferenceRelaxation } from './difference-relaxation.js';
 import type { Int8BoxState } from './int8-bounds.js';
 import { inputDifference, type InputDifference } from './input-difference.js';
@@ -101,6 +101,11 @@ function throughJointAffine(
       }
     }
   }
+  // The int8 layer's input noise (dynamic input quantisation) meets the coefficients on Δ: the
+  // int8 pre-activation is Ŵ(a + Δ + δ) + β'. The slack below covers their rounding (deltaInMax
+  // holds |Δ| + the noise).
+  const noise = j.int.state.inputNoise?.[k] ?? null;
+  if (noise !== null && termsD > 0) c = subDown(c, inputNoiseUp(bd, n, noise.magnitude));
   const fpSum = j.fp.ctx.inputMaxSum[k]!;
   c = subDown(c, productSlackUp(termsA + termsD, inflateNonNegativeSum(weightedA, 2 * m), fpSum));
   c = subDown(c, productSlackUp(termsD, inflateNonNegativeSum(weightedD, m), j.deltaInMaxSum[k]!));
@@ -272,21 +277,25 @@ export function analyseDifference(
     const d = pair.weightDifference[l]!;
     const dErr = pair.weightDifferenceError[l]!;
     const fpBias = fp.state.bias[l]!;
-    const intBias = int.state.bias[l]!;
+    // β' without the input noise, which the back-substitution weighs per input element.
+    const noise = int.state.inputNoise?.[l] ?? null;
+    const intBias = noise === null ? int.state.bias[l]! : noise.bias;
+    const deltaIn =
+      noise === null ? deltaInMax : Float64Array.from(deltaInMax, (v) => addUp(v, noise.magnitude));
     const rowAbsD = new Float64Array(m);
     const rowAbsInt = new Float64Array(m);
     const lower = new Float64Array(m);
     const upper = new Float64Array(m);
     for (let r = 0; r < m; r++) {
       rowAbsD[r] = dotAbsUp(d, r * n, fpIn, 0, n);
-      rowAbsInt[r] = dotAbsUp(intLayer.weight, r * n, deltaInMax, 0, n);
+      rowAbsInt[r] = dotAbsUp(intLayer.weight, r * n, deltaIn, 0, n);
       const dNoise = dotAbsUp(dErr, r * n, fpIn, 0, n);
       lower[r] = subDown(subDown(intBias.lower[r]!, fpBias.upper[r]!), dNoise);
       upper[r] = addUp(subUp(intBias.upper[r]!, fpBias.lower[r]!), dNoise);
     }
     j.rowAbsD.push(rowAbsD);
     j.rowAbsInt.push(rowAbsInt);
-    j.deltaInMaxSum.push(sumUp(deltaInMax));
+    j.deltaInMaxSum.push(sumUp(deltaIn));
     j.deltaBias.push({ lower, upper });
     const pre = fp.state.pre[l]!;
     const intPre = int.state.pre[l]!;
@@ -319,7 +328,7 @@ export function analyseDifference(
       fpUpper: layer.activationUpper,
       intLower: intLayer.activationLower,
       intUpper: intLayer.activationUpper,
-      intNoise: intBias,
+      intNoise: int.state.bias[l]!,
     });
     j.relax.push(relax);
     j.deltaPost.push(relax.post);

@@ -1,7 +1,7 @@
 // Bounds of a dynamically quantised layer: DynamicQuantizeLinear's run-time scale is bounded from
 // the input bounds (it is monotone in max(data, 0) − min(data, 0)), and the input quantisation
 // error |s·(q − zp) − x| ≤ s·(½ + 2^-12) (proved in the README) enters the layer as noise through
-// Σ|Ŵ|; the rest is the float32 error of fl(fl(fl(acc)·fl(s·s_w)) + b).
+// Σ|Ŵ| in interval propagation, and per input element in back-substitution (`InputNoise`); the rest is the float32 error of fl(fl(fl(acc)·fl(s·s_w)) + b).
 
 import type { Bounds } from './box.js';
 import { affineIntervalBounds } from './fp32-network.js';
@@ -73,6 +73,9 @@ export function dynamicLayerBounds(
   );
   const amax = magnitudes(input);
   const bias = { lower: new Float64Array(m), upper: new Float64Array(m) };
+  // The same interval without the input quantisation error, which back-substitution weighs per
+  // input element instead (`InputNoise`).
+  const substitutionBias = { lower: new Float64Array(m), upper: new Float64Array(m) };
   for (let j = 0; j < m; j++) {
     const b = layer.bias[j]!;
     const inputError = mulUp(data.rowAbsSum[j]!, quantError);
@@ -81,13 +84,16 @@ export function dynamicLayerBounds(
     // accumulator is NaN), the error model does not apply: nothing is bounded.
     const scaleProduct = mulUp(scale.upper[0]!, data.weightScale[j]!);
     if (!(sumAbs < OVERFLOW_GUARD) || !(scaleProduct < OVERFLOW_GUARD)) {
-      bias.lower[j] = -Infinity;
-      bias.upper[j] = Infinity;
+      bias.lower[j] = substitutionBias.lower[j] = -Infinity;
+      bias.upper[j] = substitutionBias.upper[j] = Infinity;
       continue;
     }
-    const noise = addUp(addUp(inputError, float32ErrorUp(3, sumAbs, 0)), DYNAMIC_ABSOLUTE_SLACK);
+    const own = addUp(float32ErrorUp(3, sumAbs, 0), DYNAMIC_ABSOLUTE_SLACK);
+    const noise = addUp(inputError, own);
     bias.lower[j] = subDown(b, noise);
     bias.upper[j] = addUp(b, noise);
+    substitutionBias.lower[j] = subDown(b, own);
+    substitutionBias.upper[j] = addUp(b, own);
   }
   const pre = affineIntervalBounds(layer, input, bias);
   const post = clampBounds(pre, layer);
@@ -98,5 +104,6 @@ export function dynamicLayerBounds(
     quantOut: null,
     logits: post,
     executed: { kind: 'dynamic', input, scale, output: post },
+    inputNoise: { bias: substitutionBias, magnitude: quantError },
   };
 }

@@ -46,7 +46,13 @@ import {
   UNIT_ROUNDOFF_FLOAT32,
 } from './outward.js';
 import { dynamicLayerBounds } from './dynamic-bounds.js';
-import { clampBounds, magnitudes, type BoxState, type RealLayer } from './real-network.js';
+import {
+  clampBounds,
+  magnitudes,
+  type BoxState,
+  type InputNoise,
+  type RealLayer,
+} from './real-network.js';
 
 /** Interval bounds of one int8 layer as the executor runs it (compare `LayerTrace` in quant). */
 export type Int8LayerBounds =
@@ -121,6 +127,8 @@ export interface LayerResult {
   readonly quantOut: Bounds | null;
   /** Float32 logits of the last layer as executed. */
   readonly logits: Bounds;
+  /** Rounding noise on the layer's input elements, kept apart for back-substitution (dynamic). */
+  readonly inputNoise?: InputNoise;
 }
 
 function fusedLayerBounds(
@@ -326,6 +334,7 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
   const pre: Bounds[] = [];
   const post: Bounds[] = [];
   const executed: Int8LayerBounds[] = [];
+  const inputNoise: (InputNoise | null)[] = [];
   let logits = domain;
   net.layers.forEach((layer, l) => {
     const data = net.data[l]!;
@@ -341,6 +350,7 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
     pre.push(result.pre);
     post.push(result.post);
     executed.push(result.executed);
+    inputNoise.push(result.inputNoise ?? null);
     quantIn = result.quantOut;
     realIn = result.post;
     logits = result.logits;
@@ -352,7 +362,16 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
   const outputNoise = Float64Array.from(magnitudes(last), (a) =>
     dequantizes ? addUp(mulUp(UNIT_ROUNDOFF_FLOAT32, a), FLOAT32_MIN_SUBNORMAL) : 0,
   );
-  return { domain, bias, pre, post, outputNoise, logits, executed: { layers: executed, logits } };
+  return {
+    domain,
+    bias,
+    pre,
+    post,
+    outputNoise,
+    logits,
+    executed: { layers: executed, logits },
+    ...(inputNoise.some((noise) => noise !== null) ? { inputNoise } : {}),
+  };
 }
 
 /**

@@ -41,6 +41,24 @@ export interface BoxState {
   readonly outputNoise: Float64Array;
   /** Sound bounds of the network's output (the logits) from interval propagation. */
   readonly logits: Bounds;
+  /**
+   * Per layer (absent or null: none): rounding noise on the layer's INPUT elements, kept apart so
+   * that back-substitution can weigh it with the substituted coefficients (`InputNoise`).
+   */
+  readonly inputNoise?: readonly (InputNoise | null)[];
+}
+
+/**
+ * A layer that computes `t = W (a + δ) + β` with `|δ_i| ≤ magnitude` for every input element i and
+ * β ∈ `bias` (dynamic input quantisation: δ is DynamicQuantizeLinear's rounding error). `bias` is
+ * the layer's bias interval without δ's share; the layer's `BoxState.bias` entry (used by interval
+ * propagation) is wider: it holds δ's worst case Σ_i |W_ji|·magnitude per output j. A coefficient
+ * vector c on t then meets δ as c·W·δ ≥ −magnitude·Σ_i |(cW)_i|, never more than Σ_j |c_j|·Σ_i
+ * |W_ji|·magnitude — the noise of one input element is shared by every output it feeds.
+ */
+export interface InputNoise {
+  readonly bias: Bounds;
+  readonly magnitude: number;
 }
 
 /** `clamp(t, lo, hi)` with ±∞ bounds allowed (the exact activation of a real layer). */
