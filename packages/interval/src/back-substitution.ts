@@ -6,8 +6,8 @@
 //   - through an activation, A_k a_k ≥ A_k (λ t_k + μ) with the lower relaxation when A_k ≥ 0 and
 //     the upper one when A_k < 0;
 //   - through an affine layer, A·t = (AᵀW)·a + A·β with β in the layer's bias interval; a layer
-//     with input noise (t = W(a + δ) + β, |δ_i| ≤ e: real-network.ts's `InputNoise`) adds
-//     (AᵀW)·δ ≥ −e·Σ_i |(AᵀW)_i|, with β in the interval that leaves δ out.
+//     with input noise (t = W(a + δ) + β, |δ_i| ≤ e_i: real-network.ts's `InputNoise`) adds
+//     (AᵀW)·δ ≥ −Σ_i |(AᵀW)_i|·e_i, with β in the interval that leaves δ out.
 // Coefficients are computed in round-to-nearest: the form keeps whatever doubles come out and the
 // constant absorbs the difference to the exact coefficients, |error| · max|variable| (bounded by
 // outward.ts), so every form is a sound lower bound in exact real arithmetic. Upper bounds are
@@ -21,7 +21,6 @@ import {
   dotIntervalDown,
   dotIntervalDownFast,
   inflateNonNegativeSum,
-  mulUp,
   productSlackUp,
   roundingSlackUp,
   subDown,
@@ -79,8 +78,9 @@ export function prepareLayerInput(ctx: BackSubstitution, l: number): void {
   const layer = ctx.net.layers[l]!;
   const vmax = magnitudes(input);
   // With input noise the layer's variable is a + δ: its magnitudes bound the coefficients' slack.
-  const noise = ctx.state.inputNoise?.[l]?.magnitude ?? 0;
-  if (noise > 0) for (let i = 0; i < vmax.length; i++) vmax[i] = addUp(vmax[i]!, noise);
+  const noise = ctx.state.inputNoise?.[l]?.magnitudes;
+  if (noise !== undefined)
+    for (let i = 0; i < vmax.length; i++) vmax[i] = addUp(vmax[i]!, noise[i]!);
   const rowAbs = new Float64Array(layer.outFeatures);
   for (let j = 0; j < layer.outFeatures; j++) {
     rowAbs[j] = dotAbsUp(layer.weight, j * layer.inFeatures, vmax, 0, layer.inFeatures);
@@ -123,18 +123,11 @@ function throughAffine(
   }
   // The computed coefficients' own error against (AᵀW) is in the slack below (the magnitudes of
   // a + δ), so the noise is weighed with the computed ones.
-  if (noise !== null && terms > 0) c = subDown(c, inputNoiseUp(next, n, noise.magnitude));
+  if (noise !== null && terms > 0) c = subDown(c, dotAbsUp(next, 0, noise.magnitudes, 0, n));
   return subDown(
     c,
     productSlackUp(terms, inflateNonNegativeSum(weighted, terms), ctx.inputMaxSum[l]!),
   );
-}
-
-/** An upper bound of e·Σ_i |c_i| over the first `n` coefficients (input noise of magnitude e). */
-export function inputNoiseUp(c: Float64Array, n: number, magnitude: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.abs(c[i]!);
-  return mulUp(inflateNonNegativeSum(s, n), magnitude);
 }
 
 /** A lower form over layer l's activations, pushed through its relaxation to its pre-activations. */

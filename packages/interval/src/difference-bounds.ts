@@ -11,7 +11,7 @@
 // noise of the first layer). Rounding is handled as in back-substitution.ts.
 
 import { float32Range, type Box, type Bounds } from './box.js';
-import { inputNoiseUp, type LinearForm } from './back-substitution.js';
+import type { LinearForm } from './back-substitution.js';
 import { relaxDifference, type DifferenceRelaxation } from './difference-relaxation.js';
 import type { Int8BoxState } from './int8-bounds.js';
 import { inputDifference, type InputDifference } from './input-difference.js';
@@ -105,7 +105,7 @@ function throughJointAffine(
   // int8 pre-activation is Ŵ(a + Δ + δ) + β'. The slack below covers their rounding (deltaInMax
   // holds |Δ| + the noise).
   const noise = j.int.state.inputNoise?.[k] ?? null;
-  if (noise !== null && termsD > 0) c = subDown(c, inputNoiseUp(bd, n, noise.magnitude));
+  if (noise !== null && termsD > 0) c = subDown(c, dotAbsUp(bd, 0, noise.magnitudes, 0, n));
   const fpSum = j.fp.ctx.inputMaxSum[k]!;
   c = subDown(c, productSlackUp(termsA + termsD, inflateNonNegativeSum(weightedA, 2 * m), fpSum));
   c = subDown(c, productSlackUp(termsD, inflateNonNegativeSum(weightedD, m), j.deltaInMaxSum[k]!));
@@ -281,7 +281,9 @@ export function analyseDifference(
     const noise = int.state.inputNoise?.[l] ?? null;
     const intBias = noise === null ? int.state.bias[l]! : noise.bias;
     const deltaIn =
-      noise === null ? deltaInMax : Float64Array.from(deltaInMax, (v) => addUp(v, noise.magnitude));
+      noise === null
+        ? deltaInMax
+        : Float64Array.from(deltaInMax, (v, i) => addUp(v, noise.magnitudes[i]!));
     const rowAbsD = new Float64Array(m);
     const rowAbsInt = new Float64Array(m);
     const lower = new Float64Array(m);

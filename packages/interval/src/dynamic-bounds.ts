@@ -71,6 +71,11 @@ export function dynamicLayerBounds(
     mulUp(scale.nonZeroUpper, DYNAMIC_ERROR_FACTOR),
     DYNAMIC_TINY_SCALE_ERROR,
   );
+  // An input element that is exactly 0 on the box (a ReLU off everywhere) is quantised to the zero
+  // point and dequantised to 0 again: no noise.
+  const noiseIn = Float64Array.from(input.lower, (lo, i) =>
+    lo >= 0 && input.upper[i]! <= 0 ? 0 : quantError,
+  );
   const amax = magnitudes(input);
   const bias = { lower: new Float64Array(m), upper: new Float64Array(m) };
   // The same interval without the input quantisation error, which back-substitution weighs per
@@ -78,7 +83,7 @@ export function dynamicLayerBounds(
   const substitutionBias = { lower: new Float64Array(m), upper: new Float64Array(m) };
   for (let j = 0; j < m; j++) {
     const b = layer.bias[j]!;
-    const inputError = mulUp(data.rowAbsSum[j]!, quantError);
+    const inputError = dotAbsUp(layer.weight, j * n, noiseIn, 0, n);
     const sumAbs = addUp(addUp(dotAbsUp(layer.weight, j * n, amax, 0, n), inputError), Math.abs(b));
     // Where fl(s·s_w), the float32 products or sums could overflow (fl(s·s_w) = +Inf times a zero
     // accumulator is NaN), the error model does not apply: nothing is bounded.
@@ -104,6 +109,6 @@ export function dynamicLayerBounds(
     quantOut: null,
     logits: post,
     executed: { kind: 'dynamic', input, scale, output: post },
-    inputNoise: { bias: substitutionBias, magnitude: quantError },
+    inputNoise: { bias: substitutionBias, magnitudes: noiseIn },
   };
 }

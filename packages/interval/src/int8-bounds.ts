@@ -370,7 +370,18 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
     outputNoise,
     logits,
     executed: { layers: executed, logits },
-    ...(inputNoise.some((noise) => noise !== null) ? { inputNoise } : {}),
+    ...(inputNoise.some((noise) => noise !== null)
+      ? {
+          inputNoise,
+          // Dynamic layers' noise scales with their input's range: refinement narrows it.
+          renoise: (l: number, input: Bounds) => {
+            const data = net.data[l]!;
+            if (data.kind !== 'dynamic') return null;
+            const r = dynamicLayerBounds(net.layers[l]!, data, input);
+            return { bias: r.bias, inputNoise: r.inputNoise ?? null };
+          },
+        }
+      : {}),
   };
 }
 

@@ -20,7 +20,13 @@ import {
 import { fp32BoxState, fp32Network } from './fp32-network.js';
 import { int8BoxState, type Int8BoxState } from './int8-bounds.js';
 import { int8Network } from './int8-network.js';
-import { clampBounds, copyBounds, type BoxState, type RealNetwork } from './real-network.js';
+import {
+  clampBounds,
+  copyBounds,
+  type BoxState,
+  type InputNoise,
+  type RealNetwork,
+} from './real-network.js';
 import { isStable, relaxClamp } from './relaxation.js';
 
 /** Linear bounds of a network's logits over its input variable, and their concrete values. */
@@ -55,8 +61,10 @@ export interface RefinedNetwork {
 function cloneState<S extends BoxState>(state: S): S {
   return {
     ...state,
+    bias: [...state.bias],
     pre: state.pre.map(copyBounds),
     post: state.post.map(copyBounds),
+    ...(state.inputNoise === undefined ? {} : { inputNoise: [...state.inputNoise] }),
   };
 }
 
@@ -71,7 +79,16 @@ export function refineNetwork<S extends BoxState>(
 ): RefinedNetwork & { state: S } {
   const refined = cloneState(state);
   const ctx = createBackSubstitution(net, refined);
+  const bias = refined.bias as Bounds[];
+  const inputNoise = refined.inputNoise as (InputNoise | null)[] | undefined;
   net.layers.forEach((layer, l) => {
+    // The layer's noise from the refined bounds of its input, where it depends on them (sound:
+    // those bounds hold on the box; the interval bounds of layer l used the wider noise).
+    const noise = l > 0 ? (refined.renoise?.(l, refined.post[l - 1]!) ?? null) : null;
+    if (noise !== null) {
+      bias[l] = noise.bias;
+      if (inputNoise !== undefined) inputNoise[l] = noise.inputNoise;
+    }
     prepareLayerInput(ctx, l);
     const pre = refined.pre[l]!;
     const lo = layer.activationLower;

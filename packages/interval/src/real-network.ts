@@ -46,19 +46,32 @@ export interface BoxState {
    * that back-substitution can weigh it with the substituted coefficients (`InputNoise`).
    */
   readonly inputNoise?: readonly (InputNoise | null)[];
+  /**
+   * Layer l's noise again from tighter bounds of its input (the refined activations of layer
+   * l − 1), or null where it does not depend on them. Noise that scales with the input's range
+   * (dynamic quantisation) is computed from interval bounds first; refinement narrows it.
+   */
+  readonly renoise?: (l: number, input: Bounds) => LayerNoise | null;
+}
+
+/** A layer's bias interval and input noise (see `BoxState`). */
+export interface LayerNoise {
+  readonly bias: Bounds;
+  readonly inputNoise: InputNoise | null;
 }
 
 /**
- * A layer that computes `t = W (a + δ) + β` with `|δ_i| ≤ magnitude` for every input element i and
- * β ∈ `bias` (dynamic input quantisation: δ is DynamicQuantizeLinear's rounding error). `bias` is
- * the layer's bias interval without δ's share; the layer's `BoxState.bias` entry (used by interval
- * propagation) is wider: it holds δ's worst case Σ_i |W_ji|·magnitude per output j. A coefficient
- * vector c on t then meets δ as c·W·δ ≥ −magnitude·Σ_i |(cW)_i|, never more than Σ_j |c_j|·Σ_i
- * |W_ji|·magnitude — the noise of one input element is shared by every output it feeds.
+ * A layer that computes `t = W (a + δ) + β` with `|δ_i| ≤ magnitudes_i` for every input element i
+ * and β ∈ `bias` (dynamic input quantisation: δ is DynamicQuantizeLinear's rounding error, 0 where
+ * the input is exactly 0). `bias` is the layer's bias interval without δ's share; the layer's
+ * `BoxState.bias` entry (used by interval propagation) is wider: it holds δ's worst case
+ * Σ_i |W_ji|·magnitudes_i per output j. A coefficient vector c on t then meets δ as
+ * c·W·δ ≥ −Σ_i |(cW)_i|·magnitudes_i, never more than Σ_j |c_j|·Σ_i |W_ji|·magnitudes_i — the noise
+ * of one input element is shared by every output it feeds.
  */
 export interface InputNoise {
   readonly bias: Bounds;
-  readonly magnitude: number;
+  readonly magnitudes: Float64Array;
 }
 
 /** `clamp(t, lo, hi)` with ±∞ bounds allowed (the exact activation of a real layer). */
