@@ -28,8 +28,18 @@ export const FLOAT32_MAX: number = (2 - 2 ** -23) * 2 ** 127;
 
 const view = new DataView(new ArrayBuffer(8));
 
+// Rump, Zimmermann, Boldo & Melquiond, "Computing predecessor and successor in rounding to
+// nearest" (BIT 2009): for |x| ≥ 2^-1020 (and below the overflow threshold), RN(x + RN(φ·|x|)) with
+// φ = 2^-53(1 + 2^-52) is exactly the successor of x. Used on a narrower range, where φ·|x| is a
+// normal number; the bit-level path covers the rest.
+const SUCCESSOR_FACTOR = 2 ** -53 + 2 ** -105;
+const SUCCESSOR_FAST_LOW = 2 ** -960;
+const SUCCESSOR_FAST_HIGH = 2 ** 1020;
+
 /** The smallest double greater than `x` (IEEE 754 nextUp); NaN and +∞ are returned unchanged. */
 export function nextUp(x: number): number {
+  const a = Math.abs(x);
+  if (a > SUCCESSOR_FAST_LOW && a < SUCCESSOR_FAST_HIGH) return x + SUCCESSOR_FACTOR * a;
   if (x !== x || x === Infinity) return x;
   if (x === 0) return Number.MIN_VALUE;
   view.setFloat64(0, x);

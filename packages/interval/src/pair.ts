@@ -23,6 +23,11 @@ export interface PreparedPair {
   readonly weightDifferenceError: readonly Float64Array[];
   readonly inputSize: number;
   readonly outputSize: number;
+  /**
+   * The int8 action of input-quantisation cells the executor decided, by packed cell codes (a
+   * cache: a cell's action never changes; `analyse.ts` fills and reads it, and clears it when full).
+   */
+  readonly cellActions: Map<number, number>;
 }
 
 /**
@@ -65,5 +70,6 @@ export function preparePair(fp32: Mlp, int8: QMlp): PreparedPair {
     weightDifferenceError,
     inputSize: sizes[0]!,
     outputSize: sizes[sizes.length - 1]!,
+    cellActions: new Map(),
   };
 }

@@ -6,7 +6,7 @@
 // model) and for the real-number FP32 network.
 
 import { forwardFp32 } from '@quantproof/nn';
-import { decideOutputs, type QMlp } from '@quantproof/quant';
+import { decideOutputs, elementTypeRange, type QMlp } from '@quantproof/quant';
 import { boxCentre, type Box, type Bounds } from '../box.js';
 import type { LinearForm } from '../back-substitution.js';
 import { headMarginFloor } from '../certify.js';
@@ -762,6 +762,10 @@ function gridShare(
   return { lower: Math.min(1, Math.max(0, disagree)), upper: Math.min(1, Math.max(0, 1 - agree)) };
 }
 
+/** Codes per input-quantisation element type (8 bits) and the cell cache's size limit. */
+const CODE_RADIX = 256;
+const CELL_CACHE_LIMIT = 1 << 20;
+
 /** Cells up to which `analyseBox` computes a box's share cell by cell (`cellLimit`). */
 const DEFAULT_CELL_LIMIT = 2048;
 
@@ -813,7 +817,7 @@ function cellShare(
     const w = u - l;
     const first = q(l);
     const last = q(u);
-    const out: { lo: number; hi: number; v: number; share: number }[] = [];
+    const out: { lo: number; hi: number; v: number; share: number; code: number }[] = [];
     let start = l;
     for (let code = first; code <= last; code++) {
       const next = code === last ? Infinity : firstFloat32AtLeast(q, start, u, code + 1);
@@ -822,12 +826,16 @@ function cellShare(
         lo: start,
         hi: end,
         v: scale * (code - zeroPoint),
+        code,
         share: w > 0 ? (end - start) / w : 1,
       });
       start = next;
     }
     return out;
   });
+  // Cells are cached by their codes packed into one integer below 2^53.
+  const codeMin = elementTypeRange(model.input.elementType).qmin;
+  const packable = d * Math.log2(CODE_RADIX) <= 52;
   const lo = new Float64Array(d);
   const hi = new Float64Array(d);
   const point = new Float64Array(d);
@@ -852,7 +860,21 @@ function cellShare(
     for (let a = 0; a < k && c < 0; a++)
       if (proves((j) => formMinExcept(intForms[a * k + j]!, point, point, -1), k, a, intFloor))
         c = a;
-    if (c < 0) c = decideOutputs(pair.executor.forward(at));
+    if (c < 0) {
+      // The executor's action of this cell, cached by its codes (children of a box meet its cells again).
+      let key = packable ? 0 : -1;
+      for (let i = 0; i < d && packable; i++)
+        key = key * CODE_RADIX + (faces[i]![index[i]!]!.code - codeMin);
+      const known = key >= 0 ? pair.cellActions.get(key) : undefined;
+      if (known !== undefined) c = known;
+      else {
+        c = decideOutputs(pair.executor.forward(at));
+        if (key >= 0) {
+          if (pair.cellActions.size >= CELL_CACHE_LIMIT) pair.cellActions.clear();
+          pair.cellActions.set(key, c);
+        }
+      }
+    }
     const line: LineVariable = { lo: lo[p]!, hi: hi[p]!, cells: null };
     const all: Span = { a: lo[p]!, b: hi[p]! };
     const pw = box.upper[p]! - box.lower[p]!;
