@@ -1,3 +1,4 @@
+import { createSeededRng } from '@quantproof/nn';
 import { describe, expect, it } from 'vitest';
 import { randomInputs, randomMlp } from '../test/support/models.js';
 import { InvalidQMlpError, QuantOptionsError } from './errors.js';
@@ -6,6 +7,8 @@ import { inputFeatureQuant, type QMlpStatic, validateQMlp } from './qmlp.js';
 import { qmlpFromJson } from './qmlp-from-json.js';
 import { qmlpToJson } from './qmlp-json.js';
 import { quantizeLinear } from './quantize-linear.js';
+import { searchMixedPrecision } from './mixed-precision.js';
+import { quantizeAwareTrain } from './quantize-aware-train.js';
 import { quantizeStatic, quantizeStaticWithRanges } from './quantize-static.js';
 import { staticRangesOf, staticSchemeOf } from './static-model-scheme.js';
 
@@ -59,6 +62,23 @@ describe("quantizeStatic with inputScale: 'per-feature'", () => {
     expect(again.input).toEqual(model.input);
   });
 
+  it('is what quantisation-aware training (0 epochs: PTQ) and mixed precision convert to', () => {
+    const qat = quantizeAwareTrain(mlp, calibration, {
+      rng: createSeededRng(1),
+      epochs: 0,
+      scheme: options,
+    });
+    expect(qat.model).toEqual(model);
+    const trained = quantizeAwareTrain(mlp, calibration, {
+      rng: createSeededRng(1),
+      epochs: 2,
+      scheme: options,
+    });
+    expect((trained.model as QMlpStatic).inputScales).toHaveLength(4);
+    const mixed = searchMixedPrecision(mlp, calibration, { threshold: 0.5, scheme: options });
+    expect((mixed.model as QMlpStatic).inputScales).toEqual(model.inputScales);
+  });
+
   it('rejects the QDQ format and ranges without per-feature ranges, with typed errors', () => {
     expect(() => quantizeStatic(mlp, calibration, { ...options, format: 'qdq' })).toThrow(
       QuantOptionsError,
@@ -72,8 +92,10 @@ describe("quantizeStatic with inputScale: 'per-feature'", () => {
 
 describe('validateQMlp on inputScales', () => {
   const { model } = quantizeStatic(mlp, calibration, options);
-  const bad = (change: Partial<QMlpStatic>): (() => unknown) => () =>
-    validateQMlp({ ...model, ...change } as QMlpStatic);
+  const bad =
+    (change: Partial<QMlpStatic>): (() => unknown) =>
+    () =>
+      validateQMlp({ ...model, ...change } as QMlpStatic);
 
   it('accepts the quantiser’s model and rejects each broken invariant by path', () => {
     expect(validateQMlp(model)).toBe(model);

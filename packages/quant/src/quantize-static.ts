@@ -85,7 +85,10 @@ function activationQuant(
 
 /** The activation quantisation of a network: its input and every layer's output (null for float logits). */
 export interface ActivationQuants {
+  /** The input's quantisation; with per-feature scales, `scale` is the first layer's a_scale s0. */
   readonly input: TensorQuant;
+  /** Per-feature input scales (`inputScale: 'per-feature'`), else null. */
+  readonly inputScales: Float32Array | null;
   readonly outputs: readonly (TensorQuant | null)[];
 }
 
@@ -101,7 +104,10 @@ export function activationQuants(
   scheme: StaticScheme,
   warnings: QuantWarning[],
 ): ActivationQuants {
-  const input = activationQuant(scheme, ranges.input, 'input', warnings, false);
+  const perFeature =
+    scheme.inputScale === 'per-feature' ? perFeatureInput(mlp, ranges, scheme) : null;
+  const input =
+    perFeature?.input ?? activationQuant(scheme, ranges.input, 'input', warnings, false);
   const last = mlp.layers.length - 1;
   const outputs = mlp.layers.map((layer, l): TensorQuant | null => {
     const output =
@@ -125,7 +131,7 @@ export function activationQuants(
     }
     return output;
   });
-  return { input, outputs };
+  return { input, inputScales: perFeature?.scales ?? null, outputs };
 }
 
 function checkRange(range: unknown, what: string): TensorRange {
@@ -185,15 +191,26 @@ export function quantizeStatic(
   options: QuantizeStaticOptions = {},
 ): QuantizeStaticResult {
   const scheme = resolveStaticScheme(options, mlp.layers.length);
-  const calibrated = calibrateRanges(mlp, calibrationInputs, scheme.calibration);
-  const ranges: CalibrationRanges =
-    scheme.inputScale === 'per-feature'
-      ? {
-          ...calibrated,
-          inputFeatures: calibrateInputFeatureRanges(mlp, calibrationInputs, scheme.calibration),
-        }
-      : calibrated;
+  const ranges = calibrateStaticRanges(mlp, calibrationInputs, scheme);
   return buildStatic(mlp, ranges, scheme, options);
+}
+
+/**
+ * The ranges `scheme` reads, calibrated on `calibrationInputs`: `calibrateRanges`, plus one range
+ * per input feature when the scheme quantises the input per feature. Internal: shared with
+ * quantisation-aware training and mixed precision.
+ */
+export function calibrateStaticRanges(
+  mlp: Mlp,
+  calibrationInputs: Float32Array | readonly Float32Array[],
+  scheme: StaticScheme,
+): CalibrationRanges {
+  const calibrated = calibrateRanges(mlp, calibrationInputs, scheme.calibration);
+  if (scheme.inputScale !== 'per-feature') return calibrated;
+  return {
+    ...calibrated,
+    inputFeatures: calibrateInputFeatureRanges(mlp, calibrationInputs, scheme.calibration),
+  };
 }
 
 /**
@@ -227,11 +244,7 @@ function buildStatic(
   options: QuantizeStaticOptions,
 ): QuantizeStaticResult {
   const activationWarnings: QuantWarning[] = [];
-  const activations = activationQuants(mlp, ranges, scheme, activationWarnings);
-  const { outputs } = activations;
-  const perFeature =
-    scheme.inputScale === 'per-feature' ? perFeatureInput(mlp, ranges, scheme) : null;
-  const input = perFeature?.input ?? activations.input;
+  const { input, inputScales, outputs } = activationQuants(mlp, ranges, scheme, activationWarnings);
   // Warnings in quantizeStatic's order: the input's, then per layer its bias's and its output's.
   const degenerate = (tensor: 'input' | number): QuantWarning[] =>
     activationWarnings.filter((w) => w.kind === 'degenerate-range' && w.tensor === tensor);
@@ -239,8 +252,8 @@ function buildStatic(
   let inputQuant = input;
   const layers = mlp.layers.map((layer, l): QStaticLayer => {
     const weight =
-      l === 0 && perFeature !== null
-        ? foldInputScales(layer.weight, layer.inFeatures, perFeature.scales, input.scale)
+      l === 0 && inputScales !== null
+        ? foldInputScales(layer.weight, layer.inFeatures, inputScales, input.scale)
         : layer.weight;
     const weights = quantizeWeights(weight, layer.outFeatures, layer.inFeatures, {
       elementType: scheme.weightType,
@@ -268,7 +281,7 @@ function buildStatic(
     format: scheme.format,
     executionPath: scheme.executionPath,
     input,
-    ...(perFeature === null ? {} : { inputScales: perFeature.scales }),
+    ...(inputScales === null ? {} : { inputScales }),
     layers,
     logits: scheme.logits,
     ...(mlp.head === undefined ? {} : { head: mlp.head }),
@@ -284,7 +297,7 @@ function buildStatic(
     }
     const { qmin, qmax } = elementTypeRange(input.elementType);
     for (let i = 0; i < size; i++) {
-      const scale = perFeature === null ? input.scale : perFeature.scales[i]!;
+      const scale = inputScales === null ? input.scale : inputScales[i]!;
       const representableLower = scale * (qmin - input.zeroPoint);
       const representableUpper = scale * (qmax - input.zeroPoint);
       const boxLower = lower[i]!;
@@ -337,8 +350,11 @@ function perFeatureInput(
   return { input: { scale: s0, zeroPoint, elementType: scheme.activationType }, scales };
 }
 
-/** The first layer's weights with each input column `i` scaled by `s_i / s0` (float32). */
-function foldInputScales(
+/**
+ * The first layer's weights with each input column `i` scaled by `s_i / s0` (float32). Internal:
+ * shared with fake quantisation.
+ */
+export function foldInputScales(
   weight: Float32Array,
   inFeatures: number,
   scales: Float32Array,
