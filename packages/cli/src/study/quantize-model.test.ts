@@ -31,4 +31,15 @@ describe('describeWarnings', () => {
     );
     expect(text).not.toContain(' — ');
   });
+
+  it('with per-feature input scales names each input’s own range', () => {
+    const text = describeWarnings(
+      [uncovered(2, -0.1, 0.1), uncovered(0, -2.3931, 2.3931)],
+      'per-feature',
+    );
+    expect(text).toEqual([
+      'its own input scale covers [−0.10, 0.10] for θ: θ saturates over most of the operating box (θ 52 % of its range), because the calibration states never reach there — calibrate on the region (--calibrate-on region)',
+      'its own input scale covers [−2.39, 2.39] for x: x saturates only in a sliver at the faces of the operating box (x <1 % of its range)',
+    ]);
+  });
 });

@@ -5,6 +5,7 @@ import { createSeededRng, type Mlp } from '@quantproof/nn';
 import {
   type CalibrationMethod,
   type CalibrationRanges,
+  type InputScaleGranularity,
   type QMlp,
   type QuantizeStaticOptions,
   type QuantWarning,
@@ -33,6 +34,11 @@ export interface QuantizeModelOptions {
   readonly activations: 'int8' | 'uint8';
   readonly perChannel: boolean;
   readonly calibration: 'minmax' | 'percentile' | 'entropy';
+  /**
+   * One input scale for all inputs (`per-tensor`, the default) or one per input (`per-feature`:
+   * a per-axis input QuantizeLinear; QOperator format, static methods).
+   */
+  readonly inputScale?: InputScaleGranularity;
   readonly weightBits: number;
   /** Agreement threshold of the mixed-precision search. */
   readonly mixedThreshold: number;
@@ -76,7 +82,10 @@ function listText(items: readonly string[]): string {
  * The quantiser's warnings in plain words, each saying what it means and what fixes it: the input
  * ranges one input scale does not cover become one sentence naming the inputs that saturate.
  */
-export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
+export function describeWarnings(
+  warnings: readonly QuantWarning[],
+  inputScale: InputScaleGranularity = 'per-tensor',
+): string[] {
   const out: string[] = [];
   const uncovered = warnings.filter(
     (w): w is Extract<QuantWarning, { kind: 'input-range-not-covered' }> =>
@@ -92,6 +101,11 @@ export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
   for (const group of groups.values()) {
     const first = group[0]!;
     const range = `[${r(first.representableLower)}, ${r(first.representableUpper)}]`;
+    // Per-feature scales give each input its own range: say whose it is, not "all inputs".
+    const covers =
+      inputScale === 'per-feature'
+        ? `its own input scale covers ${range} for ${FEATURES[first.feature] ?? `input ${first.feature}`}`
+        : `one input scale covers ${range} for all ${FEATURES.length} inputs`;
     const outside = group.map((w) => {
       const width = w.boxUpper - w.boxLower;
       const covered =
@@ -110,13 +124,13 @@ export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
     if (outside.every((o) => o.saturated < 0.01)) {
       // Rounding of the scale leaves a sliver at the box's faces: worth knowing, not fixing.
       out.push(
-        `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
+        `${covers}: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
       );
       continue;
     }
     const most = outside.every((o) => o.saturated > 0.5) ? 'most' : 'part';
     out.push(
-      `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
+      `${covers}: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
     );
   }
   for (const w of warnings) {
@@ -149,8 +163,10 @@ export function quantizeModel(
     weightBits: options.weightBits,
     calibration: calibrationMethod(options.calibration),
     operatingBox: CARTPOLE_OPERATING_BOX,
+    ...(options.inputScale === undefined ? {} : { inputScale: options.inputScale }),
   };
-  const describe = describeWarnings;
+  const describe = (warnings: readonly QuantWarning[]): string[] =>
+    describeWarnings(warnings, options.inputScale ?? 'per-tensor');
   switch (options.method) {
     case 'ptq-static': {
       const result =
