@@ -101,11 +101,6 @@ export function describeWarnings(
   for (const group of groups.values()) {
     const first = group[0]!;
     const range = `[${r(first.representableLower)}, ${r(first.representableUpper)}]`;
-    // Per-feature scales give each input its own range: say whose it is, not "all inputs".
-    const covers =
-      inputScale === 'per-feature'
-        ? `its own input scale covers ${range} for ${FEATURES[first.feature] ?? `input ${first.feature}`}`
-        : `one input scale covers ${range} for all ${FEATURES.length} inputs`;
     const outside = group.map((w) => {
       const width = w.boxUpper - w.boxLower;
       const covered =
@@ -117,6 +112,13 @@ export function describeWarnings(
     });
     const names = listText(outside.map((o) => o.name));
     const verb = outside.length === 1 ? 'saturates' : 'saturate';
+    // Per-feature scales give each input its own range: say whose it is, not "all inputs".
+    const covers =
+      inputScale === 'per-tensor'
+        ? `one input scale covers ${range} for all ${FEATURES.length} inputs`
+        : outside.length === 1
+          ? `its own input scale covers ${range} for ${names}`
+          : `their own input scales each cover ${range} for ${names}`;
     const percent = (share: number): string =>
       share < 0.005 ? '<1 %' : `${Math.round(100 * share)} %`;
     const shares = outside.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
