@@ -94,6 +94,10 @@ export function describeWarnings(
   const r = (v: number): string => (Math.abs(v) < 0.005 ? '0' : v.toFixed(2)).replace('-', '−');
   // Group by representable range: a per-tensor input scale gives every input the same one.
   const groups = new Map<string, typeof uncovered>();
+  // Per-feature scales: the slivers of every input in one sentence (each has its own range).
+  const slivers: { name: string; saturated: number }[] = [];
+  const percent = (share: number): string =>
+    share < 0.005 ? '<1 %' : `${Math.round(100 * share)} %`;
   for (const w of uncovered) {
     const key = `${w.representableLower},${w.representableUpper}`;
     groups.set(key, [...(groups.get(key) ?? []), w]);
@@ -119,12 +123,14 @@ export function describeWarnings(
         : outside.length === 1
           ? `its own input scale covers ${range} for ${names}`
           : `their own input scales each cover ${range} for ${names}`;
-    const percent = (share: number): string =>
-      share < 0.005 ? '<1 %' : `${Math.round(100 * share)} %`;
     const shares = outside.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
     const whose = outside.length === 1 ? 'its range' : 'their ranges';
     if (outside.every((o) => o.saturated < 0.01)) {
       // Rounding of the scale leaves a sliver at the box's faces: worth knowing, not fixing.
+      if (inputScale === 'per-feature') {
+        slivers.push(...outside);
+        continue;
+      }
       out.push(
         `${covers}: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
       );
@@ -133,6 +139,14 @@ export function describeWarnings(
     const most = outside.every((o) => o.saturated > 0.5) ? 'most' : 'part';
     out.push(
       `${covers}: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
+    );
+  }
+  if (slivers.length > 0) {
+    const names = listText(slivers.map((o) => o.name));
+    const shares = slivers.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
+    const one = slivers.length === 1;
+    out.push(
+      `per-feature input scales: ${names} ${one ? 'saturates' : 'saturate'} only in a sliver at the faces of the operating box (${shares} of ${one ? 'its range' : 'their ranges'})`,
     );
   }
   for (const w of warnings) {
