@@ -174,6 +174,9 @@ export function calibrateInputFeatureRanges(
   const samples = calibrationSamples(mlp, inputs);
   const size = mlp.layers[0]?.inFeatures ?? 0;
   return Array.from({ length: size }, (_, i) =>
-    rangeOf(Float32Array.from(samples, (s) => s[i]!), method),
+    rangeOf(
+      Float32Array.from(samples, (s) => s[i]!),
+      method,
+    ),
   );
 }
