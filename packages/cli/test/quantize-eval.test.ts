@@ -30,11 +30,16 @@ describe('quantproof quantize and eval', () => {
   it.each([
     ['ptq-static', 'qdq', ['--format', 'qdq']],
     ['ptq-static', 'qoperator', ['--format', 'qoperator', '--activations', 'uint8']],
+    [
+      'ptq-static',
+      'qoperator',
+      ['--format', 'qoperator', '--activations', 'uint8', '--input-scale', 'per-feature'],
+    ],
     ['ptq-dynamic', 'dynamic', []],
   ] as const)(
     'quantises with %s into a %s model that reads back and evaluates',
     async (method, format, extra) => {
-      const out = join(dir, `${method}-${format}.onnx`);
+      const out = join(dir, `${method}-${format}-${extra.length}.onnx`);
       const q = await run([
         'quantize',
         '--fp32',
@@ -51,11 +56,17 @@ describe('quantproof quantize and eval', () => {
         format: string;
         agreementOnVisitedStates: number;
         bytes: number;
+        inputScale: string;
       };
       expect(report.format).toBe(format);
       expect(report.agreementOnVisitedStates).toBeGreaterThan(0.5);
+      const perFeature = (extra as readonly string[]).includes('per-feature');
+      expect(report.inputScale).toBe(perFeature ? 'per-feature' : 'per-tensor');
       const read = readModelOnnx(new Uint8Array(readFileSync(out)));
       expect(read.kind).toBe('int8');
+      if (read.kind === 'int8' && read.model.format !== 'dynamic') {
+        expect(read.model.inputScales?.length).toBe(perFeature ? 4 : undefined);
+      }
       const e = await run(['eval', '--model', out, '--fp32', fp32, '--episodes', '5', '--json']);
       expect(e.code).toBe(EXIT_CODES.ok);
       const evaluation = JSON.parse(e.out) as {
@@ -86,8 +97,28 @@ describe('quantproof quantize and eval', () => {
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 
+  it('refuses per-feature input scales outside QOperator and static methods, with exit code 2', async () => {
+    for (const [extra, message] of [
+      [['--format', 'qdq'], /needs --format qoperator/],
+      [['--method', 'ptq-dynamic', '--format', 'qoperator'], /ptq-dynamic computes its input/],
+    ] as const) {
+      const { code, err } = await run([
+        'quantize',
+        '--fp32',
+        fp32,
+        '--input-scale',
+        'per-feature',
+        ...extra,
+        '--out',
+        join(dir, 'never.onnx'),
+      ]);
+      expect(code).toBe(EXIT_CODES.usage);
+      expect(err).toMatch(message);
+    }
+  });
+
   it('rejects an int8 model where an FP32 one is needed', async () => {
-    const out = join(dir, 'ptq-static-qdq.onnx');
+    const out = join(dir, 'ptq-static-qdq-2.onnx');
     const { code, err } = await run(['quantize', '--fp32', out, '--out', join(dir, 'x.onnx')]);
     expect(code).toBe(EXIT_CODES.input);
     expect(err).toMatch(/is an int8 model/);

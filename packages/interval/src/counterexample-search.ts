@@ -33,7 +33,7 @@ import {
 import { checkBoxDimension, float32Interior, float32Range, type Box, type Bounds } from './box.js';
 import { IntervalOptionsError } from './errors.js';
 import { preparePair, type PreparedPair } from './pair.js';
-import { cellAround, inputQuantizer } from './region/split.js';
+import { cellAround, inputQuantizers } from './region/split.js';
 
 /** A confirmed disagreement: both executors were run on `input` and decided differently. */
 export interface Counterexample {
@@ -88,7 +88,7 @@ export type CounterexampleSearch = (
 export interface SearchContext {
   readonly pair: PreparedPair;
   readonly executor: Int8Executor;
-  readonly quantizer: ((x: number) => number) | null;
+  readonly quantizers: ((x: number) => number)[] | null;
   readonly fpWorkspace: ForwardFp32Workspace;
   readonly fpOut: Float32Array;
   readonly intOut: Float32Array;
@@ -109,7 +109,7 @@ export function createSearchContext(pair: PreparedPair, cpu?: CpuSemantics): Sea
       cpu === undefined || cpu === pair.executor.cpu
         ? pair.executor
         : createInt8Executor(pair.int8, { cpu }),
-    quantizer: inputQuantizer(pair.int8),
+    quantizers: inputQuantizers(pair.int8),
     fpWorkspace: createForwardFp32Workspace(pair.fp32),
     fpOut: new Float32Array(pair.outputSize),
     intOut: new Float32Array(pair.outputSize),
@@ -238,7 +238,7 @@ class Search {
   probe(p: Float32Array): void {
     if (this.done) return;
     this.decide(p);
-    const q = this.ctx.quantizer;
+    const q = this.ctx.quantizers;
     if (q === null) {
       for (let s = 0; s < this.neighbours && !this.done; s++) {
         const width = (i: number): number => this.range.upper[i]! - this.range.lower[i]!;
@@ -249,7 +249,7 @@ class Search {
     }
     const cell: Bounds = { lower: new Float64Array(p.length), upper: new Float64Array(p.length) };
     for (let i = 0; i < p.length; i++) {
-      const c = cellAround(q, p[i]!, this.range.lower[i]!, this.range.upper[i]!);
+      const c = cellAround(q[i]!, p[i]!, this.range.lower[i]!, this.range.upper[i]!);
       cell.lower[i] = c.lo;
       cell.upper[i] = c.hi;
     }

@@ -1,6 +1,7 @@
 // The input difference Δ₀ = (int8 model's input) − (FP32 network's input) of the joint analysis,
 // relaxed linearly in the float32 input x.
 
+import { inputFeatureQuant } from '@quantproof/quant';
 import type { Bounds } from './box.js';
 import type { Int8BoxState } from './int8-bounds.js';
 import {
@@ -66,12 +67,13 @@ export function inputDifference(
   const model = pair.int8;
   const first = state.executed.layers[0]!;
   if (model.format === 'dynamic' || first.kind === 'dynamic') return out;
-  const { scale, zeroPoint, elementType } = model.input;
-  const { qmin, qmax } = elementType === 'uint8' ? U8 : I8;
-  const clampLo = scale * (qmin - zeroPoint);
-  const clampHi = scale * (qmax - zeroPoint);
-  const h = (v: number): number => clampValue(v, clampLo, clampHi) - v;
+  const { qmin, qmax } = model.input.elementType === 'uint8' ? U8 : I8;
   for (let i = 0; i < n; i++) {
+    // Each feature's own input quantisation (per-feature input scales).
+    const { scale, zeroPoint } = inputFeatureQuant(model, i);
+    const clampLo = scale * (qmin - zeroPoint);
+    const clampHi = scale * (qmax - zeroPoint);
+    const h = (v: number): number => clampValue(v, clampLo, clampHi) - v;
     const xl = x.lower[i]!;
     const xu = x.upper[i]!;
     const qLo = first.input.lower[i]!;

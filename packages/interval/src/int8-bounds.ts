@@ -14,6 +14,7 @@ import {
   createInt8Executor,
   dequantizeLinear,
   elementTypeRange,
+  inputFeatureQuants,
   qmlpInputSize,
   type QMlp,
   quantizeLinear,
@@ -98,23 +99,25 @@ export interface Int8BoxState extends BoxState {
 
 const HALF = 0.5;
 
-function quantizeBounds(input: Bounds, q: TensorQuant): Bounds {
+/** Quantised bounds of the input, element `i` with `quants[i]` (QuantizeLinear is monotone). */
+function quantizeBounds(input: Bounds, quants: readonly TensorQuant[]): Bounds {
+  const at = (v: number, i: number): number => {
+    const q = quants[i]!;
+    return quantizeLinear(v, q.scale, q.zeroPoint, q.elementType);
+  };
   return {
-    lower: Float64Array.from(input.lower, (v) =>
-      quantizeLinear(v, q.scale, q.zeroPoint, q.elementType),
-    ),
-    upper: Float64Array.from(input.upper, (v) =>
-      quantizeLinear(v, q.scale, q.zeroPoint, q.elementType),
-    ),
+    lower: Float64Array.from(input.lower, at),
+    upper: Float64Array.from(input.upper, at),
   };
 }
 
-/** Exact real value bounds s·(q − zp) of quantised bounds (float32 × small integer: exact). */
-function dequantizedRealBounds(q: Bounds, quant: TensorQuant): Bounds {
-  return {
-    lower: Float64Array.from(q.lower, (v) => quant.scale * (v - quant.zeroPoint)),
-    upper: Float64Array.from(q.upper, (v) => quant.scale * (v - quant.zeroPoint)),
-  };
+/**
+ * Exact real value bounds s_i·(q − zp) of quantised bounds, element `i` with `quants[i]`
+ * (float32 × small integer: exact).
+ */
+function dequantizedRealBounds(q: Bounds, quants: readonly TensorQuant[]): Bounds {
+  const at = (v: number, i: number): number => quants[i]!.scale * (v - quants[i]!.zeroPoint);
+  return { lower: Float64Array.from(q.lower, at), upper: Float64Array.from(q.upper, at) };
 }
 
 /** One layer's share of the box state (internal). */
@@ -324,11 +327,12 @@ function unfusedLayerBounds(
 export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
   const model = net.model;
   const x32 = float32Range(box);
-  let quantIn: Bounds | null = model.format === 'dynamic' ? null : quantizeBounds(x32, model.input);
+  const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
+  let quantIn: Bounds | null = featureQuants === null ? null : quantizeBounds(x32, featureQuants);
   const domain =
-    model.format === 'dynamic' || quantIn === null
+    featureQuants === null || quantIn === null
       ? x32
-      : dequantizedRealBounds(quantIn, model.input);
+      : dequantizedRealBounds(quantIn, featureQuants);
   let realIn = domain;
   const bias: Bounds[] = [];
   const pre: Bounds[] = [];

@@ -6,7 +6,8 @@
 //   t := s_out · RNE(fl(fl(acc) · M)) (or fl(fl(acc) · M) for float logits), a monotone function of
 //   acc, and a = clamp(t, s_out·(qmin − zp_out), s_out·(qmax − zp_out)) is exactly the dequantised
 //   output. Nominally t ≈ s_out·M·acc = Ŵ a_in + b̂ with Ŵ = s_out·M·wc / s_in, b̂ = s_out·M·bias;
-//   Ŵ and b̂ are rounded to doubles and their rounding error is part of the noise.
+//   Ŵ and b̂ are rounded to doubles and their rounding error is part of the noise. With per-feature
+//   input scales the first layer's input i is s_i·(q_i − zp), so Ŵ_ji = s_out·M_j·wc_ji / s_i.
 // - static, unfused-float: y = float32 Gemm of the dequantised input and weights; t := s_out ·
 //   RNE(fl(y / s_out)) (or y for float logits); Ŵ are the dequantised float32 weights.
 // - dynamic: y = fl(fl(fl(acc) · fl(s · s_w)) + b) with the run-time scale s; t := y, Ŵ = s_w · wc
@@ -15,6 +16,7 @@
 import {
   dequantizeLinear,
   elementTypeRange,
+  inputFeatureQuant,
   layerInputQuant,
   layerMultipliers,
   weightQuantFor,
@@ -104,6 +106,11 @@ function fusedLayer(model: QMlpStatic, l: number): { layer: RealLayer; data: Fus
   const coefError = new Float64Array(n * m);
   const bias = new Float64Array(m);
   const biasError = new Float64Array(m);
+  // The real input of feature i is s_i·(q_i − zp): the first layer of a model with per-feature
+  // input scales divides by each feature's own scale (Ŵ_ji = s_out·M_j·wc_ji / s_i).
+  const inScales = Float64Array.from({ length: n }, (_, i) =>
+    l === 0 ? inputFeatureQuant(model, i).scale : inQuant.scale,
+  );
   for (let j = 0; j < m; j++) {
     const zpW = weightQuantFor(q.weightQuant, j).zeroPoint;
     // float32 × float32: exact in float64.
@@ -111,9 +118,10 @@ function fusedLayer(model: QMlpStatic, l: number): { layer: RealLayer; data: Fus
     for (let i = 0; i < n; i++) {
       const wc = q.weight[j * n + i]! - zpW;
       centred[j * n + i] = wc;
-      const nominal = (scaledM * wc) / inQuant.scale;
-      const lo = divDown(mulDown(scaledM, wc), inQuant.scale);
-      const hi = divUp(mulUp(scaledM, wc), inQuant.scale);
+      const sIn = inScales[i]!;
+      const nominal = (scaledM * wc) / sIn;
+      const lo = divDown(mulDown(scaledM, wc), sIn);
+      const hi = divUp(mulUp(scaledM, wc), sIn);
       weight[j * n + i] = nominal;
       coefError[j * n + i] = Math.max(subUp(nominal, lo), subUp(hi, nominal));
     }

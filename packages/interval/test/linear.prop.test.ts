@@ -1,5 +1,5 @@
 import { forwardFp32 } from '@quantproof/nn';
-import { createInt8Executor } from '@quantproof/quant';
+import { createInt8Executor, inputFeatureQuant } from '@quantproof/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -85,9 +85,11 @@ describe('linear bounds', () => {
           const qv =
             model.format === 'dynamic' || first.kind === 'dynamic'
               ? xv
-              : Array.from(first.input, (qi) =>
-                  mul(dyadic(model.input.scale), dyadic(qi - model.input.zeroPoint)),
-                );
+              : Array.from(first.input, (qi, i) => {
+                  // Each feature dequantised with its own scale (per-feature input scales).
+                  const t = inputFeatureQuant(model, i);
+                  return mul(dyadic(t.scale), dyadic(qi - t.zeroPoint));
+                });
           for (let j = 0; j < y.length; j++) {
             expect(fp.logits.lower[j]! <= y[j]! && y[j]! <= fp.logits.upper[j]!).toBe(true);
             expect(within(exact[j]!, fp.logits.lower[j]!, fp.logits.upper[j]!)).toBe(true);

@@ -19,7 +19,7 @@ import {
   searchCounterexamples,
   type Box,
 } from '../src/index.js';
-import { cellAround, inputQuantizer } from '../src/region/split.js';
+import { cellAround, inputQuantizers } from '../src/region/split.js';
 import { float32Interior } from '../src/box.js';
 import { quantCaseArb, quantize, randomBox, randomMlp, sizesArb } from './support/random-models.js';
 
@@ -94,9 +94,9 @@ function cellDisagreement(planted: {
   readonly p: Float32Array;
 }): boolean {
   const { mlp, model, box, p } = planted;
-  const q = inputQuantizer(model)!;
+  const q = inputQuantizers(model)!;
   const w = mlp.layers[0]!.weight;
-  const cells = Array.from(p, (v, i) => cellAround(q, v, box.lower[i]!, box.upper[i]!));
+  const cells = Array.from(p, (v, i) => cellAround(q[i]!, v, box.lower[i]!, box.upper[i]!));
   const high = Float32Array.from(cells, (c, i) => (w[i]! > 0 ? c.hi : c.lo));
   const low = Float32Array.from(cells, (c, i) => (w[i]! > 0 ? c.lo : c.hi));
   return [high, low].some(

@@ -1,6 +1,6 @@
 import { createSeededRng } from '@quantproof/nn';
 import type { Rng } from '@quantproof/nn';
-import { elementTypeRange, qmlpInputSize } from '@quantproof/quant';
+import { elementTypeRange, inputFeatureQuants, qmlpInputSize } from '@quantproof/quant';
 import type { QMlp, TensorQuant } from '@quantproof/quant';
 import { InvalidRunInputError } from './errors.js';
 
@@ -118,8 +118,11 @@ export function differentialInputs(
   const out = new Float32Array(rows * n);
   const inBox = (i: number): number => uniform(rng, lower[i] ?? -1, upper[i] ?? 1);
   const dynamic = model.format === 'dynamic';
-  const input = dynamic ? null : model.input;
-  const { qmin, qmax } = elementTypeRange(input?.elementType ?? 'uint8');
+  // Each feature's own quantisation (per-feature input scales included).
+  const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
+  const { qmin, qmax } = elementTypeRange(
+    model.format === 'dynamic' ? 'uint8' : model.input.elementType,
+  );
   // Shared extremes of dynamic `ties` rows: min(data, 0) = -a, max(data, 0) = b.
   const a = Math.fround(uniform(rng, 0.5, 4));
   const b = Math.fround(uniform(rng, 0.5, 4));
@@ -127,6 +130,7 @@ export function differentialInputs(
 
   for (let r = 0; r < rows; r++) {
     for (let i = 0; i < n; i++) {
+      const input = featureQuants === null ? null : featureQuants[i]!;
       let x: number;
       switch (kind) {
         case 'box':

@@ -6,7 +6,7 @@ import { intAttribute, isDefaultDomainName } from './node-attributes.js';
 import { createOrtSession } from './ort-session.js';
 import type { GraphOptimizationLevel } from './ort-session.js';
 import { decodeModelProto } from './proto/onnx-schema.js';
-import type { NodeProtoObject } from './proto/onnx-schema.js';
+import type { GraphProtoObject, NodeProtoObject } from './proto/onnx-schema.js';
 
 /** One node of the graph onnxruntime runs after optimisation. */
 export interface OrtGraphNode {
@@ -35,6 +35,12 @@ export interface OrtExecutionReport {
    * no QMlp execution path describes the session).
    */
   readonly executionPath: ExecutionPath | null;
+  /**
+   * How the graph input is quantised in the optimised graph: `per-feature` for a per-axis
+   * QuantizeLinear (one scale per input feature), `per-tensor` for one scale, null when the input
+   * goes into no QuantizeLinear (float or dynamic graphs).
+   */
+  readonly inputScale: 'per-tensor' | 'per-feature' | null;
 }
 
 // Integer kernels: integer accumulation, float32 scaling (quant's `fused-integer`).
@@ -70,6 +76,17 @@ function layerKernel(node: NodeProtoObject): OrtLayerKernel | null {
   }
   if (OTHER_LINEAR.includes(opType)) return { node: described, executionPath: null };
   return null;
+}
+
+function inputScaleOf(graph: GraphProtoObject): 'per-tensor' | 'per-feature' | null {
+  const inputName = graph.input?.[0]?.name;
+  const quantize = (graph.node ?? []).find(
+    (node) => node.op_type === 'QuantizeLinear' && node.input?.[0] === inputName,
+  );
+  if (quantize === undefined) return null;
+  const scale = (graph.initializer ?? []).find((t) => t.name === quantize.input?.[1]);
+  const count = (scale?.dims ?? []).reduce((a, d) => a * Number(d), 1);
+  return count > 1 ? 'per-feature' : 'per-tensor';
 }
 
 function samePath(a: ExecutionPath | null, b: ExecutionPath | null): boolean {
@@ -109,7 +126,13 @@ export async function ortExecutionPath(
     const layers = graphNodes.map(layerKernel).filter((k): k is OrtLayerKernel => k !== null);
     const first = layers[0]?.executionPath ?? null;
     const uniform = layers.every((layer) => samePath(layer.executionPath, first));
-    return { level, nodes, layers, executionPath: uniform ? first : null };
+    return {
+      level,
+      nodes,
+      layers,
+      executionPath: uniform ? first : null,
+      inputScale: inputScaleOf(graph),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -20,6 +20,8 @@ export interface StaticLayerDraft {
 /** A QDQ or QOperator graph as read, before metadata and activations are applied. */
 export interface StaticDraft {
   readonly input: TensorQuant;
+  /** Per-feature scales of a per-axis input QuantizeLinear (QOperator only). */
+  readonly inputScales?: Float32Array;
   readonly layers: readonly StaticLayerDraft[];
   readonly logits: 'dequantize' | 'float';
   /** `softmax` when a final Softmax over the features follows the logits. */

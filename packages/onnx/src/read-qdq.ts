@@ -228,6 +228,25 @@ export function readQdqGraph(walker: GraphWalker): StaticDraft {
   if (!isOp(first, 'QuantizeLinear')) {
     throw unsupported(first, `the input '${input.name}' must go into a QuantizeLinear first`);
   }
+  const firstInputs = first.input ?? [];
+  const firstScales = readQuantParams(
+    walker,
+    first,
+    firstInputs[1],
+    firstInputs[2],
+    quantizeOutputType(first),
+  ).scales;
+  if (firstScales.length > 1) {
+    // Measured with onnxruntime-node 1.30.0 at level all: the first Gemm stays a float Gemm
+    // behind the per-axis DequantizeLinear while later layers fuse into QGemm — a mixed path.
+    throw unsupported(
+      first,
+      `it quantises the input per feature (${firstScales.length} scales) in a QDQ graph, which ` +
+        'onnxruntime does not fuse into an integer first layer (it runs that layer as a float ' +
+        'Gemm, the others as QGemm) and quantproof does not model; write the model in the ' +
+        'QOperator layout (quantproof quantize --format qoperator --input-scale per-feature)',
+    );
+  }
   const { quant: inputQuant, out } = readQdqPair(walker, first);
   let current = out;
   let currentQuant = inputQuant;

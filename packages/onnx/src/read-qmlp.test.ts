@@ -406,3 +406,47 @@ describe('readQMlpOnnx: the graph and the session level decide the execution pat
     });
   });
 });
+
+describe('readQMlpOnnx on a per-axis input QuantizeLinear (per-feature input scales)', () => {
+  const perFeature = quantizeStatic(mlp, calibration, {
+    format: 'qoperator',
+    activationType: 'uint8',
+    perChannel: true,
+    logits: 'float',
+    inputScale: 'per-feature',
+  }).model;
+  const bytes = writeQMlpOnnx(perFeature);
+  const withQuantizeNode = (attribute: ReturnType<typeof intAttr>[]): Uint8Array =>
+    editNodes(bytes, (nodes) =>
+      nodes.map((n) => (n.name === 'input_QuantizeLinear' ? { ...n, attribute } : n)),
+    );
+
+  it('reads the writer’s file back (the axis attribute may be left at its default 1)', () => {
+    expect(readQMlpOnnx(bytes).model).toEqual(perFeature);
+    expect(readQMlpOnnx(withQuantizeNode([])).model).toEqual(perFeature);
+    expect(readQMlpOnnx(withQuantizeNode([intAttr('axis', -1)])).model).toEqual(perFeature);
+  });
+
+  it('rejects another axis, blocked quantisation and differing zero points with typed errors', () => {
+    expect(() => readQMlpOnnx(withQuantizeNode([intAttr('axis', 0)]))).toThrow(/axis 0/);
+    expect(() => readQMlpOnnx(withQuantizeNode([intAttr('block_size', 2)]))).toThrow(
+      UnsupportedNodeError,
+    );
+    const zeros = replaceInitializer(
+      bytes,
+      'input_feature_zero_point',
+      intTensorProto('input_feature_zero_point', [4], 'uint8', [127, 127, 120, 127]),
+    );
+    expect(() => readQMlpOnnx(zeros)).toThrow(/share one zero point/);
+    const three = replaceInitializer(
+      replaceInitializer(
+        bytes,
+        'input_feature_scale',
+        floatTensorProto('input_feature_scale', [3], Float32Array.of(0.1, 0.1, 0.1)),
+      ),
+      'input_feature_zero_point',
+      intTensorProto('input_feature_zero_point', [3], 'uint8', [127, 127, 127]),
+    );
+    expect(() => readQMlpOnnx(three)).toThrow(/3 per-feature scales/);
+  });
+});

@@ -316,6 +316,7 @@ function staticModel(
     format,
     executionPath,
     input: draft.input,
+    ...(draft.inputScales === undefined ? {} : { inputScales: draft.inputScales }),
     layers,
     logits: draft.logits,
     ...(draft.head === 'softmax' ? { head: draft.head } : {}),

@@ -14,6 +14,7 @@ import {
   tensorQuantOf,
   weightQuantOf,
 } from './quant-params.js';
+import type { QuantParams } from './quant-params.js';
 import { chainEnds } from './read-qdq.js';
 import { readSoftmaxHead } from './softmax-head.js';
 
@@ -121,10 +122,53 @@ function readLayer(
   };
 }
 
+interface PerFeatureInput {
+  readonly scales: Float32Array;
+  readonly zeroPoint: number;
+  readonly elementType: 'int8' | 'uint8';
+}
+
+/**
+ * The input QuantizeLinear's per-axis parameters (axis 1 of [batch, features], one zero point
+ * shared by all features), or null when it is per tensor.
+ */
+function readPerFeatureInput(node: NodeProtoObject, params: QuantParams): PerFeatureInput | null {
+  if (params.scales.length === 1 && params.dims.length <= 1) return null;
+  // ONNX QuantizeLinear's axis defaults to 1; -1 is the same axis of a [batch, features] input.
+  const axis = intAttribute(node, 'axis', 1);
+  if (axis !== 1 && axis !== -1) {
+    throw unsupported(node, `it quantises along axis ${axis}; per-feature input scales use axis 1`);
+  }
+  if (intAttribute(node, 'block_size', 0) !== 0) {
+    throw unsupported(node, 'blocked quantisation (block_size) is not read');
+  }
+  const zeroPoint = params.zeroPoints[0] ?? 0;
+  if (!params.zeroPoints.every((z) => z === zeroPoint)) {
+    throw unsupported(
+      node,
+      `its zero points [${Array.from(params.zeroPoints).join(', ')}] differ; per-feature input ` +
+        'scales share one zero point (the first QGemm has a single a_zero_point)',
+    );
+  }
+  if (params.type === 'int32') {
+    throw unsupported(node, 'its output is int32; activations are int8 or uint8');
+  }
+  return { scales: Float32Array.from(params.scales), zeroPoint, elementType: params.type };
+}
+
+function inputOf(
+  input: TensorQuant,
+  perFeature: PerFeatureInput | null,
+): { input: TensorQuant; inputScales?: Float32Array } {
+  return perFeature === null ? { input } : { input, inputScales: perFeature.scales };
+}
+
 /**
  * Reads a QOperator graph: input `QuantizeLinear`, then per layer a com.microsoft `QGemm` (int32
  * bias as C; without `y_scale` it outputs float logits) or a `QLinearMatMul` (no bias), and a final
- * `DequantizeLinear` of quantised logits, then an optional final Softmax over the features.
+ * `DequantizeLinear` of quantised logits, then an optional final Softmax over the features. The
+ * input QuantizeLinear may be per axis (axis 1, one shared zero point): per-feature input scales,
+ * with the first layer's `a_scale` as `input.scale`.
  */
 export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
   const { input, output } = walker.file;
@@ -134,14 +178,19 @@ export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
     throw unsupported(first, `the input '${input.name}' must go into a QuantizeLinear first`);
   }
   const firstInputs = first.input ?? [];
-  const inputQuant = tensorQuantOf(
+  const firstParams = readQuantParams(
+    walker,
     first,
-    readQuantParams(walker, first, firstInputs[1], firstInputs[2], quantizeOutputType(first)),
-    'output',
+    firstInputs[1],
+    firstInputs[2],
+    quantizeOutputType(first),
   );
+  const perFeature = readPerFeatureInput(first, firstParams);
   walker.accept(first);
   let current = firstOutput(first);
-  let currentQuant = inputQuant;
+  let currentQuant: TensorQuant | null =
+    perFeature === null ? tensorQuantOf(first, firstParams, 'output') : null;
+  let inputQuant: TensorQuant | null = currentQuant;
   const layers: StaticLayerDraft[] = [];
   for (;;) {
     const node = walker.soleConsumer(current);
@@ -155,7 +204,34 @@ export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
     if ((node.input ?? [])[0] !== current) {
       throw unsupported(node, `its input A is not '${current}'`);
     }
-    const { layer, output: out } = readLayer(walker, node, currentQuant);
+    if (currentQuant === null && perFeature !== null) {
+      // The first layer's a_scale is s0; a_zero_point must be the shared input zero point.
+      const inputs = node.input ?? [];
+      const a = tensorQuantOf(
+        node,
+        readQuantParams(walker, node, inputs[1], inputs[2], perFeature.elementType),
+        'input A',
+      );
+      if (a.zeroPoint !== perFeature.zeroPoint || a.elementType !== perFeature.elementType) {
+        throw unsupported(
+          node,
+          `its input A has zero point ${a.zeroPoint} (${a.elementType}) but the input ` +
+            `QuantizeLinear used ${perFeature.zeroPoint} (${perFeature.elementType})`,
+        );
+      }
+      currentQuant = a;
+      inputQuant = a;
+    }
+    const { layer, output: out } = readLayer(walker, node, currentQuant!);
+    if (perFeature !== null && layers.length === 0) {
+      if (perFeature.scales.length !== layer.inFeatures) {
+        throw unsupported(
+          first,
+          `it has ${perFeature.scales.length} per-feature scales but the first layer takes ` +
+            `${layer.inFeatures} inputs`,
+        );
+      }
+    }
     layers.push(layer);
     if (layer.output === null) {
       const head = readSoftmaxHead(walker, out);
@@ -165,7 +241,7 @@ export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
           'a QGemm with float output must produce the graph output (or feed a final Softmax)',
         );
       }
-      return { input: inputQuant, layers, logits: 'float', head };
+      return { ...inputOf(inputQuant!, perFeature), layers, logits: 'float', head };
     }
     const next = walker.soleConsumer(out);
     if (next === undefined) throw chainEnds(out);
@@ -192,7 +268,7 @@ export function readQOperatorGraph(walker: GraphWalker): StaticDraft {
             'a final Softmax)',
         );
       }
-      return { input: inputQuant, layers, logits: 'dequantize', head };
+      return { ...inputOf(inputQuant!, perFeature), layers, logits: 'dequantize', head };
     }
     current = out;
     currentQuant = layer.output;

@@ -8,18 +8,39 @@ import type { GraphEnds } from './write-qdq.js';
  * input, one com.microsoft `QGemm(transB = 1, alpha = 1)` per layer on int8/uint8 weights [out, in]
  * with the int32 bias as C (ReLU folded into the output quantisation), and `DequantizeLinear` of
  * the last layer's output — or, for float logits, a last QGemm without `y_scale`, whose output is
- * float32.
+ * float32. With per-feature input scales the input QuantizeLinear is per axis (axis 1) and the first
+ * QGemm's `a_scale` is the scalar `input.scale`.
  */
 export function qoperatorGraph(model: QMlpStatic, ends: GraphEnds): GraphBuilder {
   const graph = new GraphBuilder();
   const [inScale, inZero] = addTensorQuant(graph, 'input', model.input);
   let current = 'input_quantized';
-  graph.node(
-    'QuantizeLinear',
-    'input_QuantizeLinear',
-    [ends.inputName, inScale, inZero],
-    [current],
-  );
+  if (model.inputScales === undefined) {
+    graph.node(
+      'QuantizeLinear',
+      'input_QuantizeLinear',
+      [ends.inputName, inScale, inZero],
+      [current],
+    );
+  } else {
+    // Per feature: 1-D scale [n] and zero point [n] (one value repeated) along axis 1; the first
+    // QGemm's a_scale stays the scalar `input.scale` (its weights are folded by s_i / s0).
+    const n = model.inputScales.length;
+    const featureScales = graph.floatParam('input_feature_scale', model.inputScales, true);
+    const featureZeros = graph.intParam(
+      'input_feature_zero_point',
+      model.input.elementType,
+      new Array<number>(n).fill(model.input.zeroPoint),
+      true,
+    );
+    graph.node(
+      'QuantizeLinear',
+      'input_QuantizeLinear',
+      [ends.inputName, featureScales, featureZeros],
+      [current],
+      [intAttr('axis', 1)],
+    );
+  }
   let currentParams = [inScale, inZero];
   const last = model.layers.length - 1;
   model.layers.forEach((layer, l) => {

@@ -32,6 +32,11 @@ export type CalibrationMethod =
 export interface CalibrationRanges {
   readonly input: TensorRange;
   readonly layers: readonly TensorRange[];
+  /**
+   * One range per input feature, read by `inputScale: 'per-feature'` (absent for per-tensor
+   * calibration).
+   */
+  readonly inputFeatures?: readonly TensorRange[];
 }
 
 /**
@@ -154,4 +159,24 @@ export function calibrateRanges(
     input: rangeOf(inputValues, method),
     layers: layerValues.map((values) => rangeOf(values, method)),
   };
+}
+
+/**
+ * The range of every input feature over the calibration inputs, with `method` (as
+ * `calibrateRanges` calibrates the whole input): what per-feature input scales are computed from.
+ * Throws `CalibrationDataError` for empty or non-finite data.
+ */
+export function calibrateInputFeatureRanges(
+  mlp: Mlp,
+  inputs: Float32Array | readonly Float32Array[],
+  method: CalibrationMethod = { kind: 'minmax' },
+): TensorRange[] {
+  const samples = calibrationSamples(mlp, inputs);
+  const size = mlp.layers[0]?.inFeatures ?? 0;
+  return Array.from({ length: size }, (_, i) =>
+    rangeOf(
+      Float32Array.from(samples, (s) => s[i]!),
+      method,
+    ),
+  );
 }

@@ -233,6 +233,31 @@ describe('forwardFakeQuant', () => {
     },
   );
 
+  it('with per-feature input scales matches the converted model’s forwardInt8 the same way', () => {
+    const net = randomMlp([4, 24, 24, 2], 6);
+    // Features with CartPole-like ranges, so the scales differ (θ's ≈ 20× finer than x's).
+    const xs = randomInputs(2000, 4, 1, 10).map((v, k) => v * [2.4, 4, 0.21, 4][k % 4]!);
+    const { model, ranges, scheme } = quantizeStatic(net, xs, {
+      format: 'qoperator',
+      activationType: 'uint8',
+      perChannel: true,
+      inputScale: 'per-feature',
+    });
+    expect(model.inputScales![2]! * 10).toBeLessThan(model.inputScales![0]!);
+    const fake = forwardFakeQuant({ mlp: net, ranges, scheme }, xs);
+    const int8 = createInt8Executor(model).forwardBatch(xs);
+    const step = model.layers[model.layers.length - 1]!.output!.scale;
+    let sameDecision = 0;
+    for (let r = 0; r < 2000; r++) {
+      const a = fake.subarray(2 * r, 2 * r + 2);
+      const b = int8.subarray(2 * r, 2 * r + 2);
+      if (argmaxFirst(a) === argmaxFirst(b)) sameDecision++;
+      for (let j = 0; j < 2; j++)
+        expect(Math.abs(a[j]! - b[j]!)).toBeLessThanOrEqual(3 * step * 1.0001);
+    }
+    expect(sameDecision).toBeGreaterThanOrEqual(1990);
+  });
+
   it('with float logits differs from forwardInt8 only by float32 rounding', () => {
     const net = randomMlp([4, 16, 16, 2], 5);
     const xs = randomInputs(1000, 4, 1, 9);

@@ -14,7 +14,12 @@ import { elementTypeRange } from './element-type.js';
 import { InputShapeError, QuantOptionsError } from './errors.js';
 import { dequantizeLinear, type TensorQuant } from './quantize-linear.js';
 import { roundHalfEven } from './round-half-even.js';
-import { activationQuants, type ActivationQuants, checkRanges } from './quantize-static.js';
+import {
+  activationQuants,
+  type ActivationQuants,
+  checkRanges,
+  foldInputScales,
+} from './quantize-static.js';
 import { quantizeBias, quantizeWeights } from './internal/quantize-weights.js';
 import type { StaticScheme } from './scheme.js';
 
@@ -39,6 +44,8 @@ export interface ForwardFakeQuantOptions {
  * Fake-quantises `count` values of `x` with `quant` into `out` (`fl((q − zp) · s)` of
  * QuantizeLinear's `q`) and writes the straight-through mask into `mask`: 1 where the float32
  * quotient `fl(x / s)` lies inside `[qmin − zp, qmax − zp]` (not clamped), 0 elsewhere (and for NaN).
+ * With `stride` > 1 only the elements `start, start + stride, …` below `count` are processed (one
+ * feature of a row-major batch).
  */
 export function fakeQuantizeActivations(
   x: Float32Array,
@@ -46,13 +53,15 @@ export function fakeQuantizeActivations(
   quant: TensorQuant,
   out: Float32Array,
   mask: Uint8Array,
+  start = 0,
+  stride = 1,
 ): void {
   const { scale, zeroPoint } = quant;
   const { qmin, qmax } = elementTypeRange(quant.elementType);
   const lower = qmin - zeroPoint;
   const upper = qmax - zeroPoint;
   const fround = Math.fround;
-  for (let i = 0; i < count; i++) {
+  for (let i = start; i < count; i += stride) {
     // quantizeLinear's arithmetic inlined (x is already float32): fl(x / s), MAXPS/MINPS clamp,
     // round half to even; then DequantizeLinear of the centred value, fl(c · s).
     const quotient = fround(x[i]! / scale);
@@ -165,7 +174,13 @@ export function refreshFakeQuant(
   const quants = activationQuants(mlp, ranges, scheme, []);
   mlp.layers.forEach((layer, l) => {
     const target = engine.layers[l]!;
-    const weights = quantizeWeights(layer.weight, layer.outFeatures, layer.inFeatures, {
+    const k = layer.inFeatures;
+    const inputScales = l === 0 ? quants.inputScales : null;
+    const weight =
+      inputScales === null
+        ? layer.weight
+        : foldInputScales(layer.weight, k, inputScales, quants.input.scale);
+    const weights = quantizeWeights(weight, layer.outFeatures, layer.inFeatures, {
       elementType: scheme.weightType,
       symmetric: scheme.weightSymmetric,
       perChannel: scheme.perChannel,
@@ -173,15 +188,13 @@ export function refreshFakeQuant(
       bits: scheme.weightBits[l]!,
     });
     const { scales, zeroPoints, granularity } = weights.quant;
-    const k = layer.inFeatures;
     for (let j = 0; j < layer.outFeatures; j++) {
       const g = granularity === 'per-tensor' ? 0 : j;
       for (let i = 0; i < k; i++) {
-        target.weight[j * k + i] = dequantizeLinear(
-          weights.values[j * k + i]!,
-          scales[g]!,
-          zeroPoints[g]!,
-        );
+        const w = dequantizeLinear(weights.values[j * k + i]!, scales[g]!, zeroPoints[g]!);
+        // Folded weights act on s0·(q_i − zp); the fake-quantised input is s_i·(q_i − zp).
+        target.weight[j * k + i] =
+          inputScales === null ? w : Math.fround((w * quants.input.scale) / inputScales[i]!);
       }
     }
     const inScale = l === 0 ? quants.input.scale : quants.outputs[l - 1]!.scale;
@@ -208,13 +221,29 @@ export function forwardFakeQuantBatch(
   if (quants === null) throw new Error('refreshFakeQuant must run before forwardFakeQuantBatch');
   const last = engine.layers.length - 1;
   const inputSize = mlpInputSize(engine.mlp);
-  fakeQuantizeActivations(
-    inputs,
-    n * inputSize,
-    quants.input,
-    engine.activations[0]!,
-    engine.masks[0]!,
-  );
+  if (quants.inputScales === null) {
+    fakeQuantizeActivations(
+      inputs,
+      n * inputSize,
+      quants.input,
+      engine.activations[0]!,
+      engine.masks[0]!,
+    );
+  } else {
+    // Per-feature input scales: each feature (a strided column) with its own scale.
+    quants.inputScales.forEach((scale, i) => {
+      const quant = { ...quants.input, scale };
+      fakeQuantizeActivations(
+        inputs,
+        n * inputSize,
+        quant,
+        engine.activations[0]!,
+        engine.masks[0]!,
+        i,
+        inputSize,
+      );
+    });
+  }
   for (let l = 0; l <= last; l++) {
     const width = engine.mlp.layers[l]!.outFeatures;
     const y = forwardTrain(engine.layers[l]!.workspace, engine.activations[l]!, n);

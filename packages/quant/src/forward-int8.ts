@@ -305,9 +305,13 @@ function runStatic(
   let qa = s.qa;
   let qb = s.qb;
   const input = model.input;
+  const scales = model.inputScales;
   const k0 = layers[0]!.k;
   for (let i = 0; i < k0; i++) {
-    qa[i] = quantizeLinear(x[xOffset + i]!, input.scale, input.zeroPoint, input.elementType);
+    // Per-axis QuantizeLinear: onnxruntime runs MlasQuantizeLinear once per feature with that
+    // feature's scale (ComputeLoop over the axis), the same kernel as per tensor.
+    const scale = scales === undefined ? input.scale : scales[i]!;
+    qa[i] = quantizeLinear(x[xOffset + i]!, scale, input.zeroPoint, input.elementType);
   }
   const last = layers.length - 1;
   for (let l = 0; l <= last; l++) {

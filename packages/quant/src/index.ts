@@ -3,6 +3,7 @@
 export { argmaxFirst } from './argmax.js';
 export { decideLogits, decideOutputs, type OutputDecision, SOFTMAX_ORDER_GAP } from './decision.js';
 export {
+  calibrateInputFeatureRanges,
   calibrateRanges,
   type CalibrationMethod,
   type CalibrationRanges,
@@ -52,6 +53,8 @@ export {
   type FloatGemmLayout,
   layerInputQuant,
   layerMultipliers,
+  inputFeatureQuant,
+  inputFeatureQuants,
   type QDynamicLayer,
   type QMlp,
   type QMlpDynamic,
@@ -112,6 +115,7 @@ export { staticRangesOf, staticSchemeOf } from './static-model-scheme.js';
 export { roundHalfEven } from './round-half-even.js';
 export {
   DEFAULT_STATIC_SCHEME,
+  type InputScaleGranularity,
   type QuantizeDynamicOptions,
   type QuantizeStaticOptions,
   type StaticScheme,

@@ -1,10 +1,10 @@
 import { argmax, forwardBatchFp32, mlpInputSize, validateMlp, type Mlp } from '@quantproof/nn';
 import { argmaxFirst } from './argmax.js';
-import { calibrateRanges, type CalibrationRanges } from './calibration.js';
+import type { CalibrationRanges } from './calibration.js';
 import { CalibrationDataError, QuantOptionsError } from './errors.js';
 import { createInt8Executor, type ForwardInt8Options } from './forward-int8.js';
 import type { QMlpStatic } from './qmlp.js';
-import { quantizeStaticWithRanges } from './quantize-static.js';
+import { calibrateStaticRanges, quantizeStaticWithRanges } from './quantize-static.js';
 import { resolveStaticScheme, type QuantizeStaticOptions } from './scheme.js';
 
 /** Options of `searchMixedPrecision`. */
@@ -139,7 +139,7 @@ export function searchMixedPrecision(
     }
   }
   const ranges =
-    options.ranges ?? calibrateRanges(mlp, options.calibrationInputs ?? states, scheme.calibration);
+    options.ranges ?? calibrateStaticRanges(mlp, options.calibrationInputs ?? states, scheme);
   const count = states.length / size;
   const fp32 = forwardBatchFp32(mlp, states, count);
   const outputs = fp32.length / count;

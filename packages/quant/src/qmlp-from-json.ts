@@ -269,6 +269,17 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
       format,
       executionPath,
       input: readTensorQuant(m['input'], '$.model.input'),
+      ...(m['inputScales'] === undefined
+        ? {}
+        : {
+            inputScales: decode(
+              m,
+              'inputScales',
+              '$.model',
+              'float32',
+              layers[0]?.inFeatures ?? 0,
+            ) as Float32Array,
+          }),
       logits: field(
         m,
         'logits',

@@ -61,6 +61,8 @@ export type QMlpModelJson =
       readonly format: 'qdq' | 'qoperator';
       readonly executionPath: ExecutionPath;
       readonly input: TensorQuantJson;
+      /** Per-feature input scales, float32 base64; written only when the model has them. */
+      readonly inputScales?: string;
       readonly logits: 'dequantize' | 'float';
       readonly layers: readonly QStaticLayerJson[];
       /** The output head, written only when the model has one (absent means `logits`). */
@@ -157,6 +159,7 @@ export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
       executionPath:
         path.kind === 'fused-integer' ? { kind: path.kind } : { kind: path.kind, gemm: path.gemm },
       input: tensorQuantJson(model.input),
+      ...(model.inputScales === undefined ? {} : { inputScales: encode(model.inputScales) }),
       logits: model.logits,
       layers,
       ...headJson(model),

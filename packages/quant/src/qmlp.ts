@@ -75,8 +75,19 @@ export interface QStaticLayer {
 export interface QMlpStatic {
   readonly format: 'qdq' | 'qoperator';
   readonly executionPath: ExecutionPath;
-  /** Quantisation of the network input (QuantizeLinear before the first layer). */
+  /**
+   * Quantisation of the network input (QuantizeLinear before the first layer). With
+   * `inputScales`, `input.scale` is only the first layer's `a_scale` s0 (its multipliers and bias
+   * scale); each feature is quantised with its own scale.
+   */
   readonly input: TensorQuant;
+  /**
+   * Per-feature input scales: `QuantizeLinear(x, [s_1..s_n], [z..z], axis = 1)`, feature `i`
+   * quantised with `s_i` and the shared zero point `input.zeroPoint`. The first layer's weights
+   * hold `W_ji · s_i / s0` (s0 = `input.scale`), so `acc_j = Σ_i wq_ji (q_i − z)` as usual. Absent:
+   * every feature uses `input.scale`. QOperator format, `fused-integer` path only.
+   */
+  readonly inputScales?: Float32Array;
   readonly layers: readonly QStaticLayer[];
   /**
    * How the last layer produces float logits: `dequantize` (quantised logits, then
@@ -124,6 +135,24 @@ export function layerInputQuant(model: QMlpStatic, index: number): TensorQuant {
     );
   }
   return previous.output;
+}
+
+/**
+ * The quantisation input feature `i` goes through: scale `inputScales[i]` when the model has
+ * per-feature input scales, else `input.scale`; zero point and element type of `input`.
+ */
+export function inputFeatureQuant(model: QMlpStatic, i: number): TensorQuant {
+  const scales = model.inputScales;
+  if (scales === undefined) return model.input;
+  const scale = scales[i];
+  if (scale === undefined) throw new RangeError(`input feature ${i} does not exist`);
+  return { scale, zeroPoint: model.input.zeroPoint, elementType: model.input.elementType };
+}
+
+/** `inputFeatureQuant` for every input feature, in order. */
+export function inputFeatureQuants(model: QMlpStatic): TensorQuant[] {
+  const n = qmlpInputSize(model);
+  return Array.from({ length: n }, (_, i) => inputFeatureQuant(model, i));
 }
 
 /** The weight scale and zero point that apply to output `j` of a layer (per tensor or per channel). */
@@ -205,6 +234,36 @@ function checkTensorQuant(path: string, q: TensorQuant): void {
       `must be an integer in [${qmin}, ${qmax}] for ${q.elementType}; got ${q.zeroPoint}`,
     );
   }
+}
+
+function checkInputScales(model: QMlpStatic): void {
+  const scales = model.inputScales;
+  if (scales === undefined) return;
+  if (!(scales instanceof Float32Array)) {
+    throw new InvalidQMlpError('$.inputScales', 'must be a Float32Array when present');
+  }
+  if (model.format !== 'qoperator' || model.executionPath.kind !== 'fused-integer') {
+    throw new InvalidQMlpError(
+      '$.inputScales',
+      "per-feature input scales need the QOperator format on the 'fused-integer' path " +
+        "(onnxruntime runs a per-axis QDQ input unfused, in float); use format 'qoperator'",
+    );
+  }
+  const inFeatures = model.layers[0]?.inFeatures ?? 0;
+  if (scales.length !== inFeatures) {
+    throw new InvalidQMlpError(
+      '$.inputScales',
+      `has ${scales.length} scales; the first layer takes ${inFeatures} inputs`,
+    );
+  }
+  scales.forEach((scale, i) => {
+    if (!isFloat32Positive(scale)) {
+      throw new InvalidQMlpError(
+        `$.inputScales[${i}]`,
+        `must be a positive finite float32 value; got ${scale}`,
+      );
+    }
+  });
 }
 
 function checkWeights(
@@ -371,6 +430,7 @@ export function validateQMlp(model: QMlp): QMlp {
     );
   }
   checkTensorQuant('$.input', model.input);
+  checkInputScales(model);
   let previousOut: number | null = null;
   const last = model.layers.length - 1;
   model.layers.forEach((layer, l) => {

@@ -17,7 +17,7 @@ import {
   type TrainingBackend,
 } from '@quantproof/nn';
 import { argmaxFirst } from './argmax.js';
-import { calibrateRanges, type CalibrationRanges } from './calibration.js';
+import type { CalibrationRanges } from './calibration.js';
 import { CalibrationDataError, QuantOptionsError } from './errors.js';
 import {
   backwardFakeQuant,
@@ -28,7 +28,11 @@ import {
 } from './fake-quant.js';
 import { createInt8Executor } from './forward-int8.js';
 import type { QMlpStatic } from './qmlp.js';
-import { quantizeStaticWithRanges, type QuantWarning } from './quantize-static.js';
+import {
+  calibrateStaticRanges,
+  quantizeStaticWithRanges,
+  type QuantWarning,
+} from './quantize-static.js';
 import { resolveStaticScheme, type QuantizeStaticOptions, type StaticScheme } from './scheme.js';
 
 /** The distillation loss of quantisation-aware training. */
@@ -242,6 +246,9 @@ function copyRanges(ranges: CalibrationRanges): CalibrationRanges {
   return {
     input: { ...ranges.input },
     layers: ranges.layers.map((r) => ({ ...r })),
+    ...(ranges.inputFeatures === undefined
+      ? {}
+      : { inputFeatures: ranges.inputFeatures.map((r) => ({ ...r })) }),
   };
 }
 
@@ -321,7 +328,7 @@ export function quantizeAwareTrain(
   }
   let ranges =
     options.initialRanges === undefined
-      ? calibrateRanges(teacher, calibration, scheme.calibration)
+      ? calibrateStaticRanges(teacher, calibration, scheme)
       : copyRanges(options.initialRanges);
   const convert = (): ReturnType<typeof quantizeStaticWithRanges> =>
     quantizeStaticWithRanges(student, ranges, schemeOptions);
@@ -372,8 +379,7 @@ export function quantizeAwareTrain(
       backwardFakeQuant(engine, n);
       adamStep(student, adam, gradients);
     }
-    if (epoch <= recalibrateEpochs)
-      ranges = calibrateRanges(student, calibration, scheme.calibration);
+    if (epoch <= recalibrateEpochs) ranges = calibrateStaticRanges(student, calibration, scheme);
     const agreement = agreementOf(convert().model, data, targets);
     history.push({ epoch, loss: lossSum / batches, agreement });
     if (checkpoint === 'last' || agreement >= best.agreement) {

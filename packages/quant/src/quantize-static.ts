@@ -1,5 +1,10 @@
 import { type Mlp, mlpInputSize } from '@quantproof/nn';
-import { calibrateRanges, type CalibrationRanges, type TensorRange } from './calibration.js';
+import {
+  calibrateInputFeatureRanges,
+  calibrateRanges,
+  type CalibrationRanges,
+  type TensorRange,
+} from './calibration.js';
 import { elementTypeRange } from './element-type.js';
 import { QuantOptionsError, UnsupportedSchemeError } from './errors.js';
 import type { QMlpStatic, QStaticLayer } from './qmlp.js';
@@ -7,6 +12,7 @@ import { validateQMlp } from './qmlp.js';
 import type { TensorQuant } from './quantize-linear.js';
 import { quantizeBias, quantizeWeights } from './internal/quantize-weights.js';
 import { computeScaleZeroPoint, quantizationRange } from './internal/scale-zero-point.js';
+import { roundHalfEven } from './round-half-even.js';
 import { resolveStaticScheme, type QuantizeStaticOptions, type StaticScheme } from './scheme.js';
 
 /** Something the quantiser noticed that does not stop it but changes what the model means. */
@@ -79,7 +85,10 @@ function activationQuant(
 
 /** The activation quantisation of a network: its input and every layer's output (null for float logits). */
 export interface ActivationQuants {
+  /** The input's quantisation; with per-feature scales, `scale` is the first layer's a_scale s0. */
   readonly input: TensorQuant;
+  /** Per-feature input scales (`inputScale: 'per-feature'`), else null. */
+  readonly inputScales: Float32Array | null;
   readonly outputs: readonly (TensorQuant | null)[];
 }
 
@@ -95,7 +104,10 @@ export function activationQuants(
   scheme: StaticScheme,
   warnings: QuantWarning[],
 ): ActivationQuants {
-  const input = activationQuant(scheme, ranges.input, 'input', warnings, false);
+  const perFeature =
+    scheme.inputScale === 'per-feature' ? perFeatureInput(mlp, ranges, scheme) : null;
+  const input =
+    perFeature?.input ?? activationQuant(scheme, ranges.input, 'input', warnings, false);
   const last = mlp.layers.length - 1;
   const outputs = mlp.layers.map((layer, l): TensorQuant | null => {
     const output =
@@ -119,7 +131,7 @@ export function activationQuants(
     }
     return output;
   });
-  return { input, outputs };
+  return { input, inputScales: perFeature?.scales ?? null, outputs };
 }
 
 function checkRange(range: unknown, what: string): TensorRange {
@@ -145,6 +157,15 @@ function checkRange(range: unknown, what: string): TensorRange {
  */
 export function checkRanges(mlp: Mlp, ranges: CalibrationRanges): void {
   checkRange(ranges.input, 'input');
+  if (ranges.inputFeatures !== undefined) {
+    const size = mlpInputSize(mlp);
+    if (!Array.isArray(ranges.inputFeatures) || ranges.inputFeatures.length !== size) {
+      throw new QuantOptionsError(
+        `ranges.inputFeatures must hold one range per input feature (${size}) when present`,
+      );
+    }
+    ranges.inputFeatures.forEach((range, i) => checkRange(range, `inputFeatures[${i}]`));
+  }
   if (!Array.isArray(ranges.layers) || ranges.layers.length !== mlp.layers.length) {
     throw new QuantOptionsError(
       `ranges.layers must hold one range per layer (${mlp.layers.length}); got ${
@@ -170,8 +191,26 @@ export function quantizeStatic(
   options: QuantizeStaticOptions = {},
 ): QuantizeStaticResult {
   const scheme = resolveStaticScheme(options, mlp.layers.length);
-  const ranges = calibrateRanges(mlp, calibrationInputs, scheme.calibration);
+  const ranges = calibrateStaticRanges(mlp, calibrationInputs, scheme);
   return buildStatic(mlp, ranges, scheme, options);
+}
+
+/**
+ * The ranges `scheme` reads, calibrated on `calibrationInputs`: `calibrateRanges`, plus one range
+ * per input feature when the scheme quantises the input per feature. Internal: shared with
+ * quantisation-aware training and mixed precision.
+ */
+export function calibrateStaticRanges(
+  mlp: Mlp,
+  calibrationInputs: Float32Array | readonly Float32Array[],
+  scheme: StaticScheme,
+): CalibrationRanges {
+  const calibrated = calibrateRanges(mlp, calibrationInputs, scheme.calibration);
+  if (scheme.inputScale !== 'per-feature') return calibrated;
+  return {
+    ...calibrated,
+    inputFeatures: calibrateInputFeatureRanges(mlp, calibrationInputs, scheme.calibration),
+  };
 }
 
 /**
@@ -191,6 +230,9 @@ export function quantizeStaticWithRanges(
   const copied: CalibrationRanges = {
     input: { min: ranges.input.min, max: ranges.input.max },
     layers: ranges.layers.map((r) => ({ min: r.min, max: r.max })),
+    ...(ranges.inputFeatures === undefined
+      ? {}
+      : { inputFeatures: ranges.inputFeatures.map((r) => ({ min: r.min, max: r.max })) }),
   };
   return buildStatic(mlp, copied, scheme, options);
 }
@@ -202,14 +244,18 @@ function buildStatic(
   options: QuantizeStaticOptions,
 ): QuantizeStaticResult {
   const activationWarnings: QuantWarning[] = [];
-  const { input, outputs } = activationQuants(mlp, ranges, scheme, activationWarnings);
+  const { input, inputScales, outputs } = activationQuants(mlp, ranges, scheme, activationWarnings);
   // Warnings in quantizeStatic's order: the input's, then per layer its bias's and its output's.
   const degenerate = (tensor: 'input' | number): QuantWarning[] =>
     activationWarnings.filter((w) => w.kind === 'degenerate-range' && w.tensor === tensor);
   const warnings: QuantWarning[] = degenerate('input');
   let inputQuant = input;
   const layers = mlp.layers.map((layer, l): QStaticLayer => {
-    const weights = quantizeWeights(layer.weight, layer.outFeatures, layer.inFeatures, {
+    const weight =
+      l === 0 && inputScales !== null
+        ? foldInputScales(layer.weight, layer.inFeatures, inputScales, input.scale)
+        : layer.weight;
+    const weights = quantizeWeights(weight, layer.outFeatures, layer.inFeatures, {
       elementType: scheme.weightType,
       symmetric: scheme.weightSymmetric,
       perChannel: scheme.perChannel,
@@ -235,6 +281,7 @@ function buildStatic(
     format: scheme.format,
     executionPath: scheme.executionPath,
     input,
+    ...(inputScales === null ? {} : { inputScales }),
     layers,
     logits: scheme.logits,
     ...(mlp.head === undefined ? {} : { head: mlp.head }),
@@ -249,9 +296,10 @@ function buildStatic(
       );
     }
     const { qmin, qmax } = elementTypeRange(input.elementType);
-    const representableLower = input.scale * (qmin - input.zeroPoint);
-    const representableUpper = input.scale * (qmax - input.zeroPoint);
     for (let i = 0; i < size; i++) {
+      const scale = inputScales === null ? input.scale : inputScales[i]!;
+      const representableLower = scale * (qmin - input.zeroPoint);
+      const representableUpper = scale * (qmax - input.zeroPoint);
       const boxLower = lower[i]!;
       const boxUpper = upper[i]!;
       if (boxLower < representableLower || boxUpper > representableUpper) {
@@ -267,4 +315,50 @@ function buildStatic(
     }
   }
   return { model, scheme, ranges, warnings };
+}
+
+/**
+ * Per-feature input quantisation: each feature's scale from its own range, symmetric
+ * (`compute_scale_zp` with `symmetric = True`), so every feature shares the zero point (127 for
+ * uint8, 0 for int8); the first layer's `a_scale` s0 is the largest feature scale.
+ */
+function perFeatureInput(
+  mlp: Mlp,
+  ranges: CalibrationRanges,
+  scheme: StaticScheme,
+): { input: TensorQuant; scales: Float32Array } {
+  const featureRanges = ranges.inputFeatures;
+  const size = mlpInputSize(mlp);
+  if (featureRanges === undefined || featureRanges.length !== size) {
+    throw new QuantOptionsError(
+      `inputScale 'per-feature' needs ranges.inputFeatures with one range per input feature (${size})`,
+    );
+  }
+  const intRange = quantizationRange(scheme.activationType, {
+    symmetric: true,
+    reduceRange: false,
+    bits: 8,
+  });
+  // compute_scale_zp's symmetric zero point; a degenerate feature range gets scale 1.
+  const zeroPoint = roundHalfEven((intRange.qmin + intRange.qmax) / 2);
+  const scales = Float32Array.from(
+    featureRanges,
+    (range) => computeScaleZeroPoint(range.min, range.max, intRange, true).scale,
+  );
+  let s0 = 0;
+  for (const s of scales) s0 = Math.max(s0, s);
+  return { input: { scale: s0, zeroPoint, elementType: scheme.activationType }, scales };
+}
+
+/**
+ * The first layer's weights with each input column `i` scaled by `s_i / s0` (float32). Internal:
+ * shared with fake quantisation.
+ */
+export function foldInputScales(
+  weight: Float32Array,
+  inFeatures: number,
+  scales: Float32Array,
+  s0: number,
+): Float32Array {
+  return Float32Array.from(weight, (w, k) => (w * scales[k % inFeatures]!) / s0);
 }

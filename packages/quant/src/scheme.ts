@@ -34,6 +34,12 @@ export interface QuantizeStaticOptions {
   readonly executionPath?: ExecutionPath;
   /** Default `'dequantize'` (quantised logits, then DequantizeLinear). */
   readonly logits?: 'dequantize' | 'float';
+  /**
+   * Default `'per-tensor'`: one input scale for every feature. `'per-feature'`: one scale per input
+   * feature (a per-axis input QuantizeLinear, symmetric around one shared zero point, the first
+   * layer's weights folded by `s_i / s0`); QOperator format only.
+   */
+  readonly inputScale?: InputScaleGranularity;
   /** Warn when this input box is not inside the range the input quantisation represents. */
   readonly operatingBox?: { readonly lower: ArrayLike<number>; readonly upper: ArrayLike<number> };
 }
@@ -51,7 +57,11 @@ export interface StaticScheme {
   readonly calibration: CalibrationMethod;
   readonly executionPath: ExecutionPath;
   readonly logits: 'dequantize' | 'float';
+  readonly inputScale: InputScaleGranularity;
 }
+
+/** How the network input is quantised: one scale for all features, or one scale per feature. */
+export type InputScaleGranularity = 'per-tensor' | 'per-feature';
 
 /** The defaults of `quantizeStatic`, for documentation and reports (bits for a single layer). */
 export const DEFAULT_STATIC_SCHEME: StaticScheme = {
@@ -66,6 +76,7 @@ export const DEFAULT_STATIC_SCHEME: StaticScheme = {
   calibration: { kind: 'minmax' },
   executionPath: { kind: 'fused-integer' },
   logits: 'dequantize',
+  inputScale: 'per-tensor',
 };
 
 /** Options of `quantizeDynamic`; defaults follow onnxruntime's `quantize_dynamic`. */
@@ -154,6 +165,18 @@ export function resolveStaticScheme(
       "the QOperator format always runs 'fused-integer' (QGemm / QLinearMatMul)",
     );
   }
+  const inputScale = options.inputScale ?? 'per-tensor';
+  if (inputScale !== 'per-tensor' && inputScale !== 'per-feature') {
+    throw new QuantOptionsError(
+      `inputScale must be 'per-tensor' or 'per-feature'; got ${String(inputScale)}`,
+    );
+  }
+  if (inputScale === 'per-feature' && format !== 'qoperator') {
+    throw new QuantOptionsError(
+      "inputScale 'per-feature' needs format 'qoperator': onnxruntime runs a per-axis input " +
+        'QuantizeLinear before a QGemm as the executor does, but not a per-axis QDQ input',
+    );
+  }
   return {
     format,
     activationType,
@@ -166,5 +189,6 @@ export function resolveStaticScheme(
     calibration: options.calibration ?? { kind: 'minmax' },
     executionPath,
     logits,
+    inputScale,
   };
 }

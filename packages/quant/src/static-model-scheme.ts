@@ -23,6 +23,12 @@ export function staticRangesOf(model: QMlpStatic): CalibrationRanges {
   return {
     input,
     layers: model.layers.map((l) => (l.output === null ? input : rangeOf(l.output))),
+    // Per-feature scales are symmetric: ±127 · s_i gives s_i back.
+    ...(model.inputScales === undefined
+      ? {}
+      : {
+          inputFeatures: Array.from(model.inputScales, (s) => ({ min: -127 * s, max: 127 * s })),
+        }),
   };
 }
 
@@ -43,5 +49,6 @@ export function staticSchemeOf(model: QMlpStatic): QuantizeStaticOptions {
     weightBits: model.layers.map((l) => l.weightQuant.bits),
     executionPath: model.executionPath,
     logits: model.logits,
+    inputScale: model.inputScales === undefined ? 'per-tensor' : 'per-feature',
   };
 }

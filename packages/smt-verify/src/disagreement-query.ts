@@ -27,6 +27,7 @@ import {
   AccumulatorOverflowError,
   type CpuSemantics,
   createInt8Executor,
+  inputFeatureQuant,
   pairSaturationFree,
   SOFTMAX_ORDER_GAP,
 } from '@quantproof/quant';
@@ -117,7 +118,10 @@ export function prepareBox(
   if (tolerance === null) return { unknown: 'float32-overflow' };
   const region = createBox(b.lower, b.upper);
   const bounds = ibpFp32(mlp, region);
-  const cells = Array.from(b.lower, (lo, i) => inputCells(lo, b.upper[i]!, model.input));
+  // Each feature's own cells (per-feature input scales share the zero point the encoding uses).
+  const cells = Array.from(b.lower, (lo, i) =>
+    inputCells(lo, b.upper[i]!, inputFeatureQuant(model, i)),
+  );
   // The box holds float32 values only, so ibpInt8 quantises exactly the cells' [qLow, qHigh].
   const ranges = ibpInt8(model, region);
   const gap = int8EncodingGap(model, ranges);

@@ -11,6 +11,7 @@ import {
   createInt8Executor,
   decideLogits,
   elementTypeRange,
+  inputFeatureQuant,
   type Int8Executor,
   NonFiniteInputError,
   type QMlp,
@@ -117,7 +118,7 @@ export class Aimer {
       if (int8.format === 'dynamic') {
         faces.push([]);
       } else {
-        const cells = inputCells(lo, hi, int8.input);
+        const cells = inputCells(lo, hi, inputFeatureQuant(int8, i));
         faces.push([...cells.firstAt]);
         const range = elementTypeRange(int8.input.elementType);
         // Leaving the lowest code and reaching the highest: where the input quantiser saturates.

@@ -88,7 +88,7 @@ export const COMMAND_DESCRIPTIONS: Readonly<Record<CommandName, string>> = {
   train:
     'Train a CartPole-v1 policy (4-64-64-2 ReLU MLP), evaluate it greedily on 100 seeded episodes and write it as FP32 ONNX.',
   quantize:
-    'Quantise an FP32 ONNX policy to int8 ONNX (calibrated on states the FP32 policy visits) and report its agreement with FP32.',
+    'Quantise an FP32 ONNX policy to int8 ONNX (calibrated on states the FP32 policy visits) and report its agreement with FP32. One input scale serves all inputs unless --input-scale per-feature gives each input its own (QOperator: a per-axis QuantizeLinear before the first QGemm, modelled bit for bit like every other layout).',
   eval: 'Evaluate an ONNX policy greedily on seeded CartPole-v1 episodes (int8 models run in the executor that is bit-identical to onnxruntime-node); with --fp32, also measure decision agreement.',
   run: 'Run the whole study on built-in defaults: train a PPO policy, quantise it (PTQ dynamic, PTQ static QDQ and QOperator, QAT, mixed precision, and a certified variant made by counterexample-guided repair), compare size, latency, reward and decision agreement, and verify every int8 variant over the operating box. Prints the answer first: per variant the verdict, what explains it and the next step.',
   report:

@@ -112,6 +112,14 @@ export function quantizeCommand(
     )
     .option('--per-channel', 'per-output-channel weight scales', false)
     .addOption(
+      new Option(
+        '--input-scale <granularity>',
+        'input quantisation: one scale shared by all inputs (per-tensor), or one per input (per-feature: each input keeps all 255 levels over its own range — on CartPole θ ±0.21 gets as many as x ±2.4 — written as a per-axis QuantizeLinear before a QGemm whose first-layer weights absorb the ratios; needs --format qoperator and a static method)',
+      )
+        .choices(['per-tensor', 'per-feature'])
+        .default('per-tensor'),
+    )
+    .addOption(
       new Option('--calibration <name>', 'activation range calibration')
         .choices(['minmax', 'percentile', 'entropy'])
         .default('minmax'),
@@ -178,7 +186,7 @@ export function quantizeCommand(
     .option('--json', 'print one JSON document instead of a summary')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx\n  $ quantproof quantize --fp32 policy.onnx --ranges-from bounds --out policy.sound-ranges.onnx\n  $ quantproof quantize --fp32 policy.onnx --calibrate-on region --certify-delta 2 --out policy.certified.onnx\n\nExit codes: 0 success, 2 bad flags, 3 bad input file; with --certify-delta, 12 when the rounds ran out before δ* ≤ δ was proven (the model with the smallest certified δ* is written).',
+      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx\n  $ quantproof quantize --fp32 policy.onnx --ranges-from bounds --out policy.sound-ranges.onnx\n  $ quantproof quantize --fp32 policy.onnx --format qoperator --activations uint8 --input-scale per-feature --out policy.per-input.onnx\n  $ quantproof quantize --fp32 policy.onnx --calibrate-on region --certify-delta 2 --out policy.certified.onnx\n\nExit codes: 0 success, 2 bad flags, 3 bad input file; with --certify-delta, 12 when the rounds ran out before δ* ≤ δ was proven (the model with the smallest certified δ* is written).',
     )
     .action(async (opts: QuantizeCommandOptions) => {
       if (resolve(opts.out) === resolve(opts.fp32)) {
@@ -202,6 +210,16 @@ export function quantizeCommand(
       if (opts.rangesFrom === 'bounds' && opts.method === 'ptq-dynamic') {
         throw new UsageError(
           '--ranges-from bounds sets the ranges of static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
+        );
+      }
+      if (opts.inputScale === 'per-feature' && opts.method === 'ptq-dynamic') {
+        throw new UsageError(
+          '--input-scale per-feature sets the scales of a static int8 input quantisation, and ptq-dynamic computes its input scale at run time; use --method ptq-static, qat or mixed',
+        );
+      }
+      if (opts.inputScale === 'per-feature' && opts.format !== 'qoperator') {
+        throw new UsageError(
+          `--input-scale per-feature needs --format qoperator: onnxruntime runs a per-axis input QuantizeLinear before a QGemm with integer arithmetic, but in a ${opts.format} graph it runs the first layer in float, which quantproof does not model`,
         );
       }
       if (opts.certifyDelta !== undefined && opts.method === 'ptq-dynamic') {
@@ -277,6 +295,10 @@ export function quantizeCommand(
         method: opts.method,
         format: model.format,
         executionPath: model.executionPath.kind,
+        inputScale:
+          model.format !== 'dynamic' && model.inputScales !== undefined
+            ? 'per-feature'
+            : 'per-tensor',
         outputName,
         head: mlpHead(model),
         bytes: bytes.length,

@@ -53,6 +53,8 @@ export function regionBoundRanges(mlp: Mlp, region: Box): CalibrationRanges {
   return {
     input: hull(region.lower, region.upper),
     layers: bounds.activations.map((a) => hull(a.lower, a.upper)),
+    // Each input's own side of the region (read by per-feature input scales).
+    inputFeatures: Array.from(region.lower, (lower, i) => ({ min: lower, max: region.upper[i]! })),
   };
 }
 

@@ -4,7 +4,12 @@
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { boxFromOperatingBox } from '@quantproof/interval';
 import type { Mlp } from '@quantproof/nn';
-import { calibrateRanges, type QMlpStatic, quantizeStatic } from '@quantproof/quant';
+import {
+  calibrateInputFeatureRanges,
+  calibrateRanges,
+  type QMlpStatic,
+  quantizeStatic,
+} from '@quantproof/quant';
 import { certifyBitWidths } from '@quantproof/smt-verify';
 import type { PrecisionFrontJson } from '@quantproof/web-report';
 import { precisionFrontJson } from './certify.js';
@@ -61,7 +66,7 @@ export async function certifiedVariant(
   );
   return {
     model: repaired.model,
-    warnings: describeWarnings(start.warnings),
+    warnings: describeWarnings(start.warnings, CERTIFIED_VARIANT.scheme.inputScale),
     repair: repairRecord(repaired),
   };
 }
@@ -110,7 +115,10 @@ export async function studyPrecisionFront(
     STUDY_PRECISION_BITS.map((b) => policy.layers.map(() => b)),
     {
       targetDelta: CERTIFIED_VARIANT.targetDelta,
-      ranges: calibrateRanges(policy, states, { kind: 'minmax' }),
+      ranges: {
+        ...calibrateRanges(policy, states, { kind: 'minmax' }),
+        inputFeatures: calibrateInputFeatureRanges(policy, states, { kind: 'minmax' }),
+      },
       scheme: CERTIFIED_VARIANT.scheme,
       verify: {
         seconds: 600,

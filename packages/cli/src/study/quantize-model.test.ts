@@ -31,4 +31,20 @@ describe('describeWarnings', () => {
     );
     expect(text).not.toContain(' — ');
   });
+
+  it('with per-feature input scales names each input’s own range', () => {
+    const text = describeWarnings(
+      [
+        uncovered(2, -0.1, 0.1),
+        uncovered(1, -4.02, 3.98),
+        uncovered(3, -4.02, 3.98),
+        uncovered(0, -2.3999, 2.42),
+      ],
+      'per-feature',
+    );
+    expect(text).toEqual([
+      'its own input scale covers [−0.10, 0.10] for θ: θ saturates over most of the operating box (θ 52 % of its range), because the calibration states never reach there — calibrate on the region (--calibrate-on region)',
+      'per-feature input scales: ẋ, θ̇ and x saturate only in a sliver at the faces of the operating box (ẋ <1 %, θ̇ <1 %, x <1 % of their ranges)',
+    ]);
+  });
 });

@@ -5,6 +5,7 @@ import { createSeededRng, type Mlp } from '@quantproof/nn';
 import {
   type CalibrationMethod,
   type CalibrationRanges,
+  type InputScaleGranularity,
   type QMlp,
   type QuantizeStaticOptions,
   type QuantWarning,
@@ -33,6 +34,11 @@ export interface QuantizeModelOptions {
   readonly activations: 'int8' | 'uint8';
   readonly perChannel: boolean;
   readonly calibration: 'minmax' | 'percentile' | 'entropy';
+  /**
+   * One input scale for all inputs (`per-tensor`, the default) or one per input (`per-feature`:
+   * a per-axis input QuantizeLinear; QOperator format, static methods).
+   */
+  readonly inputScale?: InputScaleGranularity;
   readonly weightBits: number;
   /** Agreement threshold of the mixed-precision search. */
   readonly mixedThreshold: number;
@@ -76,7 +82,10 @@ function listText(items: readonly string[]): string {
  * The quantiser's warnings in plain words, each saying what it means and what fixes it: the input
  * ranges one input scale does not cover become one sentence naming the inputs that saturate.
  */
-export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
+export function describeWarnings(
+  warnings: readonly QuantWarning[],
+  inputScale: InputScaleGranularity = 'per-tensor',
+): string[] {
   const out: string[] = [];
   const uncovered = warnings.filter(
     (w): w is Extract<QuantWarning, { kind: 'input-range-not-covered' }> =>
@@ -85,6 +94,10 @@ export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
   const r = (v: number): string => (Math.abs(v) < 0.005 ? '0' : v.toFixed(2)).replace('-', '−');
   // Group by representable range: a per-tensor input scale gives every input the same one.
   const groups = new Map<string, typeof uncovered>();
+  // Per-feature scales: the slivers of every input in one sentence (each has its own range).
+  const slivers: { name: string; saturated: number }[] = [];
+  const percent = (share: number): string =>
+    share < 0.005 ? '<1 %' : `${Math.round(100 * share)} %`;
   for (const w of uncovered) {
     const key = `${w.representableLower},${w.representableUpper}`;
     groups.set(key, [...(groups.get(key) ?? []), w]);
@@ -103,20 +116,37 @@ export function describeWarnings(warnings: readonly QuantWarning[]): string[] {
     });
     const names = listText(outside.map((o) => o.name));
     const verb = outside.length === 1 ? 'saturates' : 'saturate';
-    const percent = (share: number): string =>
-      share < 0.005 ? '<1 %' : `${Math.round(100 * share)} %`;
+    // Per-feature scales give each input its own range: say whose it is, not "all inputs".
+    const covers =
+      inputScale === 'per-tensor'
+        ? `one input scale covers ${range} for all ${FEATURES.length} inputs`
+        : outside.length === 1
+          ? `its own input scale covers ${range} for ${names}`
+          : `their own input scales each cover ${range} for ${names}`;
     const shares = outside.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
     const whose = outside.length === 1 ? 'its range' : 'their ranges';
     if (outside.every((o) => o.saturated < 0.01)) {
       // Rounding of the scale leaves a sliver at the box's faces: worth knowing, not fixing.
+      if (inputScale === 'per-feature') {
+        slivers.push(...outside);
+        continue;
+      }
       out.push(
-        `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
+        `${covers}: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
       );
       continue;
     }
     const most = outside.every((o) => o.saturated > 0.5) ? 'most' : 'part';
     out.push(
-      `one input scale covers ${range} for all ${FEATURES.length} inputs: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
+      `${covers}: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
+    );
+  }
+  if (slivers.length > 0) {
+    const names = listText(slivers.map((o) => o.name));
+    const shares = slivers.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
+    const one = slivers.length === 1;
+    out.push(
+      `per-feature input scales: ${names} ${one ? 'saturates' : 'saturate'} only in a sliver at the faces of the operating box (${shares} of ${one ? 'its range' : 'their ranges'})`,
     );
   }
   for (const w of warnings) {
@@ -149,8 +179,10 @@ export function quantizeModel(
     weightBits: options.weightBits,
     calibration: calibrationMethod(options.calibration),
     operatingBox: CARTPOLE_OPERATING_BOX,
+    ...(options.inputScale === undefined ? {} : { inputScale: options.inputScale }),
   };
-  const describe = describeWarnings;
+  const describe = (warnings: readonly QuantWarning[]): string[] =>
+    describeWarnings(warnings, options.inputScale ?? 'per-tensor');
   switch (options.method) {
     case 'ptq-static': {
       const result =

@@ -71,7 +71,8 @@ export const STUDY_VARIANTS: readonly {
 
 /**
  * The study's `certified` variant: static int8 (QOperator, uint8 activations: QGemm, the path
- * onnxruntime runs bit for bit as the executor does) with per-channel weights and float logits
+ * onnxruntime runs bit for bit as the executor does) with one input scale per feature (a per-axis
+ * input QuantizeLinear, so θ keeps 255 levels beside x), per-channel weights and float logits
  * (QGemm without an output scale, so no logit quantisation and fewer int8 ties), calibrated on the visited
  * states plus the whole operating box, then repaired by the counterexample-guided loop towards a
  * certified δ* ≤ `targetDelta`. Each round's verification stops after `maxBoxes` boxes, so the
@@ -84,13 +85,20 @@ export const CERTIFIED_VARIANT: {
     readonly activationType: 'uint8';
     readonly perChannel: true;
     readonly logits: 'float';
+    readonly inputScale: 'per-feature';
   };
   readonly targetDelta: number;
   readonly rounds: number;
   readonly maxBoxes: number;
 } = {
   name: 'certified',
-  scheme: { format: 'qoperator', activationType: 'uint8', perChannel: true, logits: 'float' },
+  scheme: {
+    format: 'qoperator',
+    activationType: 'uint8',
+    perChannel: true,
+    logits: 'float',
+    inputScale: 'per-feature',
+  },
   targetDelta: 1,
   rounds: 1,
   maxBoxes: 400,

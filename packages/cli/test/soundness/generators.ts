@@ -63,7 +63,14 @@ export interface PairSpec {
  * random), so that a CI slice of a few pairs still meets every class of input.
  */
 export type Focus =
-  'any' | 'near-ties' | 'overflow' | 'softmax' | 'boxes' | 'dynamic' | 'edited-int8';
+  | 'any'
+  | 'near-ties'
+  | 'overflow'
+  | 'softmax'
+  | 'boxes'
+  | 'dynamic'
+  | 'edited-int8'
+  | 'per-feature-input';
 
 /** Every focus, in the order the CI slice runs them. */
 export const FOCI: readonly Focus[] = [
@@ -73,6 +80,7 @@ export const FOCI: readonly Focus[] = [
   'boxes',
   'dynamic',
   'edited-int8',
+  'per-feature-input',
   'any',
 ];
 
@@ -124,6 +132,15 @@ function focused(focus: Focus): {
       };
     case 'edited-int8':
       return { net: {}, quant: { edit: int8Edit }, boxKinds: ALL_BOX_KINDS };
+    case 'per-feature-input':
+      return {
+        net: { inputs: fc.constant(2) },
+        quant: {
+          format: fc.constant<QuantSpec['format']>('qoperator'),
+          inputScale: fc.constant<'per-feature'>('per-feature'),
+        },
+        boxKinds: ['calibrated', 'cell-faces', 'cell-faces', 'saturating', 'ulps', 'huge'],
+      };
   }
 }
 
@@ -150,6 +167,7 @@ function describeSpec(spec: PairSpec, mlp: Mlp, int8: QMlp): string {
       : '',
     `int8 ${int8.format}`,
     int8.format === 'dynamic' ? '' : `act ${q.activationType} logits ${q.logits}`,
+    int8.format !== 'dynamic' && int8.inputScales !== undefined ? 'per-feature input scales' : '',
     `w ${q.weightType}${q.weightBits}${q.perChannel ? ' per-channel' : ''}${q.reduceRange ? ' reduced' : ''}`,
     `head ${int8.head ?? 'logits'}`,
     q.edit.kind === 'none' ? '' : `edit ${JSON.stringify(q.edit)}`,

@@ -49,6 +49,11 @@ export interface QuantSpec {
   readonly reduceRange: boolean;
   readonly weightBits: number;
   readonly logits: 'dequantize' | 'float';
+  /**
+   * QOperator only: `per-feature` gives every input its own scale (the second input calibrated on
+   * a range 20× narrower, like CartPole's θ beside x); absent means `per-tensor`.
+   */
+  readonly inputScale?: 'per-tensor' | 'per-feature';
   /** Calibration samples: `count` seeded points in centre ± radius per input. */
   readonly calibration: {
     readonly centre: number;
@@ -199,6 +204,11 @@ export const quantFields: FieldArbitraries<QuantSpec> = {
   reduceRange: fc.boolean(),
   weightBits: fc.constantFrom(8, 8, 8, 4, 2),
   logits: fc.constantFrom<QuantSpec['logits']>('dequantize', 'dequantize', 'float'),
+  inputScale: fc.constantFrom<'per-tensor' | 'per-feature'>(
+    'per-tensor',
+    'per-tensor',
+    'per-feature',
+  ),
   calibration: fc.record({
     centre: fc.constantFrom(0, 0, 0.5, -1, 3),
     radius: fc.constantFrom(1e-3, 0.1, 0.1, 1, 1, 1, 10, 10),
@@ -215,9 +225,11 @@ export const quantFields: FieldArbitraries<QuantSpec> = {
 function calibrationSamples(spec: QuantSpec, inputs: number, scale: number): Float32Array {
   const rng = createSeededRng(spec.calibration.seed);
   const { centre, radius, count } = spec.calibration;
-  return Float32Array.from({ length: count * inputs }, () =>
-    Math.fround((centre + radius * (2 * rng.nextFloat64() - 1)) * scale),
-  );
+  const narrow = perFeatureInput(spec);
+  return Float32Array.from({ length: count * inputs }, (_, k) => {
+    const v = (centre + radius * (2 * rng.nextFloat64() - 1)) * scale;
+    return Math.fround(narrow && k % inputs === 1 ? v / 20 : v);
+  });
 }
 
 function quantizeWith(mlp: Mlp, spec: QuantSpec): QMlp | null {
@@ -249,6 +261,7 @@ function quantizeWith(mlp: Mlp, spec: QuantSpec): QMlp | null {
         reduceRange,
         weightBits: spec.weightBits,
         logits: spec.logits,
+        inputScale: perFeatureInput(spec) ? 'per-feature' : 'per-tensor',
       }).model;
     } catch (error) {
       if (error instanceof CalibrationDataError) continue;
@@ -259,6 +272,11 @@ function quantizeWith(mlp: Mlp, spec: QuantSpec): QMlp | null {
     }
   }
   return null;
+}
+
+/** Whether the spec quantises the input per feature (QOperator only). */
+export function perFeatureInput(spec: QuantSpec): boolean {
+  return spec.format === 'qoperator' && spec.inputScale === 'per-feature';
 }
 
 function withHead(model: QMlp, head: OutputHead): QMlp {

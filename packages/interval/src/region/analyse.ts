@@ -6,7 +6,7 @@
 // model) and for the real-number FP32 network.
 
 import { forwardFp32 } from '@quantproof/nn';
-import { decideOutputs, elementTypeRange, type QMlp } from '@quantproof/quant';
+import { decideOutputs, elementTypeRange, inputFeatureQuants, type QMlp } from '@quantproof/quant';
 import { boxCentre, type Box, type Bounds } from '../box.js';
 import type { LinearForm } from '../back-substitution.js';
 import { headMarginFloor } from '../certify.js';
@@ -23,7 +23,7 @@ import { addDown, addUp, mulDown, nextDownFloat32, subDown, subUp } from '../out
 import type { PreparedPair } from '../pair.js';
 import { boundsFinite } from '../real-network.js';
 import { halfLine, intersect, type LineVariable, type Span } from './half-line.js';
-import { cellCount, firstFloat32AtLeast, inputQuantizer } from './split.js';
+import { cellCount, firstFloat32AtLeast, inputQuantizers } from './split.js';
 
 /** What one bound pass proved on a box, and the bounds δ* and ε* use there. */
 export interface BoxAnalysis {
@@ -561,12 +561,16 @@ function gridShare(
       t === 0 ? l : t === n ? u : l + ((u - l) * t) / n,
     );
   });
-  const quantizer = inputQuantizer(model);
-  const input = model.format === 'dynamic' ? null : model.input;
+  const quantizers = inputQuantizers(model);
+  const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
+  // Each dimension dequantised with its own input scale.
   const dequantized =
-    quantizer === null || input === null
+    quantizers === null || featureQuants === null
       ? null
-      : (x: number): number => input.scale * (quantizer(x) - input.zeroPoint);
+      : (x: number, i: number): number =>
+          featureQuants[i]!.scale * (quantizers[i]!(x) - featureQuants[i]!.zeroPoint);
+  const quantizer = quantizers?.[p] ?? null;
+  const input = featureQuants?.[p] ?? null;
   const lp = box.lower[p]!;
   const up = box.upper[p]!;
   const floatLine: LineVariable = { lo: lp, hi: up, cells: null };
@@ -605,7 +609,7 @@ function gridShare(
     const fu = Math.fround(u);
     if (kind === 'x') return [Math.min(l, fl), Math.max(u, fu)];
     if (kind === 'f' || dequantized === null) return [fl, fu];
-    return [dequantized(fl), dequantized(fu)];
+    return [dequantized(fl, i), dequantized(fu, i)];
   };
   interface FormTable {
     readonly base: number;
@@ -790,10 +794,10 @@ function cellShare(
   },
 ): { lower: number; upper: number } {
   const model = pair.int8;
-  const q = inputQuantizer(model);
-  if (q === null || model.format === 'dynamic')
+  const quantizers = inputQuantizers(model);
+  if (quantizers === null || model.format === 'dynamic')
     throw new Error('cellShare: a model without input cells');
-  const { scale, zeroPoint } = model.input;
+  const featureQuants = inputFeatureQuants(model);
   const d = box.lower.length;
   const { fpForms, intForms } = forms;
   // The exact dimension: the one that moves FP32's margins most.
@@ -812,6 +816,8 @@ function cellShare(
   }
   // Per dimension: each cell's float32 range within the box, its dequantised value, its share.
   const faces = Array.from({ length: d }, (_, i) => {
+    const q = quantizers[i]!;
+    const { scale, zeroPoint } = featureQuants[i]!;
     const l = box.lower[i]!;
     const u = box.upper[i]!;
     const w = u - l;

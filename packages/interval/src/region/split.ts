@@ -4,16 +4,21 @@
 // face nearest the middle when the dimension spans two cells or more (the int8 model is constant on
 // a cell), else at the float32 middle. The two children partition the parent's float32 points.
 
-import { quantizeLinear, type QMlp } from '@quantproof/quant';
+import { inputFeatureQuants, quantizeLinear, type QMlp } from '@quantproof/quant';
 import type { Box } from '../box.js';
 import { nextDownFloat32, nextUpFloat32 } from '../outward.js';
 import type { BoxSplit } from './drive.js';
 
-/** The input quantiser x ↦ q of a model with fixed input cells, or null (dynamic: no fixed cells). */
-export function inputQuantizer(model: QMlp): ((x: number) => number) | null {
+/**
+ * The input quantisers x_i ↦ q_i of a model with fixed input cells, one per input feature (each
+ * with its own scale when the model has per-feature input scales), or null (dynamic: no fixed
+ * cells).
+ */
+export function inputQuantizers(model: QMlp): ((x: number) => number)[] | null {
   if (model.format === 'dynamic') return null;
-  const t = model.input;
-  return (x) => quantizeLinear(x, t.scale, t.zeroPoint, t.elementType);
+  return inputFeatureQuants(model).map(
+    (t) => (x: number) => quantizeLinear(x, t.scale, t.zeroPoint, t.elementType),
+  );
 }
 
 /** Ordinal of a float32 value (monotone; −0 and +0 both 0). */
@@ -59,10 +64,13 @@ export function float32Count(lo: number, hi: number): number {
 
 /** Input-quantisation cells the box meets (product over dimensions); Infinity for dynamic models. */
 export function cellCount(model: QMlp, box: Box): number {
-  const q = inputQuantizer(model);
-  if (q === null) return Infinity;
+  const qs = inputQuantizers(model);
+  if (qs === null) return Infinity;
   let n = 1;
-  for (let i = 0; i < box.lower.length; i++) n *= q(box.upper[i]!) - q(box.lower[i]!) + 1;
+  for (let i = 0; i < box.lower.length; i++) {
+    const q = qs[i]!;
+    n *= q(box.upper[i]!) - q(box.lower[i]!) + 1;
+  }
   return n;
 }
 
@@ -153,9 +161,9 @@ export function splitPolicy(
   model: QMlp,
   root: Box,
 ): (box: Box, influence: ArrayLike<number> | null) => BoxSplit | null {
-  const quantizer = inputQuantizer(model);
+  const quantizers = inputQuantizers(model);
   return (box, influence) => {
     const d = chooseSplitDimension(box, root, influence);
-    return d < 0 ? null : splitAtCellFace(quantizer, box, d);
+    return d < 0 ? null : splitAtCellFace(quantizers?.[d] ?? null, box, d);
   };
 }

@@ -56,6 +56,11 @@ export interface QuantCase {
   readonly gemm?: 'gemm-transb' | 'gemm' | 'matmul-add';
   /** uint8 weights (with uint8 activations, or for dynamic models); default int8. */
   readonly weightType?: QuantElementType;
+  /**
+   * `per-feature`: one input scale per feature (QOperator only; odd features calibrated on a 20×
+   * narrower range, as CartPole's θ beside x); default `per-tensor`.
+   */
+  readonly inputScale?: 'per-tensor' | 'per-feature';
 }
 
 /** Random quantisation schemes over every format and execution path. */
@@ -69,6 +74,7 @@ export const quantCaseArb: fc.Arbitrary<QuantCase> = fc.record({
   bits: fc.constantFrom(8, 8, 4),
   gemm: fc.constantFrom<'gemm-transb' | 'gemm' | 'matmul-add'>('gemm-transb', 'gemm', 'matmul-add'),
   weightType: fc.constantFrom<QuantElementType>('int8', 'int8', 'uint8'),
+  inputScale: fc.constantFrom<'per-tensor' | 'per-feature'>('per-tensor', 'per-feature'),
 });
 
 /** Quantises `mlp` with `q`, calibrating static models on random inputs in [-range, range]. */
@@ -80,7 +86,11 @@ export function quantize(mlp: Mlp, q: QuantCase, range: number, seed: number): Q
   const n = mlp.layers[0]!.inFeatures;
   const unfused = q.path === 'unfused' && q.format === 'qdq';
   const uint8Weights = weightType === 'uint8' && q.activationType === 'uint8' && q.bits === 8;
-  return quantizeStatic(mlp, randomInputs(32, n, range, seed), {
+  const perFeature = q.inputScale === 'per-feature' && q.format === 'qoperator';
+  const calibration = randomInputs(32, n, range, seed).map((v, k) =>
+    perFeature && (k % n) % 2 === 1 ? Math.fround(v / 20) : v,
+  );
+  return quantizeStatic(mlp, calibration, {
     format: q.format,
     activationType: q.activationType,
     weightType: uint8Weights ? 'uint8' : 'int8',
@@ -90,6 +100,7 @@ export function quantize(mlp: Mlp, q: QuantCase, range: number, seed: number): Q
     executionPath: unfused
       ? { kind: 'unfused-float', gemm: q.gemm ?? 'gemm-transb' }
       : { kind: 'fused-integer' },
+    inputScale: perFeature ? 'per-feature' : 'per-tensor',
   }).model;
 }
 

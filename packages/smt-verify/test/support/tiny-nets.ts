@@ -28,10 +28,13 @@ export function quantizeTiny(
   const d = mlp.layers[0]!.inFeatures;
   const rows: number[] = [];
   const steps = 5;
+  // With per-feature input scales, odd features are calibrated on [-1/4, 1/4] (their own scale).
+  const narrow = options.inputScale === 'per-feature';
   for (let n = 0; n < steps ** d; n++) {
     let r = n;
     for (let i = 0; i < d; i++) {
-      rows.push(-1 + (2 * (r % steps)) / (steps - 1));
+      const v = -1 + (2 * (r % steps)) / (steps - 1);
+      rows.push(narrow && i % 2 === 1 ? v / 4 : v);
       r = Math.floor(r / steps);
     }
   }
@@ -85,7 +88,7 @@ export function stackedMlp(inputs: number, hidden: readonly number[], w: readonl
  * fast-check arbitrary of tiny networks with one or two hidden layers, quantised by the static
  * schemes onnxruntime runs fused-integer: QDQ or QOperator, int8 or uint8 activations, int8 or
  * (with uint8 activations) uint8 weights with their zero points, per-tensor or per-channel,
- * dequantised or float logits.
+ * dequantised or float logits, one input scale or (QOperator) one per feature.
  */
 export const staticSchemeCase: fc.Arbitrary<TinyCase> = fc
   .record({
@@ -103,10 +106,16 @@ export const staticSchemeCase: fc.Arbitrary<TinyCase> = fc
     ),
     perChannel: fc.boolean(),
     logits: fc.constantFrom<'dequantize' | 'float'>('dequantize', 'float'),
+    // Per-feature input scales exist in the QOperator format only.
+    perFeatureInput: fc.boolean(),
   })
-  .map(({ inputs, hidden, w, format, types, perChannel, logits }) => {
+  .map(({ inputs, hidden, w, format, types, perChannel, logits, perFeatureInput }) => {
     const mlp = stackedMlp(inputs, hidden, w);
-    return { mlp, model: quantizeTiny(mlp, { format, ...types, perChannel, logits }) };
+    const inputScale = format === 'qoperator' && perFeatureInput ? 'per-feature' : 'per-tensor';
+    return {
+      mlp,
+      model: quantizeTiny(mlp, { format, ...types, perChannel, logits, inputScale }),
+    };
   });
 
 /** fast-check arbitrary of small boxes inside [-1, 1]^d: a centre and a radius per dimension. */
