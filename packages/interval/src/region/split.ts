@@ -4,21 +4,72 @@
 // face nearest the middle when the dimension spans two cells or more (the int8 model is constant on
 // a cell), else at the float32 middle. The two children partition the parent's float32 points.
 
-import { inputFeatureQuants, quantizeLinear, type QMlp } from '@quantproof/quant';
+import {
+  elementTypeRange,
+  inputFeatureQuants,
+  quantizeLinear,
+  type QMlp,
+  type TensorQuant,
+} from '@quantproof/quant';
 import type { Box } from '../box.js';
-import { nextDownFloat32, nextUpFloat32 } from '../outward.js';
+import { FLOAT32_MAX, nextDownFloat32, nextUpFloat32 } from '../outward.js';
 import type { BoxSplit } from './drive.js';
 
 /**
- * The input quantisers x_i ↦ q_i of a model with fixed input cells, one per input feature (each
- * with its own scale when the model has per-feature input scales), or null (dynamic: no fixed
- * cells).
+ * A monotone quantiser x ↦ q of one input feature. `faces[k − faceBase]` is the smallest float32
+ * with q ≥ k, for every k above the element type's minimum (`firstFloat32AtLeast` reads it instead
+ * of searching).
  */
-export function inputQuantizers(model: QMlp): ((x: number) => number)[] | null {
-  if (model.format === 'dynamic') return null;
-  return inputFeatureQuants(model).map(
-    (t) => (x: number) => quantizeLinear(x, t.scale, t.zeroPoint, t.elementType),
+export interface InputQuantizer {
+  (x: number): number;
+  readonly faces?: Float64Array;
+  readonly faceBase?: number;
+}
+
+const quantizerCache = new WeakMap<
+  QMlp,
+  { readonly quants: readonly TensorQuant[]; readonly quantizers: InputQuantizer[] }
+>();
+
+function sameQuants(a: readonly TensorQuant[], b: readonly TensorQuant[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (t, i) =>
+        t.scale === b[i]!.scale &&
+        t.zeroPoint === b[i]!.zeroPoint &&
+        t.elementType === b[i]!.elementType,
+    )
   );
+}
+
+/**
+ * The input quantisers x_i ↦ q_i of a model with fixed input cells, one per input feature (each
+ * with its own scale when the model has per-feature input scales), with their cell faces
+ * tabulated (once per model), or null (dynamic: no fixed cells).
+ */
+export function inputQuantizers(model: QMlp): InputQuantizer[] | null {
+  if (model.format === 'dynamic') return null;
+  const quants = inputFeatureQuants(model);
+  const cached = quantizerCache.get(model);
+  if (cached !== undefined && sameQuants(cached.quants, quants)) return cached.quantizers;
+  const tables = new Map<string, InputQuantizer>();
+  const quantizers = quants.map((t) => {
+    const key = `${t.scale} ${t.zeroPoint} ${t.elementType}`;
+    const known = tables.get(key);
+    if (known !== undefined) return known;
+    const q = (x: number): number => quantizeLinear(x, t.scale, t.zeroPoint, t.elementType);
+    const { qmin, qmax } = elementTypeRange(t.elementType);
+    const faces = new Float64Array(qmax - qmin);
+    for (let k = qmin + 1; k <= qmax; k++) {
+      faces[k - qmin - 1] = firstFloat32AtLeast(q, -FLOAT32_MAX, FLOAT32_MAX, k);
+    }
+    const quantizer: InputQuantizer = Object.assign(q, { faces, faceBase: qmin + 1 });
+    tables.set(key, quantizer);
+    return quantizer;
+  });
+  quantizerCache.set(model, { quants: quants.map((t) => ({ ...t })), quantizers });
+  return quantizers;
 }
 
 /** Ordinal of a float32 value (monotone; −0 and +0 both 0). */
@@ -49,6 +100,13 @@ export function firstFloat32AtLeast(
 ): number {
   let a = float32Ordinal(lo) - 1;
   let b = float32Ordinal(hi) + 1;
+  const { faces, faceBase } = q as InputQuantizer;
+  if (faces !== undefined && faceBase !== undefined) {
+    // The tabulated face (what the search below finds over all float32 values), clipped to [lo, hi].
+    const i = k - faceBase;
+    const face = i < 0 ? a + 1 : i >= faces.length ? b : float32Ordinal(faces[i]!);
+    return float32FromOrdinal(Math.min(Math.max(face, a + 1), b));
+  }
   while (b - a > 1) {
     const mid = a + Math.floor((b - a) / 2);
     if (q(float32FromOrdinal(mid)) >= k) b = mid;
