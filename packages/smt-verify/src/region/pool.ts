@@ -62,8 +62,18 @@ interface Pending {
 
 interface Slot {
   worker: Worker;
-  current: { id: number; pending: Pending; timer: NodeJS.Timeout } | null;
+  /** Jobs sent to the worker, oldest first; the worker runs them one at a time, in order. */
+  inFlight: { id: number; pending: Pending }[];
+  /** The deadline of the oldest job (the one running). */
+  timer: NodeJS.Timeout | null;
 }
+
+/**
+ * Jobs each worker holds at once: the one it runs and the next, already in its message queue, so
+ * that it never waits for this thread to hand it work (on a busy machine this thread may not run
+ * for milliseconds).
+ */
+const JOBS_PER_WORKER = 2;
 
 /** Options of `createWorkerPool`. */
 export interface WorkerPoolOptions {
@@ -93,26 +103,31 @@ export function createWorkerPool(init: WorkerInit, options: WorkerPoolOptions): 
       execArgv: process.execArgv.filter((a, i, all) => !isConditionFlag(a, all[i - 1])),
       resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
     });
-    const s = slot ?? { worker, current: null };
+    const s = slot ?? { worker, inFlight: [], timer: null };
     s.worker = worker;
-    s.current = null;
+    s.inFlight = [];
+    s.timer = null;
     worker.on('message', (m: { id: number; ok: boolean; result?: JobResult; message?: string }) => {
-      const current = s.current;
-      if (current === null || current.id !== m.id) return;
-      clearTimeout(current.timer);
-      s.current = null;
-      worker.unref(); // idle workers never keep the process alive
-      if (m.ok) current.pending.resolve(m.result!);
-      else current.pending.reject(new JobFailedError(m.message ?? 'job failed'));
+      if (s.worker !== worker) return;
+      const done = s.inFlight[0];
+      if (done === undefined || done.id !== m.id) return;
+      s.inFlight.shift();
+      clearDeadline(s);
+      if (s.inFlight.length > 0) startDeadline(s);
+      else worker.unref(); // idle workers never keep the process alive
+      if (m.ok) done.pending.resolve(m.result!);
+      else done.pending.reject(new JobFailedError(m.message ?? 'job failed'));
       pump();
     });
     const lost = (why: string): void => {
       if (s.worker !== worker || closed) return;
-      const current = s.current;
-      s.current = null;
-      if (current !== null) {
-        clearTimeout(current.timer);
-        const p = current.pending;
+      const [running, ...waiting] = s.inFlight;
+      s.inFlight = [];
+      clearDeadline(s);
+      // The jobs queued behind the running one go back first, unharmed; the running one is retried.
+      queue.unshift(...waiting.map((w) => w.pending));
+      if (running !== undefined) {
+        const p = running.pending;
         p.attempts++;
         if (p.attempts >= attempts) {
           p.reject(new JobFailedError(`a worker failed ${p.attempts} times on this job (${why})`));
@@ -130,19 +145,28 @@ export function createWorkerPool(init: WorkerInit, options: WorkerPoolOptions): 
     return s;
   };
 
+  const clearDeadline = (slot: Slot): void => {
+    if (slot.timer !== null) clearTimeout(slot.timer);
+    slot.timer = null;
+  };
+
+  // Stuck past its deadline: replace the worker; `lost` retries the job.
+  const startDeadline = (slot: Slot): void => {
+    const worker = slot.worker;
+    slot.timer = setTimeout(() => void worker.terminate(), options.jobDeadlineMs);
+    slot.timer.unref();
+  };
+
   const pump = (): void => {
     for (const slot of slots) {
-      if (slot.current !== null || queue.length === 0) continue;
-      const pending = queue.shift()!;
-      const id = nextId++;
-      const timer = setTimeout(() => {
-        // Stuck past its deadline: replace the worker; `lost` retries the job.
-        void slot.worker.terminate();
-      }, options.jobDeadlineMs);
-      timer.unref();
-      slot.current = { id, pending, timer };
-      slot.worker.ref(); // a busy worker keeps the process alive until it answers
-      slot.worker.postMessage({ id, job: pending.job });
+      while (slot.inFlight.length < JOBS_PER_WORKER && queue.length > 0) {
+        const pending = queue.shift()!;
+        const id = nextId++;
+        slot.inFlight.push({ id, pending });
+        if (slot.inFlight.length === 1) startDeadline(slot);
+        slot.worker.ref(); // a busy worker keeps the process alive until it answers
+        slot.worker.postMessage({ id, job: pending.job });
+      }
     }
   };
 
