@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Mlp } from '@quantproof/nn';
 import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
+import { planted, plantedGrid } from '@quantproof/test-support/planted';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPAIR_EXIT_CODES, type RepairReport } from '../src/commands/repair.js';
 import { EXIT_CODES, runProgram } from '../src/index.js';
@@ -30,46 +30,13 @@ async function run(argv: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
-const f = (values: readonly number[]): Float32Array => Float32Array.from(values);
-/** Layers 0 and 2 are exact at any bit width; layer 1's 0.4 and 0.6 are not (see the header). */
-const net: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 4,
-      weight: f([1, 0, -1, 0, 0, 1, 0, -1]),
-      bias: f([0, 0, 0, 0]),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 4,
-      outFeatures: 4,
-      weight: f([1, 0.4, 0.4, 0.4, 0.6, 1, 0.6, 0.6, 0.4, 0.4, 1, 0.4, 0.6, 0.6, 0.6, 1]),
-      bias: f([0, 0, 0, 0]),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 4,
-      outFeatures: 2,
-      weight: f([1, 0, 1, 0, 0, 1, 0, 1]),
-      bias: f([0, 0]),
-      activation: 'identity',
-    },
-  ],
-};
 const box = ['--box', '-1,1;-1,1'];
 const budget = ['--max-boxes', '300', '--timeout', '120'];
 
 beforeAll(() => {
-  const grid = f(
-    Array.from({ length: 21 * 21 }, (_, k) => [
-      -1 + Math.floor(k / 21) / 10,
-      -1 + (k % 21) / 10,
-    ]).flat(),
-  );
-  const ranges = calibrateRanges(net, grid, { kind: 'minmax' });
-  writeFileSync(fp32Path, writeMlpOnnx(net));
-  const int8 = quantizeStaticWithRanges(net, ranges, { weightBits: [8, 3, 8] }).model;
+  const ranges = calibrateRanges(planted, plantedGrid, { kind: 'minmax' });
+  writeFileSync(fp32Path, writeMlpOnnx(planted));
+  const int8 = quantizeStaticWithRanges(planted, ranges, { weightBits: [8, 3, 8] }).model;
   writeFileSync(int8Path, writeQMlpOnnx(int8));
 });
 
