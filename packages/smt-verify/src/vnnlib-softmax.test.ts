@@ -3,14 +3,15 @@
 // [−1, 1]², so Y_0 = softmax(z)_0 lies in [0.0474, 0.0630] on the whole box, and never above; the
 // linear relaxation at the root only shows z_0 ≤ −2.55 (Y_0 ≤ 0.0723). Without a runtime, witnesses are confirmed by
 // sound probability bounds at the point; the cli's tests replay them in onnxruntime-node.
-import { forwardFp32, type Mlp } from '@quantproof/nn';
-import { afterAll, describe, expect, it } from 'vitest';
-import { softmaxFp32 } from '@quantproof/interval';
 import {
+  forwardFp32,
+  type Mlp,
   type VnnlibLinearConstraint,
   type VnnlibProperty,
-  verifyVnnlibProperty,
-} from './vnnlib-verify.js';
+} from '@quantproof/nn';
+import { afterAll, describe, expect, it } from 'vitest';
+import { softmaxFp32 } from '@quantproof/interval';
+import { verifyVnnlibProperty } from './vnnlib-verify.js';
 import { releaseZ3 } from './z3-session.js';
 
 afterAll(releaseZ3);
