@@ -11,29 +11,13 @@ import {
 } from '@quantproof/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { softmaxFp32 } from '@quantproof/interval';
+import { narrowLogits } from '@quantproof/test-support/tiny-nets';
 import { verifyVnnlibProperty } from './vnnlib-verify.js';
 import { releaseZ3 } from './z3-session.js';
 
 afterAll(releaseZ3);
 
-const logits: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, 1, 1, -1),
-      bias: new Float32Array(2),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(0.15, 0.15, 0, 0),
-      bias: Float32Array.of(-3, 0),
-      activation: 'identity',
-    },
-  ],
-};
+const logits: Mlp = narrowLogits;
 const softmax: Mlp = { ...logits, head: 'softmax' };
 
 /** A decimal as an exact rational (numerator / 10^digits). */

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RuntimeFp32Replay } from '../src/replay.js';
 import { verifyVnnlibProperty } from '../src/vnnlib-verify.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { diagonal } from './support/tiny-nets.js';
+import { diagonal } from '@quantproof/test-support/tiny-nets';
 
 afterAll(releaseZ3);
 
