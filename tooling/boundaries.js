@@ -69,7 +69,12 @@ export const OWNED_MODULES = {
  * Public entry points besides a package's main one (`@quantproof/<package>/<subpath>`).
  * @type {Record<string, string[]>}
  */
-const SUBPATHS = { testing: ['vitest'], 'smt-verify': ['queue'] };
+const SUBPATHS = {
+  testing: ['vitest'],
+  'smt-verify': ['queue'],
+  // The tiny networks the suites of several packages and the benchmarks share.
+  'test-support': ['planted', 'tiny-nets'],
+};
 
 const LIBRARY_NAMES = Object.keys(PACKAGES).filter(
   (name) => !['viewer', 'benchmarks'].includes(name),
@@ -88,8 +93,9 @@ function forbiddenImports(name) {
   const paths = [];
   const patterns = [
     {
-      // `@quantproof/testing/vitest` (it registers the matchers) and `@quantproof/smt-verify/queue`
-      // (the BullMQ runner, kept off the main entry) are public entry points too.
+      // `@quantproof/testing/vitest` (it registers the matchers), `@quantproof/smt-verify/queue`
+      // (the BullMQ runner, kept off the main entry) and `@quantproof/test-support/planted` and
+      // `/tiny-nets` are entry points too.
       group: [
         '@quantproof/*/*',
         '!@quantproof/*/package.json',

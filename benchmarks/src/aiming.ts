@@ -24,10 +24,10 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import { boxFromOperatingBox } from '@quantproof/interval';
-import { createSeededRng, type Mlp } from '@quantproof/nn';
+import type { Mlp } from '@quantproof/nn';
 import { readModelOnnx, writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
-import { quantizeStatic } from '@quantproof/quant';
 import { type Bracket, releaseZ3, verifyRegion } from '@quantproof/smt-verify';
+import { plantedPair } from '@quantproof/test-support/planted';
 import { createDecisionJudge, regionInputs } from '@quantproof/testing';
 import fc from 'fast-check';
 import { log, readModels, studyRun, VARIANTS } from './study-models.js';
@@ -48,31 +48,10 @@ interface Run {
   readonly shrunkMargin: number;
 }
 
-/** The planted-style pair of `w` and `b` (the FP32 boundary w·x = b crosses [−1, 1]^d). */
+/** The planted pair of `w` and `b` (the FP32 boundary w·x = b crosses [−1, 1]^d) as .onnx bytes. */
 function planted(w: readonly number[], b: number, seed: number): { fp32: Mlp; int8: Uint8Array } {
-  const d = w.length;
-  const fp32: Mlp = {
-    layers: [
-      {
-        inFeatures: d,
-        outFeatures: 2,
-        weight: Float32Array.from([...w, ...w.map((v) => -v)]),
-        bias: Float32Array.of(-b, b),
-        activation: 'relu',
-      },
-      {
-        inFeatures: 2,
-        outFeatures: 2,
-        weight: Float32Array.of(1, -1, 0, 0),
-        bias: Float32Array.of(0, 0),
-        activation: 'identity',
-      },
-    ],
-  };
-  const rng = createSeededRng(seed);
-  const calibration = Float32Array.from({ length: 64 * d }, () => 8 * rng.nextFloat64() - 4);
-  const { model } = quantizeStatic(fp32, calibration, { activationType: 'int8' });
-  return { fp32, int8: writeQMlpOnnx(model) };
+  const { fp32, int8 } = plantedPair(w, b, seed);
+  return { fp32, int8: writeQMlpOnnx(int8) };
 }
 
 const PLANTED: readonly { w: number[]; b: number }[] = [

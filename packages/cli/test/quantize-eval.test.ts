@@ -4,25 +4,15 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { readModelOnnx } from '@quantproof/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES, runProgram } from '../src/index.js';
+import { EXIT_CODES } from '../src/index.js';
+import { quantproof } from './support/run-quantproof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-quantize-'));
 const fp32 = join(dir, 'policy.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProgram(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stderrIsTTY: false,
-  });
-  return { code, out, err };
-}
-
 beforeAll(async () => {
-  const { code } = await run(['train', '--seed', '4', '--out', fp32]);
+  const { code } = await quantproof(['train', '--seed', '4', '--out', fp32]);
   expect(code).toBe(EXIT_CODES.ok);
 });
 
@@ -40,7 +30,7 @@ describe('quantproof quantize and eval', () => {
     'quantises with %s into a %s model that reads back and evaluates',
     async (method, format, extra) => {
       const out = join(dir, `${method}-${format}-${extra.length}.onnx`);
-      const q = await run([
+      const q = await quantproof([
         'quantize',
         '--fp32',
         fp32,
@@ -67,7 +57,16 @@ describe('quantproof quantize and eval', () => {
       if (read.kind === 'int8' && read.model.format !== 'dynamic') {
         expect(read.model.inputScales?.length).toBe(perFeature ? 4 : undefined);
       }
-      const e = await run(['eval', '--model', out, '--fp32', fp32, '--episodes', '5', '--json']);
+      const e = await quantproof([
+        'eval',
+        '--model',
+        out,
+        '--fp32',
+        fp32,
+        '--episodes',
+        '5',
+        '--json',
+      ]);
       expect(e.code).toBe(EXIT_CODES.ok);
       const evaluation = JSON.parse(e.out) as {
         kind: string;
@@ -89,7 +88,7 @@ describe('quantproof quantize and eval', () => {
       ['quantize', '--fp32', junk, '--out', join(dir, 'never.onnx')],
       ['eval', '--model', dir],
     ]) {
-      const { code, err } = await run(argv);
+      const { code, err } = await quantproof(argv);
       expect(code, argv.join(' ')).toBe(EXIT_CODES.input);
       expect(err.trim().split('\n')).toHaveLength(1);
       expect(err).not.toMatch(/\bat .*:\d+:\d+/);
@@ -102,7 +101,7 @@ describe('quantproof quantize and eval', () => {
       [['--format', 'qdq'], /needs --format qoperator/],
       [['--method', 'ptq-dynamic', '--format', 'qoperator'], /ptq-dynamic computes its input/],
     ] as const) {
-      const { code, err } = await run([
+      const { code, err } = await quantproof([
         'quantize',
         '--fp32',
         fp32,
@@ -119,7 +118,13 @@ describe('quantproof quantize and eval', () => {
 
   it('rejects an int8 model where an FP32 one is needed', async () => {
     const out = join(dir, 'ptq-static-qdq-2.onnx');
-    const { code, err } = await run(['quantize', '--fp32', out, '--out', join(dir, 'x.onnx')]);
+    const { code, err } = await quantproof([
+      'quantize',
+      '--fp32',
+      out,
+      '--out',
+      join(dir, 'x.onnx'),
+    ]);
     expect(code).toBe(EXIT_CODES.input);
     expect(err).toMatch(/is an int8 model/);
   });

@@ -5,22 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOrtSession, readMlpOnnx, readQMlpOnnx } from '@quantproof/onnx';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES, runProgram } from '../src/index.js';
+import { EXIT_CODES } from '../src/index.js';
+import { quantproof } from './support/run-quantproof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-quantize-head-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const torch = new URL('./fixtures/torch-sequential-gemm-softmax.onnx', import.meta.url).pathname;
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProgram(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stderrIsTTY: false,
-  });
-  return { code, out, err };
-}
 
 describe('quantproof quantize keeps the FP32 model’s interface', () => {
   it.each([
@@ -29,7 +19,7 @@ describe('quantproof quantize keeps the FP32 model’s interface', () => {
     ['ptq-dynamic', []],
   ] as const)('%s %s: same names, Softmax head, probabilities out', async (method, extra) => {
     const out = join(dir, `${method}-${extra.join('')}.onnx`);
-    const q = await run([
+    const q = await quantproof([
       'quantize',
       '--fp32',
       torch,

@@ -6,12 +6,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Mlp } from '@quantproof/nn';
 import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
+import { planted, plantedGrid } from '@quantproof/test-support/planted';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPAIR_EXIT_CODES, type RepairReport } from '../src/commands/repair.js';
-import { EXIT_CODES, runProgram } from '../src/index.js';
+import { EXIT_CODES } from '../src/index.js';
+import { quantproof } from './support/run-quantproof.js';
 import { parseVerification } from './support/verification.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-repair-'));
@@ -19,64 +20,20 @@ const fp32Path = join(dir, 'net.onnx');
 const int8Path = join(dir, 'net.int8.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProgram(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stderrIsTTY: false,
-  });
-  return { code, out, err };
-}
-
-const f = (values: readonly number[]): Float32Array => Float32Array.from(values);
-/** Layers 0 and 2 are exact at any bit width; layer 1's 0.4 and 0.6 are not (see the header). */
-const net: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 4,
-      weight: f([1, 0, -1, 0, 0, 1, 0, -1]),
-      bias: f([0, 0, 0, 0]),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 4,
-      outFeatures: 4,
-      weight: f([1, 0.4, 0.4, 0.4, 0.6, 1, 0.6, 0.6, 0.4, 0.4, 1, 0.4, 0.6, 0.6, 0.6, 1]),
-      bias: f([0, 0, 0, 0]),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 4,
-      outFeatures: 2,
-      weight: f([1, 0, 1, 0, 0, 1, 0, 1]),
-      bias: f([0, 0]),
-      activation: 'identity',
-    },
-  ],
-};
 const box = ['--box', '-1,1;-1,1'];
 const budget = ['--max-boxes', '300', '--timeout', '120'];
 
 beforeAll(() => {
-  const grid = f(
-    Array.from({ length: 21 * 21 }, (_, k) => [
-      -1 + Math.floor(k / 21) / 10,
-      -1 + (k % 21) / 10,
-    ]).flat(),
-  );
-  const ranges = calibrateRanges(net, grid, { kind: 'minmax' });
-  writeFileSync(fp32Path, writeMlpOnnx(net));
-  const int8 = quantizeStaticWithRanges(net, ranges, { weightBits: [8, 3, 8] }).model;
+  const ranges = calibrateRanges(planted, plantedGrid, { kind: 'minmax' });
+  writeFileSync(fp32Path, writeMlpOnnx(planted));
+  const int8 = quantizeStaticWithRanges(planted, ranges, { weightBits: [8, 3, 8] }).model;
   writeFileSync(int8Path, writeQMlpOnnx(int8));
 });
 
 describe('quantproof repair', () => {
   it('proves the target δ*, prints every round, and verify proves it again on the written file', async () => {
     const out = join(dir, 'net.repaired.onnx');
-    const text = await run([
+    const text = await quantproof([
       'repair',
       '--fp32',
       fp32Path,
@@ -96,7 +53,7 @@ describe('quantproof repair', () => {
     );
     expect(text.out).toMatch(/≤ 0\.1: target proven/);
     expect(text.out).toMatch(/the proof holds/);
-    const verify = await run([
+    const verify = await quantproof([
       'verify',
       '--fp32',
       fp32Path,
@@ -109,7 +66,7 @@ describe('quantproof repair', () => {
     const result = parseVerification(JSON.parse(verify.out));
     expect(result.flipMargin!.upper!).toBeLessThanOrEqual(0.1);
     // The same flags give the same rounds as JSON, and the rounds are recorded.
-    const json = await run([
+    const json = await quantproof([
       'repair',
       '--fp32',
       fp32Path,
@@ -131,7 +88,7 @@ describe('quantproof repair', () => {
   }, 300_000);
 
   it('says when the rounds run out, with exit code 12 and what to do', async () => {
-    const { code, out } = await run([
+    const { code, out } = await quantproof([
       'repair',
       '--fp32',
       fp32Path,
@@ -151,7 +108,7 @@ describe('quantproof repair', () => {
   }, 120_000);
 
   it('rejects bad flags and files with the exit code that names them', async () => {
-    const bad = await run([
+    const bad = await quantproof([
       'repair',
       '--fp32',
       fp32Path,
@@ -162,7 +119,7 @@ describe('quantproof repair', () => {
     ]);
     expect(bad.code).toBe(EXIT_CODES.usage);
     expect(bad.err).toMatch(/--target-delta must be a number ≥ 0/);
-    const swapped = await run([
+    const swapped = await quantproof([
       'repair',
       '--fp32',
       int8Path,
@@ -173,7 +130,7 @@ describe('quantproof repair', () => {
       ...box,
     ]);
     expect(swapped.code).toBe(EXIT_CODES.input);
-    const noBox = await run([
+    const noBox = await quantproof([
       'repair',
       '--fp32',
       fp32Path,
@@ -191,7 +148,7 @@ describe('quantproof repair', () => {
 
 describe('quantproof sensitivity', () => {
   it('names the planted layer as the one to keep at high precision, with proof', async () => {
-    const { code, out, err } = await run([
+    const { code, out, err } = await quantproof([
       'sensitivity',
       '--fp32',
       fp32Path,
@@ -208,7 +165,7 @@ describe('quantproof sensitivity', () => {
   }, 300_000);
 
   it('finds the certified mixed precision: the planted layer keeps more bits than the exact ones', async () => {
-    const { code, out } = await run([
+    const { code, out } = await quantproof([
       'precision',
       '--fp32',
       fp32Path,
@@ -237,7 +194,7 @@ describe('quantproof sensitivity', () => {
   }, 300_000);
 
   it('teaches with --help', async () => {
-    const { out } = await run(['sensitivity', '--help']);
+    const { out } = await quantproof(['sensitivity', '--help']);
     expect(out).toMatch(/--low-bits/);
     expect(out).toMatch(/Examples:/);
   });
@@ -246,13 +203,13 @@ describe('quantproof sensitivity', () => {
 describe('quantproof quantize --certify-delta', () => {
   const policy = join(dir, 'policy.onnx');
   beforeAll(async () => {
-    expect((await run(['train', '--seed', '4', '--out', policy])).code).toBe(EXIT_CODES.ok);
+    expect((await quantproof(['train', '--seed', '4', '--out', policy])).code).toBe(EXIT_CODES.ok);
   }, 120_000);
 
   it('proves a reachable δ* in round 0, verifies the written file again, and records the rounds', async () => {
     const out = join(dir, 'policy.certified.onnx');
     const flags = ['--calibrate-on', 'region', '--certify-max-boxes', '200', '--out', out];
-    const { code, out: text } = await run([
+    const { code, out: text } = await quantproof([
       'quantize',
       '--fp32',
       policy,
@@ -264,7 +221,7 @@ describe('quantproof quantize --certify-delta', () => {
     expect(text).toMatch(/^round 0: δ\* ∈ \[.*≤ 100: target proven$/m);
     expect(text).toMatch(/certified: δ\* ≤ 100 proven over the operating box in round 0/);
     expect(text).toMatch(/the proof holds/);
-    const json = await run([
+    const json = await quantproof([
       'quantize',
       '--fp32',
       policy,
@@ -281,7 +238,7 @@ describe('quantproof quantize --certify-delta', () => {
   }, 300_000);
 
   it('exits 12 when the rounds run out, and refuses a dynamic method', async () => {
-    const missed = await run([
+    const missed = await quantproof([
       'quantize',
       '--fp32',
       policy,
@@ -296,7 +253,7 @@ describe('quantproof quantize --certify-delta', () => {
     ]);
     expect(missed.code).toBe(REPAIR_EXIT_CODES.notReached);
     expect(missed.out).toMatch(/not proven in 0 rounds/);
-    const dynamic = await run([
+    const dynamic = await quantproof([
       'quantize',
       '--fp32',
       policy,
@@ -311,7 +268,7 @@ describe('quantproof quantize --certify-delta', () => {
     expect(dynamic.err).toMatch(/--certify-delta repairs static int8 models/);
     // Ranges from sound bounds over the operating box: no input saturates beyond a sliver at its
     // faces (the scale's rounding), so nothing asks for region calibration.
-    const bounds = await run([
+    const bounds = await quantproof([
       'quantize',
       '--fp32',
       policy,
@@ -334,7 +291,7 @@ describe('the certifying loop on a PyTorch-exported 4-128-2 policy with a Softma
   it('quantize --certify-delta proves δ*, verify proves it again, sensitivity ranks both layers', async () => {
     const out = join(dir, 'torch.certified.onnx');
     const budget = ['--certify-max-boxes', '300'];
-    const q = await run([
+    const q = await quantproof([
       'quantize',
       '--fp32',
       torch,
@@ -348,7 +305,7 @@ describe('the certifying loop on a PyTorch-exported 4-128-2 policy with a Softma
     ]);
     expect(q.code, q.err).toBe(EXIT_CODES.ok);
     expect(q.out).toMatch(/certified: δ\* ≤ 0\.3 proven over the operating box/);
-    const verify = await run([
+    const verify = await quantproof([
       'verify',
       '--fp32',
       torch,
@@ -362,7 +319,7 @@ describe('the certifying loop on a PyTorch-exported 4-128-2 policy with a Softma
     ]);
     const result = parseVerification(JSON.parse(verify.out));
     expect(result.flipMargin!.upper!).toBeLessThanOrEqual(0.3);
-    const s = await run([
+    const s = await quantproof([
       'sensitivity',
       '--fp32',
       torch,

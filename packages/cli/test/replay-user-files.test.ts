@@ -8,7 +8,8 @@ import { createMlp, createSeededRng } from '@quantproof/nn';
 import { createOrtSession, writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { quantizeDynamic } from '@quantproof/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES, runProgram } from '../src/index.js';
+import { EXIT_CODES } from '../src/index.js';
+import { quantproof } from './support/run-quantproof.js';
 import { expectCoherentVerification, parseVerification } from './support/verification.js';
 import { VERIFY_EXIT_CODES } from '../src/commands/verify.js';
 import { ortReplayOfFiles } from '../src/study/ort-replay.js';
@@ -18,17 +19,6 @@ const dir = mkdtempSync(join(tmpdir(), 'quantproof-replay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const torch = new URL('fixtures/torch-sequential-gemm-softmax.onnx', import.meta.url).pathname;
 const int8 = join(dir, 'q.onnx');
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProgram(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stderrIsTTY: false,
-  });
-  return { code, out, err };
-}
 
 /** onnxruntime-node's outputs of the file at `path` for one input, in a session of its own. */
 async function freshRun(path: string, input: readonly number[]): Promise<number[]> {
@@ -45,7 +35,7 @@ async function freshRun(path: string, input: readonly number[]): Promise<number[
 
 beforeAll(async () => {
   // A PyTorch export with a Softmax head, and the int8 model `quantize` writes for it.
-  const q = await run(['quantize', '--fp32', torch, '--out', int8]);
+  const q = await quantproof(['quantize', '--fp32', torch, '--out', int8]);
   expect(q.code, q.err).toBe(EXIT_CODES.ok);
 });
 
@@ -106,7 +96,7 @@ describe('ortReplayOfFiles', () => {
 
 describe('verify replays counterexamples on the user’s files', () => {
   it('records outputs equal to a fresh onnxruntime-node run of the bytes on disk', async () => {
-    const { code, out, err } = await run([
+    const { code, out, err } = await quantproof([
       'verify',
       '--fp32',
       torch,

@@ -18,7 +18,8 @@ import {
 } from '@quantproof/web-report';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES, runProgram } from '../src/index.js';
+import { EXIT_CODES } from '../src/index.js';
+import { quantproof } from './support/run-quantproof.js';
 import { launchChromium, servePage } from '@quantproof/test-support';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-report-'));
@@ -27,22 +28,11 @@ const artifacts = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
 const REPORT_URL = 'http://report.test/report.html';
 let browser: Browser;
 
-async function quantproof(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProgram(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stderrIsTTY: false,
-  });
-  return { code, out, err };
-}
-
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(runDir, file), 'utf8')) as T;
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  const { code, err } = await quantproof(
+  const { code, err } = await quantproof([
     'run',
     '--seed',
     '2',
@@ -52,7 +42,7 @@ beforeAll(async () => {
     '1',
     '--out',
     runDir,
-  );
+  ]);
   expect(code, err).toBe(EXIT_CODES.ok);
   browser = await launchChromium();
 }, 600_000);
@@ -188,7 +178,7 @@ describe('quantproof run → report.html in Chromium', () => {
 describe('quantproof report', () => {
   it('writes the report where --out says', async () => {
     const out = join(dir, 'elsewhere', 'r.html');
-    const { code, out: printed } = await quantproof('report', '--run', runDir, '--out', out);
+    const { code, out: printed } = await quantproof(['report', '--run', runDir, '--out', out]);
     expect(code).toBe(EXIT_CODES.ok);
     expect(printed).toBe(`report: ${out}\n`);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/);
@@ -202,13 +192,13 @@ describe('quantproof report', () => {
     for (const v of readJson<Metrics>('metrics.json').variants) {
       copyFileSync(join(runDir, 'models', `${v.name}.onnx`), join(old, 'models', `${v.name}.onnx`));
     }
-    const { code, err } = await quantproof('report', '--run', old);
+    const { code, err } = await quantproof(['report', '--run', old]);
     expect(code, err).toBe(EXIT_CODES.ok);
     expect(JSON.parse(readFileSync(join(old, 'maps.json'), 'utf8'))).toEqual(readJson('maps.json'));
   });
 
   it('says in one line which file of which directory is wrong', async () => {
-    const missing = await quantproof('report', '--run', join(dir, 'nothing'));
+    const missing = await quantproof(['report', '--run', join(dir, 'nothing')]);
     expect(missing.code).toBe(EXIT_CODES.input);
     expect(missing.err).toBe(
       `quantproof: ${join(dir, 'nothing', 'run.json')} does not exist: --run must be a run directory written by quantproof run\n`,
@@ -219,7 +209,7 @@ describe('quantproof report', () => {
       copyFileSync(join(runDir, f), join(bad, f));
     const metrics = readJson<Record<string, unknown>>('metrics.json');
     writeFileSync(join(bad, 'metrics.json'), JSON.stringify({ ...metrics, schemaVersion: 3 }));
-    const invalid = await quantproof('report', '--run', bad);
+    const invalid = await quantproof(['report', '--run', bad]);
     expect(invalid.code).toBe(EXIT_CODES.input);
     expect(invalid.err).toBe(
       `quantproof: ${join(bad, 'metrics.json')}: $.schemaVersion: schemaVersion 3 is not supported: this report reads schema version 2 (re-run the study with this quantproof version)\n`,
@@ -228,20 +218,20 @@ describe('quantproof report', () => {
     const run = readJson<Record<string, unknown>>('run.json');
     writeFileSync(join(bad, 'metrics.json'), JSON.stringify(metrics));
     writeFileSync(join(bad, 'run.json'), JSON.stringify({ ...run, schemaVersion: 1 }));
-    const older = await quantproof('report', '--run', bad);
+    const older = await quantproof(['report', '--run', bad]);
     expect(older.code).toBe(EXIT_CODES.input);
     expect(older.err).toBe(
       `quantproof: ${join(bad, 'run.json')}: $.schemaVersion: schemaVersion 1 is not supported: this report reads schema version 2 (an older quantproof wrote it, and its verification (consistent / inconsistent / unknown leaves) cannot be converted to agree / disagree / mixed / open leaves; re-run the study with this quantproof version)\n`,
     );
     writeFileSync(join(bad, 'run.json'), JSON.stringify(run));
     writeFileSync(join(bad, 'metrics.json'), '{');
-    expect((await quantproof('report', '--run', bad)).err).toMatch(/metrics\.json is not JSON: /);
+    expect((await quantproof(['report', '--run', bad])).err).toMatch(/metrics\.json is not JSON: /);
   });
 
   it('has help with an example, and requires --run', async () => {
-    const help = await quantproof('report', '--help');
+    const help = await quantproof(['report', '--help']);
     expect(help.code).toBe(EXIT_CODES.ok);
     expect(help.out).toContain('$ quantproof report --run runs/');
-    expect((await quantproof('report')).code).toBe(EXIT_CODES.usage);
+    expect((await quantproof(['report'])).code).toBe(EXIT_CODES.usage);
   });
 });

@@ -3,52 +3,13 @@
 // model files: here the ones our writers produce for the in-memory models.
 import { forwardFp32, type Mlp } from '@quantproof/nn';
 import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
-import { argmaxFirst, forwardInt8, type QMlpStatic, quantizeStatic } from '@quantproof/quant';
+import { argmaxFirst, forwardInt8, type QMlpStatic } from '@quantproof/quant';
 import { checkAgreement, releaseZ3 } from '@quantproof/smt-verify';
+import { diagonal, quantizeTiny } from '@quantproof/test-support/tiny-nets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ORT_REPLAY_NAME, type OrtReplay, ortReplayOfFiles } from '../src/study/ort-replay.js';
 
 afterAll(releaseZ3);
-
-/** y0 = 8·(x0 − x1) through two ReLUs, y1 = 0: the FP32 decision flips on the diagonal x0 = x1. */
-const diagonal: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, -1, -1, 1),
-      bias: Float32Array.of(0, 0),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(8, -8, 0, 0),
-      bias: Float32Array.of(0, 0),
-      activation: 'identity',
-    },
-  ],
-};
-
-/** Static QOperator/uint8 quantisation calibrated on a 5 × 5 grid over [-1, 1]² (as smt-verify's
- * test/support/tiny-nets.ts `quantizeTiny`). */
-function quantizeTiny(mlp: Mlp): QMlpStatic {
-  const d = mlp.layers[0]!.inFeatures;
-  const rows: number[] = [];
-  const steps = 5;
-  for (let n = 0; n < steps ** d; n++) {
-    let r = n;
-    for (let i = 0; i < d; i++) {
-      rows.push(-1 + (2 * (r % steps)) / (steps - 1));
-      r = Math.floor(r / steps);
-    }
-  }
-  const { model } = quantizeStatic(mlp, Float32Array.from(rows), {
-    format: 'qoperator',
-    activationType: 'uint8',
-  });
-  return model as QMlpStatic;
-}
 
 /** A replay of the two models as written to .onnx files. */
 function replayOf(mlp: Mlp, model: QMlpStatic): OrtReplay {

@@ -4,26 +4,23 @@ import { join } from 'node:path';
 import { readMlpOnnx } from '@quantproof/onnx';
 import { evaluate } from '@quantproof/rl';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES, runProgram } from '../src/index.js';
+import { EXIT_CODES } from '../src/index.js';
+import { quantproof } from './support/run-quantproof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'quantproof-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProgram(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stderrIsTTY: false,
-  });
-  return { code, out, err };
-}
-
 describe('quantproof train', () => {
   it('trains, writes an ONNX policy with its training metadata, and reports as JSON', async () => {
     const out = join(dir, 'models', 'policy.onnx');
-    const { code, out: stdout } = await run(['train', '--seed', '3', '--out', out, '--json']);
+    const { code, out: stdout } = await quantproof([
+      'train',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(code).toBe(EXIT_CODES.ok);
     const report = JSON.parse(stdout) as {
       seed: number;
@@ -48,7 +45,13 @@ describe('quantproof train', () => {
   });
 
   it('rejects a bad budget with exit code 2 before doing any work', async () => {
-    const { code, err } = await run(['train', '--timesteps', '5', '--out', join(dir, 'x.onnx')]);
+    const { code, err } = await quantproof([
+      'train',
+      '--timesteps',
+      '5',
+      '--out',
+      join(dir, 'x.onnx'),
+    ]);
     expect(code).toBe(EXIT_CODES.usage);
     expect(err).toMatch(/--timesteps must be an integer ≥ 256/);
     expect(readdirSync(dir)).not.toContain('x.onnx');

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXIT_CODES, runProgram } from '../src/index.js';
+import { EXIT_CODES } from '../src/index.js';
+import { quantproof } from './support/run-quantproof.js';
 import { VERIFY_EXIT_CODES } from '../src/commands/verify.js';
 import { verdictLine } from '../src/study/verification-text.js';
 import { expectCoherentVerification, parseVerification } from './support/verification.js';
@@ -12,25 +13,14 @@ const fp32 = join(dir, 'policy.onnx');
 const int8 = join(dir, 'policy.qdq.onnx');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runProgram(argv, {
-    stdout: (t) => (out += t),
-    stderr: (t) => (err += t),
-    stderrIsTTY: false,
-  });
-  return { code, out, err };
-}
-
 beforeAll(async () => {
-  expect((await run(['train', '--seed', '4', '--out', fp32])).code).toBe(EXIT_CODES.ok);
-  expect((await run(['quantize', '--fp32', fp32, '--out', int8])).code).toBe(EXIT_CODES.ok);
+  expect((await quantproof(['train', '--seed', '4', '--out', fp32])).code).toBe(EXIT_CODES.ok);
+  expect((await quantproof(['quantize', '--fp32', fp32, '--out', int8])).code).toBe(EXIT_CODES.ok);
 });
 
 describe('quantproof verify', () => {
   it('reports the verdict over the operating box as JSON, with the exit code that names it', async () => {
-    const { code, out } = await run([
+    const { code, out } = await quantproof([
       'verify',
       '--fp32',
       fp32,
@@ -54,8 +44,8 @@ describe('quantproof verify', () => {
   it('leads the text answer with the verdict, then the certified bracket, as --json says them', async () => {
     // --max-boxes makes the answer the same in both runs.
     const flags = ['--fp32', fp32, '--int8', int8, '--max-boxes', '48', '--timeout', '120'];
-    const text = await run(['verify', ...flags]);
-    const json = await run(['verify', ...flags, '--json']);
+    const text = await quantproof(['verify', ...flags]);
+    const json = await quantproof(['verify', ...flags, '--json']);
     expect(text.code).toBe(json.code);
     const result = parseVerification(JSON.parse(json.out));
     const [lead] = text.out.split('\n');
@@ -68,7 +58,7 @@ describe('quantproof verify', () => {
   it('proves a small box far from the decision boundary consistent (exit 0)', async () => {
     // A pole falling fast to the right: both policies push right everywhere in this box.
     const box = '-0.1,0.1;-0.1,0.1;0.15,0.16;1.5,1.6';
-    const { code, out, err } = await run([
+    const { code, out, err } = await quantproof([
       'verify',
       '--fp32',
       fp32,
@@ -94,16 +84,24 @@ describe('quantproof verify', () => {
       [['--box', '0,1;0,1;0,1;0,1', '--region', 'operating'], EXIT_CODES.usage, /one of --box/],
     ];
     for (const [extra, expected, message] of cases) {
-      const { code, err } = await run(['verify', '--fp32', fp32, '--int8', int8, ...extra]);
+      const { code, err } = await quantproof(['verify', '--fp32', fp32, '--int8', int8, ...extra]);
       expect(code, extra.join(' ')).toBe(expected);
       expect(err).toMatch(message);
       expect(err.trim().split('\n')).toHaveLength(1);
     }
-    const swapped = await run(['verify', '--fp32', int8, '--int8', fp32]);
+    const swapped = await quantproof(['verify', '--fp32', int8, '--int8', fp32]);
     expect(swapped.code).toBe(EXIT_CODES.input);
     const boxFile = join(dir, 'box.json');
     writeFileSync(boxFile, '{"lower": [0, 0]}');
-    const badFile = await run(['verify', '--fp32', fp32, '--int8', int8, '--box-file', boxFile]);
+    const badFile = await quantproof([
+      'verify',
+      '--fp32',
+      fp32,
+      '--int8',
+      int8,
+      '--box-file',
+      boxFile,
+    ]);
     expect(badFile.code).toBe(EXIT_CODES.input);
     expect(badFile.err).toMatch(/must hold/);
   });

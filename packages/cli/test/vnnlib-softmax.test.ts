@@ -5,32 +5,15 @@
 import { type Mlp } from '@quantproof/nn';
 import { createOrtSession, writeMlpOnnx } from '@quantproof/onnx';
 import { releaseZ3 } from '@quantproof/smt-verify';
+import { narrowLogits } from '@quantproof/test-support/tiny-nets';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ORT_REPLAY_NAME } from '../src/study/ort-replay.js';
 import { verifyVnnlib } from '../src/study/vnnlib.js';
 
 afterAll(releaseZ3);
 
-// z_0 = −3 + 0.15·(relu(x_0 + x_1) + relu(x_0 − x_1)) ∈ [−3, −2.7], z_1 = 0 on [−1, 1]².
-const network: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, 1, 1, -1),
-      bias: new Float32Array(2),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(0.15, 0.15, 0, 0),
-      bias: Float32Array.of(-3, 0),
-      activation: 'identity',
-    },
-  ],
-  head: 'softmax',
-};
+// z_0 = −3 + 0.15·(relu(x_0 + x_1) + relu(x_0 − x_1)) ∈ [−3, −2.7], z_1 = 0 on [−1, 1]², then Softmax.
+const network: Mlp = { ...narrowLogits, head: 'softmax' };
 const bytes = writeMlpOnnx(network, { inputName: 'input.1', outputName: '13' });
 
 function property(output: string): string {

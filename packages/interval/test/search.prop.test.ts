@@ -2,14 +2,9 @@
 // executors inside the box, and on planted cases (a network whose FP32 decision boundary crosses
 // the box, so the quantisation cell around a boundary point disagrees on one side) it finds one
 // with small budgets.
-import { createSeededRng, forwardFp32, type Mlp } from '@quantproof/nn';
-import {
-  type CpuSemantics,
-  decideOutputs,
-  forwardInt8,
-  type QMlp,
-  quantizeStatic,
-} from '@quantproof/quant';
+import { forwardFp32, type Mlp } from '@quantproof/nn';
+import { type CpuSemantics, decideOutputs, forwardInt8, type QMlp } from '@quantproof/quant';
+import { plantedPair } from '@quantproof/test-support/planted';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -33,36 +28,6 @@ const budgetArb = fc.record({
   maxCounterexamples: fc.integer({ min: 1, max: 4 }),
 });
 
-/**
- * A network whose two logits differ by w·x − b (through a pair of ReLUs), quantised statically on
- * points of [−1, 1]^d: the FP32 decision is 0 where w·x ≥ b, else 1.
- */
-function plantedPair(w: readonly number[], b: number, seed: number) {
-  const d = w.length;
-  const mlp: Mlp = {
-    layers: [
-      {
-        inFeatures: d,
-        outFeatures: 2,
-        weight: Float32Array.from([...w, ...w.map((v) => -v)]),
-        bias: Float32Array.of(-b, b),
-        activation: 'relu',
-      },
-      {
-        inFeatures: 2,
-        outFeatures: 2,
-        weight: Float32Array.of(1, -1, 0, 0),
-        bias: Float32Array.of(0, 0),
-        activation: 'identity',
-      },
-    ],
-  };
-  const rng = createSeededRng(seed);
-  const calibration = Float32Array.from({ length: 64 * d }, () => 2 * rng.nextFloat64() - 1);
-  const { model } = quantizeStatic(mlp, calibration, { activationType: 'int8' });
-  return { mlp, model };
-}
-
 const plantedArb = fc
   .record({
     d: fc.constantFrom(1, 2, 3, 4, 9),
@@ -79,7 +44,9 @@ const plantedArb = fc
     // The FP32 boundary passes through a float32 point p of the box.
     const p = Float32Array.from(lower, (l, i) => l + (upper[i]! - l) * (0.5 + at[i]! / 200));
     const b = Math.fround(weights.reduce((s, v, i) => s + v * p[i]!, 0));
-    return { ...plantedPair(weights, b, seed), box: createBox(lower, upper), p, seed };
+    // Quantised statically on points of [−1, 1]^d (range 1).
+    const { fp32: mlp, int8: model } = plantedPair(weights, b, seed, 1);
+    return { mlp, model, box: createBox(lower, upper), p, seed };
   });
 
 /**

@@ -5,28 +5,13 @@ import fc from 'fast-check';
 import { forwardFp32 } from '@quantproof/nn';
 import { describe, expect, it } from 'vitest';
 import { fp32LinearUpperBound, fp32SpecLowerBound, ibpFp32 } from '../src/index.js';
-import { add, compare, dyadic, exactForward, mul, type Dyadic } from './support/dyadic.js';
-import { coveredPoints, randomBox, randomMlp, sizesArb } from './support/random-models.js';
-
-/** Σ c_j·y_j exactly. */
-function combination(c: ArrayLike<number>, y: readonly Dyadic[]): Dyadic {
-  let s = dyadic(0);
-  y.forEach((yj, j) => (s = add(s, mul(dyadic(c[j]!), yj))));
-  return s;
-}
-
-const caseArb = fc.record({
-  sizes: sizesArb,
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  range: fc.constantFrom(0.5, 2, 6),
-  radius: fc.constantFrom(0, 0.01, 0.2, 1, 4),
-  c: fc.array(fc.double({ min: -4, max: 4, noNaN: true }), { minLength: 4, maxLength: 4 }),
-});
+import { combination, compare, dyadic, exactForward } from './support/dyadic.js';
+import { coveredPoints, linearSpecCaseArb, randomBox, randomMlp } from './support/random-models.js';
 
 describe('fp32SpecLowerBound', () => {
   it('bounds Σ c_j·y_j from below at every tested input, real and float32 logits, exactly', () => {
     fc.assert(
-      fc.property(caseArb, ({ sizes, seed, range, radius, c }) => {
+      fc.property(linearSpecCaseArb, ({ sizes, seed, range, radius, c }) => {
         const mlp = randomMlp(sizes, seed);
         const box = randomBox(sizes[0]!, range, radius, seed + 1);
         const spec = Float64Array.from(c.slice(0, sizes[sizes.length - 1]));

@@ -76,3 +76,11 @@ export {
 } from './mlp-json.js';
 // The base64 codec of the JSON formats (nn's Mlp JSON, quant's QMlp JSON).
 export { decodeBase64, encodeBase64 } from './base64.js';
+
+// The VNN-LIB property as data: onnx parses it, smt-verify decides it.
+export type {
+  VnnlibBound,
+  VnnlibLinearConstraint,
+  VnnlibProperty,
+  VnnlibRational,
+} from './vnnlib-property.js';

@@ -50,9 +50,10 @@ export {
   VnnlibParseError,
   vnnlibRationalToNumber,
 } from './vnnlib.js';
+// The property types are nn's, re-exported here beside the parser that produces them.
 export type {
   VnnlibBound,
   VnnlibLinearConstraint,
   VnnlibProperty,
   VnnlibRational,
-} from './vnnlib.js';
+} from '@quantproof/nn';

@@ -23,13 +23,16 @@ export {
   type RuntimeFp32Replay,
   type RuntimeReplay,
 } from './replay.js';
+// The property types are nn's (onnx's parser returns the same), re-exported beside their decider.
+export type {
+  VnnlibBound,
+  VnnlibLinearConstraint,
+  VnnlibProperty,
+  VnnlibRational,
+} from '@quantproof/nn';
 export {
-  type VnnlibBound,
   type VnnlibCounterexample,
-  type VnnlibLinearConstraint,
   type VnnlibOptions,
-  type VnnlibProperty,
-  type VnnlibRational,
   type VnnlibResult,
   type VnnlibStats,
   verifyVnnlibProperty,

@@ -3,36 +3,21 @@
 // [−1, 1]², so Y_0 = softmax(z)_0 lies in [0.0474, 0.0630] on the whole box, and never above; the
 // linear relaxation at the root only shows z_0 ≤ −2.55 (Y_0 ≤ 0.0723). Without a runtime, witnesses are confirmed by
 // sound probability bounds at the point; the cli's tests replay them in onnxruntime-node.
-import { forwardFp32, type Mlp } from '@quantproof/nn';
-import { afterAll, describe, expect, it } from 'vitest';
-import { softmaxFp32 } from '@quantproof/interval';
 import {
+  forwardFp32,
+  type Mlp,
   type VnnlibLinearConstraint,
   type VnnlibProperty,
-  verifyVnnlibProperty,
-} from './vnnlib-verify.js';
+} from '@quantproof/nn';
+import { afterAll, describe, expect, it } from 'vitest';
+import { softmaxFp32 } from '@quantproof/interval';
+import { narrowLogits } from '@quantproof/test-support/tiny-nets';
+import { verifyVnnlibProperty } from './vnnlib-verify.js';
 import { releaseZ3 } from './z3-session.js';
 
 afterAll(releaseZ3);
 
-const logits: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, 1, 1, -1),
-      bias: new Float32Array(2),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(0.15, 0.15, 0, 0),
-      bias: Float32Array.of(-3, 0),
-      activation: 'identity',
-    },
-  ],
-};
+const logits: Mlp = narrowLogits;
 const softmax: Mlp = { ...logits, head: 'softmax' };
 
 /** A decimal as an exact rational (numerator / 10^digits). */

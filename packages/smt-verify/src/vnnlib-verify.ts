@@ -5,8 +5,8 @@
 // hunts for counterexamples, each confirmed exactly, in forwardFp32 and, when one is injected, in a
 // runtime (the cli wires onnxruntime-node on the original .onnx file) before it is reported.
 // Reading the .onnx file and parsing the VNN-LIB text belong to @quantproof/onnx: this module takes
-// the parsed network and a structural copy of onnx's `VnnlibProperty`, so onnx's values flow in
-// unchanged.
+// the parsed network and the `VnnlibProperty` onnx's parser returns (the type is nn's, which both
+// packages import).
 import {
   type Box,
   type BoxSplit,
@@ -22,7 +22,13 @@ import {
   searchLinearConditions,
   splitAtCellFace,
 } from '@quantproof/interval';
-import { forwardFp32, mlpHead, type Mlp } from '@quantproof/nn';
+import {
+  forwardFp32,
+  mlpHead,
+  type Mlp,
+  type VnnlibLinearConstraint,
+  type VnnlibProperty,
+} from '@quantproof/nn';
 import { SmtVerifyOptionsError, VnnlibNetworkMismatchError } from './errors.js';
 import { exactAffineObjective, exactLogits } from './exact-fp32.js';
 import { encodeFp32 } from './fp32-encoding.js';
@@ -47,39 +53,6 @@ import { and, or, realLiteral, SmtScript, sum } from './smtlib.js';
 import type { RuntimeFp32Replay } from './replay.js';
 import { decideSoftmaxVnnlib } from './vnnlib-softmax.js';
 import { checkSmt, type CheckResult } from './z3-session.js';
-
-/** An exact rational `numerator / denominator` (structurally onnx's `VnnlibRational`). */
-export interface VnnlibRational {
-  readonly numerator: bigint;
-  readonly denominator: bigint;
-}
-
-/** One input bound: exact value, nearest float64, strictness (onnx's `VnnlibBound`). */
-export interface VnnlibBound {
-  readonly exact: VnnlibRational;
-  readonly value: number;
-  readonly strict: boolean;
-}
-
-/** `Σ coefficient · Y_index ≤ bound` (`<` when strict) (onnx's `VnnlibLinearConstraint`). */
-export interface VnnlibLinearConstraint {
-  readonly terms: readonly { readonly index: number; readonly coefficient: VnnlibRational }[];
-  readonly bound: VnnlibRational;
-  readonly strict: boolean;
-}
-
-/**
- * A parsed VNN-LIB property, structurally identical to what `@quantproof/onnx`'s `parseVnnlib`
- * returns: the input box and the unsafe output region as a disjunction of conjunctions.
- */
-export interface VnnlibProperty {
-  readonly inputSize: number;
-  readonly outputSize: number;
-  readonly lower: readonly VnnlibBound[];
-  readonly upper: readonly VnnlibBound[];
-  /** Disjuncts; each is a conjunction. One empty conjunction means "any output". */
-  readonly output: readonly (readonly VnnlibLinearConstraint[])[];
-}
 
 /** Options of `verifyVnnlibProperty`. */
 export interface VnnlibOptions {

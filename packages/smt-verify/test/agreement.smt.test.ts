@@ -11,7 +11,8 @@ import { exactLogits } from '../src/exact-fp32.js';
 import { compare, fromNumber, sub } from '../src/rational.js';
 import { exactDecision, replayCandidate, type RuntimeReplay } from '../src/replay.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { quantizeTiny, smallBox, tinyCase, diagonal } from './support/tiny-nets.js';
+import { diagonal, quantizeTiny } from '@quantproof/test-support/tiny-nets';
+import { smallBox, tinyCase } from './support/tiny-nets.js';
 
 afterAll(releaseZ3);
 

@@ -1,9 +1,9 @@
 // Certified layer sensitivity on the planted network (test/support/planted.ts) whose sensitive layer,
 // layer 1, is known in advance.
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
+import { planted, plantedBox, plantedGrid } from '@quantproof/test-support/planted';
 import { describe, expect, it } from 'vitest';
 import { certifyLayerSensitivity, SmtVerifyOptionsError, verifyRegion } from '../src/index.js';
-import { planted, plantedBox, plantedGrid } from './support/planted.js';
 
 const box = plantedBox;
 const ranges = calibrateRanges(planted, plantedGrid, { kind: 'minmax' });

@@ -2,6 +2,7 @@
 // width go down to 2 bits, the sensitive layer keeps the bits its certified δ* needs; the front
 // holds only non-dominated models.
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
+import { planted, plantedBox, plantedGrid } from '@quantproof/test-support/planted';
 import { describe, expect, it } from 'vitest';
 import {
   certifyBitWidths,
@@ -10,7 +11,6 @@ import {
   flipMarginUpper,
   verifyRegion,
 } from '../src/index.js';
-import { planted, plantedBox, plantedGrid } from './support/planted.js';
 
 const ranges = calibrateRanges(planted, plantedGrid, { kind: 'minmax' });
 const verify = { workers: 0, maxBoxes: 200, seconds: 120 } as const;

@@ -8,7 +8,7 @@ import { checkAgreement } from '../src/agreement.js';
 import { errorBound } from '../src/error-bound.js';
 import { flipMargin } from '../src/flip-margin.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { quantizeTiny, diagonal } from './support/tiny-nets.js';
+import { diagonal, quantizeTiny } from '@quantproof/test-support/tiny-nets';
 
 afterAll(releaseZ3);
 

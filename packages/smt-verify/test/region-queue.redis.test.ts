@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseQueueUrl, QueueUnavailableError, queueRunner } from '../src/queue/index.js';
 import { verifyRegion, type RegionResult } from '../src/region/verify-region.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { diagonal, quantizeTiny } from './support/tiny-nets.js';
+import { diagonal, quantizeTiny } from '@quantproof/test-support/tiny-nets';
 
 const url = process.env['QUANTPROOF_TEST_REDIS_URL'];
 if (url === undefined && process.env['CI'] !== undefined) {

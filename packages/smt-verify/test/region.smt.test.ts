@@ -11,7 +11,8 @@ import { abs, approximate, compare, fromNumber, sub } from '../src/rational.js';
 import { memoryCheckpointStore } from '../src/region/checkpoint.js';
 import { verifyRegion, type RegionResult } from '../src/region/verify-region.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { diagonal, quantizeTiny, tinyCase } from './support/tiny-nets.js';
+import { diagonal, quantizeTiny } from '@quantproof/test-support/tiny-nets';
+import { tinyCase } from './support/tiny-nets.js';
 
 afterAll(releaseZ3);
 

@@ -3,9 +3,9 @@
 // scratch, and a loop without rounds must report the budget, not a success.
 import { createSeededRng } from '@quantproof/nn';
 import { calibrateRanges, validateQMlp } from '@quantproof/quant';
+import { planted, plantedBox, plantedGrid } from '@quantproof/test-support/planted';
 import { describe, expect, it } from 'vitest';
 import { repairToTarget, SmtVerifyOptionsError, verifyRegion } from '../src/index.js';
-import { planted, plantedBox, plantedGrid } from './support/planted.js';
 
 const ranges = calibrateRanges(planted, plantedGrid, { kind: 'minmax' });
 const verify = { workers: 0, maxBoxes: 300, seconds: 120 } as const;

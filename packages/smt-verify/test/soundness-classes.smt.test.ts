@@ -19,7 +19,7 @@ import { compare, fromNumber, sub } from '../src/rational.js';
 import { judgePoint } from '../src/replay.js';
 import { verifyRegion } from '../src/region/verify-region.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { quantizeTiny } from './support/tiny-nets.js';
+import { quantizeTiny } from '@quantproof/test-support/tiny-nets';
 
 afterAll(releaseZ3);
 

@@ -1,17 +1,13 @@
-// verifyVnnlibProperty on hand-written properties (the structural `VnnlibProperty` that onnx's
-// parseVnnlib returns), with and without an injected runtime. The VNN-COMP 2022 cartpole instances,
+// verifyVnnlibProperty on hand-written properties (the `VnnlibProperty` that onnx's parseVnnlib
+// returns), with and without an injected runtime. The VNN-COMP 2022 cartpole instances,
 // read from .onnx and VNN-LIB files and replayed in onnxruntime-node, are
 // packages/cli/test/vnnlib.test.ts.
-import { forwardFp32 } from '@quantproof/nn';
+import { forwardFp32, type VnnlibBound, type VnnlibProperty } from '@quantproof/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RuntimeFp32Replay } from '../src/replay.js';
-import {
-  type VnnlibBound,
-  type VnnlibProperty,
-  verifyVnnlibProperty,
-} from '../src/vnnlib-verify.js';
+import { verifyVnnlibProperty } from '../src/vnnlib-verify.js';
 import { releaseZ3 } from '../src/z3-session.js';
-import { diagonal } from './support/tiny-nets.js';
+import { diagonal } from '@quantproof/test-support/tiny-nets';
 
 afterAll(releaseZ3);
 

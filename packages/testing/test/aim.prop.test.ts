@@ -19,7 +19,7 @@ import {
   searchDisagreements,
   TestingOptionsError,
 } from '../src/index.js';
-import { plantedPair } from './support/pairs.js';
+import { plantedPair } from '@quantproof/test-support/planted';
 
 afterAll(releaseZ3);
 

@@ -16,7 +16,8 @@ import {
   toTakeFp32Decision,
 } from '../src/index.js';
 import '../src/vitest.js';
-import { CLEAR_BOX, clearPair, flippedPair, plantedPair } from './support/pairs.js';
+import { plantedPair } from '@quantproof/test-support/planted';
+import { CLEAR_BOX, clearPair, flippedPair } from './support/pairs.js';
 
 afterAll(releaseZ3);
 

@@ -1,55 +1,29 @@
 // `quantproof precision`: the smallest per-layer weight bit widths whose certified δ* meets a
 // target, and the Pareto front of size against certified δ* and the disagreeing-volume bracket.
 
-import { mlpInputSize } from '@quantproof/nn';
-import { calibrateRanges } from '@quantproof/quant';
-import {
-  type CertifiedMixedPrecisionResult,
-  certifyMixedPrecision,
-  SmtVerifyOptionsError,
-} from '@quantproof/smt-verify';
+import { type CertifiedMixedPrecisionResult, certifyMixedPrecision } from '@quantproof/smt-verify';
 import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
-import { UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { renderPrecisionPage } from '@quantproof/web-report';
 import { formatTable } from '../format-table.js';
-import { regionOf } from '../region.js';
-import {
-  certifyRegionOptions,
-  certifyStates,
-  numberBracketText,
-  precisionFrontJson,
-} from '../study/certify.js';
-import {
-  type CpuSemanticsFlag,
-  describeCpuSemantics,
-  resolveCpuSemantics,
-} from '../study/cpu-semantics.js';
-import type { CalibrateOn } from '../study/defaults.js';
-import { loadFp32 } from '../study/load-model.js';
+import { numberBracketText, precisionFrontJson } from '../study/certify.js';
+import { describeCpuSemantics } from '../study/cpu-semantics.js';
 import { bracketText } from '../study/verification-text.js';
-import { addCertifyFlags, addLayoutFlags, deltaFlag } from './repair.js';
+import {
+  addCertifyFlags,
+  addLayoutFlags,
+  deltaFlag,
+  type LayoutCertifyFlags,
+  layoutCertifyInputs,
+  withUsageErrors,
+} from './repair.js';
 import { integerFlag } from '../options.js';
 
 /** Options of the precision command after parsing. */
-export interface PrecisionCommandOptions {
-  readonly fp32: string;
+export interface PrecisionCommandOptions extends LayoutCertifyFlags {
   readonly targetDelta: number;
   readonly minBits: number;
-  readonly box?: string;
-  readonly boxFile?: string;
-  readonly region?: 'operating';
-  readonly format: 'qdq' | 'qoperator';
-  readonly activations: 'int8' | 'uint8';
-  readonly perChannel: boolean;
-  readonly timeout: number;
-  readonly maxBoxes?: number;
-  readonly workers?: number;
-  readonly seed: number;
-  readonly calibrateOn: CalibrateOn;
-  readonly calibrationEpisodes: number;
-  readonly cpuSemantics: CpuSemanticsFlag;
   readonly html?: string;
   readonly json?: boolean;
 }
@@ -115,33 +89,16 @@ export function precisionCommand(print: (text: string) => void): Command {
     )
     .action(async (opts: PrecisionCommandOptions) => {
       if (opts.html !== undefined) await checkOutputFile(opts.html, '--html');
-      const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
-      const region = await regionOf(opts, mlpInputSize(fp32));
-      const cpu = await resolveCpuSemantics(opts.cpuSemantics);
-      const states = certifyStates(
-        fp32,
-        region,
-        opts.calibrateOn,
-        opts.calibrationEpisodes,
-        opts.seed,
-      );
-      let result: CertifiedMixedPrecisionResult;
-      try {
-        result = await certifyMixedPrecision(fp32, region, {
+      const { fp32, region, cpu, ranges, scheme, verify } = await layoutCertifyInputs(opts);
+      const result: CertifiedMixedPrecisionResult = await withUsageErrors(() =>
+        certifyMixedPrecision(fp32, region, {
           targetDelta: opts.targetDelta,
-          ranges: calibrateRanges(fp32, states, { kind: 'minmax' }),
-          scheme: {
-            format: opts.format,
-            activationType: opts.activations,
-            perChannel: opts.perChannel,
-          },
+          ranges,
+          scheme,
           minBits: opts.minBits,
-          verify: certifyRegionOptions(opts, cpu),
-        });
-      } catch (error) {
-        if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
-        throw error;
-      }
+          verify,
+        }),
+      );
       if (opts.html !== undefined) {
         await writeFileAtomic(
           opts.html,

@@ -2,23 +2,34 @@
 // cells until the region verifier proves its δ* ≤ a target, then verify the written file again.
 
 import { resolve } from 'node:path';
-import { mlpInputSize } from '@quantproof/nn';
+import type { Box } from '@quantproof/interval';
+import { type Mlp, mlpInputSize } from '@quantproof/nn';
 import {
   expectedOrtLevel,
   InvalidWriteOptionsError,
   readMlpOnnx,
   writeQMlpOnnx,
 } from '@quantproof/onnx';
-import type { QMlpStatic } from '@quantproof/quant';
-import { type RepairResult, SmtVerifyOptionsError } from '@quantproof/smt-verify';
+import {
+  type CalibrationRanges,
+  calibrateRanges,
+  type QMlpStatic,
+  type QuantizeStaticOptions,
+} from '@quantproof/quant';
+import {
+  type RegionOptions,
+  type RepairResult,
+  SmtVerifyOptionsError,
+} from '@quantproof/smt-verify';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
-import { regionOf } from '../region.js';
+import { type RegionFlags, regionOf } from '../region.js';
 import { CALIBRATE_ON_CHOICES } from '../study/calibration.js';
 import {
+  type CertifyVerifyFlags,
   certifyRegionOptions,
   certifyStates,
   numberBracketText,
@@ -28,12 +39,14 @@ import {
   roundText,
 } from '../study/certify.js';
 import {
+  type AssumedCpuSemantics,
   type CpuSemanticsFlag,
   cpuSemanticsOption,
   describeCpuSemantics,
   resolveCpuSemantics,
 } from '../study/cpu-semantics.js';
 import { type CalibrateOn, STUDY_DEFAULTS } from '../study/defaults.js';
+import { loadFp32 } from '../study/load-model.js';
 import { loadVerifyPair } from '../study/load-pair.js';
 import { bracketText } from '../study/verification-text.js';
 import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
@@ -136,6 +149,56 @@ export function addLayoutFlags(command: Command): Command {
     .option('--per-channel', 'per-output-channel weight scales', false);
 }
 
+/** The flags `sensitivity` and `precision` share: the FP32 file, the static layout and the certify flags. */
+export interface LayoutCertifyFlags extends RegionFlags, CertifyVerifyFlags {
+  readonly fp32: string;
+  readonly format: 'qdq' | 'qoperator';
+  readonly activations: 'int8' | 'uint8';
+  readonly perChannel: boolean;
+  readonly calibrateOn: CalibrateOn;
+  readonly calibrationEpisodes: number;
+  readonly cpuSemantics: CpuSemanticsFlag;
+}
+
+/** What `sensitivity` and `precision` certify their static models with, read from their flags. */
+export interface LayoutCertifyInputs {
+  readonly fp32: Mlp;
+  readonly region: Box;
+  readonly cpu: AssumedCpuSemantics;
+  /** Activation ranges, calibrated once (min-max) on the FP32 network over `--calibrate-on`'s states. */
+  readonly ranges: CalibrationRanges;
+  /** The static layout of `--format`, `--activations` and `--per-channel`. */
+  readonly scheme: QuantizeStaticOptions;
+  /** Each model's `verifyRegion` options. */
+  readonly verify: RegionOptions;
+}
+
+/** Reads the `--fp32` model, the region and the CPU semantics, and calibrates the ranges. */
+export async function layoutCertifyInputs(opts: LayoutCertifyFlags): Promise<LayoutCertifyInputs> {
+  const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
+  const region = await regionOf(opts, mlpInputSize(fp32));
+  const cpu = await resolveCpuSemantics(opts.cpuSemantics);
+  const states = certifyStates(fp32, region, opts.calibrateOn, opts.calibrationEpisodes, opts.seed);
+  return {
+    fp32,
+    region,
+    cpu,
+    ranges: calibrateRanges(fp32, states, { kind: 'minmax' }),
+    scheme: { format: opts.format, activationType: opts.activations, perChannel: opts.perChannel },
+    verify: certifyRegionOptions(opts, cpu),
+  };
+}
+
+/** Runs a certification, reporting smt-verify's option errors as usage errors (bad flags). */
+export async function withUsageErrors<T>(certify: () => Promise<T>): Promise<T> {
+  try {
+    return await certify();
+  } catch (error) {
+    if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** The flags `repair` and `sensitivity` share with `verify`: the region and the verifier's budget. */
 export function addCertifyFlags(command: Command, timeoutWhat: string, timeout: number): Command {
   return command
@@ -199,9 +262,8 @@ async function runRepair(
   const states = certifyStates(fp32, region, opts.calibrateOn, opts.calibrationEpisodes, opts.seed);
   const verify = certifyRegionOptions(opts, cpu);
   if (opts.json !== true) print(describeCpuSemantics(cpu));
-  let result: RepairResult;
-  try {
-    result = await repairModel(fp32, start, region, {
+  const result: RepairResult = await withUsageErrors(() =>
+    repairModel(fp32, start, region, {
       targetDelta: opts.targetDelta,
       rounds: opts.rounds,
       verify,
@@ -210,11 +272,8 @@ async function runRepair(
       onRound: (r) => {
         if (opts.json !== true) print(roundText(r, opts.targetDelta));
       },
-    });
-  } catch (error) {
-    if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
-    throw error;
-  }
+    }),
+  );
   const record = repairRecord(result);
   const bytes = writeRepairedModel(result.model, pair.fp32.bytes, {
     'source.fp32': opts.fp32,

@@ -1,48 +1,27 @@
 // `quantproof sensitivity`: which layer needs the higher precision, by certified δ* and ε* over a
 // region instead of sampled agreement.
 
-import { mlpInputSize } from '@quantproof/nn';
-import { calibrateRanges } from '@quantproof/quant';
-import {
-  certifyLayerSensitivity,
-  type LayerSensitivityResult,
-  SmtVerifyOptionsError,
-} from '@quantproof/smt-verify';
+import { certifyLayerSensitivity, type LayerSensitivityResult } from '@quantproof/smt-verify';
 import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS, SENSITIVITY_LAYOUT_NOTE } from './catalog.js';
 import { UsageError } from '../errors.js';
 import { formatTable } from '../format-table.js';
 import { integerFlag } from '../options.js';
-import { regionOf } from '../region.js';
-import { certifyRegionOptions, certifyStates, numberBracketText } from '../study/certify.js';
-import {
-  type CpuSemanticsFlag,
-  describeCpuSemantics,
-  resolveCpuSemantics,
-} from '../study/cpu-semantics.js';
-import type { CalibrateOn } from '../study/defaults.js';
-import { loadFp32 } from '../study/load-model.js';
+import { numberBracketText } from '../study/certify.js';
+import { describeCpuSemantics } from '../study/cpu-semantics.js';
 import { bracketText } from '../study/verification-text.js';
-import { addCertifyFlags, addLayoutFlags } from './repair.js';
+import {
+  addCertifyFlags,
+  addLayoutFlags,
+  type LayoutCertifyFlags,
+  layoutCertifyInputs,
+  withUsageErrors,
+} from './repair.js';
 
 /** Options of the sensitivity command after parsing. */
-export interface SensitivityCommandOptions {
-  readonly fp32: string;
-  readonly box?: string;
-  readonly boxFile?: string;
-  readonly region?: 'operating';
+export interface SensitivityCommandOptions extends LayoutCertifyFlags {
   readonly lowBits: number;
   readonly highBits: number;
-  readonly format: 'qdq' | 'qoperator';
-  readonly activations: 'int8' | 'uint8';
-  readonly perChannel: boolean;
-  readonly timeout: number;
-  readonly maxBoxes?: number;
-  readonly workers?: number;
-  readonly seed: number;
-  readonly calibrateOn: CalibrateOn;
-  readonly calibrationEpisodes: number;
-  readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
 }
 
@@ -99,33 +78,16 @@ export function sensitivityCommand(print: (text: string) => void): Command {
           `--high-bits ${opts.highBits} must be above --low-bits ${opts.lowBits}; e.g. --low-bits 4 --high-bits 8`,
         );
       }
-      const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
-      const region = await regionOf(opts, mlpInputSize(fp32));
-      const cpu = await resolveCpuSemantics(opts.cpuSemantics);
-      const states = certifyStates(
-        fp32,
-        region,
-        opts.calibrateOn,
-        opts.calibrationEpisodes,
-        opts.seed,
-      );
-      let result: LayerSensitivityResult;
-      try {
-        result = await certifyLayerSensitivity(fp32, region, {
-          ranges: calibrateRanges(fp32, states, { kind: 'minmax' }),
-          scheme: {
-            format: opts.format,
-            activationType: opts.activations,
-            perChannel: opts.perChannel,
-          },
+      const { fp32, region, cpu, ranges, scheme, verify } = await layoutCertifyInputs(opts);
+      const result: LayerSensitivityResult = await withUsageErrors(() =>
+        certifyLayerSensitivity(fp32, region, {
+          ranges,
+          scheme,
           lowBits: opts.lowBits,
           highBits: opts.highBits,
-          verify: certifyRegionOptions(opts, cpu),
-        });
-      } catch (error) {
-        if (error instanceof SmtVerifyOptionsError) throw new UsageError(error.message);
-        throw error;
-      }
+          verify,
+        }),
+      );
       if (opts.json === true) {
         print(
           JSON.stringify({ ...result, cpuSemantics: cpu, note: SENSITIVITY_LAYOUT_NOTE }, null, 2),

@@ -48,6 +48,13 @@ export function compare(a: Dyadic, b: Dyadic): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** Σ c_j·y_j exactly (a linear specification of exact outputs). */
+export function combination(c: ArrayLike<number>, y: readonly Dyadic[]): Dyadic {
+  let s = dyadic(0);
+  y.forEach((yj, j) => (s = add(s, mul(dyadic(c[j]!), yj))));
+  return s;
+}
+
 /** Whether lower ≤ v ≤ upper exactly (doubles against an exact value). */
 export function within(v: Dyadic, lower: number, upper: number): boolean {
   return compare(dyadic(lower), v) <= 0 && compare(v, dyadic(upper)) <= 0;

@@ -113,6 +113,24 @@ export const sizesArb: fc.Arbitrary<number[]> = fc
   )
   .map(([i, hidden, o]) => [i, ...hidden, o]);
 
+/** A linear specification case: a random network (`sizes`, `seed`), a box (`range`, `radius`) and coefficients `c` for up to 4 outputs. */
+export interface LinearSpecCase {
+  readonly sizes: number[];
+  readonly seed: number;
+  readonly range: number;
+  readonly radius: number;
+  readonly c: number[];
+}
+
+/** Linear specification cases for the bounds on Σ c_j·y_j. */
+export const linearSpecCaseArb: fc.Arbitrary<LinearSpecCase> = fc.record({
+  sizes: sizesArb,
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  range: fc.constantFrom(0.5, 2, 6),
+  radius: fc.constantFrom(0, 0.01, 0.2, 1, 4),
+  c: fc.array(fc.double({ min: -4, max: 4, noNaN: true }), { minLength: 4, maxLength: 4 }),
+});
+
 /** A random box with centre in [-range, range] and radii up to `maxRadius` (some dims may be flat). */
 export function randomBox(n: number, range: number, maxRadius: number, seed: number): Box {
   const rng = createSeededRng(seed);

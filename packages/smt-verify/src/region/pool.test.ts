@@ -5,8 +5,8 @@
 import { mlpToJson } from '@quantproof/nn';
 import { qmlpToJson } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
-import { planted } from '../../test/support/planted.js';
-import { quantizeTiny } from '../../test/support/tiny-nets.js';
+import { planted } from '@quantproof/test-support/planted';
+import { quantizeTiny } from '@quantproof/test-support/tiny-nets';
 import type { LeafTask } from './evaluate.js';
 import { ROOT_STATE } from './leaf-state.js';
 import { createWorkerPool, JobFailedError } from './pool.js';

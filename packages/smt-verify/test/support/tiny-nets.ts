@@ -1,8 +1,10 @@
 // Tiny networks for the SMT suites: 2–3 inputs, one hidden layer of 2–4 ReLUs, 2 outputs, quantised
 // by quant's own static quantiser (QOperator, uint8 activations: the QGemm path onnxruntime runs
-// bit-exactly like forwardInt8).
+// bit-exactly like forwardInt8) through `quantizeTiny`, which with the `diagonal` network lives in
+// @quantproof/test-support/tiny-nets (the cli's suites use them too).
 import type { DenseLayer, Mlp } from '@quantproof/nn';
-import { type QMlpStatic, type QuantizeStaticOptions, quantizeStatic } from '@quantproof/quant';
+import type { QMlpStatic } from '@quantproof/quant';
+import { quantizeTiny } from '@quantproof/test-support/tiny-nets';
 import fc from 'fast-check';
 
 /** A dense 2-layer Mlp from flat weights. */
@@ -18,28 +20,6 @@ export function tinyMlp(inputs: number, hidden: number, w: readonly number[]): M
       { inFeatures: hidden, outFeatures: 2, weight: w2, bias: b2, activation: 'identity' },
     ],
   };
-}
-
-/** Quantises `mlp` with calibration on a grid over [-1, 1]^inputs (default: QOperator, uint8). */
-export function quantizeTiny(
-  mlp: Mlp,
-  options: QuantizeStaticOptions = { format: 'qoperator', activationType: 'uint8' },
-): QMlpStatic {
-  const d = mlp.layers[0]!.inFeatures;
-  const rows: number[] = [];
-  const steps = 5;
-  // With per-feature input scales, odd features are calibrated on [-1/4, 1/4] (their own scale).
-  const narrow = options.inputScale === 'per-feature';
-  for (let n = 0; n < steps ** d; n++) {
-    let r = n;
-    for (let i = 0; i < d; i++) {
-      const v = -1 + (2 * (r % steps)) / (steps - 1);
-      rows.push(narrow && i % 2 === 1 ? v / 4 : v);
-      r = Math.floor(r / steps);
-    }
-  }
-  const { model } = quantizeStatic(mlp, Float32Array.from(rows), options);
-  return model as QMlpStatic;
 }
 
 /** A tiny network with its quantised twin. */
@@ -133,23 +113,3 @@ export function smallBox(
     )
     .map(([c, r]) => ({ lower: c.map((v) => v - r), upper: c.map((v) => v + r) }));
 }
-
-/** y0 = 8·relu(x0 − x1) − 8·relu(x1 − x0) = 8·(x0 − x1), y1 = 0: the FP32 decision flips on the diagonal x0 = x1. */
-export const diagonal: Mlp = {
-  layers: [
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(1, -1, -1, 1),
-      bias: Float32Array.of(0, 0),
-      activation: 'relu',
-    },
-    {
-      inFeatures: 2,
-      outFeatures: 2,
-      weight: Float32Array.of(8, -8, 0, 0),
-      bias: Float32Array.of(0, 0),
-      activation: 'identity',
-    },
-  ],
-};

@@ -1,7 +1,6 @@
-// Model pairs for the suites, quantised by quant's own static quantiser:
-//   planted: two logits that differ by w·x − b (through a pair of ReLUs), so the FP32 decision
-//     boundary is the hyperplane w·x = b; coarse input cells (calibrated on [−4, 4]) put whole
-//     cells astride it, and on one side of each such cell the int8 decision is not FP32's;
+// Model pairs for the suites, quantised by quant's own static quantiser (the planted pairs, whose
+// int8 model disagrees on one side of cells astride the hyperplane w·x = b, are
+// `@quantproof/test-support/planted`'s `plantedPair`):
 //   clear: the pack-smoke policy (a seeded 4-8-2 network with output biases ±3), whose int8 model
 //     takes the FP32 decision on the small box around 0 (the verifier proves it);
 //   flipped: its output layer negated, quantised — the other decision everywhere on that box.
@@ -12,41 +11,6 @@ import { type QMlp, quantizeStatic } from '@quantproof/quant';
 export interface TestBox {
   readonly lower: number[];
   readonly upper: number[];
-}
-
-/** A network whose FP32 decision is 0 where w·x ≥ b, else 1, and its static int8 model. */
-export function plantedPair(
-  w: readonly number[],
-  b: number,
-  seed = 1,
-  range = 4,
-): { fp32: Mlp; int8: QMlp } {
-  const d = w.length;
-  const fp32: Mlp = {
-    layers: [
-      {
-        inFeatures: d,
-        outFeatures: 2,
-        weight: Float32Array.from([...w, ...w.map((v) => -v)]),
-        bias: Float32Array.of(-b, b),
-        activation: 'relu',
-      },
-      {
-        inFeatures: 2,
-        outFeatures: 2,
-        weight: Float32Array.of(1, -1, 0, 0),
-        bias: Float32Array.of(0, 0),
-        activation: 'identity',
-      },
-    ],
-  };
-  const rng = createSeededRng(seed);
-  const calibration = Float32Array.from(
-    { length: 64 * d },
-    () => range * (2 * rng.nextFloat64() - 1),
-  );
-  const { model } = quantizeStatic(fp32, calibration, { activationType: 'int8' });
-  return { fp32, int8: model };
 }
 
 /** The box [−0.05, 0.05]^4 of the clear and flipped pairs. */
