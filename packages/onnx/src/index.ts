@@ -14,6 +14,20 @@ export {
 } from './errors.js';
 export type { BatchDim } from './graph-io.js';
 export { createOrtSession } from './ort-session.js';
+export {
+  ORT_REPLAY_NAME,
+  ORT_VERSION,
+  ortPairReplay,
+  replaySession,
+  replaySessionOptions,
+  runOnnxOnce,
+} from './ort-replay.js';
+export type {
+  OrtPairReplay,
+  ReplayFile,
+  ReplaySession,
+  ReplaySessionOptions,
+} from './ort-replay.js';
 export type { GraphOptimizationLevel, OrtSession, OrtSessionOptions } from './ort-session.js';
 export { readMlpOnnx } from './read-mlp.js';
 export type { ReadMlpResult } from './read-mlp.js';

@@ -1,36 +1,19 @@
-// onnxruntime-node as the runtime in which @quantproof/smt-verify replays counterexamples. smt-verify
-// imports no runtime (ARCHITECTURE.md): the cli injects this one. It runs the user's own files,
-// byte for byte as they were read, never a model re-written from what a reader understood: a
-// reader mistake then shows up as a replay that contradicts the executors.
+// onnxruntime-node as the runtime in which @quantproof/smt-verify replays counterexamples (the
+// sessions are @quantproof/onnx's `ortPairReplay`; smt-verify imports no runtime, ARCHITECTURE.md:
+// the cli injects this one), with the record of what ran that run directories keep.
 
-import type { Mlp } from '@quantproof/nn';
-import { createOrtSession, type GraphOptimizationLevel, type OrtSession } from '@quantproof/onnx';
-import type { QMlp } from '@quantproof/quant';
+import {
+  ORT_REPLAY_NAME,
+  ORT_VERSION,
+  ortPairReplay,
+  type ReplayFile,
+  replaySession,
+  replaySessionOptions,
+  type ReplaySessionOptions,
+} from '@quantproof/onnx';
 import type { RuntimeFp32Replay, RuntimeReplay } from '@quantproof/smt-verify';
 
-/** The name recorded in counterexamples replayed here (`Counterexample.runtimeReplay`). */
-export const ORT_REPLAY_NAME = 'onnxruntime-node';
-
-/** The onnxruntime-node version @quantproof/onnx pins (its package.json). */
-export const ORT_VERSION = '1.30.0';
-
-/** The session options a replay runs a file with, as recorded in results. */
-export interface ReplaySessionOptions {
-  readonly executionProvider: 'cpu';
-  readonly graphOptimizationLevel: GraphOptimizationLevel;
-  readonly intraOpNumThreads: 1;
-}
-
-/** A model file to replay: its path (for the record), its bytes as read, and its session level. */
-export interface ReplayFile {
-  readonly path: string;
-  readonly bytes: Uint8Array;
-  /**
-   * The optimisation level whose arithmetic the model as read reproduces (onnx's
-   * `ReadQMlpResult.ortLevel`; onnxruntime's default `'all'` for FP32 files).
-   */
-  readonly level: GraphOptimizationLevel;
-}
+export { ORT_REPLAY_NAME, ORT_VERSION, type ReplayFile };
 
 /** What a replay ran, for results: the runtime and, per file, its size and session options. */
 export interface ReplayRecord {
@@ -44,58 +27,12 @@ export interface ReplayRecord {
   }[];
 }
 
-/** The session options of a file replayed at `level`. */
-export function replaySessionOptions(level: GraphOptimizationLevel): ReplaySessionOptions {
-  return { executionProvider: 'cpu', graphOptimizationLevel: level, intraOpNumThreads: 1 };
-}
-
-/** Runs one input (batch 1) through an .onnx model in a fresh onnxruntime-node session. */
-export async function runOnnxOnce(
-  bytes: Uint8Array,
-  input: Float32Array,
-  level: GraphOptimizationLevel = 'all',
-): Promise<Float32Array> {
-  const session = await createOrtSession(bytes, replayOrtOptions(level));
-  try {
-    return await session.run(input, 1);
-  } finally {
-    await session.release();
-  }
-}
-
-function replayOrtOptions(level: GraphOptimizationLevel) {
-  const options = replaySessionOptions(level);
-  return {
-    graphOptimizationLevel: options.graphOptimizationLevel,
-    intraOpNumThreads: options.intraOpNumThreads,
-  };
-}
-
 /** A runtime replay whose sessions stay open until `release`. */
 export interface OrtReplay extends RuntimeReplay {
   /** The files and session options this replay runs. */
   readonly record: ReplayRecord;
   /** Releases every session it opened. */
   release(): Promise<void>;
-}
-
-/** One lazily created session per file, kept until released. */
-function fileSession(file: ReplayFile): {
-  run(input: Float32Array): Promise<Float32Array>;
-  release(): Promise<void>;
-} {
-  let session: Promise<OrtSession> | null = null;
-  return {
-    run: async (input) => {
-      session ??= createOrtSession(file.bytes, replayOrtOptions(file.level));
-      return (await session).run(input, 1);
-    },
-    release: async () => {
-      const s = session;
-      session = null;
-      if (s !== null) await (await s).release();
-    },
-  };
 }
 
 /** The record of a replay of `files`. */
@@ -121,25 +58,13 @@ export function replayRecordOf(files: {
 /**
  * Replays in onnxruntime-node on the given files: `fp32(mlp, x)` runs `files.fp32.bytes`,
  * `int8(model, x)` runs `files.int8.bytes` (the model arguments are ignored: the files are the
- * networks the verifier was given, read from these bytes). CPU execution provider, one intra-op
- * thread, each file at its own optimisation level; one session per file, kept until `release`.
+ * networks the verifier was given, read from these bytes), with the record of what ran.
  */
 export function ortReplayOfFiles(files: {
   readonly fp32: ReplayFile;
   readonly int8: ReplayFile;
 }): OrtReplay {
-  const fp32 = fileSession(files.fp32);
-  const int8 = fileSession(files.int8);
-  return {
-    name: ORT_REPLAY_NAME,
-    record: replayRecordOf(files),
-    fp32: (_mlp: Mlp, input: Float32Array) => fp32.run(input),
-    int8: (_model: QMlp, input: Float32Array) => int8.run(input),
-    release: async () => {
-      await fp32.release();
-      await int8.release();
-    },
-  };
+  return { ...ortPairReplay(files), record: replayRecordOf(files) };
 }
 
 /**
@@ -150,11 +75,11 @@ export function ortReplayOfFiles(files: {
 export function ortReplayOfOnnx(
   file: ReplayFile,
 ): RuntimeFp32Replay & { readonly record: ReplayRecord; release(): Promise<void> } {
-  const fp32 = fileSession(file);
+  const fp32 = replaySession(file);
   return {
     name: ORT_REPLAY_NAME,
     record: replayRecordOf({ fp32: file }),
-    fp32: (_mlp: Mlp, input: Float32Array) => fp32.run(input),
+    fp32: (_mlp, input) => fp32.run(input),
     release: () => fp32.release(),
   };
 }
