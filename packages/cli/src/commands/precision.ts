@@ -2,7 +2,7 @@
 // target, and the Pareto front of size against certified δ* and the disagreeing-volume bracket.
 
 import { mlpInputSize } from '@quantproof/nn';
-import { calibrateRanges } from '@quantproof/quant';
+import type { InputScaleGranularity } from '@quantproof/quant';
 import {
   type CertifiedMixedPrecisionResult,
   certifyMixedPrecision,
@@ -29,7 +29,13 @@ import {
 import type { CalibrateOn } from '../study/defaults.js';
 import { loadFp32 } from '../study/load-model.js';
 import { bracketText } from '../study/verification-text.js';
-import { addCertifyFlags, addLayoutFlags, deltaFlag } from './repair.js';
+import {
+  addCertifyFlags,
+  addLayoutFlags,
+  checkInputScaleFlag,
+  deltaFlag,
+  layoutRanges,
+} from './repair.js';
 import { integerFlag } from '../options.js';
 
 /** Options of the precision command after parsing. */
@@ -43,6 +49,7 @@ export interface PrecisionCommandOptions {
   readonly format: 'qdq' | 'qoperator';
   readonly activations: 'int8' | 'uint8';
   readonly perChannel: boolean;
+  readonly inputScale: InputScaleGranularity;
   readonly timeout: number;
   readonly maxBoxes?: number;
   readonly workers?: number;
@@ -115,6 +122,7 @@ export function precisionCommand(print: (text: string) => void): Command {
     )
     .action(async (opts: PrecisionCommandOptions) => {
       if (opts.html !== undefined) await checkOutputFile(opts.html, '--html');
+      checkInputScaleFlag(opts.inputScale, opts.format);
       const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
       const region = await regionOf(opts, mlpInputSize(fp32));
       const cpu = await resolveCpuSemantics(opts.cpuSemantics);
@@ -129,11 +137,12 @@ export function precisionCommand(print: (text: string) => void): Command {
       try {
         result = await certifyMixedPrecision(fp32, region, {
           targetDelta: opts.targetDelta,
-          ranges: calibrateRanges(fp32, states, { kind: 'minmax' }),
+          ranges: layoutRanges(fp32, states, opts.inputScale),
           scheme: {
             format: opts.format,
             activationType: opts.activations,
             perChannel: opts.perChannel,
+            inputScale: opts.inputScale,
           },
           minBits: opts.minBits,
           verify: certifyRegionOptions(opts, cpu),

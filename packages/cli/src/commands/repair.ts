@@ -2,14 +2,20 @@
 // cells until the region verifier proves its δ* ≤ a target, then verify the written file again.
 
 import { resolve } from 'node:path';
-import { mlpInputSize } from '@quantproof/nn';
+import { type Mlp, mlpInputSize } from '@quantproof/nn';
 import {
   expectedOrtLevel,
   InvalidWriteOptionsError,
   readMlpOnnx,
   writeQMlpOnnx,
 } from '@quantproof/onnx';
-import type { QMlpStatic } from '@quantproof/quant';
+import {
+  calibrateInputFeatureRanges,
+  calibrateRanges,
+  type CalibrationRanges,
+  type InputScaleGranularity,
+  type QMlpStatic,
+} from '@quantproof/quant';
 import { type RepairResult, SmtVerifyOptionsError } from '@quantproof/smt-verify';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
@@ -133,7 +139,42 @@ export function addLayoutFlags(command: Command): Command {
         .choices(['int8', 'uint8'])
         .default('int8'),
     )
-    .option('--per-channel', 'per-output-channel weight scales', false);
+    .option('--per-channel', 'per-output-channel weight scales', false)
+    .addOption(inputScaleOption());
+}
+
+/** `--input-scale`, the one definition `quantize` and the static layout flags share. */
+export function inputScaleOption(): Option {
+  return new Option(
+    '--input-scale <granularity>',
+    'input quantisation: one scale shared by all inputs (per-tensor), or one per input (per-feature: each input keeps all 255 levels over its own range — on CartPole θ ±0.21 gets as many as x ±2.4 — written as a per-axis QuantizeLinear before a QGemm whose first-layer weights absorb the ratios; needs --format qoperator and a static method)',
+  )
+    .choices(['per-tensor', 'per-feature'])
+    .default('per-tensor');
+}
+
+/** Refuses `--input-scale per-feature` outside the QOperator layout (exit 2, saying why). */
+export function checkInputScaleFlag(inputScale: InputScaleGranularity, format: string): void {
+  if (inputScale === 'per-feature' && format !== 'qoperator') {
+    throw new UsageError(
+      `--input-scale per-feature needs --format qoperator: onnxruntime runs a per-axis input QuantizeLinear before a QGemm with integer arithmetic, but in a ${format} graph it runs the first layer in float, which quantproof does not model`,
+    );
+  }
+}
+
+/**
+ * The activation ranges the certifying commands convert with: MinMax over `states`, plus one range
+ * per input when the inputs are quantised per feature.
+ */
+export function layoutRanges(
+  fp32: Mlp,
+  states: Float32Array,
+  inputScale: InputScaleGranularity,
+): CalibrationRanges {
+  const ranges = calibrateRanges(fp32, states, { kind: 'minmax' });
+  return inputScale === 'per-feature'
+    ? { ...ranges, inputFeatures: calibrateInputFeatureRanges(fp32, states, { kind: 'minmax' }) }
+    : ranges;
 }
 
 /** The flags `repair` and `sensitivity` share with `verify`: the region and the verifier's budget. */

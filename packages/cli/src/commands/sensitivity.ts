@@ -2,7 +2,7 @@
 // region instead of sampled agreement.
 
 import { mlpInputSize } from '@quantproof/nn';
-import { calibrateRanges } from '@quantproof/quant';
+import type { InputScaleGranularity } from '@quantproof/quant';
 import {
   certifyLayerSensitivity,
   type LayerSensitivityResult,
@@ -23,7 +23,7 @@ import {
 import type { CalibrateOn } from '../study/defaults.js';
 import { loadFp32 } from '../study/load-model.js';
 import { bracketText } from '../study/verification-text.js';
-import { addCertifyFlags, addLayoutFlags } from './repair.js';
+import { addCertifyFlags, addLayoutFlags, checkInputScaleFlag, layoutRanges } from './repair.js';
 
 /** Options of the sensitivity command after parsing. */
 export interface SensitivityCommandOptions {
@@ -36,6 +36,7 @@ export interface SensitivityCommandOptions {
   readonly format: 'qdq' | 'qoperator';
   readonly activations: 'int8' | 'uint8';
   readonly perChannel: boolean;
+  readonly inputScale: InputScaleGranularity;
   readonly timeout: number;
   readonly maxBoxes?: number;
   readonly workers?: number;
@@ -99,6 +100,7 @@ export function sensitivityCommand(print: (text: string) => void): Command {
           `--high-bits ${opts.highBits} must be above --low-bits ${opts.lowBits}; e.g. --low-bits 4 --high-bits 8`,
         );
       }
+      checkInputScaleFlag(opts.inputScale, opts.format);
       const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
       const region = await regionOf(opts, mlpInputSize(fp32));
       const cpu = await resolveCpuSemantics(opts.cpuSemantics);
@@ -112,11 +114,12 @@ export function sensitivityCommand(print: (text: string) => void): Command {
       let result: LayerSensitivityResult;
       try {
         result = await certifyLayerSensitivity(fp32, region, {
-          ranges: calibrateRanges(fp32, states, { kind: 'minmax' }),
+          ranges: layoutRanges(fp32, states, opts.inputScale),
           scheme: {
             format: opts.format,
             activationType: opts.activations,
             perChannel: opts.perChannel,
+            inputScale: opts.inputScale,
           },
           lowBits: opts.lowBits,
           highBits: opts.highBits,
