@@ -103,5 +103,11 @@ describe('validateQMlp on inputScales', () => {
     expect(bad({ inputScales: Float32Array.of(1, 1, 1) })).toThrow(/\$\.inputScales: has 3/);
     expect(bad({ inputScales: Float32Array.of(1, 0, 1, 1) })).toThrow(/\$\.inputScales\[1\]/);
     expect(bad({ inputScales: Float32Array.of(1, NaN, 1, 1) })).toThrow(/\$\.inputScales\[1\]/);
+    const one = quantizeStatic(randomMlp([1, 4, 2], 2), randomInputs(50, 1, 1, 3), options).model;
+    expect(one.inputScales).toBeUndefined();
+    expect(one.input.zeroPoint).toBe(127);
+    expect(() => validateQMlp({ ...one, inputScales: Float32Array.of(one.input.scale) })).toThrow(
+      /one input quantises it per tensor/,
+    );
   });
 });

@@ -131,7 +131,10 @@ export function activationQuants(
     }
     return output;
   });
-  return { input, inputScales: perFeature?.scales ?? null, outputs };
+  // One input: its one scale is the per-tensor scale (validateQMlp keeps that single form).
+  const inputScales =
+    perFeature !== null && perFeature.scales.length > 1 ? perFeature.scales : null;
+  return { input, inputScales, outputs };
 }
 
 function checkRange(range: unknown, what: string): TensorRange {
