@@ -79,6 +79,19 @@ describe("quantizeStatic with inputScale: 'per-feature'", () => {
     expect((mixed.model as QMlpStatic).inputScales).toEqual(model.inputScales);
   });
 
+  it('gives a feature the calibration never moves the largest scale, and warns', () => {
+    const still = calibration.map((v, k) => (k % 4 === 1 ? 0 : v));
+    const result = quantizeStatic(mlp, still, options);
+    const scales = result.model.inputScales!;
+    expect(scales[1]).toBe(result.model.input.scale);
+    expect(result.model.input.scale).toBe(Math.max(scales[0]!, scales[2]!, scales[3]!));
+    expect(result.warnings).toContainEqual({ kind: 'degenerate-range', tensor: 'input' });
+    expect(quantizeStatic(mlp, calibration, options).warnings).not.toContainEqual({
+      kind: 'degenerate-range',
+      tensor: 'input',
+    });
+  });
+
   it('rejects the QDQ format and ranges without per-feature ranges, with typed errors', () => {
     expect(() => quantizeStatic(mlp, calibration, { ...options, format: 'qdq' })).toThrow(
       QuantOptionsError,
