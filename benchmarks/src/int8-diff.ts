@@ -101,6 +101,13 @@ const QOPERATOR_FORMATS: readonly Format[] = [
     activationType: 'uint8',
     logits: 'float',
   }),
+  staticFormat('qoperator uint8, per-feature input scales, per-channel, float logits', {
+    format: 'qoperator',
+    activationType: 'uint8',
+    perChannel: true,
+    logits: 'float',
+    inputScale: 'per-feature',
+  }),
 ];
 const DYNAMIC: Format = { name: 'dynamic', quantize: (mlp) => quantizeDynamic(mlp).model };
 const DYNAMIC_PER_CHANNEL: Format = {

@@ -196,7 +196,24 @@ describe('quantproof sensitivity', () => {
   it('teaches with --help', async () => {
     const { out } = await quantproof(['sensitivity', '--help']);
     expect(out).toMatch(/--low-bits/);
+    expect(out).toMatch(/--input-scale <granularity>/);
     expect(out).toMatch(/Examples:/);
+  });
+
+  it('refuses per-feature input scales outside the QOperator layout, with exit code 2', async () => {
+    for (const command of ['sensitivity', 'precision']) {
+      const { code, err } = await quantproof([
+        command,
+        '--fp32',
+        fp32Path,
+        ...box,
+        ...(command === 'precision' ? ['--target-delta', '1'] : []),
+        '--input-scale',
+        'per-feature',
+      ]);
+      expect(code).toBe(EXIT_CODES.usage);
+      expect(err).toMatch(/--input-scale per-feature needs --format qoperator/);
+    }
   });
 });
 

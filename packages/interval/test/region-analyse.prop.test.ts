@@ -101,7 +101,7 @@ describe('analyseBox', () => {
     expect(counts.corners).toBeGreaterThan(0);
   });
 
-  it('does the same with per-feature input scales, inside the narrow features’ range', () => {
+  it('does the same with per-feature input scales, inside and around the narrow features’ range', () => {
     const counts: Counts = { labelled: 0, checked: 0, corners: 0 };
     fc.assert(
       fc.property(
@@ -109,7 +109,10 @@ describe('analyseBox', () => {
         fc.integer({ min: 0, max: 2 ** 31 - 1 }),
         quantCaseArb,
         fc.constantFrom(0.05, 0.3),
-        (sizes, seed, quant, radius) => {
+        // How much narrower the odd features' sides of the box are: 20 (inside their calibrated
+        // range), 4, or 1 (far wider: they saturate and often become the exactly-taken dimension).
+        fc.constantFrom(20, 4, 1),
+        (sizes, seed, quant, radius, shrink) => {
           const mlp = randomMlp(sizes, seed);
           const perFeature = {
             ...quant,
@@ -118,9 +121,10 @@ describe('analyseBox', () => {
             path: 'fused',
           } as const;
           const model = quantize(mlp, { ...perFeature, inputScale: 'per-feature' }, 2, seed + 1);
-          // Odd features are calibrated 20× narrower: shrink their sides of the box alike.
+          // Odd features are calibrated 20× narrower.
           const wide = randomBox(sizes[0]!, 1.5, radius, seed + 2);
-          const narrow = (v: number, i: number): number => (i % 2 === 1 ? Math.fround(v / 20) : v);
+          const narrow = (v: number, i: number): number =>
+            i % 2 === 1 ? Math.fround(v / shrink) : v;
           const box = createBox(Array.from(wide.lower, narrow), Array.from(wide.upper, narrow));
           // Both shares: on the grid (limit 0) and cell by cell.
           for (const cellLimit of [0, 4096])

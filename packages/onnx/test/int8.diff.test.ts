@@ -50,6 +50,13 @@ const STATIC_FORMATS: readonly Format[] = [
     activationType: 'uint8',
     logits: 'float',
   }),
+  staticFormat('qoperator uint8, per-feature input scales, per-channel, float logits', {
+    format: 'qoperator',
+    activationType: 'uint8',
+    perChannel: true,
+    logits: 'float',
+    inputScale: 'per-feature',
+  }),
   {
     name: 'qdq mixed bit widths (2..8)',
     quantize: (mlp, calibration) =>

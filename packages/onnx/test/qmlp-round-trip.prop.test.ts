@@ -1,6 +1,7 @@
 // Writing a quantised model and reading it back gives the identical QMlp (typed arrays, bit
 // patterns, execution path, scheme, output head), and writing what was read gives the same bytes —
-// over random small networks, with or without a Softmax head, quantised with random schemes.
+// over random small networks, with or without a Softmax head, quantised with random schemes
+// (per-feature input scales included).
 import type { Activation, Mlp } from '@quantproof/nn';
 import { quantizeDynamic, quantizeStatic } from '@quantproof/quant';
 import type { ExecutionPath, QMlp, QuantElementType } from '@quantproof/quant';
@@ -25,6 +26,8 @@ interface Recipe {
   readonly logits: 'dequantize' | 'float';
   readonly executionPath: ExecutionPath;
   readonly softmax: boolean;
+  /** Per-feature input scales (QOperator only). */
+  readonly perFeatureInput: boolean;
 }
 
 const recipe: fc.Arbitrary<Recipe> = fc
@@ -53,6 +56,7 @@ const recipe: fc.Arbitrary<Recipe> = fc
         { kind: 'unfused-float', gemm: 'matmul-add' },
       ),
       softmax: fc.boolean(),
+      perFeatureInput: fc.boolean(),
     }),
   );
 
@@ -83,6 +87,7 @@ function build(r: Recipe): QMlp {
     ...weights,
     logits: r.logits,
     executionPath: r.format === 'qoperator' ? { kind: 'fused-integer' } : r.executionPath,
+    inputScale: r.format === 'qoperator' && r.perFeatureInput ? 'per-feature' : 'per-tensor',
   }).model;
 }
 

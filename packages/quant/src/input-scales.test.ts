@@ -79,6 +79,19 @@ describe("quantizeStatic with inputScale: 'per-feature'", () => {
     expect((mixed.model as QMlpStatic).inputScales).toEqual(model.inputScales);
   });
 
+  it('gives a feature the calibration never moves the largest scale, and warns', () => {
+    const still = calibration.map((v, k) => (k % 4 === 1 ? 0 : v));
+    const result = quantizeStatic(mlp, still, options);
+    const scales = result.model.inputScales!;
+    expect(scales[1]).toBe(result.model.input.scale);
+    expect(result.model.input.scale).toBe(Math.max(scales[0]!, scales[2]!, scales[3]!));
+    expect(result.warnings).toContainEqual({ kind: 'degenerate-range', tensor: 'input' });
+    expect(quantizeStatic(mlp, calibration, options).warnings).not.toContainEqual({
+      kind: 'degenerate-range',
+      tensor: 'input',
+    });
+  });
+
   it('rejects the QDQ format and ranges without per-feature ranges, with typed errors', () => {
     expect(() => quantizeStatic(mlp, calibration, { ...options, format: 'qdq' })).toThrow(
       QuantOptionsError,
@@ -103,5 +116,11 @@ describe('validateQMlp on inputScales', () => {
     expect(bad({ inputScales: Float32Array.of(1, 1, 1) })).toThrow(/\$\.inputScales: has 3/);
     expect(bad({ inputScales: Float32Array.of(1, 0, 1, 1) })).toThrow(/\$\.inputScales\[1\]/);
     expect(bad({ inputScales: Float32Array.of(1, NaN, 1, 1) })).toThrow(/\$\.inputScales\[1\]/);
+    const one = quantizeStatic(randomMlp([1, 4, 2], 2), randomInputs(50, 1, 1, 3), options).model;
+    expect(one.inputScales).toBeUndefined();
+    expect(one.input.zeroPoint).toBe(127);
+    expect(() => validateQMlp({ ...one, inputScales: Float32Array.of(one.input.scale) })).toThrow(
+      /one input quantises it per tensor/,
+    );
   });
 });

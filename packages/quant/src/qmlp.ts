@@ -85,7 +85,8 @@ export interface QMlpStatic {
    * Per-feature input scales: `QuantizeLinear(x, [s_1..s_n], [z..z], axis = 1)`, feature `i`
    * quantised with `s_i` and the shared zero point `input.zeroPoint`. The first layer's weights
    * hold `W_ji · s_i / s0` (s0 = `input.scale`), so `acc_j = Σ_i wq_ji (q_i − z)` as usual. Absent:
-   * every feature uses `input.scale`. QOperator format, `fused-integer` path only.
+   * every feature uses `input.scale`. QOperator format, `fused-integer` path, two inputs or more
+   * (one input's scale is `input.scale`).
    */
   readonly inputScales?: Float32Array;
   readonly layers: readonly QStaticLayer[];
@@ -250,6 +251,14 @@ function checkInputScales(model: QMlpStatic): void {
     );
   }
   const inFeatures = model.layers[0]?.inFeatures ?? 0;
+  if (inFeatures === 1) {
+    // One per-axis scale is what one per-tensor scale already says (onnxruntime reads a [1]
+    // scale as per tensor); one form keeps the model, its JSON and its file in one-to-one step.
+    throw new InvalidQMlpError(
+      '$.inputScales',
+      'a model with one input quantises it per tensor: put its scale in input.scale and omit inputScales',
+    );
+  }
   if (scales.length !== inFeatures) {
     throw new InvalidQMlpError(
       '$.inputScales',

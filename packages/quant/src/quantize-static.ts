@@ -11,7 +11,11 @@ import type { QMlpStatic, QStaticLayer } from './qmlp.js';
 import { validateQMlp } from './qmlp.js';
 import type { TensorQuant } from './quantize-linear.js';
 import { quantizeBias, quantizeWeights } from './internal/quantize-weights.js';
-import { computeScaleZeroPoint, quantizationRange } from './internal/scale-zero-point.js';
+import {
+  computeScaleZeroPoint,
+  isDegenerateRange,
+  quantizationRange,
+} from './internal/scale-zero-point.js';
 import { roundHalfEven } from './round-half-even.js';
 import { resolveStaticScheme, type QuantizeStaticOptions, type StaticScheme } from './scheme.js';
 
@@ -105,7 +109,7 @@ export function activationQuants(
   warnings: QuantWarning[],
 ): ActivationQuants {
   const perFeature =
-    scheme.inputScale === 'per-feature' ? perFeatureInput(mlp, ranges, scheme) : null;
+    scheme.inputScale === 'per-feature' ? perFeatureInput(mlp, ranges, scheme, warnings) : null;
   const input =
     perFeature?.input ?? activationQuant(scheme, ranges.input, 'input', warnings, false);
   const last = mlp.layers.length - 1;
@@ -131,7 +135,10 @@ export function activationQuants(
     }
     return output;
   });
-  return { input, inputScales: perFeature?.scales ?? null, outputs };
+  // One input: its one scale is the per-tensor scale (validateQMlp keeps that single form).
+  const inputScales =
+    perFeature !== null && perFeature.scales.length > 1 ? perFeature.scales : null;
+  return { input, inputScales, outputs };
 }
 
 function checkRange(range: unknown, what: string): TensorRange {
@@ -320,12 +327,14 @@ function buildStatic(
 /**
  * Per-feature input quantisation: each feature's scale from its own range, symmetric
  * (`compute_scale_zp` with `symmetric = True`), so every feature shares the zero point (127 for
- * uint8, 0 for int8); the first layer's `a_scale` s0 is the largest feature scale.
+ * uint8, 0 for int8); the first layer's `a_scale` s0 is the largest feature scale. An empty
+ * feature range (`degenerate-range` warning on the input) takes s0.
  */
 function perFeatureInput(
   mlp: Mlp,
   ranges: CalibrationRanges,
   scheme: StaticScheme,
+  warnings: QuantWarning[],
 ): { input: TensorQuant; scales: Float32Array } {
   const featureRanges = ranges.inputFeatures;
   const size = mlpInputSize(mlp);
@@ -339,14 +348,24 @@ function perFeatureInput(
     reduceRange: false,
     bits: 8,
   });
-  // compute_scale_zp's symmetric zero point; a degenerate feature range gets scale 1.
+  // compute_scale_zp's symmetric zero point, one for all features.
   const zeroPoint = roundHalfEven((intRange.qmin + intRange.qmax) / 2);
+  const degenerate = featureRanges.map((r) => isDegenerateRange(r.min, r.max, intRange, true));
   const scales = Float32Array.from(
     featureRanges,
     (range) => computeScaleZeroPoint(range.min, range.max, intRange, true).scale,
   );
   let s0 = 0;
-  for (const s of scales) s0 = Math.max(s0, s);
+  scales.forEach((s, i) => {
+    if (!degenerate[i]) s0 = Math.max(s0, s);
+  });
+  if (s0 === 0) s0 = 1;
+  // A feature the calibration never moves gets the largest calibrated scale (compute_scale_zp's
+  // fallback 1 would coarsen every other column of the folded first layer).
+  degenerate.forEach((d, i) => {
+    if (d) scales[i] = s0;
+  });
+  if (degenerate.some((d) => d)) warnings.push({ kind: 'degenerate-range', tensor: 'input' });
   return { input: { scale: s0, zeroPoint, elementType: scheme.activationType }, scales };
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createInt8Executor,
   dequantizeLinear,
+  inputFeatureQuant,
   layerInputQuant,
   layerMultipliers,
   quantizeDynamic,
@@ -32,6 +33,8 @@ const staticCaseArb = fc.record({
   bits: fc.integer({ min: 2, max: 8 }),
   logits: fc.constantFrom<'dequantize' | 'float'>('dequantize', 'float'),
   inputScale: fc.constantFrom(0.5, 2, 8),
+  // One input scale per feature (QOperator), odd features calibrated on a 20× narrower range.
+  perFeatureInput: fc.boolean(),
 });
 
 /** Σ (q_x - zp_x)(q_w - zp_w) (+ bias) in BigInt, independent of the executor's arithmetic. */
@@ -56,20 +59,40 @@ describe('forwardInt8 intermediates (static)', () => {
     fc.assert(
       fc.property(
         staticCaseArb,
-        ({ sizes, seed, activationType, perChannel, bits, logits, inputScale }) => {
+        ({
+          sizes,
+          seed,
+          activationType,
+          perChannel,
+          bits,
+          logits,
+          inputScale,
+          perFeatureInput,
+        }) => {
           const mlp = randomMlp(sizes, seed);
-          const { model } = quantizeStatic(mlp, randomInputs(16, sizes[0]!, inputScale, seed + 1), {
-            activationType,
-            perChannel,
-            weightBits: bits,
-            logits,
-          });
+          const n = sizes[0]!;
+          const narrow = (v: number, k: number): number =>
+            perFeatureInput && (k % n) % 2 === 1 ? Math.fround(v / 20) : v;
+          const { model } = quantizeStatic(
+            mlp,
+            randomInputs(16, n, inputScale, seed + 1).map(narrow),
+            {
+              activationType,
+              perChannel,
+              weightBits: bits,
+              logits,
+              ...(perFeatureInput ? { format: 'qoperator', inputScale: 'per-feature' } : {}),
+            },
+          );
+          expect(model.inputScales === undefined).toBe(!perFeatureInput || n === 1);
           const executor = createInt8Executor(model);
-          const x = randomInputs(1, sizes[0]!, inputScale * 1.5, seed + 2);
+          const x = randomInputs(1, n, inputScale * 1.5, seed + 2).map(narrow);
           const trace = executor.trace(x);
           for (let i = 0; i < x.length; i++) {
+            // Each feature with its own scale (per-feature input scales) and the shared zero point.
+            const t = inputFeatureQuant(model, i);
             expect(trace.layers[0]!.input[i]).toBe(
-              quantizeLinear(x[i]!, model.input.scale, model.input.zeroPoint, activationType),
+              quantizeLinear(x[i]!, t.scale, t.zeroPoint, activationType),
             );
           }
           trace.layers.forEach((t, l) => {

@@ -53,9 +53,17 @@ describe('QMlp JSON round trip', () => {
           weightBits: fc.integer({ min: 2, max: 8 }),
           logits: fc.constantFrom<'dequantize' | 'float'>('dequantize', 'float'),
           format: fc.constantFrom<'qdq' | 'qoperator'>('qdq', 'qoperator'),
+          perFeatureInput: fc.boolean(),
         }),
         fc.boolean(),
-        (sizes, seed, scheme, dynamic) => {
+        (sizes, seed, { perFeatureInput, ...options }, dynamic) => {
+          const scheme = {
+            ...options,
+            inputScale:
+              perFeatureInput && options.format === 'qoperator'
+                ? ('per-feature' as const)
+                : ('per-tensor' as const),
+          };
           const mlp = randomMlp(sizes, seed);
           const model: QMlp = dynamic
             ? quantizeDynamic(mlp, { perChannel: scheme.perChannel, weightBits: scheme.weightBits })

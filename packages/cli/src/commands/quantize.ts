@@ -31,7 +31,14 @@ import {
   resolveCpuSemantics,
 } from '../study/cpu-semantics.js';
 import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
-import { deltaFlag, recheckHolds, recheckText, REPAIR_EXIT_CODES } from './repair.js';
+import {
+  checkInputScaleFlag,
+  deltaFlag,
+  inputScaleOption,
+  recheckHolds,
+  recheckText,
+  REPAIR_EXIT_CODES,
+} from './repair.js';
 import {
   QUANTIZE_METHODS,
   type QuantizeMethod,
@@ -111,14 +118,7 @@ export function quantizeCommand(
         .default('int8'),
     )
     .option('--per-channel', 'per-output-channel weight scales', false)
-    .addOption(
-      new Option(
-        '--input-scale <granularity>',
-        'input quantisation: one scale shared by all inputs (per-tensor), or one per input (per-feature: each input keeps all 255 levels over its own range — on CartPole θ ±0.21 gets as many as x ±2.4 — written as a per-axis QuantizeLinear before a QGemm whose first-layer weights absorb the ratios; needs --format qoperator and a static method)',
-      )
-        .choices(['per-tensor', 'per-feature'])
-        .default('per-tensor'),
-    )
+    .addOption(inputScaleOption())
     .addOption(
       new Option('--calibration <name>', 'activation range calibration')
         .choices(['minmax', 'percentile', 'entropy'])
@@ -217,11 +217,7 @@ export function quantizeCommand(
           '--input-scale per-feature sets the scales of a static int8 input quantisation, and ptq-dynamic computes its input scale at run time; use --method ptq-static, qat or mixed',
         );
       }
-      if (opts.inputScale === 'per-feature' && opts.format !== 'qoperator') {
-        throw new UsageError(
-          `--input-scale per-feature needs --format qoperator: onnxruntime runs a per-axis input QuantizeLinear before a QGemm with integer arithmetic, but in a ${opts.format} graph it runs the first layer in float, which quantproof does not model`,
-        );
-      }
+      checkInputScaleFlag(opts.inputScale ?? 'per-tensor', opts.format);
       if (opts.certifyDelta !== undefined && opts.method === 'ptq-dynamic') {
         throw new UsageError(
           '--certify-delta repairs static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',

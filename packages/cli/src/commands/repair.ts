@@ -11,8 +11,10 @@ import {
   writeQMlpOnnx,
 } from '@quantproof/onnx';
 import {
-  type CalibrationRanges,
+  calibrateInputFeatureRanges,
   calibrateRanges,
+  type CalibrationRanges,
+  type InputScaleGranularity,
   type QMlpStatic,
   type QuantizeStaticOptions,
 } from '@quantproof/quant';
@@ -146,7 +148,42 @@ export function addLayoutFlags(command: Command): Command {
         .choices(['int8', 'uint8'])
         .default('int8'),
     )
-    .option('--per-channel', 'per-output-channel weight scales', false);
+    .option('--per-channel', 'per-output-channel weight scales', false)
+    .addOption(inputScaleOption());
+}
+
+/** `--input-scale`, the one definition `quantize` and the static layout flags share. */
+export function inputScaleOption(): Option {
+  return new Option(
+    '--input-scale <granularity>',
+    'input quantisation: one scale shared by all inputs (per-tensor), or one per input (per-feature: each input keeps all 255 levels over its own range — on CartPole θ ±0.21 gets as many as x ±2.4 — written as a per-axis QuantizeLinear before a QGemm whose first-layer weights absorb the ratios; needs --format qoperator and a static method)',
+  )
+    .choices(['per-tensor', 'per-feature'])
+    .default('per-tensor');
+}
+
+/** Refuses `--input-scale per-feature` outside the QOperator layout (exit 2, saying why). */
+export function checkInputScaleFlag(inputScale: InputScaleGranularity, format: string): void {
+  if (inputScale === 'per-feature' && format !== 'qoperator') {
+    throw new UsageError(
+      `--input-scale per-feature needs --format qoperator: onnxruntime runs a per-axis input QuantizeLinear before a QGemm with integer arithmetic, but in a ${format} graph it runs the first layer in float, which quantproof does not model`,
+    );
+  }
+}
+
+/**
+ * The activation ranges the certifying commands convert with: MinMax over `states`, plus one range
+ * per input when the inputs are quantised per feature.
+ */
+export function layoutRanges(
+  fp32: Mlp,
+  states: Float32Array,
+  inputScale: InputScaleGranularity,
+): CalibrationRanges {
+  const ranges = calibrateRanges(fp32, states, { kind: 'minmax' });
+  return inputScale === 'per-feature'
+    ? { ...ranges, inputFeatures: calibrateInputFeatureRanges(fp32, states, { kind: 'minmax' }) }
+    : ranges;
 }
 
 /** The flags `sensitivity` and `precision` share: the FP32 file, the static layout and the certify flags. */
@@ -155,6 +192,7 @@ export interface LayoutCertifyFlags extends RegionFlags, CertifyVerifyFlags {
   readonly format: 'qdq' | 'qoperator';
   readonly activations: 'int8' | 'uint8';
   readonly perChannel: boolean;
+  readonly inputScale: InputScaleGranularity;
   readonly calibrateOn: CalibrateOn;
   readonly calibrationEpisodes: number;
   readonly cpuSemantics: CpuSemanticsFlag;
@@ -167,7 +205,7 @@ export interface LayoutCertifyInputs {
   readonly cpu: AssumedCpuSemantics;
   /** Activation ranges, calibrated once (min-max) on the FP32 network over `--calibrate-on`'s states. */
   readonly ranges: CalibrationRanges;
-  /** The static layout of `--format`, `--activations` and `--per-channel`. */
+  /** The static layout of `--format`, `--activations`, `--per-channel` and `--input-scale`. */
   readonly scheme: QuantizeStaticOptions;
   /** Each model's `verifyRegion` options. */
   readonly verify: RegionOptions;
@@ -175,6 +213,7 @@ export interface LayoutCertifyInputs {
 
 /** Reads the `--fp32` model, the region and the CPU semantics, and calibrates the ranges. */
 export async function layoutCertifyInputs(opts: LayoutCertifyFlags): Promise<LayoutCertifyInputs> {
+  checkInputScaleFlag(opts.inputScale, opts.format);
   const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
   const region = await regionOf(opts, mlpInputSize(fp32));
   const cpu = await resolveCpuSemantics(opts.cpuSemantics);
@@ -183,8 +222,13 @@ export async function layoutCertifyInputs(opts: LayoutCertifyFlags): Promise<Lay
     fp32,
     region,
     cpu,
-    ranges: calibrateRanges(fp32, states, { kind: 'minmax' }),
-    scheme: { format: opts.format, activationType: opts.activations, perChannel: opts.perChannel },
+    ranges: layoutRanges(fp32, states, opts.inputScale),
+    scheme: {
+      format: opts.format,
+      activationType: opts.activations,
+      perChannel: opts.perChannel,
+      inputScale: opts.inputScale,
+    },
     verify: certifyRegionOptions(opts, cpu),
   };
 }

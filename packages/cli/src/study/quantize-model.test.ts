@@ -47,4 +47,12 @@ describe('describeWarnings', () => {
       'per-feature input scales: ẋ, θ̇ and x saturate only in a sliver at the faces of the operating box (ẋ <1 %, θ̇ <1 %, x <1 % of their ranges)',
     ]);
   });
+
+  it('says what an empty per-feature input range became', () => {
+    expect(
+      describeWarnings([{ kind: 'degenerate-range', tensor: 'input' }], 'per-feature'),
+    ).toEqual([
+      'the calibrated range of an input is empty, so it took the largest input scale — calibrate on more varied states (--calibrate-on region)',
+    ]);
+  });
 });

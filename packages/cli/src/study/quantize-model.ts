@@ -154,6 +154,14 @@ export function describeWarnings(
       out.push(
         `layer ${w.layer}, output ${w.output}: the int32 bias saturated (its scale is too small) — calibrate on more varied states (${CALIBRATE_ON_REGION_FLAG})`,
       );
+    } else if (
+      w.kind === 'degenerate-range' &&
+      w.tensor === 'input' &&
+      inputScale === 'per-feature'
+    ) {
+      out.push(
+        `the calibrated range of an input is empty, so it took the largest input scale — calibrate on more varied states (${CALIBRATE_ON_REGION_FLAG})`,
+      );
     } else if (w.kind === 'degenerate-range') {
       out.push(
         `the calibrated range of ${w.tensor === 'input' ? 'the input' : `layer ${w.tensor}`} is empty, so scale 1 was used — calibrate on more varied states (${CALIBRATE_ON_REGION_FLAG})`,

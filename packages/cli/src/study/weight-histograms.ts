@@ -1,8 +1,8 @@
-// Weight histograms for the report: each layer's FP32 weights and the int8 weights dequantised,
-// counted on the same bins.
+// Weight histograms for the report: each layer's FP32 weights and the int8 weights dequantised
+// (a first layer folded by per-feature input scales unfolded), counted on the same bins.
 
 import type { Mlp } from '@quantproof/nn';
-import { type QMlp, weightQuantFor } from '@quantproof/quant';
+import { inputFeatureQuant, type QMlp, weightQuantFor } from '@quantproof/quant';
 import type { WeightHistogramsJson } from '@quantproof/web-report';
 
 /** Histograms of every int8 variant's layers against the FP32 reference's, `bins` bins each (default 40). */
@@ -17,12 +17,18 @@ export function weightHistograms(
       const reference = fp32.layers[l]!.weight;
       const dequantised = new Float64Array(layer.weight.length);
       const levels = new Set<number>();
+      // A first layer folded by per-feature input scales holds W_ji · s_i / s0: unfold it so
+      // that it compares with the FP32 weights it stands for.
+      const unfold = (i: number): number =>
+        l === 0 && model.format !== 'dynamic'
+          ? model.input.scale / inputFeatureQuant(model, i).scale
+          : 1;
       for (let j = 0; j < layer.outFeatures; j++) {
         const { scale, zeroPoint } = weightQuantFor(layer.weightQuant, j);
         for (let i = 0; i < layer.inFeatures; i++) {
           const q = layer.weight[j * layer.inFeatures + i]!;
           levels.add(q);
-          dequantised[j * layer.inFeatures + i] = (q - zeroPoint) * scale;
+          dequantised[j * layer.inFeatures + i] = (q - zeroPoint) * scale * unfold(i);
         }
       }
       let lo = Infinity;

@@ -49,6 +49,36 @@ export interface ScaleZeroPoint {
   readonly zeroPoint: number;
 }
 
+/** compute_scale_zp's widened range (0 included; ±absmax when symmetric) and float64 scale. */
+function widenedRange(
+  rmin: number,
+  rmax: number,
+  range: IntRange,
+  symmetric: boolean,
+): { lo: number; scale64: number } {
+  let lo = Math.min(Math.fround(rmin), 0);
+  let hi = Math.max(Math.fround(rmax), 0);
+  if (symmetric) {
+    const absmax = Math.max(Math.abs(lo), Math.abs(hi));
+    lo = -absmax;
+    hi = absmax;
+  }
+  return { lo, scale64: Math.fround(hi - lo) / (range.qmax - range.qmin) };
+}
+
+/**
+ * Whether `computeScaleZeroPoint` falls back to `(1, 0)` for this range (its float64 scale is
+ * below 2^-126: the range is empty). `rmin`/`rmax` must be finite.
+ */
+export function isDegenerateRange(
+  rmin: number,
+  rmax: number,
+  range: IntRange,
+  symmetric: boolean,
+): boolean {
+  return widenedRange(rmin, rmax, range, symmetric).scale64 < FLOAT32_TINY;
+}
+
 /**
  * onnxruntime's Python `compute_scale_zp` (`quant_utils.py`) for float32 data ranges:
  * widen `[rmin, rmax]` to include 0; if `symmetric`, use `[-absmax, absmax]`; `dr = fl32(rmax - rmin)`
@@ -72,14 +102,7 @@ export function computeScaleZeroPoint(
   if (!Number.isFinite(rmin) || !Number.isFinite(rmax)) {
     throw new QuantOptionsError(`a data range must be finite; got [${rmin}, ${rmax}]`);
   }
-  let lo = Math.min(Math.fround(rmin), 0);
-  let hi = Math.max(Math.fround(rmax), 0);
-  if (symmetric) {
-    const absmax = Math.max(Math.abs(lo), Math.abs(hi));
-    lo = -absmax;
-    hi = absmax;
-  }
-  const scale64 = Math.fround(hi - lo) / (qmax - qmin);
+  const { lo, scale64 } = widenedRange(rmin, rmax, range, symmetric);
   if (scale64 < FLOAT32_TINY) return { scale: 1, zeroPoint: 0 };
   const zeroPoint = symmetric
     ? roundHalfEven((qmin + qmax) / 2)
