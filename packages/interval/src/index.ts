@@ -18,7 +18,17 @@ export {
   InvalidBoxError,
   ModelMismatchError,
 } from './errors.js';
-export { addDown, addUp, float32Down, float32Up, mulDown, mulUp, subDown } from './outward.js';
+export {
+  addDown,
+  addUp,
+  float32Down,
+  float32Up,
+  mulDown,
+  mulUp,
+  nextDownFloat32,
+  nextUpFloat32,
+  subDown,
+} from './outward.js';
 export { ibpFp32, type Fp32IntervalBounds } from './fp32-network.js';
 export { fp32LinearUpperBound } from './fp32-network.js';
 export { fp32ExecutionError, maxPairTolerance, pairTolerance } from './fp32-error.js';

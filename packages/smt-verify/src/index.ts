@@ -85,6 +85,11 @@ export {
   type RepairRound,
 } from './certify/repair.js';
 export {
+  inputQuantisationFloor,
+  type InputQuantisationFloor,
+  type InputQuantisationFloorOptions,
+} from './certify/input-floor.js';
+export {
   certifyBitWidths,
   certifyMixedPrecision,
   paretoFront,

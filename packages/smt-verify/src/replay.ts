@@ -117,7 +117,7 @@ export function exactDecision(mlp: Mlp, x: Float32Array): { action: number; marg
   return decisionOf(exactLogits(mlp, x));
 }
 
-function decisionOf(y: readonly Rational[]): { action: number; margin: Rational } {
+export function decisionOf(y: readonly Rational[]): { action: number; margin: Rational } {
   let action = 0;
   for (let j = 1; j < y.length; j++) if (compare(y[j]!, y[action]!) > 0) action = j;
   let margin: Rational | null = null;
@@ -165,31 +165,24 @@ export type PointJudgement =
         | 'non-finite-input';
     };
 
-/** Judges one float32 point (see `PointJudgement`). */
-export function judgePoint(
-  mlp: Mlp,
-  model: QMlp,
-  x: Float32Array,
-  options: PointOptions = {},
-): PointJudgement {
-  if (!x.every((v) => Number.isFinite(v)))
-    return { kind: 'undetermined', reason: 'non-finite-input' };
-  const int8Logits = int8Outputs(model, x, options.cpu);
-  if (int8Logits === null) return { kind: 'undetermined', reason: 'int8-non-finite' };
-  const int8 = decideLogits(int8Logits, model.head);
-  if (int8.kind === 'undetermined')
-    return { kind: 'undetermined', reason: 'int8-softmax-collapse' };
-  const c = int8.action;
-  const errors = fp32ExecutionError(mlp, createBox(x, x));
-  if (!errors.every((e) => Number.isFinite(e))) {
-    return { kind: 'undetermined', reason: 'float32-overflow' };
-  }
-  const y = exactLogits(mlp, x);
-  const gap = mlpHead(mlp) === 'softmax' ? SOFTMAX_ORDER_GAP : 0;
+/**
+ * The FP32 side of the tie rule at one point against int8 action `c`, from the exact logits `y`,
+ * the float32 execution errors and the exact FP32 action: `beaten` is an output that beats c by
+ * more than the float32 error bound (plus `SOFTMAX_ORDER_GAP` with a Softmax head) — the exact FP32
+ * action when it is one of them — or −1; `inBand` says a Softmax head may collapse a gap just
+ * outside the tie band; `tolerance` is the largest error bound against c.
+ */
+export function fp32Against(
+  y: readonly Rational[],
+  errors: ArrayLike<number>,
+  c: number,
+  action: number,
+  softmax: boolean,
+): { beaten: number; inBand: boolean; tolerance: number } {
+  const gap = softmax ? SOFTMAX_ORDER_GAP : 0;
   let beaten = -1;
   let inBand = false;
   let tolerance = 0;
-  const { action, margin } = decisionOf(y);
   for (let j = 0; j < y.length; j++) {
     if (j === c) continue;
     const tol = pairTolerance(errors, j, c);
@@ -210,6 +203,37 @@ export function judgePoint(
       }
     } else inBand = true;
   }
+  return { beaten, inBand, tolerance };
+}
+
+/** Judges one float32 point (see `PointJudgement`). */
+export function judgePoint(
+  mlp: Mlp,
+  model: QMlp,
+  x: Float32Array,
+  options: PointOptions = {},
+): PointJudgement {
+  if (!x.every((v) => Number.isFinite(v)))
+    return { kind: 'undetermined', reason: 'non-finite-input' };
+  const int8Logits = int8Outputs(model, x, options.cpu);
+  if (int8Logits === null) return { kind: 'undetermined', reason: 'int8-non-finite' };
+  const int8 = decideLogits(int8Logits, model.head);
+  if (int8.kind === 'undetermined')
+    return { kind: 'undetermined', reason: 'int8-softmax-collapse' };
+  const c = int8.action;
+  const errors = fp32ExecutionError(mlp, createBox(x, x));
+  if (!errors.every((e) => Number.isFinite(e))) {
+    return { kind: 'undetermined', reason: 'float32-overflow' };
+  }
+  const y = exactLogits(mlp, x);
+  const { action, margin } = decisionOf(y);
+  const { beaten, inBand, tolerance } = fp32Against(
+    y,
+    errors,
+    c,
+    action,
+    mlpHead(mlp) === 'softmax',
+  );
   if (beaten >= 0) {
     return {
       kind: 'disagree',

@@ -19,6 +19,7 @@ import {
   type QuantizeStaticOptions,
 } from '@quantproof/quant';
 import {
+  inputQuantisationFloor,
   type RegionOptions,
   type RepairResult,
   SmtVerifyOptionsError,
@@ -112,10 +113,37 @@ export function writeRepairedModel(
 /** What `repair --json` prints. */
 export interface RepairReport {
   readonly repair: RepairRecordJson;
+  /**
+   * δ*'s floor for every int8 model with the given model's input quantisation (repair keeps it),
+   * and the input cell that shows it; null for no floor found.
+   */
+  readonly inputFloor: InputFloorJson | null;
   /** The written file, verified again from scratch (its counterexamples replayed in onnxruntime-node). */
   readonly recheck: VariantVerification;
   readonly reached: boolean;
   readonly model: string;
+}
+
+/** `inputQuantisationFloor`'s answer as `repair --json` reports it. */
+export interface InputFloorJson {
+  readonly flipMargin: number;
+  readonly cell: { readonly lower: number[]; readonly upper: number[] };
+  readonly cellsExamined: number;
+}
+
+/** Boundary cells `repair` examines for the floor of δ* its input quantisation sets. */
+const FLOOR_CELLS = 200;
+
+/**
+ * What the floor means for the target, in one line: a target below it cannot be proven by any
+ * fine-tuning that keeps the input quantisation.
+ */
+export function inputFloorText(floor: InputFloorJson, target: number, cell: string): string {
+  const reach =
+    floor.flipMargin > target
+      ? `so δ* ≤ ${target} cannot be proven by fine-tuning: quantise the input more finely (quantize --input-scale per-feature --format qoperator), or choose --target-delta ≥ ${floor.flipMargin.toPrecision(4)}`
+      : `the target is above it`;
+  return `input quantisation floor: every int8 model with these input cells has δ* ≥ ${floor.flipMargin.toPrecision(4)} (FP32 takes both actions with margins ≥ it inside the input cell ${cell}); ${reach}`;
 }
 
 /** The re-check of the written file in one line. */
@@ -292,6 +320,7 @@ async function runRepair(
   fp32Bytes: Uint8Array;
   recheck: VariantVerification;
   bytes: Uint8Array;
+  inputFloor: InputFloorJson | null;
 }> {
   const pair = await loadVerifyPair(opts.fp32, opts.int8);
   const fp32 = pair.fp32.mlp;
@@ -306,6 +335,18 @@ async function runRepair(
   const states = certifyStates(fp32, region, opts.calibrateOn, opts.calibrationEpisodes, opts.seed);
   const verify = certifyRegionOptions(opts, cpu);
   if (opts.json !== true) print(describeCpuSemantics(cpu));
+  // Repair keeps the input quantisation: the floor it sets on δ* is known before any round.
+  const found = inputQuantisationFloor(fp32, start, region, {
+    cells: FLOOR_CELLS,
+    seed: opts.seed,
+  });
+  const inputFloor: InputFloorJson | null =
+    found === null || found.cell === null
+      ? null
+      : { flipMargin: found.flipMargin, cell: found.cell, cellsExamined: found.cellsExamined };
+  if (inputFloor !== null && opts.json !== true) {
+    print(inputFloorText(inputFloor, opts.targetDelta, cellText(inputFloor.cell)));
+  }
   const result: RepairResult = await withUsageErrors(() =>
     repairModel(fp32, start, region, {
       targetDelta: opts.targetDelta,
@@ -345,7 +386,14 @@ async function runRepair(
       ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
     },
   );
-  return { result, fp32Bytes: pair.fp32.bytes, recheck, bytes };
+  return { result, fp32Bytes: pair.fp32.bytes, recheck, bytes, inputFloor };
+}
+
+/** A cell as `[lo, hi] × …` with 4 significant digits. */
+function cellText(cell: InputFloorJson['cell']): string {
+  return cell.lower
+    .map((l, i) => `[${l.toPrecision(4)}, ${cell.upper[i]!.toPrecision(4)}]`)
+    .join(' × ');
 }
 
 /** The `repair` command; `setExitCode` receives whether the target was proven. */
@@ -385,12 +433,13 @@ export function repairCommand(
         );
       }
       await checkOutputFile(opts.out, '--out');
-      const { result, recheck } = await runRepair(opts, print);
+      const { result, recheck, inputFloor } = await runRepair(opts, print);
       const reached = result.kind === 'reached' && recheckHolds(recheck, opts.targetDelta);
       setExitCode(reached ? REPAIR_EXIT_CODES.reached : REPAIR_EXIT_CODES.notReached);
       if (opts.json === true) {
         const report: RepairReport = {
           repair: repairRecord(result),
+          inputFloor,
           recheck,
           reached,
           model: opts.out,
@@ -402,7 +451,9 @@ export function repairCommand(
         [
           result.kind === 'reached'
             ? `target δ* ≤ ${opts.targetDelta} proven in round ${result.round}`
-            : `target δ* ≤ ${opts.targetDelta} not proven in ${result.rounds.length - 1} rounds: kept round ${result.round} (the smallest certified δ*); raise --rounds or --timeout, or choose a larger --target-delta`,
+            : inputFloor !== null && inputFloor.flipMargin > opts.targetDelta
+              ? `target δ* ≤ ${opts.targetDelta} not proven in ${result.rounds.length - 1} rounds, and it cannot be with this input quantisation (δ* ≥ ${inputFloor.flipMargin.toPrecision(4)} for every such model): kept round ${result.round} (the smallest certified δ*); quantise the input more finely, or choose --target-delta ≥ ${inputFloor.flipMargin.toPrecision(4)}`
+              : `target δ* ≤ ${opts.targetDelta} not proven in ${result.rounds.length - 1} rounds: kept round ${result.round} (the smallest certified δ*); raise --rounds or --timeout, or choose a larger --target-delta`,
           recheckText(recheck, opts.targetDelta),
           `wrote ${opts.out}`,
         ].join('\n'),

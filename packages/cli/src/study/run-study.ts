@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type Mlp, mlpFromJson, mlpToJson } from '@quantproof/nn';
 import { expectedOrtLevel, writeQMlpOnnx } from '@quantproof/onnx';
+import { createBox } from '@quantproof/interval';
 import { qmlpFromJson, qmlpToJson } from '@quantproof/quant';
+import { inputQuantisationFloor } from '@quantproof/smt-verify';
 import type {
   MapsJson,
   MetricsJson,
@@ -35,6 +37,9 @@ import type { RepairRecordJson } from './certify.js';
 import { PROGRESS_FIELDS, progressFields } from './verification-text.js';
 import { type VariantVerification, verifyVariant } from './verify-region.js';
 import { visitedStates } from './visited-states.js';
+
+/** Boundary cells examined for the certified variant's input quantisation floor of δ*. */
+const FLOOR_CELLS = 400;
 
 /** Where the study reports while it runs, and how it may use the machine. */
 export interface StudyHooks {
@@ -282,6 +287,12 @@ async function verifyStep(
     result = { ...result, flipMarginCoverage: flipMarginCoverageJson };
     const repair = repairs[v.name];
     if (repair !== undefined) {
+      // The floor the variant's input quantisation sets on δ*, and the coverage it allows at most.
+      const region = createBox(result.region.lower, result.region.upper);
+      const floor = inputQuantisationFloor(fp32.policy, v.model, region, {
+        cells: FLOOR_CELLS,
+        seed: config.seed,
+      });
       result = {
         ...result,
         repair,
@@ -290,6 +301,15 @@ async function verifyStep(
           result.verdict,
           flipMarginCoverageJson,
         ),
+        ...(floor === null || floor.cell === null
+          ? {}
+          : {
+              inputFloor: {
+                flipMargin: floor.flipMargin,
+                coverage: flipMarginCoverage(visited, margins, result.region, floor.flipMargin),
+                cell: floor.cell,
+              },
+            }),
       };
     }
     await place.store.save(`verify-${v.name}`, result);

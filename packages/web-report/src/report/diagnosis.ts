@@ -95,6 +95,11 @@ export function diagnoseVariant(
   const delta = v.flipMargin;
   if (v.flipMarginTheorem !== undefined) {
     findings.push(`theorem: ${v.flipMarginTheorem}.`);
+    if (v.inputFloor !== undefined) {
+      findings.push(
+        `input quantisation floor: every int8 model with these input cells has δ* ≥ ${num(v.inputFloor.flipMargin)}, so no repair covers more than ${pct(v.inputFloor.coverage)} of the visited states without a finer input quantisation.`,
+      );
+    }
   } else if (delta !== null && delta !== undefined && v.verdict !== 'consistent') {
     const upper = delta.upper === null ? '∞' : num(delta.upper);
     const coverage = v.flipMarginCoverage;

@@ -181,6 +181,19 @@ export interface VariantVerificationJson {
    * margin exceeds δ*, the int8 policy takes the FP32 action"); the study's `certified` variant.
    */
   readonly flipMarginTheorem?: string | undefined;
+  /**
+   * The floor the variant's input quantisation sets on δ*: every int8 model with its input cells
+   * has δ* ≥ `flipMargin` (an input cell FP32's decision boundary crosses, `cell`, shows it), so at
+   * most `coverage` of the visited states can ever be covered by δ*'s theorem without a finer input
+   * quantisation. Static variants the study certifies; absent elsewhere.
+   */
+  readonly inputFloor?:
+    | {
+        readonly flipMargin: number;
+        readonly coverage: number;
+        readonly cell: { readonly lower: readonly number[]; readonly upper: readonly number[] };
+      }
+    | undefined;
   /** How counterexample-guided repair made this variant: its target and every round's numbers. */
   readonly repair?: RepairJson | undefined;
 }
@@ -348,6 +361,13 @@ export const verifyJsonSchema: z.ZodType<VerifyJson> = z.object({
       resumed: z.boolean().optional(),
       flipMarginCoverage: z.object({ share: fraction, states: count }).optional(),
       flipMarginTheorem: z.string().optional(),
+      inputFloor: z
+        .object({
+          flipMargin: finite,
+          coverage: fraction,
+          cell: z.object({ lower: z.array(finite), upper: z.array(finite) }),
+        })
+        .optional(),
       repair: repairSchema.optional(),
       volume: z.object({ agree: fraction, disagree: fraction, mixed: fraction, open: fraction }),
       disagreement: disagreementSchema,
