@@ -25,6 +25,7 @@ interface Verify {
     readonly disagreement: { readonly lower: number; readonly upper: number };
     readonly flipMarginCoverage?: { readonly share: number; readonly states: number };
     readonly flipMarginTheorem?: string;
+    readonly inputFloor?: { readonly flipMargin: number; readonly coverage: number };
     readonly repair?: {
       readonly targetDelta: number;
       readonly kind: string;
@@ -41,12 +42,14 @@ interface Verify {
   }[];
 }
 
-const dir = process.argv[2];
+// pnpm passes a leading `--` through to the script: it separates nothing here.
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const dir = args[0];
 if (dir === undefined) {
   process.stderr.write('usage: node dist/certified-numbers.js <run directory> [wall seconds]\n');
   process.exit(2);
 }
-const wall = process.argv[3] === undefined ? null : Number(process.argv[3]);
+const wall = args[1] === undefined ? null : Number(args[1]);
 const read = <T>(name: string): T => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
 const metrics = read<Metrics>('metrics.json');
 const verify = read<Verify>('verify.json');
@@ -72,6 +75,10 @@ const lines = [
   `| ONNX size against FP32 | ≤ 50 % | ${row.onnxBytes} / ${fp32.onnxBytes} B = ${pct(size)} | ${ok(size <= 0.5)} |`,
   `| greedy reward, ${row.reward.episodes} episodes | ≥ 475 | ${row.reward.mean.toFixed(1)} ± ${row.reward.std.toFixed(1)} | ${ok(row.reward.mean >= 475)} |`,
   `| study wall time (run.json total${wall === null ? '' : '; pnpm study as a whole'}) | ≤ 180 s | ${run.timings['total']!.toFixed(0)} s${wall === null ? '' : `; ${wall.toFixed(0)} s`} | ${ok((wall ?? run.timings['total']!) <= 180)} |`,
+  '',
+  v.inputFloor === undefined
+    ? 'input quantisation floor: not recorded'
+    : `input quantisation floor: every int8 model with the certified variant's input cells has δ* ≥ ${v.inputFloor.flipMargin.toPrecision(4)}, so the theorem can cover at most ${pct(v.inputFloor.coverage)} of the visited states without a finer input quantisation`,
   '',
   `verification of the certified variant: ${v.verdict}, δ* ∈ ${bracket(v.flipMargin)}, ε* ∈ ${bracket(v.errorBound)}, disagreeing share [${pct(v.disagreement.lower)}, ${pct(v.disagreement.upper)}]; agreement on visited states ${pct(row.agreementVisited)}`,
   '',
