@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
 import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
-import { planted, plantedGrid } from '@quantproof/test-support/planted';
+import { planted, plantedGrid, plantedPair } from '@quantproof/test-support/planted';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPAIR_EXIT_CODES, type RepairReport } from '../src/commands/repair.js';
 import { EXIT_CODES } from '../src/index.js';
@@ -85,6 +85,39 @@ describe('quantproof repair', () => {
     expect(report.repair.rounds[0]!.reached).toBe(false);
     expect(report.repair.rounds.at(-1)!.reached).toBe(true);
     expect(report.recheck.flipMargin).toEqual(result.flipMargin);
+    // The floor of δ* the input quantisation sets holds for the repaired model (same input cells)
+    // too: it is at most the δ* repair proved.
+    if (report.inputFloor !== null) {
+      expect(report.inputFloor.flipMargin).toBeLessThanOrEqual(0.1);
+      expect(text.out).toMatch(
+        /^input quantisation floor: every int8 model with these input cells/m,
+      );
+    }
+  }, 300_000);
+
+  it('says when the input quantisation puts the target out of reach of any fine-tuning', async () => {
+    // FP32's margin is |x₀ + x₁ − 0.3|; the int8 model's input cells (calibrated on [−4, 4]) are a few
+    // hundredths wide, so a cell astride the boundary holds margins of that size on both sides.
+    const { fp32, int8 } = plantedPair([1, 1], 0.3);
+    const fp32File = join(dir, 'pair.onnx');
+    const int8File = join(dir, 'pair.int8.onnx');
+    writeFileSync(fp32File, writeMlpOnnx(fp32));
+    writeFileSync(int8File, writeQMlpOnnx(int8));
+    const args = ['repair', '--fp32', fp32File, '--int8', int8File, '--target-delta', '0.001'];
+    const common = [...args, '--box', '-2,2;-2,2', '--rounds', '0', ...budget];
+    const text = await quantproof([...common, '--out', join(dir, 'pair.repaired.onnx')]);
+    expect(text.code).toBe(REPAIR_EXIT_CODES.notReached);
+    expect(text.out).toMatch(
+      /δ\* ≤ 0\.001 cannot be proven by fine-tuning: quantise the input more finely/,
+    );
+    expect(text.out).toMatch(/and it cannot be with this input quantisation/);
+    const json = await quantproof([...common, '--out', join(dir, 'pair.again.onnx'), '--json']);
+    const report = JSON.parse(json.out) as RepairReport;
+    expect(report.inputFloor!.flipMargin).toBeGreaterThan(0.001);
+    // A lower bound of δ*: the verified model's certified upper end is above it.
+    expect(report.recheck.flipMargin!.upper ?? Infinity).toBeGreaterThanOrEqual(
+      report.inputFloor!.flipMargin,
+    );
   }, 300_000);
 
   it('says when the rounds run out, with exit code 12 and what to do', async () => {
