@@ -93,8 +93,8 @@ describe('z3 threads', () => {
       cwd: new URL('..', import.meta.url).pathname,
       encoding: 'utf8',
       // A hang detector, not a speed check: alone the process ends in ~0.4 s, but under a loaded
-      // CI (every package's suites at once on 2 cores) starting z3's WASM threads has taken over
-      // 30 s. A process that does not exit still fails here.
+      // CI (every package's suites at once on 2 cores) it once ran past a 30 s limit. A process
+      // that does not exit still fails here.
       timeout: 120_000,
     });
     expect(run.error).toBeUndefined();
