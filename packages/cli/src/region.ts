@@ -10,6 +10,7 @@ import {
   float32Up,
   IntervalError,
 } from '@quantproof/interval';
+import { type Command, Option } from 'commander';
 import { InputError, UsageError } from './errors.js';
 import { readInputFile } from './files.js';
 
@@ -158,4 +159,17 @@ async function readBoxFile(path: string): Promise<{ lower: number[]; upper: numb
     });
   }
   return { lower: p.lower as number[], upper: p.upper as number[] };
+}
+
+/** `--box`, `--box-file` and `--region`: the region flags every verifying command reads (`regionOf`). */
+export function addRegionFlags(command: Command): Command {
+  return command
+    .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')
+    .option('--box-file <file>', 'the region as JSON {"lower": [...], "upper": [...]}')
+    .addOption(
+      new Option(
+        '--region <name>',
+        'a named region (default: operating, the CartPole operating box)',
+      ).choices(['operating']),
+    );
 }

@@ -80,11 +80,14 @@ export {
   type RegionObjective,
 } from './region/drive.js';
 export {
+  cellAround,
   cellCount,
   chooseSplitDimension,
   firstFloat32AtLeast,
   float32FromOrdinal,
   float32Ordinal,
+  inputQuantizers,
+  type InputQuantizer,
   splitAtCellFace,
   splitPolicy,
 } from './region/split.js';

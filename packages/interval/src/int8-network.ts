@@ -11,7 +11,8 @@
 // - static, unfused-float: y = float32 Gemm of the dequantised input and weights; t := s_out ·
 //   RNE(fl(y / s_out)) (or y for float logits); Ŵ are the dequantised float32 weights.
 // - dynamic: y = fl(fl(fl(acc) · fl(s · s_w)) + b) with the run-time scale s; t := y, Ŵ = s_w · wc
-//   (exact), and the input quantisation error |s·(q − zp) − x| ≤ s·(1 + 2^-12) is part of the noise.
+//   (exact), and the input quantisation error |s·(q − zp) − x| ≤ s·(½ + 2^-12) is noise on each input
+//   element (dynamic-bounds.ts, `InputNoise`).
 
 import {
   dequantizeLinear,
@@ -58,8 +59,6 @@ export interface UnfusedLayerData {
 /** Extra data of a dynamic layer. */
 export interface DynamicLayerData {
   readonly kind: 'dynamic';
-  /** Σ_i |Ŵ_ji| per output, rounded up. */
-  readonly rowAbsSum: Float64Array;
   /** Per output, the weight scale s_w that multiplies the run-time input scale. */
   readonly weightScale: Float64Array;
 }
@@ -204,7 +203,7 @@ function dynamicLayer(model: QMlpDynamic, l: number): { layer: RealLayer; data: 
       activationLower: new Float64Array(m).fill(q.activation === 'relu' ? 0 : -Infinity),
       activationUpper: new Float64Array(m).fill(Infinity),
     },
-    data: { kind: 'dynamic', rowAbsSum: rowAbsSums(weight, n, m), weightScale },
+    data: { kind: 'dynamic', weightScale },
   };
 }
 

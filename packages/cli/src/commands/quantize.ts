@@ -34,7 +34,7 @@ import { type VariantVerification, verifyVariant } from '../study/verify-region.
 import {
   checkInputScaleFlag,
   deltaFlag,
-  inputScaleOption,
+  addLayoutFlags,
   recheckHolds,
   recheckText,
   REPAIR_EXIT_CODES,
@@ -99,26 +99,15 @@ export function quantizeCommand(
   warn: (text: string) => void,
   setExitCode: (code: number) => void = () => undefined,
 ): Command {
-  return new Command('quantize')
+  const command = new Command('quantize')
     .description(COMMAND_DESCRIPTIONS.quantize)
     .requiredOption('--fp32 <file>', 'the FP32 ONNX policy (ours, or exported from PyTorch)')
     .addOption(
       new Option('--method <name>', 'quantisation method')
         .choices([...QUANTIZE_METHODS])
         .default('ptq-static'),
-    )
-    .addOption(
-      new Option('--format <name>', 'static int8 layout')
-        .choices(['qdq', 'qoperator'])
-        .default('qdq'),
-    )
-    .addOption(
-      new Option('--activations <type>', 'activation element type')
-        .choices(['int8', 'uint8'])
-        .default('int8'),
-    )
-    .option('--per-channel', 'per-output-channel weight scales', false)
-    .addOption(inputScaleOption())
+    );
+  return addLayoutFlags(command)
     .addOption(
       new Option('--calibration <name>', 'activation range calibration')
         .choices(['minmax', 'percentile', 'entropy'])

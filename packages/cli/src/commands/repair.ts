@@ -29,7 +29,7 @@ import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
-import { type RegionFlags, regionOf } from '../region.js';
+import { addRegionFlags, type RegionFlags, regionOf } from '../region.js';
 import { CALIBRATE_ON_CHOICES } from '../study/calibration.js';
 import {
   type CertifyVerifyFlags,
@@ -163,7 +163,7 @@ export function recheckHolds(recheck: VariantVerification, target: number): bool
   return recheck.flipMargin.upper !== null && recheck.flipMargin.upper <= target;
 }
 
-/** The static layout flags of the models `sensitivity` and `precision` quantise. */
+/** The static layout flags of the models `quantize`, `sensitivity` and `precision` write. */
 export function addLayoutFlags(command: Command): Command {
   return command
     .addOption(
@@ -180,8 +180,8 @@ export function addLayoutFlags(command: Command): Command {
     .addOption(inputScaleOption());
 }
 
-/** `--input-scale`, the one definition `quantize` and the static layout flags share. */
-export function inputScaleOption(): Option {
+/** `--input-scale`, one of the static layout flags. */
+function inputScaleOption(): Option {
   return new Option(
     '--input-scale <granularity>',
     'input quantisation: one scale shared by all inputs (per-tensor), or one per input (per-feature: each input keeps all 255 levels over its own range — on CartPole θ ±0.21 gets as many as x ±2.4 — written as a per-axis QuantizeLinear before a QGemm whose first-layer weights absorb the ratios; needs --format qoperator and a static method)',
@@ -273,15 +273,7 @@ export async function withUsageErrors<T>(certify: () => Promise<T>): Promise<T> 
 
 /** The flags `repair` and `sensitivity` share with `verify`: the region and the verifier's budget. */
 export function addCertifyFlags(command: Command, timeoutWhat: string, timeout: number): Command {
-  return command
-    .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')
-    .option('--box-file <file>', 'the region as JSON {"lower": [...], "upper": [...]}')
-    .addOption(
-      new Option(
-        '--region <name>',
-        'a named region (default: operating, the CartPole operating box)',
-      ).choices(['operating']),
-    )
+  return addRegionFlags(command)
     .option(`--timeout <s>`, timeoutWhat, integerFlag('--timeout', 1), timeout)
     .option(
       '--max-boxes <n>',

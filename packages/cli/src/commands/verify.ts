@@ -2,14 +2,14 @@
 
 import { join } from 'node:path';
 import { mlpInputSize } from '@quantproof/nn';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { UsageError } from '../errors.js';
 import { checkOutputDirectory, makeDirectory } from '../files.js';
 import { setInterruptHint } from '../interrupt.js';
 import { integerFlag } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
-import { regionOf } from '../region.js';
+import { addRegionFlags, regionOf } from '../region.js';
 import {
   type CpuSemanticsFlag,
   cpuSemanticsOption,
@@ -80,18 +80,11 @@ export function verifyCommand(
   progressTarget: (json: boolean) => ProgressTarget,
   warn: (text: string) => void = () => {},
 ): Command {
-  return new Command('verify')
+  const command = new Command('verify')
     .description(COMMAND_DESCRIPTIONS.verify)
     .requiredOption('--fp32 <file>', 'the FP32 ONNX model (ours or exported from PyTorch)')
-    .requiredOption('--int8 <file>', "the int8 ONNX model (ours or from onnxruntime's quantiser)")
-    .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')
-    .option('--box-file <file>', 'the region as JSON {"lower": [...], "upper": [...]}')
-    .addOption(
-      new Option(
-        '--region <name>',
-        'a named region (default: operating, the CartPole operating box)',
-      ).choices(['operating']),
-    )
+    .requiredOption('--int8 <file>', "the int8 ONNX model (ours or from onnxruntime's quantiser)");
+  return addRegionFlags(command)
     .option(
       '--timeout <s>',
       'time budget in seconds (leaves, then δ* and ε*)',

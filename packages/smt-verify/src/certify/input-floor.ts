@@ -10,16 +10,16 @@
 // points of the region inside one cell; every number is exact (`exactLogits`, `fp32Against`).
 
 import {
-  createBox,
   type Box,
-  firstFloat32AtLeast,
+  cellAround,
+  createBox,
   float32Down,
   float32Up,
   fp32ExecutionError,
-  nextDownFloat32,
+  inputQuantizers,
 } from '@quantproof/interval';
 import { createSeededRng, forwardFp32, type Mlp, mlpHead } from '@quantproof/nn';
-import { decideOutputs, inputFeatureQuant, quantizeLinear, type QMlp } from '@quantproof/quant';
+import { decideOutputs, type QMlp } from '@quantproof/quant';
 import { exactLogits } from '../exact-fp32.js';
 import { approximateDown } from '../rational.js';
 import { decisionOf, fp32Against } from '../replay.js';
@@ -62,12 +62,9 @@ export function inputQuantisationFloor(
   options: InputQuantisationFloorOptions = {},
 ): InputQuantisationFloor | null {
   if (int8.format === 'dynamic') return null;
-  const d = region.lower.length;
   const k = fp32.layers[fp32.layers.length - 1]!.outFeatures;
-  const quantizers = Array.from({ length: d }, (_, i) => {
-    const t = inputFeatureQuant(int8, i);
-    return (x: number): number => quantizeLinear(x, t.scale, t.zeroPoint, t.elementType);
-  });
+  // The model's own input cells (interval owns them: per-feature scales, tabulated faces).
+  const quantizers = inputQuantizers(int8)!;
   const lo = Float64Array.from(region.lower, float32Up);
   const hi = Float64Array.from(region.upper, float32Down);
   const rng = createSeededRng(options.seed ?? 0);
@@ -80,8 +77,9 @@ export function inputQuantisationFloor(
   let bestCorners: InputQuantisationFloor['corners'] = [];
   let examined = 0;
   for (let attempt = 0; examined < wanted && attempt < wanted * 50; attempt++) {
-    const a = Float64Array.from(lo, (l, i) => l + (hi[i]! - l) * rng.nextFloat64());
-    const b = Float64Array.from(lo, (l, i) => l + (hi[i]! - l) * rng.nextFloat64());
+    // float32 points of the region (lo and hi are float32, and rounding is monotone).
+    const a = Float64Array.from(lo, (l, i) => Math.fround(l + (hi[i]! - l) * rng.nextFloat64()));
+    const b = Float64Array.from(lo, (l, i) => Math.fround(l + (hi[i]! - l) * rng.nextFloat64()));
     const da = decide(a);
     if (decide(b) === da) continue;
     // A point next to FP32's boundary: bisect the segment between the two decisions.
@@ -94,15 +92,9 @@ export function inputQuantisationFloor(
     }
     examined++;
     // The input cell of p, clipped to the region: the float32 values with p's codes.
-    const cellLo: number[] = [];
-    const cellHi: number[] = [];
-    for (let i = 0; i < d; i++) {
-      const qi = quantizers[i]!;
-      const code = qi(p[i]!);
-      cellLo.push(firstFloat32AtLeast(qi, lo[i]!, hi[i]!, code));
-      const next = firstFloat32AtLeast(qi, lo[i]!, hi[i]!, code + 1);
-      cellHi.push(next > hi[i]! ? hi[i]! : nextDownFloat32(next));
-    }
+    const cells = quantizers.map((quantize, i) => cellAround(quantize, p[i]!, lo[i]!, hi[i]!));
+    const cellLo = cells.map((c) => c.lo);
+    const cellHi = cells.map((c) => c.hi);
     const found = cellFloor(fp32, k, softmax, cellLo, cellHi, rng);
     if (found.floor > best) {
       best = found.floor;
