@@ -1,9 +1,18 @@
 // Bounds of a dynamically quantised layer: DynamicQuantizeLinear's run-time scale is bounded from
 // the input bounds (it is monotone in max(data, 0) − min(data, 0)), and the input quantisation
 // error |s·(q − zp) − x| ≤ s·(½ + 2^-12) (proved in the README) enters the layer as noise through
-// Σ|Ŵ| in interval propagation, and per input element in back-substitution (`InputNoise`); the rest is the float32 error of fl(fl(fl(acc)·fl(s·s_w)) + b).
+// Σ|Ŵ| in interval propagation, and per input element in back-substitution (`InputNoise`); the
+// rest is the float32 error of fl(fl(fl(acc)·fl(s·s_w)) + b).
+//
+// Beside that error model, the layer is bounded as executed, code by code (`dynamicCodeBounds`):
+// every step of DynamicQuantizeLinear → MatMulInteger → scale → bias is monotone in each of its
+// arguments, so bounds of the scale, the zero point, each q − zp and each accumulator follow from
+// corners. On a box inside one input cell (every q − zp constant) the accumulators are exact and
+// the output is known up to the scale's own range, which shrinks with the box: the error model's
+// s/2 per input does not. Both bound the same executed value; the layer keeps their intersection.
 
 import type { Bounds } from './box.js';
+import { roundHalfEven, scaleAccumulator } from '@quantproof/quant';
 import { affineIntervalBounds } from './fp32-network.js';
 import type { LayerResult } from './int8-bounds.js';
 import type { DynamicLayerData } from './int8-network.js';
@@ -58,6 +67,91 @@ export function dynamicScaleBounds(input: Bounds): Bounds & { readonly nonZeroUp
   };
 }
 
+// Below this the scale may be subnormal or 0 (then fl(x/s) and the zero point may be NaN): the
+// code bounds are not computed and the error model alone bounds the layer.
+const CODE_BOUNDS_MIN_SCALE = 2 ** -100;
+
+/**
+ * Bounds of one dynamic layer's float32 outputs before the activation, as the executor computes
+ * them for float32 inputs within `input` (finite), from bounds of every intermediate integer; null
+ * when the scale can be tiny or the inputs are not finite. Sound because each step is monotone:
+ * - zp = RNE(clamp(−fl(min/s), 0, 255)) with min = min(data, 0) ≤ 0 is non-increasing in min and
+ *   non-decreasing in s, so it lies between its values at (minHi, sLo)… and (minLo, sHi)… corners;
+ * - q − zp = RNE(clamp(fl(x/s), −zp, 255 − zp)) is non-decreasing in fl(x/s) and non-increasing in
+ *   zp, and fl(x/s) is monotone in x and in s (s > 0), so it is extreme at the corners of
+ *   [x] × [s] and [zp];
+ * - acc = Σ (q − zp)·(w − zp_w) is bounded exactly in integers;
+ * - fl(fl(fl(acc)·fl(s·s_w)) + b) is monotone in acc (fl(s·s_w) > 0) and in fl(s·s_w) (the
+ *   direction of acc's sign), so it is extreme at the corners of [acc] × [fl(s·s_w)].
+ * The scale, zero point and codes are correlated in truth; bounding them independently only widens.
+ */
+export function dynamicCodeBounds(
+  data: DynamicLayerData,
+  input: Bounds,
+  scale: Bounds,
+  bias: Float64Array,
+): Bounds | null {
+  const n = input.lower.length;
+  const m = bias.length;
+  const sLo = scale.lower[0]!;
+  const sHi = scale.upper[0]!;
+  if (!(sLo >= CODE_BOUNDS_MIN_SCALE) || !(sHi < Infinity)) return null;
+  let minLo = 0;
+  let minHi = 0;
+  for (let i = 0; i < n; i++) {
+    const lo = input.lower[i]!;
+    const hi = input.upper[i]!;
+    if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+    minLo = Math.min(minLo, lo);
+    minHi = Math.min(minHi, hi);
+  }
+  // fl(min/s) for min ≤ 0 is non-decreasing in min and in s; zp = RNE(clamp(0 − fl(min/s))).
+  const zeroPoint = (min: number, s: number): number => {
+    const initial = Math.fround(0 - Math.fround(min / s));
+    return roundHalfEven(Math.max(0, Math.min(255, initial)));
+  };
+  const zpLo = zeroPoint(minHi, sHi);
+  const zpHi = zeroPoint(minLo, sLo);
+  // q − zp per input element: lowest at the lowest fl(x/s) and the highest zero point.
+  const codeLo = new Float64Array(n);
+  const codeHi = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const lo = input.lower[i]!;
+    const hi = input.upper[i]!;
+    const ratioLo = Math.min(Math.fround(lo / sLo), Math.fround(lo / sHi));
+    const ratioHi = Math.max(Math.fround(hi / sLo), Math.fround(hi / sHi));
+    codeLo[i] = roundHalfEven(Math.max(-zpHi, Math.min(255 - zpHi, ratioLo)));
+    codeHi[i] = roundHalfEven(Math.max(-zpLo, Math.min(255 - zpLo, ratioHi)));
+  }
+  const lower = new Float64Array(m);
+  const upper = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    // Exact integer arithmetic: |products| < 2^17, sums far below 2^53.
+    let accLo = 0;
+    let accHi = 0;
+    for (let i = 0; i < n; i++) {
+      const w = data.centred[j * n + i]!;
+      accLo += w >= 0 ? w * codeLo[i]! : w * codeHi[i]!;
+      accHi += w >= 0 ? w * codeHi[i]! : w * codeLo[i]!;
+    }
+    const sw = data.weightScale[j]!;
+    const b = bias[j]!;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const acc of [accLo, accHi]) {
+      for (const s of [sLo, sHi]) {
+        const v = scaleAccumulator(acc, Math.fround(s * sw), b);
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    if (Number.isNaN(lo) || Number.isNaN(hi)) return null;
+    lower[j] = lo;
+    upper[j] = hi;
+  }
+  return { lower, upper };
+}
+
 /** Interval bounds and noise of one dynamic layer on inputs within `input`. */
 export function dynamicLayerBounds(
   layer: RealLayer,
@@ -101,6 +195,13 @@ export function dynamicLayerBounds(
     substitutionBias.upper[j] = addUp(b, own);
   }
   const pre = affineIntervalBounds(layer, input, bias);
+  const codes = dynamicCodeBounds(data, input, scale, layer.bias);
+  if (codes !== null) {
+    for (let j = 0; j < m; j++) {
+      pre.lower[j] = Math.max(pre.lower[j]!, codes.lower[j]!);
+      pre.upper[j] = Math.min(pre.upper[j]!, codes.upper[j]!);
+    }
+  }
   const post = clampBounds(pre, layer);
   return {
     bias,

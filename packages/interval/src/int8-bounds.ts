@@ -382,7 +382,7 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
             const data = net.data[l]!;
             if (data.kind !== 'dynamic') return null;
             const r = dynamicLayerBounds(net.layers[l]!, data, input);
-            return { bias: r.bias, inputNoise: r.inputNoise ?? null };
+            return { bias: r.bias, inputNoise: r.inputNoise ?? null, pre: r.pre };
           },
         }
       : {}),

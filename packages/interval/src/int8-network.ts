@@ -61,6 +61,8 @@ export interface DynamicLayerData {
   readonly kind: 'dynamic';
   /** Per output, the weight scale s_w that multiplies the run-time input scale. */
   readonly weightScale: Float64Array;
+  /** The integer weights minus their zero points, w − zp_w (row-major [out][in]). */
+  readonly centred: Float64Array;
 }
 
 /** Per-layer data of the int8 network, by execution path. */
@@ -188,11 +190,15 @@ function dynamicLayer(model: QMlpDynamic, l: number): { layer: RealLayer; data: 
   const m = q.outFeatures;
   const weight = new Float64Array(n * m);
   const weightScale = new Float64Array(m);
+  const centred = new Float64Array(n * m);
   for (let j = 0; j < m; j++) {
     const { scale, zeroPoint } = weightQuantFor(q.weightQuant, j);
     weightScale[j] = scale;
-    // float32 scale × integer of at most 9 bits: exact.
-    for (let i = 0; i < n; i++) weight[j * n + i] = scale * (q.weight[j * n + i]! - zeroPoint);
+    for (let i = 0; i < n; i++) {
+      centred[j * n + i] = q.weight[j * n + i]! - zeroPoint;
+      // float32 scale × integer of at most 9 bits: exact.
+      weight[j * n + i] = scale * centred[j * n + i]!;
+    }
   }
   return {
     layer: {
@@ -203,7 +209,7 @@ function dynamicLayer(model: QMlpDynamic, l: number): { layer: RealLayer; data: 
       activationLower: new Float64Array(m).fill(q.activation === 'relu' ? 0 : -Infinity),
       activationUpper: new Float64Array(m).fill(Infinity),
     },
-    data: { kind: 'dynamic', weightScale },
+    data: { kind: 'dynamic', weightScale, centred },
   };
 }
 

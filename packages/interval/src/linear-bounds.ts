@@ -91,6 +91,12 @@ export function refineNetwork<S extends BoxState>(
     }
     prepareLayerInput(ctx, l);
     const pre = refined.pre[l]!;
+    if (noise?.pre !== undefined) {
+      for (let j = 0; j < layer.outFeatures; j++) {
+        if (noise.pre.lower[j]! > pre.lower[j]!) pre.lower[j] = noise.pre.lower[j]!;
+        if (noise.pre.upper[j]! < pre.upper[j]!) pre.upper[j] = noise.pre.upper[j]!;
+      }
+    }
     const lo = layer.activationLower;
     const hi = layer.activationUpper;
     if (l > 0) {

@@ -58,6 +58,8 @@ export interface BoxState {
 export interface LayerNoise {
   readonly bias: Bounds;
   readonly inputNoise: InputNoise | null;
+  /** Bounds of the layer's pre-activation values the refined input gives directly, if any. */
+  readonly pre?: Bounds;
 }
 
 /**

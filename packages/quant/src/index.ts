@@ -110,7 +110,7 @@ export {
   quantizeStaticWithRanges,
   type QuantWarning,
 } from './quantize-static.js';
-export { requantize } from './requantize.js';
+export { requantize, scaleAccumulator } from './requantize.js';
 export { staticRangesOf, staticSchemeOf } from './static-model-scheme.js';
 export { roundHalfEven } from './round-half-even.js';
 export {

@@ -124,6 +124,24 @@ export interface LeafEvaluator {
 /** Reasons that hold on every sub-box of a single-cell box: splitting cannot remove them. */
 const CELL_REASONS = new Set(['float32-overflow', 'softmax-collapse', 'int8-softmax-collapse']);
 
+/** Points probed for ε* in a dynamic model's leaf (seeded: the same for every worker count). */
+const ERROR_PROBES = 8;
+
+function errorProbes(box: Box, analysis: BoxAnalysis | null, seed: number): Float32Array[] {
+  const rng = createSeededRng(seed ^ 0x5eed);
+  const vertex = analysis?.errorVertex ?? null;
+  return Array.from({ length: ERROR_PROBES }, (_, p) =>
+    Float32Array.from(box.lower, (l, i) => {
+      const u = box.upper[i]!;
+      // Half of them within a tenth of the leaf's width of the corner, half anywhere in it.
+      const t = rng.nextFloat64();
+      const near = vertex !== null && p % 2 === 0;
+      const v = near ? vertex[i]! + (vertex[i] === l ? 1 : -1) * 0.1 * t * (u - l) : l + t * (u - l);
+      return Math.min(u, Math.max(l, Math.fround(v)));
+    }),
+  );
+}
+
 /** An evaluator for one FP32/int8 pair. */
 export function createLeafEvaluator(
   mlp: Mlp,
@@ -183,8 +201,12 @@ export function createLeafEvaluator(
     }
     let error: Witness | null = null;
     if (upper.error > task.errorLower) {
-      const candidates = [centre];
+      const candidates: Float32Array[] = [centre];
       if (analysis?.errorVertex) candidates.push(Float32Array.from(analysis.errorVertex));
+      // A dynamic model's error is not constant on input cells: within a leaf it follows the
+      // rounding of every hidden unit, a pattern far finer than the leaf. Its smooth part peaks at
+      // the bound's corner; seeded points near that corner and across the leaf sample the pattern.
+      if (model.format === 'dynamic') candidates.push(...errorProbes(box, analysis, task.seed));
       for (const x of candidates) {
         const v = errorAt(x, Math.max(task.errorLower, error?.value ?? 0));
         if (v > task.errorLower && (error === null || v > error.value)) {
