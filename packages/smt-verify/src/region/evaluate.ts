@@ -136,7 +136,9 @@ function errorProbes(box: Box, analysis: BoxAnalysis | null, seed: number): Floa
       // Half of them within a tenth of the leaf's width of the corner, half anywhere in it.
       const t = rng.nextFloat64();
       const near = vertex !== null && p % 2 === 0;
-      const v = near ? vertex[i]! + (vertex[i] === l ? 1 : -1) * 0.1 * t * (u - l) : l + t * (u - l);
+      const v = near
+        ? vertex[i]! + (vertex[i] === l ? 1 : -1) * 0.1 * t * (u - l)
+        : l + t * (u - l);
       return Math.min(u, Math.max(l, Math.fround(v)));
     }),
   );
