@@ -20,6 +20,7 @@ import { loadVerifyPair } from '../study/load-pair.js';
 import { SmtVerifyOptionsError } from '@quantproof/smt-verify';
 import { queueRunner } from '@quantproof/smt-verify/queue';
 import { queueConnectionOf, queueUsageError, REDIS_PASSWORD_VARIABLE } from '../queue.js';
+import { readableJson } from '../json-text.js';
 import {
   PROGRESS_FIELDS,
   progressFields,
@@ -194,7 +195,7 @@ export function verifyCommand(
       }
       setExitCode(VERIFY_EXIT_CODES[result.verdict]);
       if (opts.json === true) {
-        print(JSON.stringify(result, null, 2));
+        print(readableJson(result));
         return;
       }
       const bracket = (b: VariantVerification['flipMargin'], what: string): string =>

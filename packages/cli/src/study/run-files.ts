@@ -14,6 +14,7 @@ import {
   type VerifyJson,
 } from '@quantproof/web-report';
 import { writeFileAtomic } from '../files.js';
+import { readableJson } from '../json-text.js';
 import { ORT_VERSION } from './ort-replay.js';
 import type { TrainReport } from './train-policy.js';
 import type { VariantVerification } from './verify-region.js';
@@ -86,10 +87,11 @@ export interface RunFiles {
 
 /** Writes metrics.json, verify.json, maps.json and run.json into `dir`, each atomically. */
 export async function writeRunFiles(dir: string, files: RunFiles): Promise<void> {
-  const write = (name: string, value: unknown, indent?: number): Promise<void> =>
-    writeFileAtomic(join(dir, name), `${JSON.stringify(value, null, indent)}\n`);
-  await write('verify.json', files.verify, 2);
-  await write('metrics.json', files.metrics, 2);
-  await write('maps.json', files.maps);
-  await write('run.json', files.run, 2);
+  // Readable where people read them (one leaf or counterexample per line); maps.json is compact.
+  const write = (name: string, value: unknown, readable: boolean): Promise<void> =>
+    writeFileAtomic(join(dir, name), `${readable ? readableJson(value) : JSON.stringify(value)}\n`);
+  await write('verify.json', files.verify, true);
+  await write('metrics.json', files.metrics, true);
+  await write('maps.json', files.maps, false);
+  await write('run.json', files.run, true);
 }
