@@ -70,11 +70,14 @@ export function dynamicScaleBounds(input: Bounds): Bounds & { readonly nonZeroUp
 // Below this the scale may be subnormal or 0 (then fl(x/s) and the zero point may be NaN): the
 // code bounds are not computed and the error model alone bounds the layer.
 const CODE_BOUNDS_MIN_SCALE = 2 ** -100;
+// The average number of code steps per input element beyond which the code bounds are skipped.
+const CODE_BOUNDS_MAX_SPREAD = 2;
 
 /**
  * Bounds of one dynamic layer's float32 outputs before the activation, as the executor computes
  * them for float32 inputs within `input` (finite), from bounds of every intermediate integer; null
- * when the scale can be tiny or the inputs are not finite. Sound because each step is monotone:
+ * when the scale can be tiny, the inputs are not finite or the codes spread too wide to gain
+ * anything. Sound because each step is monotone:
  * - zp = RNE(clamp(−fl(min/s), 0, 255)) with min = min(data, 0) ≤ 0 is non-increasing in min and
  *   non-decreasing in s, so it lies between its values at (minHi, sLo)… and (minLo, sHi)… corners;
  * - q − zp = RNE(clamp(fl(x/s), −zp, 255 − zp)) is non-decreasing in fl(x/s) and non-increasing in
@@ -123,6 +126,12 @@ export function dynamicCodeBounds(
     codeLo[i] = roundHalfEven(Math.max(-zpHi, Math.min(255 - zpHi, ratioLo)));
     codeHi[i] = roundHalfEven(Math.max(-zpLo, Math.min(255 - zpLo, ratioHi)));
   }
+  // Where the codes spread over more than CODE_BOUNDS_MAX_SPREAD values on average, the code
+  // bounds are no tighter than the error model's (each spread code costs what s/2 per input does)
+  // and are skipped. A sub-box's codes spread no wider, so its bounds still lie within the box's.
+  let spread = 0;
+  for (let i = 0; i < n; i++) spread += codeHi[i]! - codeLo[i]!;
+  if (spread > CODE_BOUNDS_MAX_SPREAD * n) return null;
   const lower = new Float64Array(m);
   const upper = new Float64Array(m);
   for (let j = 0; j < m; j++) {
