@@ -125,7 +125,7 @@ export interface LeafEvaluator {
 const CELL_REASONS = new Set(['float32-overflow', 'softmax-collapse', 'int8-softmax-collapse']);
 
 /** Points probed for ε* in a dynamic model's leaf (seeded: the same for every worker count). */
-const ERROR_PROBES = 8;
+const ERROR_PROBES = 4;
 
 function errorProbes(box: Box, analysis: BoxAnalysis | null, seed: number): Float32Array[] {
   const rng = createSeededRng(seed ^ 0x5eed);
