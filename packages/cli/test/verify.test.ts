@@ -55,6 +55,40 @@ describe('quantproof verify', () => {
     );
   });
 
+  it('says why a dynamic model leaves boxes open, and what to do instead', async () => {
+    const dynamic = join(dir, 'policy.dyn.onnx');
+    const q = await quantproof([
+      'quantize',
+      '--fp32',
+      fp32,
+      '--method',
+      'ptq-dynamic',
+      '--out',
+      dynamic,
+    ]);
+    expect(q.code, q.err).toBe(EXIT_CODES.ok);
+    const flags = ['--fp32', fp32, '--max-boxes', '24', '--timeout', '120'];
+    const dyn = await quantproof(['verify', ...flags, '--int8', dynamic]);
+    const open = dyn.out.split('\n')[1]!;
+    expect(open).toMatch(/^open: .*quantises its activations dynamically/);
+    expect(open).toMatch(/smaller --box .* quantise statically \(quantize --method ptq-static/);
+    // A static model's open leaves only ask for a larger budget.
+    const stat = await quantproof(['verify', ...flags, '--int8', int8]);
+    const staticOpen = stat.out.split('\n')[1]!;
+    expect(staticOpen).toMatch(/^open: .*raise --timeout or --max-boxes\)/);
+    expect(staticOpen).not.toMatch(/dynamically/);
+    // Counterexamples print the float32 input in the fewest digits that read back to it.
+    for (const line of [...dyn.out.split('\n'), ...stat.out.split('\n')]) {
+      const m = /counterexample x = \[([^\]]*)\]/.exec(line);
+      if (m === null) continue;
+      for (const v of m[1]!.split(', ')) {
+        expect(Number.isFinite(Number(v))).toBe(true);
+        // At most 9 significant digits.
+        expect(v.replace(/^-|e.*$|\./g, '').replace(/^0+/, '').length).toBeLessThanOrEqual(9);
+      }
+    }
+  });
+
   it('proves a small box far from the decision boundary consistent (exit 0)', async () => {
     // A pole falling fast to the right: both policies push right everywhere in this box.
     const box = '-0.1,0.1;-0.1,0.1;0.15,0.16;1.5,1.6';

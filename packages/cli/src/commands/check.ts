@@ -37,6 +37,7 @@ import {
   type VariantVerification,
   verifyVariant,
 } from '../study/verify-region.js';
+import { float32Text } from '../float-text.js';
 
 /** Exit codes of `check` beyond the program's. */
 export const CHECK_EXIT_CODES: {
@@ -315,7 +316,7 @@ export function checkCommand(
       const c = result.counterexamples[0];
       if (c !== undefined) {
         lines.push(
-          `  counterexample x = [${c.input.map((v) => v.toPrecision(6)).join(', ')}]: FP32 [${c.fp32Logits.map((v) => v.toPrecision(5)).join(', ')}], int8 [${c.int8Logits.map((v) => v.toPrecision(5)).join(', ')}], FP32 margin ${c.fp32Margin.toPrecision(5)}`,
+          `  counterexample x = [${c.input.map(float32Text).join(', ')}]: FP32 [${c.fp32Logits.map((v) => v.toPrecision(5)).join(', ')}], int8 [${c.int8Logits.map((v) => v.toPrecision(5)).join(', ')}], FP32 margin ${c.fp32Margin.toPrecision(5)}`,
         );
       }
       print(lines.join('\n'));

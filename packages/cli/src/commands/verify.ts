@@ -28,6 +28,7 @@ import {
   verdictLine,
 } from '../study/verification-text.js';
 import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
+import { float32Text } from '../float-text.js';
 
 /** Exit codes of `verify` beyond the program's: the verdict, so scripts can branch on it. */
 export const VERIFY_EXIT_CODES: {
@@ -209,11 +210,11 @@ export function verifyCommand(
         replayLine(result.replay),
         `theorem: ${result.theorem}`,
       ];
-      const why = openReasons(result.leaves);
+      const why = openReasons(result.leaves, int8.format === 'dynamic');
       if (why !== null) lines.splice(1, 0, why);
       for (const c of result.counterexamples.slice(0, 5)) {
         lines.push(
-          `  counterexample x = [${c.input.map((v) => v.toPrecision(6)).join(', ')}]: FP32 logits [${c.fp32Logits.map((v) => v.toPrecision(5)).join(', ')}], int8 [${c.int8Logits.map((v) => v.toPrecision(5)).join(', ')}]; ${c.replay.runtime === 'none' ? 'replayed in the executors only (see replay)' : `${c.replay.confirmed ? 'confirmed' : 'NOT confirmed'} in ${c.replay.runtime}`}`,
+          `  counterexample x = [${c.input.map(float32Text).join(', ')}]: FP32 logits [${c.fp32Logits.map((v) => v.toPrecision(5)).join(', ')}], int8 [${c.int8Logits.map((v) => v.toPrecision(5)).join(', ')}]; ${c.replay.runtime === 'none' ? 'replayed in the executors only (see replay)' : `${c.replay.confirmed ? 'confirmed' : 'NOT confirmed'} in ${c.replay.runtime}`}`,
         );
       }
       print(lines.join('\n'));
@@ -226,7 +227,16 @@ function count(n: number, one: string, many: string): string {
 }
 
 /** What a reason for an open leaf means, and what to do about it. */
-function explainOpen(by: string): string {
+function explainOpen(by: string, dynamic: boolean): string {
+  if ((by === 'budget' || by === 'undecided') && dynamic) {
+    return (
+      'not decided when the budget ran out (raise --timeout or --max-boxes). But the int8 model ' +
+      'quantises its activations dynamically, so its rounding error does not shrink with the box: ' +
+      'near FP32’s decision boundary the bounds decide only very small boxes, and that band stays ' +
+      'open at any practical budget. Verify a smaller --box around the states you care about, or ' +
+      'quantise statically (quantize --method ptq-static or qat), whose certificates close'
+    );
+  }
   if (by === 'budget' || by === 'undecided') {
     return 'not decided when the budget ran out (raise --timeout or --max-boxes)';
   }
@@ -251,6 +261,7 @@ function explainOpen(by: string): string {
 /** One line saying why leaves are open, by reason and share of the region; null when none is. */
 function openReasons(
   leaves: readonly { readonly status: string; readonly by: string; readonly volume: number }[],
+  dynamic: boolean,
 ): string | null {
   const shares = new Map<string, number>();
   for (const l of leaves) {
@@ -261,6 +272,6 @@ function openReasons(
   if (shares.size === 0) return null;
   const parts = [...shares.entries()]
     .sort((a, b) => b[1] - a[1])
-    .map(([by, v]) => `${shareText(v)} ${explainOpen(by)}`);
+    .map(([by, v]) => `${shareText(v)} ${explainOpen(by, dynamic)}`);
   return `open: ${parts.join('; ')}`;
 }
