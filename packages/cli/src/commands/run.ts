@@ -132,6 +132,7 @@ function studyText(outcome: StudyOutcome, config: StudyConfig, dir: string): str
   const diagnoses = verify.variants.map((v) =>
     diagnoseVariant(v, {
       warnings: metrics.warnings[v.variant] ?? [],
+      dynamic: metrics.variants.some((m) => m.name === v.variant && m.format === 'dynamic'),
       dimensions: outcome.maps.box.dimensions,
       actions: outcome.maps.actions,
     }),

@@ -84,6 +84,17 @@ describe('diagnoseVariant', () => {
     expect(unknown.nextStep).toBe(
       'give the verifier more time (--timeout) to decide the open 10.0 %.',
     );
+    // A dynamic model: more time does not close its open band; the next step says what does.
+    const dynamic = diagnoseVariant(
+      { ...base, variant: 'ptq-dynamic' },
+      { warnings: [], moreTimeFlag: '--timeout', dynamic: true },
+    );
+    expect(dynamic.findings.at(-1)).toMatch(
+      /^10\.0 % of the operating box was still open when the budget ran out: the model quantises its activations dynamically/,
+    );
+    expect(dynamic.nextStep).toMatch(
+      /^verify smaller regions .* static variant \(ptq-static, qat\)/,
+    );
     const consistent = diagnoseVariant(
       {
         ...base,

@@ -32,6 +32,11 @@ export interface DiagnosisContext {
   readonly moreTimeFlag?: string;
   /** What the region is called; default `the operating box`. */
   readonly region?: string;
+  /**
+   * The int8 model quantises its activations dynamically (metrics.json `format: 'dynamic'`): its
+   * rounding error does not shrink with the box, so more time does not close its open band.
+   */
+  readonly dynamic?: boolean;
 }
 
 /** A number with four significant digits, without trailing exponent noise for ordinary values. */
@@ -110,7 +115,13 @@ export function diagnoseVariant(
     );
   }
   if (v.volume.open > 0) {
-    findings.push(`${pct(v.volume.open)} of ${region} was still open when the budget ran out.`);
+    findings.push(
+      `${pct(v.volume.open)} of ${region} was still open when the budget ran out${
+        context.dynamic === true
+          ? ': the model quantises its activations dynamically, so its rounding error does not shrink with the box, and a band along FP32’s decision boundary stays open at any practical budget.'
+          : '.'
+      }`,
+    );
   }
 
   const fix = context.warnings.map(fixOf).find((f) => f !== null);
@@ -119,9 +130,11 @@ export function diagnoseVariant(
       ? 'nothing to fix for this region; verify a wider region to learn more.'
       : fix !== undefined && fix !== null
         ? `${fix}, then run the study again.`
-        : v.volume.open > 0.05 || v.verdict === 'unknown'
-          ? `give the verifier more time (${moreTime}) to decide the open ${pct(v.volume.open)}.`
-          : 'the flips sit where FP32 is nearly undecided (margins below δ*): try quantisation-aware training (qat) or per-channel weights (mixed), and compare their brackets.';
+        : context.dynamic === true && v.volume.open > 0
+          ? 'verify smaller regions around the states you care about (quantproof verify --box …), where a dynamic model is decided, or use a static variant (ptq-static, qat), whose certificates close.'
+          : v.volume.open > 0.05 || v.verdict === 'unknown'
+            ? `give the verifier more time (${moreTime}) to decide the open ${pct(v.volume.open)}.`
+            : 'the flips sit where FP32 is nearly undecided (margins below δ*): try quantisation-aware training (qat) or per-channel weights (mixed), and compare their brackets.';
   return { variant: v.variant, verdict: v.verdict, sentence, findings, nextStep };
 }
 
@@ -130,6 +143,7 @@ export function diagnoseRun(run: Run, moreTimeFlag?: string): VariantDiagnosis[]
   return run.verify.variants.map((v) =>
     diagnoseVariant(v, {
       warnings: run.metrics.warnings[v.variant] ?? [],
+      dynamic: run.metrics.variants.some((m) => m.name === v.variant && m.format === 'dynamic'),
       ...(run.maps === null
         ? {}
         : { dimensions: run.maps.box.dimensions, actions: run.maps.actions }),
