@@ -38,18 +38,59 @@ function toRational(d: Dyadic): Rational {
 }
 
 /**
+ * A layer's weights and biases as dyadics, converted once per weight array (converting them was
+ * most of `exactLogits`' time). The cache keeps a copy of the values it converted and is used only
+ * while the arrays still hold exactly those values, so a network changed in place is converted
+ * again.
+ */
+interface DyadicLayer {
+  readonly weightCopy: Float32Array;
+  readonly biasCopy: Float32Array;
+  readonly weight: Dyadic[];
+  readonly bias: Dyadic[];
+}
+
+const dyadicLayers = new WeakMap<Float32Array, DyadicLayer>();
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+function dyadicLayer(layer: Mlp['layers'][number]): DyadicLayer {
+  const cached = dyadicLayers.get(layer.weight);
+  if (
+    cached !== undefined &&
+    sameValues(cached.weightCopy, layer.weight) &&
+    sameValues(cached.biasCopy, layer.bias)
+  ) {
+    return cached;
+  }
+  const fresh: DyadicLayer = {
+    weightCopy: Float32Array.from(layer.weight),
+    biasCopy: Float32Array.from(layer.bias),
+    weight: Array.from(layer.weight, dyadicOf),
+    bias: Array.from(layer.bias, dyadicOf),
+  };
+  dyadicLayers.set(layer.weight, fresh);
+  return fresh;
+}
+
+/**
  * The exact real logits of `mlp` at `x` (each value a float32/float64 number taken exactly):
  * `y = W x + b`, ReLU `max(0, ·)`, in exact arithmetic. The FP32 verification semantics.
  */
 export function exactLogits(mlp: Mlp, x: ArrayLike<number>): Rational[] {
   let h: Dyadic[] = Array.from({ length: x.length }, (_, i) => dyadicOf(x[i]!));
   for (const layer of mlp.layers) {
-    const { inFeatures: k, outFeatures: n, weight, bias } = layer;
+    const { inFeatures: k, outFeatures: n } = layer;
+    const { weight, bias } = dyadicLayer(layer);
     const next: Dyadic[] = [];
     for (let j = 0; j < n; j++) {
-      let acc = dyadicOf(bias[j]!);
+      let acc = bias[j]!;
       for (let i = 0; i < k; i++) {
-        const w = dyadicOf(weight[j * k + i]!);
+        const w = weight[j * k + i]!;
         const hi = h[i]!;
         if (w.m === 0n || hi.m === 0n) continue;
         acc = addD(acc, { m: w.m * hi.m, e: w.e + hi.e });
