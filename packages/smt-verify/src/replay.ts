@@ -206,6 +206,32 @@ export function fp32Against(
   return { beaten, inBand, tolerance };
 }
 
+/**
+ * `fp32Against`'s answer without exact arithmetic where the float32 logits `f` settle it: every
+ * exact logit lies within `errors` of `f`, so when y_j − y_c < −(tolerance_jc + gap) for every j —
+ * shown from f with outward rounding — no output beats c and none is in a Softmax head's band.
+ * Returns the tie tolerance `fp32Against` would (the largest pair tolerance against c), or null
+ * when the exact logits are needed. Most points of a region are settled here.
+ */
+function clearlyTakes(
+  f: ArrayLike<number>,
+  errors: ArrayLike<number>,
+  c: number,
+  softmax: boolean,
+): number | null {
+  const gap = softmax ? SOFTMAX_ORDER_GAP : 0;
+  let tolerance = 0;
+  for (let j = 0; j < f.length; j++) {
+    if (j === c) continue;
+    const tol = pairTolerance(errors, j, c);
+    tolerance = Math.max(tolerance, tol);
+    // An upper bound of y_j − y_c, against −(tol + gap) rounded away from zero (stricter).
+    const over = addUp(addUp(f[j]!, -f[c]!), tol);
+    if (!(over < -addUp(tol, gap))) return null;
+  }
+  return tolerance;
+}
+
 /** Judges one float32 point (see `PointJudgement`). */
 export function judgePoint(
   mlp: Mlp,
@@ -225,15 +251,12 @@ export function judgePoint(
   if (!errors.every((e) => Number.isFinite(e))) {
     return { kind: 'undetermined', reason: 'float32-overflow' };
   }
+  const softmax = mlpHead(mlp) === 'softmax';
+  const clear = clearlyTakes(forwardFp32(mlp, x), errors, c, softmax);
+  if (clear !== null) return { kind: 'agree-or-tie', int8Action: c, tieTolerance: clear };
   const y = exactLogits(mlp, x);
   const { action, margin } = decisionOf(y);
-  const { beaten, inBand, tolerance } = fp32Against(
-    y,
-    errors,
-    c,
-    action,
-    mlpHead(mlp) === 'softmax',
-  );
+  const { beaten, inBand, tolerance } = fp32Against(y, errors, c, action, softmax);
   if (beaten >= 0) {
     return {
       kind: 'disagree',
