@@ -79,7 +79,8 @@ const CODE_BOUNDS_MAX_SPREAD = 2;
  * when the scale can be tiny, the inputs are not finite or the codes spread too wide to gain
  * anything. Sound because each step is monotone:
  * - zp = RNE(clamp(−fl(min/s), 0, 255)) with min = min(data, 0) ≤ 0 is non-increasing in min and
- *   non-decreasing in s, so it lies between its values at (minHi, sLo)… and (minLo, sHi)… corners;
+ *   in s (min/s rises towards 0 as either grows), so it lies between its values at (minHi, sHi)
+ *   and (minLo, sLo);
  * - q − zp = RNE(clamp(fl(x/s), −zp, 255 − zp)) is non-decreasing in fl(x/s) and non-increasing in
  *   zp, and fl(x/s) is monotone in x and in s (s > 0), so it is extreme at the corners of
  *   [x] × [s] and [zp];
@@ -108,7 +109,8 @@ export function dynamicCodeBounds(
     minLo = Math.min(minLo, lo);
     minHi = Math.min(minHi, hi);
   }
-  // fl(min/s) for min ≤ 0 is non-decreasing in min and in s; zp = RNE(clamp(0 − fl(min/s))).
+  // fl(min/s) for min ≤ 0 is non-decreasing in min and in s, so zp = RNE(clamp(0 − fl(min/s))) is
+  // non-increasing in both.
   const zeroPoint = (min: number, s: number): number => {
     const initial = Math.fround(0 - Math.fround(min / s));
     return roundHalfEven(Math.max(0, Math.min(255, initial)));
