@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { float32BoxProblem, parseBoxFlag } from './region.js';
+import { UsageError } from './errors.js';
+import { boxAround, float32BoxProblem, parseBoxFlag, regionOf } from './region.js';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
 
@@ -35,5 +36,32 @@ describe('parseBoxFlag', () => {
       expect(() => parseBoxFlag(`0,1;0,${text}`), text).toThrow(/is not a decimal number|lo,hi/);
     }
     expect(parseBoxFlag('.5,1e-3;-2E2,+3.')).toEqual({ lower: [0.5, -200], upper: [0.001, 3] });
+  });
+});
+
+describe('--around and --radius', () => {
+  it('make the box state ± radius, one half-width for all inputs or one per input', async () => {
+    expect(boxAround('0.5,-1', '0.25', 2)).toEqual({ lower: [0.25, -1.25], upper: [0.75, -0.75] });
+    expect(boxAround('0.5,-1', '0,0.5', 2)).toEqual({ lower: [0.5, -1.5], upper: [0.5, -0.5] });
+    const box = await regionOf({ around: '0.5,-1', radius: '0.25' }, 2);
+    expect(Array.from(box.lower)).toEqual([0.25, -1.25]);
+    expect(Array.from(box.upper)).toEqual([0.75, -0.75]);
+  });
+
+  it('refuse what is not a state and a radius, naming the flag', async () => {
+    const usage = async (flags: Parameters<typeof regionOf>[0], pattern: RegExp) => {
+      const error = await regionOf(flags, 2).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(pattern);
+    };
+    await usage({ around: '0.5,-1' }, /^--around needs --radius/);
+    await usage({ radius: '0.1' }, /^--radius goes with --around/);
+    await usage({ around: '0.5', radius: '0.1' }, /^--around has 1 value; the models take 2/);
+    await usage({ around: '0.5,x', radius: '0.1' }, /^--around value 1 is "x"/);
+    await usage({ around: '0.5,1', radius: '0.1,0.2,0.3' }, /^--radius has 3 values/);
+    await usage({ around: '0.5,1', radius: '-0.1' }, /^--radius -0.1 for input 0/);
+    await usage({ around: '0.5,1', radius: '0.1', box: '0,1;0,1' }, /^give one of --box/);
+    // A point that is not a float32 value, with radius 0, holds no float32 input.
+    await usage({ around: '0.1,1', radius: '0' }, /^--around\/--radius: dimension 0 .* no float32/);
   });
 });

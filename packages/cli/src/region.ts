@@ -1,5 +1,6 @@
-// The region `verify` decides, from --box, --box-file or --region: a box whose every dimension holds
-// at least one float32 value, since the models' inputs are float32 and only float32 inputs exist.
+// The region `verify` decides, from --box, --box-file, --around/--radius or --region: a box whose
+// every dimension holds at least one float32 value, since the models' inputs are float32 and only
+// float32 inputs exist.
 
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
 import {
@@ -18,6 +19,10 @@ import { readInputFile } from './files.js';
 export interface RegionFlags {
   readonly box?: string;
   readonly boxFile?: string;
+  /** A state `x1,x2,…`: the region is the box around it of half-widths `radius`. */
+  readonly around?: string;
+  /** One half-width for every input, or one per input (`r1,r2,…`); with `around` only. */
+  readonly radius?: string;
   readonly region?: 'operating';
 }
 
@@ -26,6 +31,57 @@ const FLOAT32_MAX = 3.4028234663852886e38;
 
 /** A decimal number as a person writes one: `-0.5`, `2`, `.25`, `1e-3` (no hex, binary or octal). */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Parses `v1,v2,…` (decimal numbers) for `flag`; a malformed value is a usage error naming it. */
+function parseNumberList(text: string, flag: string, what: string): number[] {
+  return text.split(',').map((part, i) => {
+    const v = part.trim();
+    if (!DECIMAL.test(v)) {
+      throw new UsageError(
+        `${flag} value ${i} is "${part}", not a decimal number; write ${what} as numbers separated by commas, such as 0.05,-0.3,0.02,0.4`,
+      );
+    }
+    return Number(v);
+  });
+}
+
+/**
+ * The box `state ± radius` of `--around`/`--radius`: one half-width for every input or one per
+ * input, each finite and ≥ 0. Usage errors name the flag.
+ */
+export function boxAround(
+  around: string,
+  radius: string | undefined,
+  inputs: number,
+): { lower: number[]; upper: number[] } {
+  if (radius === undefined) {
+    throw new UsageError(
+      '--around needs --radius: the half-width of the box around the state, one for every input (e.g. --radius 0.01) or one per input',
+    );
+  }
+  const state = parseNumberList(around, '--around', 'the state');
+  if (state.length !== inputs) {
+    throw new UsageError(
+      `--around has ${state.length} value${state.length === 1 ? '' : 's'}; the models take ${inputs} inputs, so give ${inputs}`,
+    );
+  }
+  const radii = parseNumberList(radius, '--radius', 'the half-widths');
+  if (radii.length !== 1 && radii.length !== inputs) {
+    throw new UsageError(
+      `--radius has ${radii.length} values; give one half-width for every input or one per input (${inputs})`,
+    );
+  }
+  const half = (i: number): number => radii[radii.length === 1 ? 0 : i]!;
+  for (let i = 0; i < inputs; i++) {
+    if (!Number.isFinite(half(i)) || half(i) < 0) {
+      throw new UsageError(`--radius ${half(i)} for input ${i}: give a finite half-width ≥ 0`);
+    }
+  }
+  return {
+    lower: state.map((v, i) => v - half(i)),
+    upper: state.map((v, i) => v + half(i)),
+  };
+}
 
 /** Parses `lo,hi;lo,hi;…` into bounds; any malformed part is a usage error naming it. */
 export function parseBoxFlag(text: string): { lower: number[]; upper: number[] } {
@@ -97,8 +153,19 @@ export function float32BoxProblem(
  * is an invalid input file (exit 3). Messages name the flag and the dimension, never internals.
  */
 export async function regionOf(flags: RegionFlags, inputs: number): Promise<Box> {
-  const given = [flags.box, flags.boxFile, flags.region].filter((v) => v !== undefined).length;
-  if (given > 1) throw new UsageError('give one of --box, --box-file and --region');
+  const given = [flags.box, flags.boxFile, flags.around, flags.region].filter(
+    (v) => v !== undefined,
+  ).length;
+  if (given > 1) throw new UsageError('give one of --box, --box-file, --around and --region');
+  if (flags.radius !== undefined && flags.around === undefined) {
+    throw new UsageError('--radius goes with --around (the state the box is centred on)');
+  }
+  if (flags.around !== undefined) {
+    const bounds = boxAround(flags.around, flags.radius, inputs);
+    const problem = float32BoxProblem(bounds.lower, bounds.upper);
+    if (problem !== null) throw new UsageError(`--around/--radius: ${problem}`);
+    return createBox(bounds.lower, bounds.upper);
+  }
   if (given === 0 || flags.region === 'operating') {
     if (inputs !== CARTPOLE_OPERATING_BOX.lower.length) {
       throw new UsageError(
@@ -166,6 +233,14 @@ export function addRegionFlags(command: Command): Command {
   return command
     .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')
     .option('--box-file <file>', 'the region as JSON {"lower": [...], "upper": [...]}')
+    .option(
+      '--around <state>',
+      'the region is a small box around this state, x1,x2,… (with --radius): does int8 keep FP32’s decision near it?',
+    )
+    .option(
+      '--radius <r>',
+      'with --around: the box’s half-width, one for every input (0.01) or one per input (0.01,0.02,…)',
+    )
     .addOption(
       new Option(
         '--region <name>',

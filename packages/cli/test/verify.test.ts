@@ -71,7 +71,26 @@ describe('quantproof verify', () => {
     const dyn = await quantproof(['verify', ...flags, '--int8', dynamic]);
     const open = dyn.out.split('\n')[1]!;
     expect(open).toMatch(/^open: .*quantises its activations dynamically/);
-    expect(open).toMatch(/smaller --box .* quantise statically \(quantize --method ptq-static/);
+    expect(open).toMatch(
+      /--around x1,x2,… --radius r\), or quantise statically \(quantize --method ptq-static/,
+    );
+    // The region it suggests: a small box around a state.
+    const around = await quantproof([
+      'verify',
+      ...flags,
+      '--int8',
+      dynamic,
+      '--around',
+      '0.05,0.3,-0.02,-0.4',
+      '--radius',
+      '0.001',
+      '--json',
+    ]);
+    const local = parseVerification(JSON.parse(around.out));
+    expect(around.code).toBe(VERIFY_EXIT_CODES[local.verdict]);
+    const state = [0.05, 0.3, -0.02, -0.4];
+    expect(local.region.lower).toEqual(state.map((v) => v - 0.001));
+    expect(local.region.upper).toEqual(state.map((v) => v + 0.001));
     // A static model's open leaves only ask for a larger budget.
     const stat = await quantproof(['verify', ...flags, '--int8', int8]);
     const staticOpen = stat.out.split('\n')[1]!;

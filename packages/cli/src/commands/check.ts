@@ -18,13 +18,13 @@ import {
   parseBaseline,
   serializeBaseline,
 } from '@quantproof/testing';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag } from '../options.js';
 import { type ProgressTarget, startProgress } from '../progress.js';
-import { regionOf } from '../region.js';
+import { addRegionFlags, type RegionFlags, regionOf } from '../region.js';
 import {
   type CpuSemanticsFlag,
   cpuSemanticsOption,
@@ -50,12 +50,9 @@ export const CHECK_EXIT_CODES: {
 export const DEFAULT_BASELINE = 'quantproof.baseline.json';
 
 /** Options of the check command after parsing. */
-export interface CheckOptions {
+export interface CheckOptions extends RegionFlags {
   readonly fp32: string;
   readonly int8: string;
-  readonly box?: string;
-  readonly boxFile?: string;
-  readonly region?: 'operating';
   readonly baseline: string;
   readonly updateBaseline?: boolean;
   readonly timeout: number;
@@ -130,15 +127,12 @@ export function checkCommand(
   setExitCode: (code: number) => void,
   progressTarget: (json: boolean) => ProgressTarget,
 ): Command {
-  return new Command('check')
-    .description(COMMAND_DESCRIPTIONS.check)
-    .requiredOption('--fp32 <file>', 'the FP32 ONNX model')
-    .requiredOption('--int8 <file>', 'the int8 ONNX model under test')
-    .option('--box <bounds>', 'the region, as lo,hi;lo,hi;… (one pair per input)')
-    .option('--box-file <file>', 'the region as JSON {"lower": [...], "upper": [...]}')
-    .addOption(
-      new Option('--region <name>', 'a named region (default: operating)').choices(['operating']),
-    )
+  return addRegionFlags(
+    new Command('check')
+      .description(COMMAND_DESCRIPTIONS.check)
+      .requiredOption('--fp32 <file>', 'the FP32 ONNX model')
+      .requiredOption('--int8 <file>', 'the int8 ONNX model under test'),
+  )
     .option('--baseline <file>', 'the baseline to compare with (or to write)', DEFAULT_BASELINE)
     .option('--update-baseline', 'write the baseline from this run instead of comparing')
     .option(

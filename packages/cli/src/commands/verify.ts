@@ -121,7 +121,7 @@ export function verifyCommand(
     .option('--json', 'print one JSON document (see verify.json in a run directory)')
     .addHelpText(
       'after',
-      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --cpu-semantics vnni-exact --max-boxes 20000 --queue redis://10.0.0.5:6379 --resume verify-run   # with \`quantproof worker --queue …\` on other machines`,
+      `\nExit codes: ${VERIFY_EXIT_CODES.consistent} consistent, ${VERIFY_EXIT_CODES.inconsistent} inconsistent (a counterexample was replayed), ${VERIFY_EXIT_CODES.unknown} unknown (not every leaf proven to agree, and no counterexample replayed), 2 bad flags, 3 bad input file.\n\nExamples:\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --region operating --timeout 60\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --box "-0.1,0.1;-0.5,0.5;-0.05,0.05;-0.5,0.5" --json\n  $ quantproof verify --fp32 policy.onnx --int8 policy.dyn.onnx --around "0.05,0.3,-0.02,-0.4" --radius 0.001   # near one state\n  $ quantproof verify --fp32 policy.onnx --int8 policy.qdq.onnx --cpu-semantics vnni-exact --max-boxes 20000 --queue redis://10.0.0.5:6379 --resume verify-run   # with \`quantproof worker --queue …\` on other machines`,
     )
     .action(async (opts: VerifyOptions) => {
       // Outputs are checked before any work: a directory that cannot be written fails now.
@@ -233,7 +233,8 @@ function explainOpen(by: string, dynamic: boolean): string {
       'not decided when the budget ran out (raise --timeout or --max-boxes). But the int8 model ' +
       'quantises its activations dynamically, so its rounding error does not shrink with the box: ' +
       'near FP32’s decision boundary the bounds decide only very small boxes, and that band stays ' +
-      'open at any practical budget. Verify a smaller --box around the states you care about, or ' +
+      'open at any practical budget. Verify small regions around the states you care about ' +
+      '(--around x1,x2,… --radius r), or ' +
       'quantise statically (quantize --method ptq-static or qat), whose certificates close'
     );
   }

@@ -93,7 +93,7 @@ describe('diagnoseVariant', () => {
       /^10\.0 % of the operating box was still open when the budget ran out: the model quantises its activations dynamically/,
     );
     expect(dynamic.nextStep).toMatch(
-      /^verify smaller regions .* static variant \(ptq-static, qat\)/,
+      /^verify small regions .* --around .* static variant \(ptq-static, qat\)/,
     );
     const consistent = diagnoseVariant(
       {

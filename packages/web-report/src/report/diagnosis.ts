@@ -131,7 +131,7 @@ export function diagnoseVariant(
       : fix !== undefined && fix !== null
         ? `${fix}, then run the study again.`
         : context.dynamic === true && v.volume.open > 0
-          ? 'verify smaller regions around the states you care about (quantproof verify --box …), where a dynamic model is decided, or use a static variant (ptq-static, qat), whose certificates close.'
+          ? 'verify small regions around the states you care about (quantproof verify --around x1,x2,… --radius r), where a dynamic model is decided, or use a static variant (ptq-static, qat), whose certificates close.'
           : v.volume.open > 0.05 || v.verdict === 'unknown'
             ? `give the verifier more time (${moreTime}) to decide the open ${pct(v.volume.open)}.`
             : 'the flips sit where FP32 is nearly undecided (margins below δ*): try quantisation-aware training (qat) or per-channel weights (mixed), and compare their brackets.';
