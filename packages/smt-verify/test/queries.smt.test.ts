@@ -80,15 +80,21 @@ describe('z3 threads', () => {
   it('a process that used z3 and called releaseZ3 exits on its own', () => {
     // Plain Node on the package's built entry would need a build; instead run the same sequence
     // (init, check, release, killThreads) that releaseZ3 performs, through z3-solver itself.
+    // Each stage is logged to stderr, so a process that does not end says where it stopped.
     const script = `
       import { init, killThreads } from 'z3-solver';
+      const stage = (s) => process.stderr.write('stage: ' + s + '\\n');
+      stage('start');
       const api = await init();
+      stage('init');
       const ctx = new api.Context('t');
       const s = new ctx.Solver();
       s.fromString('(declare-const x Real)(assert (> x 1.0))');
       console.log(await s.check());
+      stage('checked');
       s.release();
-      await killThreads(api.em);`;
+      await killThreads(api.em);
+      stage('threads killed; the process should now exit');`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: new URL('..', import.meta.url).pathname,
       encoding: 'utf8',
@@ -97,8 +103,9 @@ describe('z3 threads', () => {
       // that does not exit still fails here.
       timeout: 120_000,
     });
-    expect(run.error).toBeUndefined();
-    expect(run.stdout.trim()).toBe('sat');
-    expect(run.status).toBe(0);
+    const seen = `stdout: ${JSON.stringify(run.stdout)}; stderr: ${JSON.stringify(run.stderr)}`;
+    expect(run.error, seen).toBeUndefined();
+    expect(run.stdout.trim(), seen).toBe('sat');
+    expect(run.status, seen).toBe(0);
   }, 150_000);
 });

@@ -310,7 +310,7 @@ const regionCases: readonly Case[] = [
     'two regions at once',
     [...box('0,1;0,1;0,1;0,1'), '--region', 'operating'],
     EXIT_CODES.usage,
-    /give one of --box, --box-file and --region/,
+    /give one of --box, --box-file, --around and --region/,
   ],
 ];
 
