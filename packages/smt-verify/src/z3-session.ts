@@ -190,6 +190,21 @@ async function checkOnce(query: SmtQuery, timeoutMs: number): Promise<CheckResul
 }
 
 /**
+ * Ends a z3 instance's worker threads: each is first unref'd, so that a worker whose termination
+ * lags (Emscripten's `terminateAllThreads` cannot wait for it) no longer keeps the process alive,
+ * then z3-solver's `killThreads` terminates them all.
+ */
+async function endThreads(api: Awaited<ReturnType<Z3Module['init']>>): Promise<void> {
+  const pthread = (
+    api.em as { PThread?: { runningWorkers?: unknown[]; unusedWorkers?: unknown[] } }
+  ).PThread;
+  for (const worker of [...(pthread?.runningWorkers ?? []), ...(pthread?.unusedWorkers ?? [])]) {
+    (worker as { unref?: () => void }).unref?.();
+  }
+  await (await z3Solver()).killThreads(api.em);
+}
+
+/**
  * Drops the current z3 instance after a crash (its WASM memory may be corrupt): the next check
  * starts a fresh one. Its worker threads are ended best-effort.
  */
@@ -199,7 +214,7 @@ async function discardZ3(): Promise<void> {
   if (current === null) return;
   try {
     const { api } = await current;
-    await (await z3Solver()).killThreads(api.em);
+    await endThreads(api);
   } catch {
     // Nothing more to release from an instance that failed.
   }
@@ -258,7 +273,7 @@ export async function releaseZ3(): Promise<void> {
   for (const instance of instances) {
     try {
       const { api } = await instance;
-      await (await z3Solver()).killThreads(api.em);
+      await endThreads(api);
     } catch {
       // A z3 instance that crashed has no threads left to end; releasing must not throw.
     }

@@ -79,7 +79,8 @@ describe('SMT-LIB export', () => {
 describe('z3 threads', () => {
   it('a process that used z3 and called releaseZ3 exits on its own', () => {
     // Plain Node on the package's built entry would need a build; instead run the same sequence
-    // (init, check, release, killThreads) that releaseZ3 performs, through z3-solver itself.
+    // (init, check, release, unref every worker, killThreads) that releaseZ3 performs, through
+    // z3-solver itself.
     // Each stage is logged to stderr, so a process that does not end says where it stopped.
     const script = `
       import { init, killThreads } from 'z3-solver';
@@ -93,6 +94,7 @@ describe('z3 threads', () => {
       console.log(await s.check());
       stage('checked');
       s.release();
+      for (const w of [...api.em.PThread.runningWorkers, ...api.em.PThread.unusedWorkers]) w.unref();
       await killThreads(api.em);
       stage('threads killed; the process should now exit');`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
