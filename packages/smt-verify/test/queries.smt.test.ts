@@ -96,7 +96,12 @@ describe('z3 threads', () => {
       s.release();
       for (const w of [...api.em.PThread.runningWorkers, ...api.em.PThread.unusedWorkers]) w.unref();
       await killThreads(api.em);
-      stage('threads killed; the process should now exit');`;
+      stage('threads killed; the process should now exit');
+      // If it does not, say what still holds it open (the timer itself holds nothing).
+      setTimeout(() => {
+        const handles = process._getActiveHandles().map((h) => h?.constructor?.name ?? typeof h);
+        stage('still alive after 10 s; active handles: ' + handles.join(', '));
+      }, 10_000).unref();`;
     const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: new URL('..', import.meta.url).pathname,
       encoding: 'utf8',
