@@ -192,17 +192,31 @@ async function checkOnce(query: SmtQuery, timeoutMs: number): Promise<CheckResul
 /**
  * Ends a z3 instance's worker threads: each is first unref'd, so that a worker whose termination
  * lags (Emscripten's `terminateAllThreads` cannot wait for it) no longer keeps the process alive,
- * then z3-solver's `killThreads` terminates them all.
+ * then z3-solver's `killThreads` terminates them all, and each worker's exit is awaited (at most
+ * `THREAD_EXIT_WAIT_MS`), so that no thread is still starting or stopping when this returns.
  */
 async function endThreads(api: Awaited<ReturnType<Z3Module['init']>>): Promise<void> {
   const pthread = (
     api.em as { PThread?: { runningWorkers?: unknown[]; unusedWorkers?: unknown[] } }
   ).PThread;
-  for (const worker of [...(pthread?.runningWorkers ?? []), ...(pthread?.unusedWorkers ?? [])]) {
-    (worker as { unref?: () => void }).unref?.();
-  }
+  const workers = [...(pthread?.runningWorkers ?? []), ...(pthread?.unusedWorkers ?? [])] as {
+    unref?: () => void;
+    terminate?: () => Promise<unknown>;
+  }[];
+  for (const worker of workers) worker.unref?.();
   await (await z3Solver()).killThreads(api.em);
+  // A second terminate() of a Node worker resolves when that worker has exited.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const capped = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, THREAD_EXIT_WAIT_MS);
+    timer.unref();
+  });
+  await Promise.race([Promise.allSettled(workers.map((worker) => worker.terminate?.())), capped]);
+  clearTimeout(timer);
 }
+
+/** How long `endThreads` waits for z3's terminated workers to exit. */
+const THREAD_EXIT_WAIT_MS = 10_000;
 
 /**
  * Drops the current z3 instance after a crash (its WASM memory may be corrupt): the next check

@@ -79,7 +79,7 @@ describe('SMT-LIB export', () => {
 describe('z3 threads', () => {
   it('a process that used z3 and called releaseZ3 exits on its own', () => {
     // Plain Node on the package's built entry would need a build; instead run the same sequence
-    // (init, check, release, unref every worker, killThreads) that releaseZ3 performs, through
+    // (init, check, release, unref every worker, killThreads, await every worker's exit) that releaseZ3 performs, through
     // z3-solver itself.
     // Each stage is logged to stderr, so a process that does not end says where it stopped.
     const script = `
@@ -94,9 +94,12 @@ describe('z3 threads', () => {
       console.log(await s.check());
       stage('checked');
       s.release();
-      for (const w of [...api.em.PThread.runningWorkers, ...api.em.PThread.unusedWorkers]) w.unref();
+      const workers = [...api.em.PThread.runningWorkers, ...api.em.PThread.unusedWorkers];
+      for (const w of workers) w.unref();
       await killThreads(api.em);
-      stage('threads killed; the process should now exit');
+      stage('threads killed');
+      await Promise.allSettled(workers.map((w) => w.terminate()));
+      stage(workers.length + ' workers exited; the process should now exit');
       // If it does not, say what still holds it open (the timer itself holds nothing).
       setTimeout(() => {
         const handles = process._getActiveHandles().map((h) => h?.constructor?.name ?? typeof h);
