@@ -72,8 +72,8 @@ export const OWNED_MODULES = {
 const SUBPATHS = {
   testing: ['vitest'],
   'smt-verify': ['queue'],
-  // The tiny networks the suites of several packages and the benchmarks share.
-  'test-support': ['planted', 'tiny-nets'],
+  // The tiny networks and int8 formats the suites of several packages and the benchmarks share.
+  'test-support': ['planted', 'tiny-nets', 'int8-formats'],
 };
 
 const LIBRARY_NAMES = Object.keys(PACKAGES).filter(
@@ -94,8 +94,8 @@ function forbiddenImports(name) {
   const patterns = [
     {
       // `@quantproof/testing/vitest` (it registers the matchers), `@quantproof/smt-verify/queue`
-      // (the BullMQ runner, kept off the main entry) and `@quantproof/test-support/planted` and
-      // `/tiny-nets` are entry points too.
+      // (the BullMQ runner, kept off the main entry) and `@quantproof/test-support/planted`,
+      // `/tiny-nets` and `/int8-formats` are entry points too.
       group: [
         '@quantproof/*/*',
         '!@quantproof/*/package.json',

@@ -12,42 +12,26 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
-import { createMlp, createSeededRng, type Mlp } from '@quantproof/nn';
+import { createSeededRng } from '@quantproof/nn';
 import {
   compareInt8WithOrt,
   DIFFERENTIAL_INPUT_KINDS,
   differentialInputs,
   type GraphOptimizationLevel,
 } from '@quantproof/onnx';
+import type { ExecutionPath, QMlp } from '@quantproof/quant';
 import {
-  quantizeDynamic,
-  quantizeStatic,
-  type ExecutionPath,
-  type QMlp,
-  type QuantizeStaticOptions,
-} from '@quantproof/quant';
+  DIFFERENTIAL_NETWORKS,
+  DYNAMIC_INT8_FORMATS,
+  type Int8Format,
+  int8Format,
+  STATIC_INT8_FORMATS,
+} from '@quantproof/test-support/int8-formats';
 
 const INPUTS = Number(process.env['INT8_DIFF_INPUTS'] ?? 1_000_000);
 const BOX = { lower: CARTPOLE_OPERATING_BOX.lower, upper: CARTPOLE_OPERATING_BOX.upper };
 
-/** A createMlp network (orthogonal init) with biases uniform in ±biasRange from the same seed. */
-function policyMlp(sizes: readonly number[], seed: number, biasRange = 0.2): Mlp {
-  const rng = createSeededRng(seed);
-  const mlp = createMlp({ sizes, rng });
-  for (const layer of mlp.layers) {
-    for (let j = 0; j < layer.bias.length; j++)
-      layer.bias[j] = biasRange * (2 * rng.nextFloat64() - 1);
-  }
-  return mlp;
-}
-
-const NETWORKS: readonly Mlp[] = [
-  policyMlp([4, 64, 64, 2], 101),
-  policyMlp([4, 64, 64, 2], 102),
-  policyMlp([4, 64, 64, 2], 103),
-  policyMlp([4, 16, 2], 104),
-  policyMlp([4, 32, 48, 16, 3], 105, 0.5),
-];
+const NETWORKS = DIFFERENTIAL_NETWORKS;
 
 function calibration(seed: number): Float32Array {
   const rng = createSeededRng(seed);
@@ -60,60 +44,11 @@ function calibration(seed: number): Float32Array {
   return out;
 }
 
-interface Format {
-  readonly name: string;
-  readonly quantize: (mlp: Mlp, calibrationInputs: Float32Array) => QMlp;
-}
-
-const staticFormat = (name: string, options: QuantizeStaticOptions): Format => ({
-  name,
-  quantize: (mlp, data) => quantizeStatic(mlp, data, options).model,
-});
-
-const QDQ_INT8 = staticFormat('qdq int8 activations', {});
-const QDQ_UINT8 = staticFormat('qdq uint8 activations', { activationType: 'uint8' });
-const QDQ_FORMATS: readonly Format[] = [
-  QDQ_INT8,
-  QDQ_UINT8,
-  staticFormat('qdq per-channel (uint8 asymmetric weights)', {
-    activationType: 'uint8',
-    weightType: 'uint8',
-    weightSymmetric: false,
-    perChannel: true,
-  }),
-  staticFormat('qdq float logits, reduced range, per-channel', {
-    logits: 'float',
-    reduceRange: true,
-    perChannel: true,
-  }),
-  {
-    name: 'qdq mixed bit widths (2..8)',
-    quantize: (mlp, data) =>
-      quantizeStatic(mlp, data, {
-        weightBits: mlp.layers.map((_, l) => [4, 6, 2, 8, 3][l % 5] ?? 8),
-      }).model,
-  },
-];
-const QOPERATOR_FORMATS: readonly Format[] = [
-  staticFormat('qoperator int8', { format: 'qoperator' }),
-  staticFormat('qoperator uint8, float logits', {
-    format: 'qoperator',
-    activationType: 'uint8',
-    logits: 'float',
-  }),
-  staticFormat('qoperator uint8, per-feature input scales, per-channel, float logits', {
-    format: 'qoperator',
-    activationType: 'uint8',
-    perChannel: true,
-    logits: 'float',
-    inputScale: 'per-feature',
-  }),
-];
-const DYNAMIC: Format = { name: 'dynamic', quantize: (mlp) => quantizeDynamic(mlp).model };
-const DYNAMIC_PER_CHANNEL: Format = {
-  name: 'dynamic per-channel, 6-bit',
-  quantize: (mlp) => quantizeDynamic(mlp, { perChannel: true, weightBits: 6 }).model,
-};
+type Format = Int8Format;
+const QDQ_FORMATS = STATIC_INT8_FORMATS.filter((f) => f.layout === 'qdq');
+const QOPERATOR_FORMATS = STATIC_INT8_FORMATS.filter((f) => f.layout === 'qoperator');
+const QDQ_UINT8 = int8Format('qdq uint8 activations');
+const DYNAMIC = int8Format('dynamic');
 
 interface Run {
   readonly format: Format;
@@ -154,7 +89,7 @@ const RUNS: readonly Run[] = [
     path: "unfused-float matmul-add, 'disabled', batch 1",
     executionPath: unfused('matmul-add'),
   },
-  ...[DYNAMIC, DYNAMIC_PER_CHANNEL].flatMap((format): Run[] => [
+  ...DYNAMIC_INT8_FORMATS.flatMap((format): Run[] => [
     { format, path: "per-batch range, 'all', batches of 4096", level: 'all' },
     { format, path: "per-batch range, 'disabled', batches of 4096", level: 'disabled' },
   ]),

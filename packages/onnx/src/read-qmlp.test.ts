@@ -1,6 +1,7 @@
 import { quantizeDynamic, quantizeStatic } from '@quantproof/quant';
 import type { QMlp, QMlpDynamic, QMlpStatic } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
+import { PER_FEATURE_SCHEME } from '@quantproof/test-support/int8-formats';
 import {
   addInitializers,
   editNodes,
@@ -408,13 +409,7 @@ describe('readQMlpOnnx: the graph and the session level decide the execution pat
 });
 
 describe('readQMlpOnnx on a per-axis input QuantizeLinear (per-feature input scales)', () => {
-  const perFeature = quantizeStatic(mlp, calibration, {
-    format: 'qoperator',
-    activationType: 'uint8',
-    perChannel: true,
-    logits: 'float',
-    inputScale: 'per-feature',
-  }).model;
+  const perFeature = quantizeStatic(mlp, calibration, PER_FEATURE_SCHEME).model;
   const bytes = writeQMlpOnnx(perFeature);
   const withQuantizeNode = (attribute: ReturnType<typeof intAttr>[]): Uint8Array =>
     editNodes(bytes, (nodes) =>

@@ -14,6 +14,7 @@ import {
 } from '@quantproof/quant';
 import type { QMlpStatic, QuantElementType } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
+import { PER_FEATURE_SCHEME } from '@quantproof/test-support/int8-formats';
 import { GraphBuilder, intAttr, matrixValueInfo } from '../src/graph-builder.js';
 import {
   compareInt8WithOrt,
@@ -142,13 +143,7 @@ const NETWORKS = [
   policyMlp([4, 32, 48, 16, 3], 304, 0.5),
 ];
 
-const CERTIFIED = {
-  format: 'qoperator',
-  activationType: 'uint8',
-  perChannel: true,
-  logits: 'float',
-  inputScale: 'per-feature',
-} as const;
+const CERTIFIED = PER_FEATURE_SCHEME;
 
 function perFeatureModels(): QMlpStatic[] {
   return NETWORKS.flatMap((mlp, n) => [

@@ -3,76 +3,22 @@
 // takes the model's execution path, compared with the executor on float32 output BITS. Zero
 // differing bits is the only passing result. Seeded; the full count (≥ 1 000 000 inputs per format)
 // is `pnpm --filter @quantproof/benchmarks bench:int8-diff`.
-import type { Mlp } from '@quantproof/nn';
-import { createInt8Executor, quantizeDynamic, quantizeStatic } from '@quantproof/quant';
-import type { ExecutionPath, QMlp, QMlpDynamic, QuantizeStaticOptions } from '@quantproof/quant';
+import { createInt8Executor, quantizeStatic } from '@quantproof/quant';
+import type { ExecutionPath, QMlp, QMlpDynamic } from '@quantproof/quant';
+import {
+  DIFFERENTIAL_NETWORKS,
+  DYNAMIC_INT8_FORMATS as DYNAMIC_FORMATS,
+  type Int8Format,
+  int8Format,
+  STATIC_INT8_FORMATS as STATIC_FORMATS,
+} from '@quantproof/test-support/int8-formats';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareInt8WithOrt, DIFFERENTIAL_INPUT_KINDS, differentialInputs } from '../src/index.js';
 import type { GraphOptimizationLevel } from '../src/index.js';
-import { CARTPOLE_BOUNDS, calibrationInputs, policyMlp } from './helpers/qmlp-fixtures.js';
+import { CARTPOLE_BOUNDS, calibrationInputs } from './helpers/qmlp-fixtures.js';
 
-/** Several policy-shaped networks and a few other shapes, all with 4 inputs (the CartPole box). */
-const NETWORKS: readonly Mlp[] = [
-  policyMlp([4, 64, 64, 2], 101),
-  policyMlp([4, 64, 64, 2], 102),
-  policyMlp([4, 64, 64, 2], 103),
-  policyMlp([4, 16, 2], 104),
-  policyMlp([4, 32, 48, 16, 3], 105, 0.5),
-];
-
-interface Format {
-  readonly name: string;
-  readonly quantize: (mlp: Mlp, calibration: Float32Array) => QMlp;
-}
-
-const staticFormat = (name: string, options: QuantizeStaticOptions): Format => ({
-  name,
-  quantize: (mlp, calibration) => quantizeStatic(mlp, calibration, options).model,
-});
-
-const STATIC_FORMATS: readonly Format[] = [
-  staticFormat('qdq int8 activations', {}),
-  staticFormat('qdq uint8 activations', { activationType: 'uint8' }),
-  staticFormat('qdq per-channel (uint8 asymmetric weights)', {
-    activationType: 'uint8',
-    weightType: 'uint8',
-    weightSymmetric: false,
-    perChannel: true,
-  }),
-  staticFormat('qdq float logits, reduced range, per-channel', {
-    logits: 'float',
-    reduceRange: true,
-    perChannel: true,
-  }),
-  staticFormat('qoperator int8', { format: 'qoperator' }),
-  staticFormat('qoperator uint8, float logits', {
-    format: 'qoperator',
-    activationType: 'uint8',
-    logits: 'float',
-  }),
-  staticFormat('qoperator uint8, per-feature input scales, per-channel, float logits', {
-    format: 'qoperator',
-    activationType: 'uint8',
-    perChannel: true,
-    logits: 'float',
-    inputScale: 'per-feature',
-  }),
-  {
-    name: 'qdq mixed bit widths (2..8)',
-    quantize: (mlp, calibration) =>
-      quantizeStatic(mlp, calibration, {
-        weightBits: mlp.layers.map((_, l) => [4, 6, 2, 8, 3][l % 5] ?? 8),
-      }).model,
-  },
-];
-
-const DYNAMIC_FORMATS: readonly Format[] = [
-  { name: 'dynamic', quantize: (mlp) => quantizeDynamic(mlp).model },
-  {
-    name: 'dynamic per-channel, 6-bit',
-    quantize: (mlp) => quantizeDynamic(mlp, { perChannel: true, weightBits: 6 }).model,
-  },
-];
+const NETWORKS = DIFFERENTIAL_NETWORKS;
+type Format = Int8Format;
 
 interface Row {
   readonly format: string;
@@ -149,7 +95,7 @@ describe('int8 executor vs onnxruntime-node 1.30.0: zero differing bits', () => 
     expect(row.differing).toBe(0);
   });
 
-  it.each(STATIC_FORMATS.filter((f) => !f.name.startsWith('qoperator')))(
+  it.each(STATIC_FORMATS.filter((f) => f.layout === 'qdq'))(
     '$name, unfused-float Gemm(transB = 1) at level disabled (batch 1)',
     async (format) => {
       const row = await runDiff(
@@ -169,7 +115,7 @@ describe('int8 executor vs onnxruntime-node 1.30.0: zero differing bits', () => 
     ['gemm', 'basic'],
     ['matmul-add', 'disabled'],
   ] as const)('qdq uint8, unfused-float %s at level %s (batch 1)', async (gemm, level) => {
-    const format = STATIC_FORMATS[1]!;
+    const format = int8Format('qdq uint8 activations');
     const row = await runDiff(
       format,
       `unfused-float ${gemm}, '${level}', batch 1`,
