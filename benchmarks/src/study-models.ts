@@ -51,12 +51,15 @@ export function studyRun(dir: string | undefined): { dir: string; temporary: boo
   return { dir: out, temporary: true };
 }
 
-export function readModels(dir: string): { fp32: Mlp; variants: { name: string; model: QMlp }[] } {
+export function readModels(
+  dir: string,
+  names: readonly string[] = VARIANTS,
+): { fp32: Mlp; variants: { name: string; model: QMlp }[] } {
   const read = (name: string): ReturnType<typeof readModelOnnx> =>
     readModelOnnx(readFileSync(join(dir, 'models', `${name}.onnx`)));
   const fp32 = read('fp32');
   if (fp32.kind !== 'fp32') throw new Error(`${dir}/models/fp32.onnx holds an int8 model`);
-  const variants = VARIANTS.map((name) => {
+  const variants = names.map((name) => {
     const r = read(name);
     if (r.kind !== 'int8') throw new Error(`${dir}/models/${name}.onnx holds an FP32 model`);
     return { name, model: r.model };
