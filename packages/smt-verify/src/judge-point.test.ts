@@ -2,7 +2,7 @@
 // must give exactly the judgement of the exact path (exact logits, fp32Against) — on random points
 // and on points a few float32 steps from FP32's decision boundary, where only exact arithmetic can
 // tell.
-import { fp32ExecutionError, createBox } from '@quantproof/interval';
+import { createBox, fp32ExecutionError, pairTolerance } from '@quantproof/interval';
 import { createSeededRng, forwardFp32, mlpHead, type Mlp, type Rng } from '@quantproof/nn';
 import { decideLogits, quantizeDynamic, SOFTMAX_ORDER_GAP } from '@quantproof/quant';
 import fc from 'fast-check';
@@ -61,20 +61,22 @@ function exactJudgement(
 }
 
 /**
- * Points where FP32's first two logits differ by about `target`: bisection between two inputs on
- * either side of that level (0 is FP32's decision boundary; ±SOFTMAX_ORDER_GAP the edges of a
- * Softmax head's band, where a point is undetermined or not by a float32 step).
+ * Points where FP32's first two logits differ by about `target` (a number, or one per point):
+ * bisection between two inputs on either side of that level (0 is FP32's decision boundary;
+ * ±SOFTMAX_ORDER_GAP the edges of a Softmax head's band, where a point is undetermined or not by a
+ * float32 step; ±(2·tol + gap), with tol the pair's float32 error bound at the point, is where the
+ * fast path starts to settle points, and ±(tol + gap) is where the exact path does).
  */
 function levelPoints(
   mlp: Mlp,
   rng: Rng,
   inputs: number,
-  target: number,
+  target: number | ((x: Float32Array) => number),
   count: number,
 ): Float32Array[] {
   const side = (x: Float32Array): boolean => {
     const f = forwardFp32(mlp, x);
-    return f[0]! - f[1]! > target;
+    return f[0]! - f[1]! > (typeof target === 'number' ? target : target(x));
   };
   const points: Float32Array[] = [];
   for (let t = 0; t < 40 && points.length < count; t++) {
@@ -107,9 +109,19 @@ describe('judgePoint', () => {
           const random = Array.from({ length: 8 }, () =>
             Float32Array.from({ length: inputs }, () => 4 * rng.nextFloat64() - 2),
           );
-          const near = [0, SOFTMAX_ORDER_GAP, -SOFTMAX_ORDER_GAP].flatMap((target) =>
-            levelPoints(mlp, rng, inputs, target, 6),
-          );
+          const gap = softmax ? SOFTMAX_ORDER_GAP : 0;
+          const tol = (x: Float32Array): number =>
+            pairTolerance(fp32ExecutionError(mlp, createBox(x, x)), 0, 1);
+          const levels = [
+            0,
+            SOFTMAX_ORDER_GAP,
+            -SOFTMAX_ORDER_GAP,
+            ...[1, 2].flatMap((k) => [
+              (x: Float32Array) => k * tol(x) + gap,
+              (x: Float32Array) => -(k * tol(x) + gap),
+            ]),
+          ];
+          const near = levels.flatMap((target) => levelPoints(mlp, rng, inputs, target, 6));
           for (const x of [...random, ...near]) {
             const expected = exactJudgement(mlp, model, x);
             if (expected === null) continue;
