@@ -228,6 +228,17 @@ async function readBoxFile(path: string): Promise<{ lower: number[]; upper: numb
   return { lower: p.lower as number[], upper: p.upper as number[] };
 }
 
+/** A box as `[lo, hi] × …` with 4 significant digits. */
+export function boxText(box: {
+  readonly lower: ArrayLike<number>;
+  readonly upper: ArrayLike<number>;
+}): string {
+  return Array.from(
+    box.lower,
+    (l, i) => `[${l.toPrecision(4)}, ${box.upper[i]!.toPrecision(4)}]`,
+  ).join(' × ');
+}
+
 /** `--box`, `--box-file` and `--region`: the region flags every verifying command reads (`regionOf`). */
 export function addRegionFlags(command: Command): Command {
   return command

@@ -6,8 +6,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
-import { calibrateRanges, quantizeStaticWithRanges } from '@quantproof/quant';
+import { readModelOnnx, writeMlpOnnx, writeQMlpOnnx } from '@quantproof/onnx';
+import { createSeededRng } from '@quantproof/nn';
+import { calibrateRanges, quantizeStatic, quantizeStaticWithRanges } from '@quantproof/quant';
+import { PER_FEATURE_SCHEME } from '@quantproof/test-support/int8-formats';
 import { planted, plantedGrid, plantedPair } from '@quantproof/test-support/planted';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPAIR_EXIT_CODES, type RepairReport } from '../src/commands/repair.js';
@@ -118,6 +120,41 @@ describe('quantproof repair', () => {
     expect(report.recheck.flipMargin!.upper ?? Infinity).toBeGreaterThanOrEqual(
       report.inputFloor!.flipMargin,
     );
+  }, 300_000);
+
+  it('points a model with per-feature input scales to a smaller region, not to per-feature scales', async () => {
+    // The same FP32 network, its int8 model with one input scale per feature over [−4, 4]²: the
+    // cells are as fine as 8 bits allow there, so only a smaller region makes them finer.
+    const { fp32 } = plantedPair([1, 1], 0.3);
+    const rng = createSeededRng(1);
+    const calibration = Float32Array.from({ length: 128 }, () => 4 * (2 * rng.nextFloat64() - 1));
+    const int8 = quantizeStatic(fp32, calibration, PER_FEATURE_SCHEME).model;
+    expect(int8.inputScales).toBeDefined();
+    const fp32File = join(dir, 'pair-pf.onnx');
+    const int8File = join(dir, 'pair-pf.int8.onnx');
+    writeFileSync(fp32File, writeMlpOnnx(fp32));
+    writeFileSync(int8File, writeQMlpOnnx(int8));
+    const text = await quantproof([
+      'repair',
+      '--fp32',
+      fp32File,
+      '--int8',
+      int8File,
+      '--target-delta',
+      '0.001',
+      '--box',
+      '-2,2;-2,2',
+      '--rounds',
+      '0',
+      ...budget,
+      '--out',
+      join(dir, 'pair-pf.repaired.onnx'),
+    ]);
+    expect(text.code).toBe(REPAIR_EXIT_CODES.notReached);
+    expect(text.out).toMatch(
+      /δ\* ≤ 0\.001 cannot be proven by fine-tuning: quantise for a smaller region, whose input cells are finer/,
+    );
+    expect(text.out).not.toMatch(/--input-scale per-feature/);
   }, 300_000);
 
   it('says when the rounds run out, with exit code 12 and what to do', async () => {
@@ -332,6 +369,131 @@ describe('quantproof quantize --certify-delta', () => {
     const { warnings } = JSON.parse(bounds.out) as { warnings: string[] };
     expect(warnings.filter((w) => !/only in a sliver at the faces/.test(w))).toEqual([]);
   }, 300_000);
+});
+
+describe('quantproof quantize for a region (--box, --around)', () => {
+  const policy = join(dir, 'region-policy.onnx');
+  beforeAll(async () => {
+    expect((await quantproof(['train', '--seed', '4', '--out', policy])).code).toBe(EXIT_CODES.ok);
+  }, 120_000);
+  const perFeature = [
+    '--format',
+    'qoperator',
+    '--activations',
+    'uint8',
+    '--per-channel',
+    '--input-scale',
+    'per-feature',
+  ];
+
+  it('takes its input ranges from the region: each input keeps its 255 levels over its side of the box', async () => {
+    const out = join(dir, 'region.bounds.onnx');
+    const lower = [-1, -0.5, -0.05, -1];
+    const upper = [1, 0.5, 0.05, 1];
+    const boxFlag = lower.map((l, i) => `${l},${upper[i]}`).join(';');
+    const q = await quantproof([
+      'quantize',
+      '--fp32',
+      policy,
+      ...perFeature,
+      '--ranges-from',
+      'bounds',
+      '--box',
+      boxFlag,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(q.code, q.err).toBe(EXIT_CODES.ok);
+    const report = JSON.parse(q.out) as {
+      region: { lower: number[]; upper: number[] };
+      warnings: string[];
+    };
+    expect(report.region).toEqual({ lower, upper });
+    // Only the scale's rounding can leave a sliver of the region's faces outside the codes.
+    expect(
+      report.warnings.filter((w) => !/only in a sliver at the faces of the region/.test(w)),
+    ).toEqual([]);
+    const read = readModelOnnx(new Uint8Array(readFileSync(out)));
+    if (read.kind !== 'int8' || read.model.format === 'dynamic') throw new Error('not static int8');
+    const scales = Array.from(read.model.inputScales!);
+    // uint8 codes span [lo, hi] ∋ 0: 255 steps cover the side, and no more than a step or two
+    // beyond it (the zero point is an integer).
+    scales.forEach((s, i) => {
+      const width = upper[i]! - lower[i]!;
+      expect(s * 255).toBeGreaterThanOrEqual(width * (1 - 1e-6));
+      expect(s * 255).toBeLessThan(width * 1.01);
+    });
+    // Over the operating box the same model's θ cells would be 0.42/255 wide, not 0.1/255.
+    expect(scales[2]!).toBeLessThan(0.42 / 255 / 4);
+  }, 120_000);
+
+  it('certifies δ* over the region it names, and verify proves it again there', async () => {
+    const out = join(dir, 'region.certified.onnx');
+    const around = ['--around', '0,0,0,0', '--radius', '0.5,0.5,0.05,0.5'];
+    const args = [
+      'quantize',
+      '--fp32',
+      policy,
+      ...perFeature,
+      '--ranges-from',
+      'bounds',
+      ...around,
+      '--certify-delta',
+      '100',
+      '--certify-rounds',
+      '0',
+      '--certify-max-boxes',
+      '200',
+      '--out',
+      out,
+    ];
+    const q = await quantproof(args);
+    expect(q.code, q.err).toBe(EXIT_CODES.ok);
+    expect(q.out).toMatch(
+      /^region: \[-0\.5000, 0\.5000\] × \[-0\.5000, 0\.5000\] × \[-0\.05000, 0\.05000\] × \[-0\.5000, 0\.5000\] \(activation ranges from sound bounds, certified δ\*\)$/m,
+    );
+    expect(q.out).toMatch(/certified: δ\* ≤ 100 proven over the region \[-0\.5000, 0\.5000\] × /);
+    const json = await quantproof([...args, '--json']);
+    const report = JSON.parse(json.out) as {
+      certify: { recheck: { region: { lower: number[]; upper: number[] } } };
+    };
+    expect(report.certify.recheck.region).toEqual({
+      lower: [-0.5, -0.5, -0.05, -0.5],
+      upper: [0.5, 0.5, 0.05, 0.5],
+    });
+    const verify = await quantproof([
+      'verify',
+      '--fp32',
+      policy,
+      '--int8',
+      out,
+      ...around,
+      '--max-boxes',
+      '200',
+      '--timeout',
+      '120',
+      '--json',
+    ]);
+    expect(verify.code, verify.err).not.toBe(EXIT_CODES.usage);
+    const result = parseVerification(JSON.parse(verify.out));
+    expect(result.region.lower).toEqual([-0.5, -0.5, -0.05, -0.5]);
+    expect(result.flipMargin!.upper!).toBeLessThanOrEqual(100);
+  }, 300_000);
+
+  it('refuses a region that nothing would use, with exit code 2 and what would', async () => {
+    const { code, err } = await quantproof([
+      'quantize',
+      '--fp32',
+      policy,
+      '--box',
+      '-1,1;-1,1;-0.1,0.1;-1,1',
+      '--out',
+      join(dir, 'region.unused.onnx'),
+    ]);
+    expect(code).toBe(EXIT_CODES.usage);
+    expect(err).toMatch(/--calibrate-on region, --ranges-from bounds and --certify-delta use/);
+  });
 });
 
 describe('the certifying loop on a PyTorch-exported 4-128-2 policy with a Softmax head', () => {

@@ -2,7 +2,7 @@
 
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { mlpHead } from '@quantproof/nn';
+import { mlpHead, mlpInputSize } from '@quantproof/nn';
 import {
   expectedOrtLevel,
   InvalidWriteOptionsError,
@@ -16,8 +16,7 @@ import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
 import { loadCartPoleFp32, loadFp32 } from '../study/load-model.js';
-import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
-import { boxFromOperatingBox } from '@quantproof/interval';
+import { addRegionFlags, boxText, type RegionFlags, regionOf } from '../region.js';
 import {
   certifyRegionOptions,
   repairModel,
@@ -55,7 +54,7 @@ import {
 import { type CalibrateOn, STUDY_DEFAULTS } from '../study/defaults.js';
 
 /** Options of the quantize command after parsing. */
-export interface QuantizeCommandOptions extends QuantizeModelOptions {
+export interface QuantizeCommandOptions extends QuantizeModelOptions, RegionFlags {
   readonly fp32: string;
   readonly out: string;
   readonly calibrationEpisodes: number;
@@ -107,7 +106,7 @@ export function quantizeCommand(
         .choices([...QUANTIZE_METHODS])
         .default('ptq-static'),
     );
-  return addLayoutFlags(command)
+  return addRegionFlags(addLayoutFlags(command))
     .addOption(
       new Option('--calibration <name>', 'activation range calibration')
         .choices(['minmax', 'percentile', 'entropy'])
@@ -134,7 +133,7 @@ export function quantizeCommand(
     .addOption(
       new Option(
         '--calibrate-on <states>',
-        'calibration states: those the FP32 policy visits, or those plus uniform samples of the whole operating box (no input saturates inside it)',
+        'calibration states: those the FP32 policy visits, or those plus uniform samples of the region (the operating box, or --box/--box-file/--around): no input saturates inside it',
       )
         .choices([...CALIBRATE_ON_CHOICES])
         .default('visited'),
@@ -142,14 +141,14 @@ export function quantizeCommand(
     .addOption(
       new Option(
         '--ranges-from <what>',
-        'activation ranges: calibrated on the states (see --calibrate-on), or sound bounds over the whole operating box (no input or FP32 activation leaves them anywhere in it; coarser). Static methods',
+        'activation ranges: calibrated on the states (see --calibrate-on), or sound bounds over the region (the operating box, or --box/--box-file/--around): no input or FP32 activation leaves them anywhere in it; coarser than the states, finer for a smaller region. Static methods',
       )
         .choices([...RANGES_CHOICES])
         .default('states'),
     )
     .option(
       '--certify-delta <δ>',
-      'then repair the model until its certified δ* over the operating box is at most δ (see quantproof repair; static methods only)',
+      'then repair the model until its certified δ* over the region (the operating box, or --box/--box-file/--around) is at most δ (see quantproof repair; static methods only)',
       deltaFlag('--certify-delta'),
     )
     .option(
@@ -175,7 +174,7 @@ export function quantizeCommand(
     .option('--json', 'print one JSON document instead of a summary')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx\n  $ quantproof quantize --fp32 policy.onnx --ranges-from bounds --out policy.sound-ranges.onnx\n  $ quantproof quantize --fp32 policy.onnx --format qoperator --activations uint8 --input-scale per-feature --out policy.per-input.onnx\n  $ quantproof quantize --fp32 policy.onnx --calibrate-on region --certify-delta 2 --out policy.certified.onnx\n\nExit codes: 0 success, 2 bad flags, 3 bad input file; with --certify-delta, 12 when the rounds ran out before δ* ≤ δ was proven (the model with the smallest certified δ* is written).',
+      '\nExamples:\n  $ quantproof quantize --fp32 policy.onnx --out policy.qdq.onnx\n  $ quantproof quantize --fp32 policy.onnx --method qat --weight-bits 4 --out policy.qat4.onnx\n  $ quantproof quantize --fp32 policy.onnx --method ptq-dynamic --out policy.dyn.onnx\n  $ quantproof quantize --fp32 policy.onnx --ranges-from bounds --out policy.sound-ranges.onnx\n  $ quantproof quantize --fp32 policy.onnx --format qoperator --activations uint8 --input-scale per-feature --out policy.per-input.onnx\n  $ quantproof quantize --fp32 policy.onnx --calibrate-on region --certify-delta 2 --out policy.certified.onnx\n  $ quantproof quantize --fp32 policy.onnx --format qoperator --activations uint8 --input-scale per-feature --ranges-from bounds --around 0,0,0,0 --radius 0.5,0.5,0.05,0.5 --certify-delta 0.5 --out policy.local.onnx\n\nExit codes: 0 success, 2 bad flags, 3 bad input file; with --certify-delta, 12 when the rounds ran out before δ* ≤ δ was proven (the model with the smallest certified δ* is written).',
     )
     .action(async (opts: QuantizeCommandOptions) => {
       if (resolve(opts.out) === resolve(opts.fp32)) {
@@ -192,10 +191,31 @@ export function quantizeCommand(
       );
       const fp32Bytes = (await stat(opts.fp32)).size;
       const states = visitedStates(mlp, opts.calibrationEpisodes);
+      const regionGiven = [opts.box, opts.boxFile, opts.around, opts.region].some(
+        (v) => v !== undefined,
+      );
+      if (
+        regionGiven &&
+        opts.calibrateOn === 'visited' &&
+        opts.rangesFrom === 'states' &&
+        opts.certifyDelta === undefined
+      ) {
+        throw new UsageError(
+          'the region flags (--box, --box-file, --around, --region) name the region that --calibrate-on region, --ranges-from bounds and --certify-delta use; add one of them, or drop the region',
+        );
+      }
+      const region = await regionOf(opts, mlpInputSize(mlp));
+      const regionUsed =
+        opts.calibrateOn === 'region' ||
+        opts.rangesFrom === 'bounds' ||
+        opts.certifyDelta !== undefined;
+      const where = regionGiven ? `the region ${boxText(region)}` : 'the operating box';
       const calibration =
         opts.calibrateOn === 'visited'
           ? states
-          : calibrationStates(mlp, opts.calibrationEpisodes, opts.calibrateOn, opts.seed);
+          : calibrationStates(mlp, opts.calibrationEpisodes, opts.calibrateOn, opts.seed, {
+              region,
+            });
       if (opts.rangesFrom === 'bounds' && opts.method === 'ptq-dynamic') {
         throw new UsageError(
           '--ranges-from bounds sets the ranges of static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
@@ -215,9 +235,8 @@ export function quantizeCommand(
       const quantized = quantizeModel(mlp, calibration, {
         ...opts,
         method: opts.method as QuantizeMethod,
-        ...(opts.rangesFrom === 'bounds'
-          ? { ranges: regionBoundRanges(mlp, boxFromOperatingBox(CARTPOLE_OPERATING_BOX)) }
-          : {}),
+        ...(opts.rangesFrom === 'bounds' ? { ranges: regionBoundRanges(mlp, region) } : {}),
+        ...(regionGiven ? { servedRegion: region, servedRegionName: where } : {}),
       });
       const { warnings, details } = quantized;
       let model: QMlp = quantized.model;
@@ -225,7 +244,6 @@ export function quantizeCommand(
       let recheck: VariantVerification | null = null;
       const fp32File = await loadFp32(opts.fp32, '--fp32');
       if (opts.certifyDelta !== undefined && model.format !== 'dynamic') {
-        const region = boxFromOperatingBox(CARTPOLE_OPERATING_BOX);
         const cpu = await resolveCpuSemantics(opts.cpuSemantics);
         const flags = {
           timeout: opts.certifyTimeout,
@@ -268,6 +286,7 @@ export function quantizeCommand(
           {
             seconds: opts.certifyTimeout,
             seed: opts.seed,
+            region,
             cpuSemantics: cpu,
             ...(opts.certifyMaxBoxes === undefined ? {} : { maxBoxes: opts.certifyMaxBoxes }),
           },
@@ -295,6 +314,9 @@ export function quantizeCommand(
         warnings,
         details,
         ...(record === null ? {} : { certify: { repair: record, recheck } }),
+        ...(regionUsed
+          ? { region: { lower: Array.from(region.lower), upper: Array.from(region.upper) } }
+          : {}),
         model: opts.out,
       };
       for (const w of warnings) warn(`warning: ${w}`);
@@ -305,12 +327,17 @@ export function quantizeCommand(
       print(
         [
           `quantised ${opts.fp32} with ${opts.method} (${model.format}, ${model.executionPath.kind} in onnxruntime): ${report.fp32Bytes} → ${report.bytes} bytes`,
+          ...(regionUsed && regionGiven
+            ? [
+                `region: ${boxText(region)} (${[opts.calibrateOn === 'region' ? 'calibration samples' : '', opts.rangesFrom === 'bounds' ? 'activation ranges from sound bounds' : '', opts.certifyDelta !== undefined ? 'certified δ*' : ''].filter((t) => t !== '').join(', ')})`,
+              ]
+            : []),
           `agreement with FP32 on ${agreement.states} visited states: ${(100 * agreement.agreement).toFixed(2)}% (int8 ties ${agreement.int8Ties}, max |Δlogit| ${agreement.maxLogitDifference.toPrecision(3)})`,
           ...(record === null || recheck === null || opts.certifyDelta === undefined
             ? []
             : [
                 record.kind === 'reached'
-                  ? `certified: δ* ≤ ${opts.certifyDelta} proven over the operating box in round ${record.round}`
+                  ? `certified: δ* ≤ ${opts.certifyDelta} proven over ${where} in round ${record.round}`
                   : `certified: δ* ≤ ${opts.certifyDelta} not proven in ${record.rounds.length - 1} rounds: kept round ${record.round} (the smallest certified δ*); raise --certify-rounds or --certify-timeout, or choose a larger --certify-delta`,
                 recheckText(recheck, opts.certifyDelta),
               ]),

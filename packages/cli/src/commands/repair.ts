@@ -29,12 +29,11 @@ import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
-import { addRegionFlags, type RegionFlags, regionOf } from '../region.js';
-import { CALIBRATE_ON_CHOICES } from '../study/calibration.js';
+import { addRegionFlags, boxText, type RegionFlags, regionOf } from '../region.js';
+import { CALIBRATE_ON_CHOICES, calibrationStates, REGION_SAMPLES } from '../study/calibration.js';
 import {
   type CertifyVerifyFlags,
   certifyRegionOptions,
-  certifyStates,
   numberBracketText,
   repairModel,
   repairRecord,
@@ -138,10 +137,20 @@ const FLOOR_CELLS = 200;
  * What the floor means for the target, in one line: a target below it cannot be proven by any
  * fine-tuning that keeps the input quantisation.
  */
-export function inputFloorText(floor: InputFloorJson, target: number, cell: string): string {
+export function inputFloorText(
+  floor: InputFloorJson,
+  target: number,
+  cell: string,
+  perFeature: boolean,
+): string {
+  // Per-feature scales already give every input all its levels over its own range: only a
+  // smaller range (a smaller region) makes the cells finer.
+  const finer = perFeature
+    ? 'quantise for a smaller region, whose input cells are finer (quantize --ranges-from bounds --box …, or --around … --radius …), and verify there'
+    : 'quantise the input more finely (quantize --input-scale per-feature --format qoperator)';
   const reach =
     floor.flipMargin > target
-      ? `so δ* ≤ ${target} cannot be proven by fine-tuning: quantise the input more finely (quantize --input-scale per-feature --format qoperator), or choose --target-delta ≥ ${floor.flipMargin.toPrecision(4)}`
+      ? `so δ* ≤ ${target} cannot be proven by fine-tuning: ${finer}, or choose --target-delta ≥ ${floor.flipMargin.toPrecision(4)}`
       : `the target is above it`;
   return `input quantisation floor: every int8 model with these input cells has δ* ≥ ${floor.flipMargin.toPrecision(4)} (FP32 takes both actions with margins ≥ it inside the input cell ${cell}); ${reach}`;
 }
@@ -245,7 +254,10 @@ export async function layoutCertifyInputs(opts: LayoutCertifyFlags): Promise<Lay
   const fp32 = (await loadFp32(opts.fp32, '--fp32')).mlp;
   const region = await regionOf(opts, mlpInputSize(fp32));
   const cpu = await resolveCpuSemantics(opts.cpuSemantics);
-  const states = certifyStates(fp32, region, opts.calibrateOn, opts.calibrationEpisodes, opts.seed);
+  const states = calibrationStates(fp32, opts.calibrationEpisodes, opts.calibrateOn, opts.seed, {
+    region,
+    samples: REGION_SAMPLES,
+  });
   return {
     fp32,
     region,
@@ -324,7 +336,10 @@ async function runRepair(
   }
   const region = await regionOf(opts, mlpInputSize(fp32));
   const cpu = await resolveCpuSemantics(opts.cpuSemantics);
-  const states = certifyStates(fp32, region, opts.calibrateOn, opts.calibrationEpisodes, opts.seed);
+  const states = calibrationStates(fp32, opts.calibrationEpisodes, opts.calibrateOn, opts.seed, {
+    region,
+    samples: REGION_SAMPLES,
+  });
   const verify = certifyRegionOptions(opts, cpu);
   if (opts.json !== true) print(describeCpuSemantics(cpu));
   // Repair keeps the input quantisation: the floor it sets on δ* is known before any round.
@@ -337,7 +352,14 @@ async function runRepair(
       ? null
       : { flipMargin: found.flipMargin, cell: found.cell, cellsExamined: found.cellsExamined };
   if (inputFloor !== null && opts.json !== true) {
-    print(inputFloorText(inputFloor, opts.targetDelta, cellText(inputFloor.cell)));
+    print(
+      inputFloorText(
+        inputFloor,
+        opts.targetDelta,
+        boxText(inputFloor.cell),
+        start.inputScales !== undefined,
+      ),
+    );
   }
   const result: RepairResult = await withUsageErrors(() =>
     repairModel(fp32, start, region, {
@@ -379,13 +401,6 @@ async function runRepair(
     },
   );
   return { result, fp32Bytes: pair.fp32.bytes, recheck, bytes, inputFloor };
-}
-
-/** A cell as `[lo, hi] × …` with 4 significant digits. */
-function cellText(cell: InputFloorJson['cell']): string {
-  return cell.lower
-    .map((l, i) => `[${l.toPrecision(4)}, ${cell.upper[i]!.toPrecision(4)}]`)
-    .join(' × ');
 }
 
 /** The `repair` command; `setExitCode` receives whether the target was proven. */

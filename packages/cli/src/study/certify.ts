@@ -1,10 +1,9 @@
 // What the certifying commands (`sensitivity`, `repair`, `quantize --certify-delta`, the study's
-// `certified` variant) share: the states they calibrate and fine-tune on, the region verifier's
-// options from their flags, and each certified model in one line.
+// `certified` variant) share: the region verifier's options from their flags, and each certified
+// model in one line. The states they calibrate and fine-tune on are `calibrationStates`'.
 
-import { CARTPOLE_OPERATING_BOX } from '@quantproof/env';
-import { type Box, float32Down, float32Up } from '@quantproof/interval';
-import { createSeededRng, type Mlp, mlpInputSize, mlpOutputSize } from '@quantproof/nn';
+import type { Box } from '@quantproof/interval';
+import { createSeededRng, type Mlp } from '@quantproof/nn';
 import { type QatLoss, type QMlpStatic, staticRangesOf, staticSchemeOf } from '@quantproof/quant';
 import type { PrecisionFrontJson, RepairJson } from '@quantproof/web-report';
 import {
@@ -16,56 +15,7 @@ import {
   type RepairRound,
 } from '@quantproof/smt-verify';
 import type { AssumedCpuSemantics } from './cpu-semantics.js';
-import type { CalibrateOn } from './defaults.js';
 import { bracketText } from './verification-text.js';
-import { visitedStates } from './visited-states.js';
-
-/** Uniform samples of `region` drawn by the certifying commands (and its two extreme corners). */
-export const REGION_SAMPLES = 4000;
-
-/** `count` float32 inputs uniform in `region` (seeded), then its lower and upper corners; row-major. */
-export function regionSamples(region: Box, count: number, seed: number): Float32Array {
-  const d = region.lower.length;
-  const rng = createSeededRng(seed);
-  const out = new Float32Array((count + 2) * d);
-  for (let i = 0; i < count * d; i++) {
-    const k = i % d;
-    out[i] = region.lower[k]! + (region.upper[k]! - region.lower[k]!) * rng.nextFloat64();
-  }
-  // The corners as float32 inputs inside the region: bounds rounded inward.
-  for (let k = 0; k < d; k++) {
-    out[count * d + k] = float32Up(region.lower[k]!);
-    out[(count + 1) * d + k] = float32Down(region.upper[k]!);
-  }
-  return out;
-}
-
-/** Whether `mlp` maps CartPole's 4 observations to its 2 actions (its visited states exist). */
-export function isCartPolePolicy(mlp: Mlp): boolean {
-  return mlpInputSize(mlp) === CARTPOLE_OPERATING_BOX.lower.length && mlpOutputSize(mlp) === 2;
-}
-
-/**
- * The states a certifying command calibrates and fine-tunes on: for a CartPole policy the states
- * it visits in `episodes` greedy episodes, plus (with `--calibrate-on region`) uniform samples of
- * the region; for any other network, uniform samples of the region (it has no episodes).
- */
-export function certifyStates(
-  mlp: Mlp,
-  region: Box,
-  calibrateOn: CalibrateOn,
-  episodes: number,
-  seed: number,
-): Float32Array {
-  const cartPole = isCartPolePolicy(mlp);
-  const visited = cartPole ? visitedStates(mlp, episodes) : new Float32Array(0);
-  if (cartPole && calibrateOn === 'visited') return visited;
-  const samples = regionSamples(region, REGION_SAMPLES, seed + 2);
-  const out = new Float32Array(visited.length + samples.length);
-  out.set(visited);
-  out.set(samples, visited.length);
-  return out;
-}
 
 /** The verifier flags the certifying commands share. */
 export interface CertifyVerifyFlags {
@@ -149,7 +99,7 @@ export interface RepairModelOptions {
   /** Fine-tuning rounds after round 0. */
   readonly rounds: number;
   readonly verify: RegionOptions;
-  /** The states fine-tuning distils on (`certifyStates`). */
+  /** The states fine-tuning distils on (`calibrationStates`). */
   readonly states: Float32Array;
   readonly seed: number;
   /** Fine-tuning's loss; default QAT's (KL distillation). */

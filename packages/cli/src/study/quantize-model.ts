@@ -48,6 +48,16 @@ export interface QuantizeModelOptions {
    * bounds over a region); static methods only, the states still train QAT and score mixed.
    */
   readonly ranges?: CalibrationRanges;
+  /**
+   * The region the model must serve (default: CartPole's operating box): the input ranges are
+   * checked against it (the saturation warnings) and QAT samples it.
+   */
+  readonly servedRegion?: {
+    readonly lower: ArrayLike<number>;
+    readonly upper: ArrayLike<number>;
+  };
+  /** How the warnings name `servedRegion` (default: "the operating box"). */
+  readonly servedRegionName?: string;
 }
 
 /** The quantised model and what the quantiser noticed. */
@@ -85,6 +95,7 @@ function listText(items: readonly string[]): string {
 export function describeWarnings(
   warnings: readonly QuantWarning[],
   inputScale: InputScaleGranularity = 'per-tensor',
+  regionName = 'the operating box',
 ): string[] {
   const out: string[] = [];
   const uncovered = warnings.filter(
@@ -132,13 +143,13 @@ export function describeWarnings(
         continue;
       }
       out.push(
-        `${covers}: ${names} ${verb} only in a sliver at the faces of the operating box (${shares} of ${whose})`,
+        `${covers}: ${names} ${verb} only in a sliver at the faces of ${regionName} (${shares} of ${whose})`,
       );
       continue;
     }
     const most = outside.every((o) => o.saturated > 0.5) ? 'most' : 'part';
     out.push(
-      `${covers}: ${names} ${verb} over ${most} of the operating box (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
+      `${covers}: ${names} ${verb} over ${most} of ${regionName} (${shares} of ${whose}), because the calibration states never reach there — calibrate on the region (${CALIBRATE_ON_REGION_FLAG})`,
     );
   }
   if (slivers.length > 0) {
@@ -146,7 +157,7 @@ export function describeWarnings(
     const shares = slivers.map((o) => `${o.name} ${percent(o.saturated)}`).join(', ');
     const one = slivers.length === 1;
     out.push(
-      `per-feature input scales: ${names} ${one ? 'saturates' : 'saturate'} only in a sliver at the faces of the operating box (${shares} of ${one ? 'its range' : 'their ranges'})`,
+      `per-feature input scales: ${names} ${one ? 'saturates' : 'saturate'} only in a sliver at the faces of ${regionName} (${shares} of ${one ? 'its range' : 'their ranges'})`,
     );
   }
   for (const w of warnings) {
@@ -186,11 +197,11 @@ export function quantizeModel(
     perChannel: options.perChannel,
     weightBits: options.weightBits,
     calibration: calibrationMethod(options.calibration),
-    operatingBox: CARTPOLE_OPERATING_BOX,
+    operatingBox: options.servedRegion ?? CARTPOLE_OPERATING_BOX,
     ...(options.inputScale === undefined ? {} : { inputScale: options.inputScale }),
   };
   const describe = (warnings: readonly QuantWarning[]): string[] =>
-    describeWarnings(warnings, options.inputScale ?? 'per-tensor');
+    describeWarnings(warnings, options.inputScale ?? 'per-tensor', options.servedRegionName);
   switch (options.method) {
     case 'ptq-static': {
       const result =
@@ -216,8 +227,8 @@ export function quantizeModel(
         scheme,
         ...(options.ranges === undefined ? {} : { initialRanges: options.ranges }),
         boxSamples: {
-          lower: CARTPOLE_OPERATING_BOX.lower,
-          upper: CARTPOLE_OPERATING_BOX.upper,
+          lower: Array.from((options.servedRegion ?? CARTPOLE_OPERATING_BOX).lower),
+          upper: Array.from((options.servedRegion ?? CARTPOLE_OPERATING_BOX).upper),
           count: 5000,
         },
       });
