@@ -2,7 +2,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { readModelOnnx } from '@quantproof/onnx';
+import { createMlp, createSeededRng } from '@quantproof/nn';
+import { readModelOnnx, writeMlpOnnx } from '@quantproof/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_CODES } from '../src/index.js';
 import { quantproof } from './support/run-quantproof.js';
@@ -114,6 +115,84 @@ describe('quantproof quantize and eval', () => {
       expect(code).toBe(EXIT_CODES.usage);
       expect(err).toMatch(message);
     }
+  });
+
+  it('keeps the logits in float with --logits float: no output ties, and says so when they tie', async () => {
+    const layout = ['--format', 'qoperator', '--activations', 'uint8', '--per-channel'];
+    const run = async (logits: string) => {
+      const out = join(dir, `logits-${logits}.onnx`);
+      const text = await quantproof([
+        'quantize',
+        '--fp32',
+        fp32,
+        ...layout,
+        '--calibrate-on',
+        'region',
+        '--logits',
+        logits,
+        '--out',
+        out,
+      ]);
+      expect(text.code, text.err).toBe(EXIT_CODES.ok);
+      const json = await quantproof([
+        'quantize',
+        '--fp32',
+        fp32,
+        ...layout,
+        '--calibrate-on',
+        'region',
+        '--logits',
+        logits,
+        '--out',
+        out,
+        '--json',
+      ]);
+      const read = readModelOnnx(new Uint8Array(readFileSync(out)));
+      if (read.kind !== 'int8' || read.model.format === 'dynamic')
+        throw new Error('not static int8');
+      return {
+        text: text.out,
+        report: JSON.parse(json.out) as { int8Ties: number; calibrationStates: number },
+        logits: read.model.logits,
+      };
+    };
+    const quantised = await run('dequantize');
+    expect(quantised.logits).toBe('dequantize');
+    // Calibrated on the whole operating box, one 8-bit output step is wider than FP32's margin
+    // on many of the states the policy visits.
+    expect(quantised.report.int8Ties).toBeGreaterThan(0.01 * quantised.report.calibrationStates);
+    expect(quantised.text).toMatch(
+      /the int8 logits tie on \d+\.\d% of the visited states.*--logits float$/m,
+    );
+    const float = await run('float');
+    expect(float.logits).toBe('float');
+    expect(float.report.int8Ties).toBe(0);
+    expect(float.text).not.toMatch(/logits tie/);
+  }, 120_000);
+
+  it('says which layer cannot end an int8 graph with float logits, with exit code 3', async () => {
+    // A CartPole-shaped network whose last layer ends in a ReLU: float logits leave no
+    // requantisation to fold it into.
+    const reluLast = createMlp({ sizes: [4, 8, 2], rng: createSeededRng(3) });
+    const last = reluLast.layers.at(-1)!;
+    const file = join(dir, 'relu-last.onnx');
+    writeFileSync(
+      file,
+      writeMlpOnnx({ layers: [...reluLast.layers.slice(0, -1), { ...last, activation: 'relu' }] }),
+    );
+    const { code, err } = await quantproof([
+      'quantize',
+      '--fp32',
+      file,
+      '--logits',
+      'float',
+      '--out',
+      join(dir, 'never.onnx'),
+    ]);
+    expect(code, err).toBe(EXIT_CODES.input);
+    expect(err).toMatch(
+      /cannot be quantised with these layout flags: layer 1 ends in a ReLU.*--logits dequantize/,
+    );
   });
 
   it('rejects an int8 model where an FP32 one is needed', async () => {

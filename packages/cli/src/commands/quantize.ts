@@ -9,7 +9,7 @@ import {
   readMlpOnnx,
   writeQMlpOnnx,
 } from '@quantproof/onnx';
-import { decisionAgreement, type QMlp } from '@quantproof/quant';
+import { decisionAgreement, type QMlp, UnsupportedSchemeError } from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
@@ -88,6 +88,25 @@ function writeInt8Model(
     if (!(error instanceof InvalidWriteOptionsError)) throw error;
     throw new InputError(
       `the --fp32 model's input '${inputName}' or output '${outputName}' is also the name of a tensor of the int8 graph (${error.message}); rename the FP32 model's input or output and quantise again`,
+    );
+  }
+}
+
+/**
+ * `quantizeModel`, with a scheme the model cannot take (e.g. float logits after a final ReLU)
+ * reported as what the flags and the model do not allow together (exit 3), not as a bug.
+ */
+function quantizeForFlags(
+  mlp: Parameters<typeof quantizeModel>[0],
+  states: Float32Array,
+  options: QuantizeModelOptions,
+): ReturnType<typeof quantizeModel> {
+  try {
+    return quantizeModel(mlp, states, options);
+  } catch (error) {
+    if (!(error instanceof UnsupportedSchemeError)) throw error;
+    throw new InputError(
+      `the --fp32 model cannot be quantised with these layout flags: ${error.message.replace("logits: 'dequantize'", '--logits dequantize')}`,
     );
   }
 }
@@ -232,7 +251,7 @@ export function quantizeCommand(
           '--certify-delta repairs static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
         );
       }
-      const quantized = quantizeModel(mlp, calibration, {
+      const quantized = quantizeForFlags(mlp, calibration, {
         ...opts,
         method: opts.method as QuantizeMethod,
         ...(opts.rangesFrom === 'bounds' ? { ranges: regionBoundRanges(mlp, region) } : {}),
@@ -333,6 +352,13 @@ export function quantizeCommand(
               ]
             : []),
           `agreement with FP32 on ${agreement.states} visited states: ${(100 * agreement.agreement).toFixed(2)}% (int8 ties ${agreement.int8Ties}, max |Δlogit| ${agreement.maxLogitDifference.toPrecision(3)})`,
+          ...(agreement.int8Ties > 0.01 * agreement.states &&
+          model.format !== 'dynamic' &&
+          model.logits === 'dequantize'
+            ? [
+                `the int8 logits tie on ${((100 * agreement.int8Ties) / agreement.states).toFixed(1)}% of the visited states (quantised to 8 bits, they are equal where FP32's margin is below one output step, and the first action wins): keep them in float with --logits float`,
+              ]
+            : []),
           ...(record === null || recheck === null || opts.certifyDelta === undefined
             ? []
             : [

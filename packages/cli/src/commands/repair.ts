@@ -186,7 +186,15 @@ export function addLayoutFlags(command: Command): Command {
         .default('int8'),
     )
     .option('--per-channel', 'per-output-channel weight scales', false)
-    .addOption(inputScaleOption());
+    .addOption(inputScaleOption())
+    .addOption(
+      new Option(
+        '--logits <kind>',
+        'how the last layer’s outputs leave the int8 graph: quantised to 8 bits, then DequantizeLinear (dequantize: onnxruntime’s quantiser’s layout; where FP32’s margin is below one output step the int8 logits tie and the first action wins), or the float output of the last integer layer (float: no output quantisation; the study’s certified variant)',
+      )
+        .choices(['dequantize', 'float'])
+        .default('dequantize'),
+    );
 }
 
 /** `--input-scale`, one of the static layout flags. */
@@ -230,6 +238,7 @@ export interface LayoutCertifyFlags extends RegionFlags, CertifyVerifyFlags {
   readonly activations: 'int8' | 'uint8';
   readonly perChannel: boolean;
   readonly inputScale: InputScaleGranularity;
+  readonly logits: 'dequantize' | 'float';
   readonly calibrateOn: CalibrateOn;
   readonly calibrationEpisodes: number;
   readonly cpuSemantics: CpuSemanticsFlag;
@@ -242,7 +251,7 @@ export interface LayoutCertifyInputs {
   readonly cpu: AssumedCpuSemantics;
   /** Activation ranges, calibrated once (min-max) on the FP32 network over `--calibrate-on`'s states. */
   readonly ranges: CalibrationRanges;
-  /** The static layout of `--format`, `--activations`, `--per-channel` and `--input-scale`. */
+  /** The static layout of `--format`, `--activations`, `--per-channel`, `--input-scale` and `--logits`. */
   readonly scheme: QuantizeStaticOptions;
   /** Each model's `verifyRegion` options. */
   readonly verify: RegionOptions;
@@ -268,6 +277,7 @@ export async function layoutCertifyInputs(opts: LayoutCertifyFlags): Promise<Lay
       activationType: opts.activations,
       perChannel: opts.perChannel,
       inputScale: opts.inputScale,
+      logits: opts.logits,
     },
     verify: certifyRegionOptions(opts, cpu),
   };

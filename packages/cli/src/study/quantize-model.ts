@@ -39,6 +39,8 @@ export interface QuantizeModelOptions {
    * a per-axis input QuantizeLinear; QOperator format, static methods).
    */
   readonly inputScale?: InputScaleGranularity;
+  /** How the logits leave the int8 graph (default `dequantize`: quantised, then DequantizeLinear). */
+  readonly logits?: 'dequantize' | 'float';
   readonly weightBits: number;
   /** Agreement threshold of the mixed-precision search. */
   readonly mixedThreshold: number;
@@ -199,6 +201,7 @@ export function quantizeModel(
     calibration: calibrationMethod(options.calibration),
     operatingBox: options.servedRegion ?? CARTPOLE_OPERATING_BOX,
     ...(options.inputScale === undefined ? {} : { inputScale: options.inputScale }),
+    ...(options.logits === undefined ? {} : { logits: options.logits }),
   };
   const describe = (warnings: readonly QuantWarning[]): string[] =>
     describeWarnings(warnings, options.inputScale ?? 'per-tensor', options.servedRegionName);
