@@ -121,32 +121,10 @@ describe('quantproof quantize and eval', () => {
     const layout = ['--format', 'qoperator', '--activations', 'uint8', '--per-channel'];
     const run = async (logits: string) => {
       const out = join(dir, `logits-${logits}.onnx`);
-      const text = await quantproof([
-        'quantize',
-        '--fp32',
-        fp32,
-        ...layout,
-        '--calibrate-on',
-        'region',
-        '--logits',
-        logits,
-        '--out',
-        out,
-      ]);
+      const args = ['quantize', '--fp32', fp32, ...layout, '--calibrate-on', 'region'];
+      const text = await quantproof([...args, '--logits', logits, '--out', out]);
       expect(text.code, text.err).toBe(EXIT_CODES.ok);
-      const json = await quantproof([
-        'quantize',
-        '--fp32',
-        fp32,
-        ...layout,
-        '--calibrate-on',
-        'region',
-        '--logits',
-        logits,
-        '--out',
-        out,
-        '--json',
-      ]);
+      const json = await quantproof([...args, '--logits', logits, '--out', out, '--json']);
       const read = readModelOnnx(new Uint8Array(readFileSync(out)));
       if (read.kind !== 'int8' || read.model.format === 'dynamic')
         throw new Error('not static int8');
