@@ -213,21 +213,16 @@ export function quantizeCommand(
       const regionGiven = [opts.box, opts.boxFile, opts.around, opts.region].some(
         (v) => v !== undefined,
       );
-      if (
-        regionGiven &&
-        opts.calibrateOn === 'visited' &&
-        opts.rangesFrom === 'states' &&
-        opts.certifyDelta === undefined
-      ) {
+      const regionUsed =
+        opts.calibrateOn === 'region' ||
+        opts.rangesFrom === 'bounds' ||
+        opts.certifyDelta !== undefined;
+      if (regionGiven && !regionUsed) {
         throw new UsageError(
           'the region flags (--box, --box-file, --around, --region) name the region that --calibrate-on region, --ranges-from bounds and --certify-delta use; add one of them, or drop the region',
         );
       }
       const region = await regionOf(opts, mlpInputSize(mlp));
-      const regionUsed =
-        opts.calibrateOn === 'region' ||
-        opts.rangesFrom === 'bounds' ||
-        opts.certifyDelta !== undefined;
       const where = regionGiven ? `the region ${boxText(region)}` : 'the operating box';
       const calibration =
         opts.calibrateOn === 'visited'
