@@ -20,7 +20,10 @@ export interface QuantParams {
   readonly zeroPointName: string;
 }
 
-function readScales(tensor: TensorProtoObject): { values: Float32Array; dims: readonly number[] } {
+function readScales(
+  tensor: TensorProtoObject,
+  zeroScale: boolean,
+): { values: Float32Array; dims: readonly number[] } {
   const name = tensor.name ?? '';
   if (tensor.data_type !== TensorDataType.FLOAT) {
     throw new InvalidQuantParamsError(
@@ -37,7 +40,7 @@ function readScales(tensor: TensorProtoObject): { values: Float32Array; dims: re
   }
   if (data.length === 0) throw new InvalidQuantParamsError(name, 'the scale tensor is empty');
   data.forEach((value, k) => {
-    if (!(Number.isFinite(value) && value > 0)) {
+    if (!(Number.isFinite(value) && (value > 0 || (zeroScale && Object.is(value, 0))))) {
       throw new InvalidQuantParamsError(
         name,
         `scale${dims.length === 0 ? '' : `[${k}]`} is ${value}; scales must be positive and finite`,
@@ -70,7 +73,8 @@ export function readCheckedIntTensor(tensor: TensorProtoObject): IntTensor {
 /**
  * Reads the scale and (optional) zero point operands of a QuantizeLinear / DequantizeLinear-style
  * node: positive finite float32 scales, zero points in their type's range with as many values as
- * scales. A missing zero point is 0 of `defaultType`.
+ * scales. A missing zero point is 0 of `defaultType`. With `zeroScale`, a scale of +0 is read too
+ * (an int32 bias whose scale s_in · s_w underflows float32: the caller checks it is that product).
  */
 export function readQuantParams(
   walker: GraphWalker,
@@ -78,9 +82,10 @@ export function readQuantParams(
   scaleName: string | undefined,
   zeroPointName: string | undefined,
   defaultType: IntTensorType,
+  zeroScale = false,
 ): QuantParams {
   const scaleTensor = walker.requireConstant(node, scaleName, 'scale');
-  const { values: scales, dims } = readScales(scaleTensor);
+  const { values: scales, dims } = readScales(scaleTensor, zeroScale);
   const zpTensor =
     zeroPointName === undefined || zeroPointName === ''
       ? undefined

@@ -114,7 +114,9 @@ function dequantizedBias(
       `its bias has dims [${values.dims.join(', ')}]; expected [${outFeatures}]`,
     );
   }
-  const params = readQuantParams(walker, dq, inputs[1], inputs[2], 'int32');
+  // The bias scale must be the float32 product s_in · s_w (checked below), which can underflow to
+  // +0 for tiny weights: onnxruntime runs such a file, and so is it read.
+  const params = readQuantParams(walker, dq, inputs[1], inputs[2], 'int32', true);
   if (params.scales.length !== 1 && params.scales.length !== outFeatures) {
     throw unsupported(dq, `its bias has ${params.scales.length} scales for ${outFeatures} outputs`);
   }

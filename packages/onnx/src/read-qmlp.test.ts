@@ -137,6 +137,50 @@ function withSoftmax(bytes: Uint8Array, axis?: number): Uint8Array {
   ]);
 }
 
+describe('readQMlpOnnx on a bias scale that underflows float32', () => {
+  it('reads a per-channel bias scale fl32(s_in · s_w) = 0, and onnxruntime runs the file as read', async () => {
+    // Output channel 0 of the first layer gets a subnormal weight scale (tiny weights), so its bias
+    // scale s_in · s_w rounds to +0 in float32; its int32 bias still joins the accumulator.
+    const base = quantizeStatic(policyMlp([4, 6, 2], 21), calibrationInputs(4, 200, 22), {
+      activationType: 'uint8',
+      perChannel: true,
+    }).model;
+    const first = base.layers[0]!;
+    const scales = Float32Array.from(first.weightQuant.scales);
+    scales[0] = 1.401298464324817e-45;
+    const bias = Int32Array.from(first.bias);
+    bias[0] = 12345;
+    const model: QMlpStatic = {
+      ...base,
+      layers: [
+        { ...first, bias, weightQuant: { ...first.weightQuant, scales } },
+        ...base.layers.slice(1),
+      ],
+    };
+    expect(Math.fround(model.input.scale * scales[0])).toBe(0);
+    const bytes = writeQMlpOnnx(model);
+    const read = readQMlpOnnx(bytes).model;
+    expect(read).toEqual(model);
+    if (read.format === 'dynamic') throw new Error('read back as a dynamic model');
+    // Fused (level 'all': the int32 bias in the accumulator) and unfused (level 'disabled': the
+    // bias dequantised with scale 0 adds nothing): both as onnxruntime runs them.
+    const unfused: QMlpStatic = {
+      ...read,
+      executionPath: { kind: 'unfused-float', gemm: 'gemm-transb' },
+    };
+    for (const kind of ['box', 'ties'] as const) {
+      const inputs = differentialInputs(model, kind, 1000, { seed: 6, box: CARTPOLE_BOUNDS });
+      expect((await compareInt8WithOrt(read, inputs, { onnx: bytes })).differences).toEqual([]);
+      const disabled = await compareInt8WithOrt(unfused, inputs, {
+        onnx: bytes,
+        level: 'disabled',
+        batchSize: 1,
+      });
+      expect(disabled.differences).toEqual([]);
+    }
+  });
+});
+
 describe('readQMlpOnnx on a final Softmax', () => {
   const floatLogits = quantizeStatic(mlp, calibration, { logits: 'float' }).model;
   it.each<[string, QMlp, () => Uint8Array]>([
@@ -208,6 +252,15 @@ describe('readQMlpOnnx refuses what it cannot represent, naming the node or tens
       expect(() => readQMlpOnnx(bad)).toThrow(InvalidQuantParamsError);
       expect(() => readQMlpOnnx(bad)).toThrow(/'input_scale'/);
     }
+    // A bias scale of 0 is read only where it is the float32 product s_in · s_w (which underflows).
+    const zeroBiasScale = replaceInitializer(
+      bytes,
+      'layers.0.bias_scale',
+      floatTensorProto('', [], Float32Array.of(0)),
+    );
+    expect(() => readQMlpOnnx(zeroBiasScale)).toThrow(
+      /bias scale 0 \(output 0\) differs from s_in · s_w/,
+    );
     const outOfRange = replaceInitializer(bytes, 'input_zero_point', {
       dims: [],
       data_type: 2,

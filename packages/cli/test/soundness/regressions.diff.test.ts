@@ -445,11 +445,9 @@ describe('found since', () => {
     );
   });
 
-  // Known open defect (onnx's reader, not the verifier): quantizeStatic writes a per-channel bias
-  // scale fl32(s_in·s_w) that underflows to 0, onnxruntime runs the file, and readModelOnnx refuses
-  // it as corrupt. Marked as an expected failure until the reader models a zero bias scale: when it
-  // does, this test fails and the marker must go.
-  it.fails(
+  // quantizeStatic writes a per-channel bias scale fl32(s_in·s_w) that underflows to 0, and
+  // onnxruntime runs the file: the reader reads it (it refused it as corrupt), and the pair is sound.
+  it(
     "a QDQ model quant's PTQ wrote is read back (a bias scale s_in·s_w that underflows float32 to 0; soak seed 5, network 1861)",
     async () => {
       await expectSound(
