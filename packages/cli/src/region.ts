@@ -239,6 +239,19 @@ export function boxText(box: {
   ).join(' × ');
 }
 
+/** Whether the flags name a region (else it is the default, the operating box). */
+export function regionNamed(flags: RegionFlags): boolean {
+  return [flags.box, flags.boxFile, flags.around, flags.region].some((v) => v !== undefined);
+}
+
+/** How an answer names the region `regionOf(flags)` gave: "the operating box", or "the region [lo, hi] × …". */
+export function regionName(
+  flags: RegionFlags,
+  box: { readonly lower: ArrayLike<number>; readonly upper: ArrayLike<number> },
+): string {
+  return regionNamed(flags) ? `the region ${boxText(box)}` : 'the operating box';
+}
+
 /** `--box`, `--box-file` and `--region`: the region flags every verifying command reads (`regionOf`). */
 export function addRegionFlags(command: Command): Command {
   return command

@@ -84,6 +84,8 @@ describe('quantproof repair', () => {
     ]);
     const report = JSON.parse(json.out) as RepairReport;
     expect(report.reached).toBe(true);
+    // A 2-input network has no episodes: no visited states for a theorem to cover.
+    expect(report.theorem).toBeNull();
     expect(report.repair.rounds[0]!.reached).toBe(false);
     expect(report.repair.rounds.at(-1)!.reached).toBe(true);
     expect(report.recheck.flipMargin).toEqual(result.flipMargin);
@@ -454,14 +456,27 @@ describe('quantproof quantize for a region (--box, --around)', () => {
       /^region: \[-0\.5000, 0\.5000\] × \[-0\.5000, 0\.5000\] × \[-0\.05000, 0\.05000\] × \[-0\.5000, 0\.5000\] \(activation ranges from sound bounds, certified δ\*\)$/m,
     );
     expect(q.out).toMatch(/certified: δ\* ≤ 100 proven over the region \[-0\.5000, 0\.5000\] × /);
+    expect(q.out).toMatch(
+      /^theorem: wherever the FP32 margin exceeds δ\* = [\d.]+ in the region \[-0\.5000, 0\.5000\] × .*, the int8 policy takes the FP32 action — \d+\.\d\d % of the \d+ states the FP32 policy visits$/m,
+    );
     const json = await quantproof([...args, '--json']);
     const report = JSON.parse(json.out) as {
-      certify: { recheck: { region: { lower: number[]; upper: number[] } } };
+      calibrationStates: number;
+      agreementOnVisitedStates: number;
+      certify: {
+        recheck: { region: { lower: number[]; upper: number[] } };
+        theorem: { coverage: { share: number; states: number } };
+      };
     };
     expect(report.certify.recheck.region).toEqual({
       lower: [-0.5, -0.5, -0.05, -0.5],
       upper: [0.5, 0.5, 0.05, 0.5],
     });
+    // Every visited state the theorem covers is one where int8 takes FP32's action.
+    const { coverage } = report.certify.theorem;
+    expect(coverage.states).toBe(report.calibrationStates);
+    expect(coverage.share).toBeGreaterThan(0);
+    expect(coverage.share).toBeLessThanOrEqual(report.agreementOnVisitedStates);
     const verify = await quantproof([
       'verify',
       '--fp32',
@@ -479,6 +494,34 @@ describe('quantproof quantize for a region (--box, --around)', () => {
     const result = parseVerification(JSON.parse(verify.out));
     expect(result.region.lower).toEqual([-0.5, -0.5, -0.05, -0.5]);
     expect(result.flipMargin!.upper!).toBeLessThanOrEqual(100);
+  }, 300_000);
+
+  it('repair states the theorem over the region it names, for a CartPole policy', async () => {
+    const int8 = join(dir, 'region.start.onnx');
+    const around = ['--around', '0,0,0,0', '--radius', '0.5,0.5,0.05,0.5'];
+    const start = await quantproof([
+      'quantize',
+      '--fp32',
+      policy,
+      ...perFeature,
+      '--ranges-from',
+      'bounds',
+      ...around,
+      '--out',
+      int8,
+    ]);
+    expect(start.code, start.err).toBe(EXIT_CODES.ok);
+    const args = ['repair', '--fp32', policy, '--int8', int8, '--target-delta', '100'];
+    const common = [...args, ...around, '--rounds', '0', '--max-boxes', '200', '--timeout', '120'];
+    const text = await quantproof([...common, '--out', join(dir, 'region.repaired.onnx')]);
+    expect(text.code, text.err).toBe(REPAIR_EXIT_CODES.reached);
+    expect(text.out).toMatch(
+      /^theorem: wherever the FP32 margin exceeds δ\* = [\d.]+ in the region \[-0\.5000, 0\.5000\] × .* % of the \d+ states the FP32 policy visits$/m,
+    );
+    const json = await quantproof([...common, '--out', join(dir, 'region.again.onnx'), '--json']);
+    const report = JSON.parse(json.out) as RepairReport;
+    expect(report.theorem!.coverage.share).toBeGreaterThan(0);
+    expect(report.theorem!.coverage.share).toBeLessThan(1);
   }, 300_000);
 
   it('refuses a region that nothing would use, with exit code 2 and what would', async () => {

@@ -16,7 +16,14 @@ import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
 import { loadCartPoleFp32, loadFp32 } from '../study/load-model.js';
-import { addRegionFlags, boxText, type RegionFlags, regionOf } from '../region.js';
+import {
+  addRegionFlags,
+  boxText,
+  type RegionFlags,
+  regionName,
+  regionNamed,
+  regionOf,
+} from '../region.js';
 import {
   certifyRegionOptions,
   repairModel,
@@ -30,6 +37,7 @@ import {
   resolveCpuSemantics,
 } from '../study/cpu-semantics.js';
 import { type VariantVerification, verifyVariant } from '../study/verify-region.js';
+import { certifiedTheoremOn } from '../study/certified-variant.js';
 import {
   checkInputScaleFlag,
   deltaFlag,
@@ -210,9 +218,7 @@ export function quantizeCommand(
       );
       const fp32Bytes = (await stat(opts.fp32)).size;
       const states = visitedStates(mlp, opts.calibrationEpisodes);
-      const regionGiven = [opts.box, opts.boxFile, opts.around, opts.region].some(
-        (v) => v !== undefined,
-      );
+      const regionGiven = regionNamed(opts);
       const regionUsed =
         opts.calibrateOn === 'region' ||
         opts.rangesFrom === 'bounds' ||
@@ -223,7 +229,7 @@ export function quantizeCommand(
         );
       }
       const region = await regionOf(opts, mlpInputSize(mlp));
-      const where = regionGiven ? `the region ${boxText(region)}` : 'the operating box';
+      const where = regionName(opts, region);
       const calibration =
         opts.calibrateOn === 'visited'
           ? states
@@ -309,6 +315,7 @@ export function quantizeCommand(
         setExitCode(reached ? REPAIR_EXIT_CODES.reached : REPAIR_EXIT_CODES.notReached);
       }
       const agreement = decisionAgreement(mlp, model, states);
+      const theorem = recheck === null ? null : certifiedTheoremOn(mlp, states, recheck, where);
       const report = {
         method: opts.method,
         format: model.format,
@@ -327,7 +334,7 @@ export function quantizeCommand(
         maxLogitDifference: agreement.maxLogitDifference,
         warnings,
         details,
-        ...(record === null ? {} : { certify: { repair: record, recheck } }),
+        ...(record === null ? {} : { certify: { repair: record, recheck, theorem } }),
         ...(regionUsed
           ? { region: { lower: Array.from(region.lower), upper: Array.from(region.upper) } }
           : {}),
@@ -361,6 +368,7 @@ export function quantizeCommand(
                   ? `certified: δ* ≤ ${opts.certifyDelta} proven over ${where} in round ${record.round}`
                   : `certified: δ* ≤ ${opts.certifyDelta} not proven in ${record.rounds.length - 1} rounds: kept round ${record.round} (the smallest certified δ*); raise --certify-rounds or --certify-timeout, or choose a larger --certify-delta`,
                 recheckText(recheck, opts.certifyDelta),
+                ...(theorem === null ? [] : [`theorem: ${theorem.text}`]),
               ]),
           `wrote ${opts.out}`,
         ].join('\n'),

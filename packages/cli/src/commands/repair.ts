@@ -29,8 +29,15 @@ import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
 import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
-import { addRegionFlags, boxText, type RegionFlags, regionOf } from '../region.js';
-import { CALIBRATE_ON_CHOICES, calibrationStates, REGION_SAMPLES } from '../study/calibration.js';
+import { addRegionFlags, boxText, type RegionFlags, regionName, regionOf } from '../region.js';
+import {
+  CALIBRATE_ON_CHOICES,
+  calibrationStates,
+  isCartPolePolicy,
+  REGION_SAMPLES,
+} from '../study/calibration.js';
+import { type CertifiedTheorem, certifiedTheoremOn } from '../study/certified-variant.js';
+import { visitedStates } from '../study/visited-states.js';
 import {
   type CertifyVerifyFlags,
   certifyRegionOptions,
@@ -73,13 +80,10 @@ export function deltaFlag(name: string): (value: string) => number {
 }
 
 /** Options of the repair command after parsing. */
-export interface RepairCommandOptions {
+export interface RepairCommandOptions extends RegionFlags {
   readonly fp32: string;
   readonly int8: string;
   readonly targetDelta: number;
-  readonly box?: string;
-  readonly boxFile?: string;
-  readonly region?: 'operating';
   readonly rounds: number;
   readonly timeout: number;
   readonly maxBoxes?: number;
@@ -119,6 +123,11 @@ export interface RepairReport {
   readonly inputFloor: InputFloorJson | null;
   /** The written file, verified again from scratch (its counterexamples replayed in onnxruntime-node). */
   readonly recheck: VariantVerification;
+  /**
+   * The theorem the re-check proves, with the share of the states a CartPole policy visits that it
+   * covers; null for other networks (they have no episodes).
+   */
+  readonly theorem: CertifiedTheorem | null;
   readonly reached: boolean;
   readonly model: string;
 }
@@ -335,6 +344,7 @@ async function runRepair(
   recheck: VariantVerification;
   bytes: Uint8Array;
   inputFloor: InputFloorJson | null;
+  theorem: CertifiedTheorem | null;
 }> {
   const pair = await loadVerifyPair(opts.fp32, opts.int8);
   const fp32 = pair.fp32.mlp;
@@ -410,7 +420,15 @@ async function runRepair(
       ...(opts.maxBoxes === undefined ? {} : { maxBoxes: opts.maxBoxes }),
     },
   );
-  return { result, fp32Bytes: pair.fp32.bytes, recheck, bytes, inputFloor };
+  const theorem = isCartPolePolicy(fp32)
+    ? certifiedTheoremOn(
+        fp32,
+        visitedStates(fp32, opts.calibrationEpisodes),
+        recheck,
+        regionName(opts, region),
+      )
+    : null;
+  return { result, fp32Bytes: pair.fp32.bytes, recheck, bytes, inputFloor, theorem };
 }
 
 /** The `repair` command; `setExitCode` receives whether the target was proven. */
@@ -450,7 +468,7 @@ export function repairCommand(
         );
       }
       await checkOutputFile(opts.out, '--out');
-      const { result, recheck, inputFloor } = await runRepair(opts, print);
+      const { result, recheck, inputFloor, theorem } = await runRepair(opts, print);
       const reached = result.kind === 'reached' && recheckHolds(recheck, opts.targetDelta);
       setExitCode(reached ? REPAIR_EXIT_CODES.reached : REPAIR_EXIT_CODES.notReached);
       if (opts.json === true) {
@@ -458,6 +476,7 @@ export function repairCommand(
           repair: repairRecord(result),
           inputFloor,
           recheck,
+          theorem,
           reached,
           model: opts.out,
         };
@@ -472,6 +491,7 @@ export function repairCommand(
               ? `target δ* ≤ ${opts.targetDelta} not proven in ${result.rounds.length - 1} rounds, and it cannot be with this input quantisation (δ* ≥ ${inputFloor.flipMargin.toPrecision(4)} for every such model): kept round ${result.round} (the smallest certified δ*); quantise the input more finely, or choose --target-delta ≥ ${inputFloor.flipMargin.toPrecision(4)}`
               : `target δ* ≤ ${opts.targetDelta} not proven in ${result.rounds.length - 1} rounds: kept round ${result.round} (the smallest certified δ*); raise --rounds or --timeout, or choose a larger --target-delta`,
           recheckText(recheck, opts.targetDelta),
+          ...(theorem === null ? [] : [`theorem: ${theorem.text}`]),
           `wrote ${opts.out}`,
         ].join('\n'),
       );

@@ -11,7 +11,8 @@ import {
   quantizeStatic,
 } from '@quantproof/quant';
 import { certifyBitWidths } from '@quantproof/smt-verify';
-import type { PrecisionFrontJson } from '@quantproof/web-report';
+import type { BoxJson, PrecisionFrontJson } from '@quantproof/web-report';
+import { flipMarginCoverage, fp32Margins } from './flip-coverage.js';
 import { precisionFrontJson } from './certify.js';
 import type { AssumedCpuSemantics } from './cpu-semantics.js';
 import { describeWarnings } from './quantize-model.js';
@@ -73,21 +74,53 @@ export async function certifiedVariant(
 
 /**
  * The certified variant's theorem in one sentence: the certified upper end of δ* as the margin
- * above which int8 provably takes FP32's action, and the share of visited states it covers.
+ * above which int8 provably takes FP32's action in `where`, and the share of visited states it
+ * covers.
  */
 export function certifiedTheorem(
   flipMarginUpper: number | null,
   verdict: string,
   coverage: { readonly share: number; readonly states: number },
+  where = 'the operating box',
 ): string {
   const share = `${(100 * coverage.share).toFixed(2)} % of the ${coverage.states} states the FP32 policy visits`;
   if (verdict === 'consistent') {
-    return `everywhere in the operating box the int8 policy takes the FP32 action (${share})`;
+    return `everywhere in ${where} the int8 policy takes the FP32 action (${share})`;
   }
   if (flipMarginUpper === null) {
     return 'no finite δ* was certified in the budget, so no margin is yet proven safe from flips';
   }
-  return `wherever the FP32 margin exceeds δ* = ${flipMarginUpper.toPrecision(4)} in the operating box, the int8 policy takes the FP32 action — ${share}`;
+  return `wherever the FP32 margin exceeds δ* = ${flipMarginUpper.toPrecision(4)} in ${where}, the int8 policy takes the FP32 action — ${share}`;
+}
+
+/** What a certified theorem states, and the share of the visited states it covers. */
+export interface CertifiedTheorem {
+  readonly text: string;
+  readonly coverage: { readonly share: number; readonly states: number };
+}
+
+/**
+ * `certifiedTheorem` for a verification of `mlp`'s int8 model over `where` (its region), with its
+ * coverage of the visited `states` (row-major): those inside the region whose FP32 margin exceeds
+ * δ*'s certified upper end.
+ */
+export function certifiedTheoremOn(
+  mlp: Mlp,
+  states: Float32Array,
+  verification: {
+    readonly region: BoxJson;
+    readonly verdict: string;
+    readonly flipMargin: { readonly upper: number | null } | null;
+  },
+  where: string,
+): CertifiedTheorem {
+  const upper = verification.flipMargin?.upper ?? null;
+  const margins = fp32Margins(mlp, states);
+  const coverage = {
+    share: flipMarginCoverage(states, margins, verification.region, upper),
+    states: margins.length,
+  };
+  return { text: certifiedTheorem(upper, verification.verdict, coverage, where), coverage };
 }
 
 /** The weight bit widths (every layer alike) whose certified front the study reports. */
