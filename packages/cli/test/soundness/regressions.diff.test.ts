@@ -447,40 +447,35 @@ describe('found since', () => {
 
   // quantizeStatic writes a per-channel bias scale fl32(s_in·s_w) that underflows to 0, and
   // onnxruntime runs the file: the reader reads it (it refused it as corrupt), and the pair is sound.
-  it(
-    "a QDQ model quant's PTQ wrote is read back (a bias scale s_in·s_w that underflows float32 to 0; soak seed 5, network 1861)",
-    async () => {
-      await expectSound(
-        generated(
-          {
-            net: {
-              inputs: 1,
-              hidden: 3,
-              classes: 6,
-              weights: [
-                1.401298464324817e-45, 5.605193857299268e-45, 3.5182674489805686e-33, 0.875,
-              ],
-              biases: [
-                -0.5256444215774536, 5.605193857299268e-45, 1.401298464324817e-45,
-                -3.709784036777025e-27,
-              ],
-              outputScale: 1,
-              ties: [{ row: 6, source: 2, delta: '1e-7' }],
-              head: 'softmax',
-            },
-            quant: {
-              ...QUANT,
-              format: 'qdq',
-              weightType: 'uint8',
-              perChannel: true,
-              calibration: { centre: 0, radius: 10, count: 9, seed: 322628605 },
-            },
-            boxes: [{ kind: 'huge', seed: 2078416201 }],
+  it("a QDQ model quant's PTQ wrote is read back (a bias scale s_in·s_w that underflows float32 to 0; soak seed 5, network 1861)", async () => {
+    await expectSound(
+      generated(
+        {
+          net: {
+            inputs: 1,
+            hidden: 3,
+            classes: 6,
+            weights: [1.401298464324817e-45, 5.605193857299268e-45, 3.5182674489805686e-33, 0.875],
+            biases: [
+              -0.5256444215774536, 5.605193857299268e-45, 1.401298464324817e-45,
+              -3.709784036777025e-27,
+            ],
+            outputScale: 1,
+            ties: [{ row: 6, source: 2, delta: '1e-7' }],
+            head: 'softmax',
           },
-          0,
-          SOAK_GENERATOR,
-        ),
-      );
-    },
-  );
+          quant: {
+            ...QUANT,
+            format: 'qdq',
+            weightType: 'uint8',
+            perChannel: true,
+            calibration: { centre: 0, radius: 10, count: 9, seed: 322628605 },
+          },
+          boxes: [{ kind: 'huge', seed: 2078416201 }],
+        },
+        0,
+        SOAK_GENERATOR,
+      ),
+    );
+  });
 });
