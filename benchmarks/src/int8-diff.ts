@@ -21,17 +21,15 @@ import {
 } from '@quantproof/onnx';
 import type { ExecutionPath, QMlp } from '@quantproof/quant';
 import {
-  DIFFERENTIAL_NETWORKS,
+  DIFFERENTIAL_NETWORKS as NETWORKS,
   DYNAMIC_INT8_FORMATS,
-  type Int8Format,
+  type Int8Format as Format,
   int8Format,
   STATIC_INT8_FORMATS,
 } from '@quantproof/test-support/int8-formats';
 
 const INPUTS = Number(process.env['INT8_DIFF_INPUTS'] ?? 1_000_000);
 const BOX = { lower: CARTPOLE_OPERATING_BOX.lower, upper: CARTPOLE_OPERATING_BOX.upper };
-
-const NETWORKS = DIFFERENTIAL_NETWORKS;
 
 function calibration(seed: number): Float32Array {
   const rng = createSeededRng(seed);
@@ -44,7 +42,6 @@ function calibration(seed: number): Float32Array {
   return out;
 }
 
-type Format = Int8Format;
 const QDQ_FORMATS = STATIC_INT8_FORMATS.filter((f) => f.layout === 'qdq');
 const QOPERATOR_FORMATS = STATIC_INT8_FORMATS.filter((f) => f.layout === 'qoperator');
 const QDQ_UINT8 = int8Format('qdq uint8 activations');

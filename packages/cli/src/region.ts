@@ -153,9 +153,7 @@ export function float32BoxProblem(
  * is an invalid input file (exit 3). Messages name the flag and the dimension, never internals.
  */
 export async function regionOf(flags: RegionFlags, inputs: number): Promise<Box> {
-  const given = [flags.box, flags.boxFile, flags.around, flags.region].filter(
-    (v) => v !== undefined,
-  ).length;
+  const given = regionFlagsGiven(flags);
   if (given > 1) throw new UsageError('give one of --box, --box-file, --around and --region');
   if (flags.radius !== undefined && flags.around === undefined) {
     throw new UsageError('--radius goes with --around (the state the box is centred on)');
@@ -239,9 +237,15 @@ export function boxText(box: {
   ).join(' × ');
 }
 
+/** How many of the flags that name a region are given (one at most is valid). */
+function regionFlagsGiven(flags: RegionFlags): number {
+  return [flags.box, flags.boxFile, flags.around, flags.region].filter((v) => v !== undefined)
+    .length;
+}
+
 /** Whether the flags name a region (else it is the default, the operating box). */
 export function regionNamed(flags: RegionFlags): boolean {
-  return [flags.box, flags.boxFile, flags.around, flags.region].some((v) => v !== undefined);
+  return regionFlagsGiven(flags) > 0;
 }
 
 /** How an answer names the region `regionOf(flags)` gave: "the operating box", or "the region [lo, hi] × …". */

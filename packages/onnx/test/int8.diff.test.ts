@@ -6,9 +6,9 @@
 import { createInt8Executor, quantizeStatic } from '@quantproof/quant';
 import type { ExecutionPath, QMlp, QMlpDynamic } from '@quantproof/quant';
 import {
-  DIFFERENTIAL_NETWORKS,
+  DIFFERENTIAL_NETWORKS as NETWORKS,
   DYNAMIC_INT8_FORMATS as DYNAMIC_FORMATS,
-  type Int8Format,
+  type Int8Format as Format,
   int8Format,
   STATIC_INT8_FORMATS as STATIC_FORMATS,
 } from '@quantproof/test-support/int8-formats';
@@ -16,9 +16,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compareInt8WithOrt, DIFFERENTIAL_INPUT_KINDS, differentialInputs } from '../src/index.js';
 import type { GraphOptimizationLevel } from '../src/index.js';
 import { CARTPOLE_BOUNDS, calibrationInputs } from './helpers/qmlp-fixtures.js';
-
-const NETWORKS = DIFFERENTIAL_NETWORKS;
-type Format = Int8Format;
 
 interface Row {
   readonly format: string;
