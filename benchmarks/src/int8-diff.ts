@@ -101,7 +101,9 @@ async function measure(run: Run): Promise<{ inputs: number; differing: number; s
   for (const [n, mlp] of NETWORKS.entries()) {
     const quantized = run.format.quantize(mlp, calibration(200 + n));
     const model: QMlp =
-      run.executionPath === undefined || quantized.format === 'dynamic'
+      run.executionPath === undefined ||
+      quantized.format === 'dynamic' ||
+      quantized.format === 'mixed'
         ? quantized
         : { ...quantized, executionPath: run.executionPath };
     for (const [k, kind] of DIFFERENTIAL_INPUT_KINDS.entries()) {

@@ -55,7 +55,10 @@ describe('quantproof quantize and eval', () => {
       expect(report.inputScale).toBe(perFeature ? 'per-feature' : 'per-tensor');
       const read = readModelOnnx(new Uint8Array(readFileSync(out)));
       expect(read.kind).toBe('int8');
-      if (read.kind === 'int8' && read.model.format !== 'dynamic') {
+      if (
+        read.kind === 'int8' &&
+        (read.model.format === 'qdq' || read.model.format === 'qoperator')
+      ) {
         expect(read.model.inputScales?.length).toBe(perFeature ? 4 : undefined);
       }
       const e = await quantproof([

@@ -1,7 +1,7 @@
 // The input difference Δ₀ = (int8 model's input) − (FP32 network's input) of the joint analysis,
 // relaxed linearly in the float32 input x.
 
-import { inputFeatureQuant } from '@quantproof/quant';
+import { inputFeatureQuant, refuseKeptFloat } from '@quantproof/quant';
 import type { Bounds } from './box.js';
 import type { Int8BoxState } from './int8-bounds.js';
 import {
@@ -65,6 +65,7 @@ export function inputDifference(
     bounds: { lower: new Float64Array(n), upper: new Float64Array(n) },
   };
   const model = pair.int8;
+  refuseKeptFloat(model, 'the input difference bounds');
   const first = state.executed.layers[0]!;
   if (model.format === 'dynamic' || first.kind === 'dynamic') return out;
   const { qmin, qmax } = model.input.elementType === 'uint8' ? U8 : I8;

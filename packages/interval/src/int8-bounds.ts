@@ -21,6 +21,7 @@ import {
   requantize,
   roundHalfEven,
   type TensorQuant,
+  refuseKeptFloat,
 } from '@quantproof/quant';
 import { checkBoxDimension, float32Range, type Box, type Bounds } from './box.js';
 import {
@@ -326,6 +327,7 @@ function unfusedLayerBounds(
  */
 export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
   const model = net.model;
+  refuseKeptFloat(model, 'the int8 bounds');
   const x32 = float32Range(box);
   const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
   let quantIn: Bounds | null = featureQuants === null ? null : quantizeBounds(x32, featureQuants);

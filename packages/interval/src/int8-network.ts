@@ -25,6 +25,7 @@ import {
   type QMlpDynamic,
   type QMlpStatic,
   type TensorQuant,
+  refuseKeptFloat,
 } from '@quantproof/quant';
 import { addUp, divDown, divUp, mulDown, mulUp, subUp } from './outward.js';
 import { identityActivation, type RealLayer, type RealNetwork } from './real-network.js';
@@ -215,6 +216,7 @@ function dynamicLayer(model: QMlpDynamic, l: number): { layer: RealLayer; data: 
 
 /** The int8 model (validated by the caller) as a real-units network. */
 export function int8Network(model: QMlp): Int8Network {
+  refuseKeptFloat(model, 'the int8 bounds');
   const layers: RealLayer[] = [];
   const data: Int8LayerData[] = [];
   model.layers.forEach((_, l) => {

@@ -1,4 +1,4 @@
-import { requantize, traceInt8, type QuantElementType } from '@quantproof/quant';
+import { isFloatLayer, requantize, traceInt8, type QuantElementType } from '@quantproof/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { float32Range, ibpInt8 } from '../src/index.js';
@@ -54,6 +54,7 @@ describe('int8 interval bounds as executed', () => {
           if (bounds.kind !== 'integer') throw new Error('expected a fused-integer layer');
           const x32 = float32Range(box);
           const layer = model.layers[0]!;
+          if (isFloatLayer(layer)) throw new Error('layer 0 is kept in float32');
           const n = layer.inFeatures;
           for (let j = 0; j < layer.outFeatures; j++) {
             const zpW =

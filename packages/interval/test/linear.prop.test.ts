@@ -83,7 +83,7 @@ describe('linear bounds', () => {
           const exact = exactForward(mlp, x).logits;
           const first = trace.layers[0]!;
           const qv =
-            model.format === 'dynamic' || first.kind === 'dynamic'
+            model.format === 'dynamic' || model.format === 'mixed' || first.kind === 'dynamic'
               ? xv
               : Array.from(first.input, (qi, i) => {
                   // Each feature dequantised with its own scale (per-feature input scales).

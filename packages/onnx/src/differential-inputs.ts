@@ -119,9 +119,17 @@ export function differentialInputs(
   const inBox = (i: number): number => uniform(rng, lower[i] ?? -1, upper[i] ?? 1);
   const dynamic = model.format === 'dynamic';
   // Each feature's own quantisation (per-feature input scales included).
-  const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
+  // A mixed model's input is quantised per tensor when its first layer is int8, not at all else.
+  const featureQuants =
+    model.format === 'dynamic'
+      ? null
+      : model.format === 'mixed'
+        ? model.input === null
+          ? null
+          : new Array<TensorQuant>(n).fill(model.input)
+        : inputFeatureQuants(model);
   const { qmin, qmax } = elementTypeRange(
-    model.format === 'dynamic' ? 'uint8' : model.input.elementType,
+    model.format === 'dynamic' || model.input === null ? 'uint8' : model.input.elementType,
   );
   // Shared extremes of dynamic `ties` rows: min(data, 0) = -a, max(data, 0) = b.
   const a = Math.fround(uniform(rng, 0.5, 4));

@@ -1,4 +1,5 @@
 import type { Activation } from '@quantproof/nn';
+import { isFloatLayer } from '@quantproof/quant';
 import type { ExecutionPath, QMlp, QMlpFormat, QuantElementType } from '@quantproof/quant';
 import type { GraphOptimizationLevel } from './ort-session.js';
 
@@ -26,9 +27,10 @@ export const RESERVED_METADATA_PREFIX = 'quantproof.';
 /** One layer of the `quantproof.scheme` entry. */
 export interface QMlpLayerScheme {
   readonly activation: Activation;
-  readonly weightType: QuantElementType;
+  /** `float32` for a layer kept in float32 (a mixed model). */
+  readonly weightType: QuantElementType | 'float32';
   readonly weightGranularity: 'per-tensor' | 'per-channel';
-  /** 2..8: the weights lie in ±(2^(bits-1) - 1) around the zero point below 8. */
+  /** 2..8: the weights lie in ±(2^(bits-1) - 1) around the zero point below 8; 32 for float32. */
   readonly weightBits: number;
 }
 
@@ -48,14 +50,29 @@ export function expectedOrtLevel(path: ExecutionPath): GraphOptimizationLevel {
 
 /** The scheme of `model`, as `quantproof.scheme` records it. */
 export function qmlpScheme(model: QMlp): QMlpScheme {
-  const layers = model.layers.map((layer): QMlpLayerScheme => ({
-    activation: layer.activation,
-    weightType: layer.weightQuant.elementType,
-    weightGranularity: layer.weightQuant.granularity,
-    weightBits: layer.weightQuant.bits,
-  }));
+  const layers = model.layers.map((layer): QMlpLayerScheme =>
+    isFloatLayer(layer)
+      ? {
+          activation: layer.activation,
+          weightType: 'float32',
+          weightGranularity: 'per-tensor',
+          weightBits: 32,
+        }
+      : {
+          activation: layer.activation,
+          weightType: layer.weightQuant.elementType,
+          weightGranularity: layer.weightQuant.granularity,
+          weightBits: layer.weightQuant.bits,
+        },
+  );
   if (model.format === 'dynamic') {
     return { activationType: 'dynamic-uint8', logits: 'float', layers };
+  }
+  if (model.format === 'mixed') {
+    // The element type of the first quantised activation (the input, or a float layer's output).
+    const first =
+      model.input ?? model.layers.find((l) => isFloatLayer(l) && l.output !== null)?.output;
+    return { activationType: first?.elementType ?? 'uint8', logits: model.logits, layers };
   }
   return { activationType: model.input.elementType, logits: model.logits, layers };
 }

@@ -1,5 +1,5 @@
-import { biasScales } from '@quantproof/quant';
-import type { QMlpStatic, TensorQuant } from '@quantproof/quant';
+import { biasScales, isFloatLayer } from '@quantproof/quant';
+import type { QFloatLayer, QMlpMixed, QMlpStatic, TensorQuant } from '@quantproof/quant';
 import { GraphBuilder, intAttr, transposeToInOut } from './graph-builder.js';
 
 /** Graph input and output names of a graph being written. */
@@ -12,7 +12,8 @@ export interface GraphEnds {
 export type QdqLinearNode = 'gemm-transb' | 'gemm' | 'matmul-add';
 
 /** The float node a QDQ file uses for `model`: its unfused layout, else `Gemm(transB = 1)`. */
-export function qdqLinearNode(model: QMlpStatic): QdqLinearNode {
+export function qdqLinearNode(model: QMlpStatic | QMlpMixed): QdqLinearNode {
+  if (model.format === 'mixed') return 'gemm-transb';
   return model.executionPath.kind === 'unfused-float' ? model.executionPath.gemm : 'gemm-transb';
 }
 
@@ -35,26 +36,33 @@ export function addTensorQuant(
  * then `QuantizeLinear → DequantizeLinear` of the output. A ReLU is folded into the output
  * quantisation (zero point = qmin), as the quantiser removes it; float logits skip the last pair.
  */
-export function qdqGraph(model: QMlpStatic, ends: GraphEnds): GraphBuilder {
+export function qdqGraph(model: QMlpStatic | QMlpMixed, ends: GraphEnds): GraphBuilder {
   const graph = new GraphBuilder();
   const linear = qdqLinearNode(model);
-  const [inScale, inZero] = addTensorQuant(graph, 'input', model.input);
-  graph.node(
-    'QuantizeLinear',
-    'input_QuantizeLinear',
-    [ends.inputName, inScale, inZero],
-    ['input_quantized'],
-  );
-  let current = 'input_dequantized';
-  graph.node(
-    'DequantizeLinear',
-    'input_DequantizeLinear',
-    ['input_quantized', inScale, inZero],
-    [current],
-  );
+  let current = ends.inputName;
+  if (model.input !== null) {
+    const [inScale, inZero] = addTensorQuant(graph, 'input', model.input);
+    graph.node(
+      'QuantizeLinear',
+      'input_QuantizeLinear',
+      [ends.inputName, inScale, inZero],
+      ['input_quantized'],
+    );
+    current = 'input_dequantized';
+    graph.node(
+      'DequantizeLinear',
+      'input_DequantizeLinear',
+      ['input_quantized', inScale, inZero],
+      [current],
+    );
+  }
   const last = model.layers.length - 1;
   model.layers.forEach((layer, l) => {
     const prefix = `layers.${l}`;
+    if (isFloatLayer(layer)) {
+      current = keptFloatLayer(graph, layer, prefix, current, l === last ? ends.outputName : null);
+      return;
+    }
     const { inFeatures, outFeatures, weightQuant } = layer;
     const perChannel = weightQuant.granularity === 'per-channel';
     const outInLayout = linear === 'gemm-transb';
@@ -144,4 +152,47 @@ export function qdqGraph(model: QMlpStatic, ends: GraphEnds): GraphBuilder {
     );
   });
   return graph;
+}
+
+/**
+ * A layer kept in float32: `Gemm(transB = 1)` on float32 weights and bias, `Relu`, and
+ * QuantizeLinear → DequantizeLinear when an int8 layer follows (what the quantiser leaves of a node
+ * it was told to exclude). Returns the tensor the next layer reads; the last layer writes `output`.
+ */
+function keptFloatLayer(
+  graph: GraphBuilder,
+  layer: QFloatLayer,
+  prefix: string,
+  input: string,
+  output: string | null,
+): string {
+  const relu = layer.activation === 'relu';
+  const weight = graph.floatTensor(
+    `${prefix}.weight`,
+    [layer.outFeatures, layer.inFeatures],
+    layer.weight,
+  );
+  const bias = graph.floatTensor(`${prefix}.bias`, [layer.outFeatures], layer.bias);
+  const gemmOut = output !== null && !relu ? output : `/${prefix}/Gemm_output_0`;
+  graph.node('Gemm', `/${prefix}/Gemm`, [input, weight, bias], [gemmOut], [intAttr('transB', 1)]);
+  let current = gemmOut;
+  if (relu) {
+    current = output ?? `/${prefix}/Relu_output_0`;
+    graph.node('Relu', `/${prefix}/Relu`, [gemmOut], [current]);
+  }
+  if (layer.output === null) return current;
+  const [scale, zero] = addTensorQuant(graph, `${prefix}.output`, layer.output);
+  graph.node(
+    'QuantizeLinear',
+    `${current}_QuantizeLinear`,
+    [current, scale, zero],
+    [`${current}_quantized`],
+  );
+  graph.node(
+    'DequantizeLinear',
+    `${current}_DequantizeLinear`,
+    [`${current}_quantized`, scale, zero],
+    [`${current}_dequantized`],
+  );
+  return `${current}_dequantized`;
 }

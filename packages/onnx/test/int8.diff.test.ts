@@ -8,6 +8,7 @@ import type { ExecutionPath, QMlp, QMlpDynamic } from '@quantproof/quant';
 import {
   DIFFERENTIAL_NETWORKS as NETWORKS,
   DYNAMIC_INT8_FORMATS as DYNAMIC_FORMATS,
+  KEPT_FLOAT_INT8_FORMATS as KEPT_FLOAT_FORMATS,
   type Int8Format as Format,
   int8Format,
   STATIC_INT8_FORMATS as STATIC_FORMATS,
@@ -58,7 +59,9 @@ async function runDiff(
   for (const [n, mlp] of NETWORKS.entries()) {
     const quantized = format.quantize(mlp, calibrationInputs(4, 500, 200 + n));
     const model: QMlp =
-      options.executionPath === undefined || quantized.format === 'dynamic'
+      options.executionPath === undefined ||
+      quantized.format === 'dynamic' ||
+      quantized.format === 'mixed'
         ? quantized
         : { ...quantized, executionPath: options.executionPath };
     for (const [k, kind] of DIFFERENTIAL_INPUT_KINDS.entries()) {
@@ -122,6 +125,16 @@ describe('int8 executor vs onnxruntime-node 1.30.0: zero differing bits', () => 
         level,
       },
     );
+    expect(row.differing).toBe(0);
+  });
+
+  it.each(KEPT_FLOAT_FORMATS)('$name, fused-integer at level all (batch 1)', async (format) => {
+    const row = await runDiff(
+      format,
+      "fused-integer with float32 layers, 'all', batch 1",
+      UNFUSED_INPUTS,
+    );
+    expect(row.inputs).toBeGreaterThanOrEqual(3000);
     expect(row.differing).toBe(0);
   });
 

@@ -2,9 +2,11 @@ import { type CpuSemantics, DEFAULT_CPU_SEMANTICS } from './cpu-semantics.js';
 import { dynamicQuantizationParams } from './internal/dynamic-quantization.js';
 import { allocateQuantized, elementTypeRange, type QuantizedArray } from './element-type.js';
 import { AccumulatorOverflowError, InputShapeError, QuantOptionsError } from './errors.js';
-import { sgemmM1, sgemmM1TransposeB } from './internal/mlas-sgemm-m1.js';
+import { sgemmM1, sgemmM1TransposeB, sgemmPackedTransposeB } from './internal/mlas-sgemm-m1.js';
 import { accumulateAvx2Saturating, accumulateExact } from './internal/qgemm-accumulate.js';
 import {
+  int8Layer,
+  isFloatLayer,
   layerInputQuant,
   layerMultipliers,
   qmlpInputSize,
@@ -14,6 +16,7 @@ import {
   type FloatGemmLayout,
   type QMlp,
   type QMlpDynamic,
+  type QMlpMixed,
   type QMlpStatic,
 } from './qmlp.js';
 import { dequantizeLinear, quantizeLinear, type TensorQuant } from './quantize-linear.js';
@@ -52,6 +55,16 @@ export type LayerTrace =
       /** The float32 Gemm output including the dequantised bias. */
       readonly gemmOutput: Float32Array;
       readonly output: QuantizedArray | null;
+    }
+  | {
+      /** A layer a mixed model keeps in float32 (Gemm → activation → QuantizeLinear if int8 follows). */
+      readonly kind: 'kept-float';
+      /** The float32 input vector. */
+      readonly input: Float32Array;
+      /** The float32 output after bias and activation. */
+      readonly output: Float32Array;
+      /** Its QuantizeLinear codes when an int8 layer follows, else null. */
+      readonly quantized: QuantizedArray | null;
     }
   | {
       /** Dynamic layer (DynamicQuantizeLinear → MatMulInteger → scale → bias → ReLU). */
@@ -129,7 +142,7 @@ interface DynamicLayer {
   readonly saturating: boolean;
 }
 
-type PreparedLayer = IntegerLayer | FloatLayer | DynamicLayer;
+type PreparedLayer = IntegerLayer | FloatLayer | DynamicLayer | KeptFloatLayer;
 
 const INT32_MAX = 2147483647;
 
@@ -201,30 +214,197 @@ function prepareStatic(model: QMlpStatic, cpu: CpuSemantics): PreparedLayer[] {
       }
       return { kind: 'float-gemm', k, n, inQuant, out: layer.output, gemm, weights, bias };
     }
-    const prepared = prepareWeights(
-      layer.weight,
-      k,
-      n,
-      (j) => weightQuantFor(layer.weightQuant, j).zeroPoint,
-    );
-    const { qmin, qmax } = elementTypeRange(inQuant.elementType);
-    const maxAbsInput = Math.max(inQuant.zeroPoint - qmin, qmax - inQuant.zeroPoint);
-    checkAccumulatorBound(l, prepared.centred, k, n, maxAbsInput, (j) => layer.bias[j]!);
-    return {
-      kind: 'integer',
-      k,
-      n,
-      inQuant,
-      out: layer.output,
-      ...prepared,
-      bias: layer.bias,
-      multipliers: layerMultipliers(model, l),
-      saturating:
-        cpu === 'avx2-u8s8-saturating' &&
-        inQuant.elementType === 'uint8' &&
-        layer.weightQuant.elementType === 'int8',
-    };
+    return prepareInteger(model, l, cpu);
   });
+}
+
+/** Int8 layer `l` of a static or mixed model on the fused-integer path. */
+function prepareInteger(model: QMlpStatic | QMlpMixed, l: number, cpu: CpuSemantics): IntegerLayer {
+  const layer = int8Layer(model, l);
+  const k = layer.inFeatures;
+  const n = layer.outFeatures;
+  const inQuant = layerInputQuant(model, l);
+  const prepared = prepareWeights(
+    layer.weight,
+    k,
+    n,
+    (j) => weightQuantFor(layer.weightQuant, j).zeroPoint,
+  );
+  const { qmin, qmax } = elementTypeRange(inQuant.elementType);
+  const maxAbsInput = Math.max(inQuant.zeroPoint - qmin, qmax - inQuant.zeroPoint);
+  checkAccumulatorBound(l, prepared.centred, k, n, maxAbsInput, (j) => layer.bias[j]!);
+  return {
+    kind: 'integer',
+    k,
+    n,
+    inQuant,
+    out: layer.output,
+    ...prepared,
+    bias: layer.bias,
+    multipliers: layerMultipliers(model, l),
+    saturating:
+      cpu === 'avx2-u8s8-saturating' &&
+      inQuant.elementType === 'uint8' &&
+      layer.weightQuant.elementType === 'int8',
+  };
+}
+
+/** A layer a mixed model keeps in float32: Gemm(transB = 1), activation, optional QuantizeLinear. */
+interface KeptFloatLayer {
+  readonly kind: 'kept-float';
+  readonly k: number;
+  readonly n: number;
+  /** [n][k], as `Gemm(transB = 1)` reads it. */
+  readonly weights: Float32Array;
+  readonly bias: Float32Array;
+  readonly relu: boolean;
+  readonly out: TensorQuant | null;
+}
+
+function prepareMixed(model: QMlpMixed, cpu: CpuSemantics): (IntegerLayer | KeptFloatLayer)[] {
+  return model.layers.map((layer, l) =>
+    isFloatLayer(layer)
+      ? {
+          kind: 'kept-float',
+          k: layer.inFeatures,
+          n: layer.outFeatures,
+          weights: layer.weight,
+          bias: layer.bias,
+          relu: layer.activation === 'relu',
+          out: layer.output,
+        }
+      : prepareInteger(model, l, cpu),
+  );
+}
+
+/** Fused int8 layer: accumulators from `qa`, requantised into `qb` or float logits into `out`. */
+function runInteger(
+  layer: IntegerLayer,
+  qa: Int32Array,
+  qb: Int32Array,
+  acc: Int32Array,
+  out: Float32Array,
+  outOffset: number,
+): void {
+  const { k, n, inQuant, out: outQuant } = layer;
+  for (let j = 0; j < n; j++) {
+    acc[j] = layer.saturating
+      ? accumulateAvx2Saturating(
+          qa,
+          0,
+          inQuant.zeroPoint,
+          layer.raw,
+          j * k,
+          k,
+          layer.zpB[j]!,
+          layer.columnSums[j]!,
+          layer.bias[j]!,
+        )
+      : accumulateExact(qa, 0, inQuant.zeroPoint, layer.centred, j * k, k, layer.bias[j]!);
+    if (outQuant === null) {
+      // QGemm without y_scale: MLAS_QGEMM_SCALE_BIAS_OUTPUT_PROCESSOR, fl32(fl32(acc) · M).
+      out[outOffset + j] = Math.fround(Math.fround(acc[j]!) * layer.multipliers[j]!);
+    } else {
+      qb[j] = requantize(acc[j]!, layer.multipliers[j]!, outQuant.zeroPoint, outQuant.elementType);
+    }
+  }
+}
+
+/**
+ * A mixed model on one input. The current activation is either float32 (`fa`: the input, a float
+ * layer's output, or DequantizeLinear of int8 codes) or codes (`qa`: QuantizeLinear of the input or
+ * of a float layer's activation, or an int8 layer's requantised output).
+ */
+function runMixed(
+  model: QMlpMixed,
+  layers: readonly (IntegerLayer | KeptFloatLayer)[],
+  s: Scratch,
+  x: Float32Array,
+  xOffset: number,
+  out: Float32Array,
+  outOffset: number,
+  trace: TraceSink,
+): void {
+  let qa = s.qa;
+  let qb = s.qb;
+  let fa = s.fa;
+  let fb = s.fb;
+  const k0 = layers[0]!.k;
+  if (model.input === null) {
+    for (let i = 0; i < k0; i++) fa[i] = x[xOffset + i]!;
+  } else {
+    const q = model.input;
+    for (let i = 0; i < k0; i++) {
+      qa[i] = quantizeLinear(x[xOffset + i]!, q.scale, q.zeroPoint, q.elementType);
+    }
+  }
+  const last = layers.length - 1;
+  for (let l = 0; l <= last; l++) {
+    const layer = layers[l]!;
+    const { k, n } = layer;
+    const isLast = l === last;
+    if (layer.kind === 'integer') {
+      runInteger(layer, qa, qb, s.acc, out, outOffset);
+      const outQuant = layer.out;
+      trace?.push({
+        kind: 'integer',
+        inputQuant: layer.inQuant,
+        input: copyQuantized(qa, k, layer.inQuant),
+        accumulator: s.acc.slice(0, n),
+        output: outQuant === null ? null : copyQuantized(qb, n, outQuant),
+      });
+      if (outQuant !== null) {
+        const next = layers[l + 1];
+        if (isLast || next?.kind === 'kept-float') {
+          // The logits, or the next float layer's input: DequantizeLinear, fl32((q − zp) · s).
+          const target = isLast ? out : fa;
+          const offset = isLast ? outOffset : 0;
+          for (let j = 0; j < n; j++) {
+            target[offset + j] = dequantizeLinear(qb[j]!, outQuant.scale, outQuant.zeroPoint);
+          }
+        } else {
+          const swap = qa;
+          qa = qb;
+          qb = swap;
+        }
+      }
+      continue;
+    }
+    const y = isLast ? out : fb;
+    const yOffset = isLast ? outOffset : 0;
+    // Gemm broadcasts its bias into the output, then runs MLAS on the B it prepacked at load.
+    for (let j = 0; j < n; j++) y[yOffset + j] = layer.bias[j]!;
+    sgemmPackedTransposeB(fa, 0, layer.weights, k, n, y, yOffset);
+    // onnxruntime's Relu (or Gemm's fused Relu): v < 0 ? 0 : v, NaN and -0 unchanged.
+    if (layer.relu) {
+      for (let j = 0; j < n; j++) {
+        const v = y[yOffset + j]!;
+        if (v < 0) y[yOffset + j] = 0;
+      }
+    }
+    const outQuant = layer.out;
+    if (outQuant !== null) {
+      for (let j = 0; j < n; j++) {
+        qa[j] = quantizeLinear(
+          y[yOffset + j]!,
+          outQuant.scale,
+          outQuant.zeroPoint,
+          outQuant.elementType,
+        );
+      }
+    }
+    trace?.push({
+      kind: 'kept-float',
+      input: fa.slice(0, k),
+      output: y.slice(yOffset, yOffset + n),
+      quantized: outQuant === null ? null : copyQuantized(qa, n, outQuant),
+    });
+    if (outQuant === null) {
+      const swap = fa;
+      fa = fb;
+      fb = swap;
+    }
+  }
 }
 
 function prepareDynamic(model: QMlpDynamic, cpu: CpuSemantics): PreparedLayer[] {
@@ -316,36 +496,13 @@ function runStatic(
   const last = layers.length - 1;
   for (let l = 0; l <= last; l++) {
     const layer = layers[l]!;
-    if (layer.kind === 'dynamic') throw new Error('unreachable: dynamic layer in a static model');
+    if (layer.kind === 'dynamic' || layer.kind === 'kept-float') {
+      throw new Error(`unreachable: ${layer.kind} layer in a static model`);
+    }
     const { k, n, inQuant, out: outQuant } = layer;
     const logitsHere = l === last && outQuant === null;
     if (layer.kind === 'integer') {
-      for (let j = 0; j < n; j++) {
-        s.acc[j] = layer.saturating
-          ? accumulateAvx2Saturating(
-              qa,
-              0,
-              inQuant.zeroPoint,
-              layer.raw,
-              j * k,
-              k,
-              layer.zpB[j]!,
-              layer.columnSums[j]!,
-              layer.bias[j]!,
-            )
-          : accumulateExact(qa, 0, inQuant.zeroPoint, layer.centred, j * k, k, layer.bias[j]!);
-        if (outQuant === null) {
-          // QGemm without y_scale: MLAS_QGEMM_SCALE_BIAS_OUTPUT_PROCESSOR, fl32(fl32(acc) · M).
-          out[outOffset + j] = Math.fround(Math.fround(s.acc[j]!) * layer.multipliers[j]!);
-        } else {
-          qb[j] = requantize(
-            s.acc[j]!,
-            layer.multipliers[j]!,
-            outQuant.zeroPoint,
-            outQuant.elementType,
-          );
-        }
-      }
+      runInteger(layer, qa, qb, s.acc, out, outOffset);
       trace?.push({
         kind: 'integer',
         inputQuant: inQuant,
@@ -468,7 +625,11 @@ export function createInt8Executor(model: QMlp, options: ForwardInt8Options = {}
   const inputSize = qmlpInputSize(model);
   const outputSize = qmlpOutputSize(model);
   const layers =
-    model.format === 'dynamic' ? prepareDynamic(model, cpu) : prepareStatic(model, cpu);
+    model.format === 'dynamic'
+      ? prepareDynamic(model, cpu)
+      : model.format === 'mixed'
+        ? prepareMixed(model, cpu)
+        : prepareStatic(model, cpu);
   const scratch = createScratch(model);
 
   const runOne = (
@@ -478,6 +639,11 @@ export function createInt8Executor(model: QMlp, options: ForwardInt8Options = {}
     outOffset: number,
     trace: TraceSink,
   ): void => {
+    if (model.format === 'mixed') {
+      const mixed = layers as (IntegerLayer | KeptFloatLayer)[];
+      runMixed(model, mixed, scratch, x, xOffset, out, outOffset, trace);
+      return;
+    }
     if (model.format !== 'dynamic') {
       runStatic(model, layers, scratch, x, xOffset, out, outOffset, trace);
       return;

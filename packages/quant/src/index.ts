@@ -26,6 +26,7 @@ export {
   CalibrationDataError,
   InputShapeError,
   InvalidQMlpError,
+  KeptFloatLayersError,
   NonFiniteInputError,
   QMlpFormatError,
   QuantError,
@@ -55,10 +56,16 @@ export {
   layerMultipliers,
   inputFeatureQuant,
   inputFeatureQuants,
+  int8Layer,
+  isFloatLayer,
+  refuseKeptFloat,
   type QDynamicLayer,
+  type QFloatLayer,
+  type QMixedInt8Layer,
   type QMlp,
   type QMlpDynamic,
   type QMlpFormat,
+  type QMlpMixed,
   type QMlpStatic,
   qmlpInputSize,
   qmlpOutputSize,
@@ -97,6 +104,7 @@ export {
   type QuantizeAwareTrainOptions,
   type QuantizeAwareTrainResult,
 } from './quantize-aware-train.js';
+export { keepLayersInFloat32 } from './keep-float.js';
 export { quantizeDynamic, type QuantizeDynamicResult } from './quantize-dynamic.js';
 export {
   dequantizeLinear,

@@ -3,7 +3,7 @@
 // pair a_{2i}·b_{2i} + a_{2i+1}·b_{2i+1} to int16 (`accumulateAvx2Saturating`); VNNI kernels sum
 // exactly. Where no pair sum can leave int16, both give the same int32 accumulator, bit for bit.
 import type { QuantizedArray } from './element-type.js';
-import { layerInputQuant, type QMlp } from './qmlp.js';
+import { isFloatLayer, layerInputQuant, type QMlp } from './qmlp.js';
 
 const INT16_MIN = -32768;
 const INT16_MAX = 32767;
@@ -38,6 +38,7 @@ export function pairSaturationFree(model: QMlp): boolean {
   if (model.executionPath.kind !== 'fused-integer') return true; // float32 Gemm: no QGEMM
   for (let l = 0; l < model.layers.length; l++) {
     const layer = model.layers[l]!;
+    if (isFloatLayer(layer)) continue; // a layer kept in float32: no QGEMM
     if (layer.weightQuant.elementType !== 'int8') continue; // u8u8 kernels widen exactly
     // DynamicQuantizeLinear always yields uint8; s8s8 kernels are exact.
     if (model.format !== 'dynamic' && layerInputQuant(model, l).elementType !== 'uint8') continue;

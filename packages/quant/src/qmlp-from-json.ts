@@ -195,7 +195,8 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
     m,
     'format',
     '$.model',
-    (v): v is QMlp['format'] => v === 'qdq' || v === 'qoperator' || v === 'dynamic',
+    (v): v is Exclude<QMlp['format'], 'mixed'> =>
+      v === 'qdq' || v === 'qoperator' || v === 'dynamic',
     '"qdq", "qoperator" or "dynamic"',
   );
   const rawLayers = m['layers'];

@@ -2,7 +2,13 @@ import type { Activation, JsonValue, OutputHead } from '@quantproof/nn';
 import { encodeBase64 } from '@quantproof/nn';
 import type { QuantElementType, QuantizedArray } from './element-type.js';
 import { InvalidQMlpError } from './errors.js';
-import { validateQMlp, type ExecutionPath, type QMlp, type WeightQuant } from './qmlp.js';
+import {
+  refuseKeptFloat,
+  validateQMlp,
+  type ExecutionPath,
+  type QMlp,
+  type WeightQuant,
+} from './qmlp.js';
 import type { TensorQuant } from './quantize-linear.js';
 
 /** The `format` marker of a serialised quantised model. */
@@ -119,6 +125,7 @@ function weightQuantJson(q: WeightQuant): WeightQuantJson {
  */
 export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
   validateQMlp(model);
+  refuseKeptFloat(model, 'the JSON form of a quantised model');
   if (model.format === 'dynamic') {
     model.layers.forEach((layer, l) => {
       layer.bias.forEach((b, j) => {

@@ -6,7 +6,7 @@ import {
   type QuantElementType,
   type QuantizedArray,
 } from './element-type.js';
-import { InvalidQMlpError } from './errors.js';
+import { InvalidQMlpError, KeptFloatLayersError } from './errors.js';
 import type { TensorQuant } from './quantize-linear.js';
 import { requantizeMultiplier } from './requantize.js';
 
@@ -122,17 +122,93 @@ export interface QMlpDynamic {
   readonly head?: OutputHead;
 }
 
-/** A quantised MLP, discriminated by `format`. */
-export type QMlp = QMlpStatic | QMlpDynamic;
+/**
+ * A layer a mixed model keeps in float32: `Gemm(transB = 1)` with float32 weights and bias (MLAS's
+ * M = 1 SGEMM kernel, as the executor's unfused path), then its activation in float32 (ReLU as
+ * onnxruntime computes it, `v < 0 ? 0 : v`).
+ */
+export interface QFloatLayer {
+  readonly kind: 'float';
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** float32 weights, row-major [out][in] like `nn`'s DenseLayer. */
+  readonly weight: Float32Array;
+  readonly bias: Float32Array;
+  readonly activation: Activation;
+  /**
+   * QuantizeLinear of the activation when the next layer runs in int8 (its input quantisation);
+   * null when the next layer is float too, or this is the last layer.
+   */
+  readonly output: TensorQuant | null;
+}
 
-/** The quantisation of static layer `index`'s input: the model input or the previous layer's output. */
-export function layerInputQuant(model: QMlpStatic, index: number): TensorQuant {
-  if (index === 0) return model.input;
+/** A layer of a mixed model that runs in int8: a static layer, fused to QGemm by onnxruntime. */
+export interface QMixedInt8Layer extends QStaticLayer {
+  readonly kind: 'int8';
+}
+
+/**
+ * A statically quantised MLP that keeps some layers in float32 (what onnxruntime's quantiser writes
+ * with `nodes_to_exclude`), in the QDQ layout on the `fused-integer` path: each int8 layer is
+ * QuantizeLinear → DequantizeLinear around its Gemm (fused to QGemm); a float layer reads the
+ * network input, a float layer's output, or DequantizeLinear of an int8 layer's output codes.
+ * Modelled for a batch of one (the float Gemm's M = 1 kernel). At least one layer of each kind.
+ */
+export interface QMlpMixed {
+  readonly format: 'mixed';
+  readonly executionPath: { readonly kind: 'fused-integer' };
+  /** QuantizeLinear of the network input when the first layer is int8; null when it is float. */
+  readonly input: TensorQuant | null;
+  readonly layers: readonly (QFloatLayer | QMixedInt8Layer)[];
+  /** How a last int8 layer produces float logits (see `QMlpStatic.logits`); `float` when the last layer is float. */
+  readonly logits: 'dequantize' | 'float';
+  /** The model file's output head after the float logits; absent means `logits`. */
+  readonly head?: OutputHead;
+}
+
+/** A quantised MLP, discriminated by `format`. */
+export type QMlp = QMlpStatic | QMlpDynamic | QMlpMixed;
+
+/**
+ * Refuses a model with layers kept in float32 (`KeptFloatLayersError`) where `what` does not model
+ * them; narrows the model otherwise.
+ */
+export function refuseKeptFloat<M extends QMlp>(
+  model: M,
+  what: string,
+): asserts model is Exclude<M, QMlpMixed> {
+  if (model.format === 'mixed') throw new KeptFloatLayersError(what);
+}
+
+/** Whether layer `layer` of a mixed model is kept in float32. */
+export function isFloatLayer(layer: QMlp['layers'][number]): layer is QFloatLayer {
+  return (layer as { kind?: string }).kind === 'float';
+}
+
+/** The int8 layer `index` of a static or mixed model (throws for a float layer). */
+export function int8Layer(model: QMlpStatic | QMlpMixed, index: number): QStaticLayer {
+  const layer = model.layers[index];
+  if (layer === undefined) throw new RangeError(`layer ${index} does not exist`);
+  if (isFloatLayer(layer)) throw new RangeError(`layer ${index} is kept in float32`);
+  return layer;
+}
+
+/**
+ * The quantisation of int8 layer `index`'s input: the model input or the previous layer's output
+ * (an int8 layer's requantisation, or a float layer's QuantizeLinear).
+ */
+export function layerInputQuant(model: QMlpStatic | QMlpMixed, index: number): TensorQuant {
+  if (index === 0) {
+    if (model.input === null) {
+      throw new InvalidQMlpError('$.input', 'the first layer is int8, so the input is quantised');
+    }
+    return model.input;
+  }
   const previous = model.layers[index - 1];
   if (previous === undefined || previous.output === null) {
     throw new InvalidQMlpError(
       `$.layers[${index - 1}].output`,
-      'a layer that feeds another layer needs output quantisation parameters',
+      'a layer that feeds an int8 layer needs output quantisation parameters',
     );
   }
   return previous.output;
@@ -170,9 +246,8 @@ export function weightQuantFor(
  * `index` (one per output), or `fl32(s_in · s_w[j])` when the layer has no output quantisation
  * (float logits). These are the values onnxruntime's QGemm/QLinearMatMul multiply by.
  */
-export function layerMultipliers(model: QMlpStatic, index: number): Float32Array {
-  const layer = model.layers[index];
-  if (layer === undefined) throw new RangeError(`layer ${index} does not exist`);
+export function layerMultipliers(model: QMlpStatic | QMlpMixed, index: number): Float32Array {
+  const layer = int8Layer(model, index);
   const input = layerInputQuant(model, index);
   const out = new Float32Array(layer.outFeatures);
   for (let j = 0; j < layer.outFeatures; j++) {
@@ -186,9 +261,8 @@ export function layerMultipliers(model: QMlpStatic, index: number): Float32Array
 }
 
 /** The float32 scales `fl32(s_in · s_w[j])` of static layer `index`'s int32 bias (zero point 0). */
-export function biasScales(model: QMlpStatic, index: number): Float32Array {
-  const layer = model.layers[index];
-  if (layer === undefined) throw new RangeError(`layer ${index} does not exist`);
+export function biasScales(model: QMlpStatic | QMlpMixed, index: number): Float32Array {
+  const layer = int8Layer(model, index);
   const input = layerInputQuant(model, index);
   const out = new Float32Array(layer.outFeatures);
   for (let j = 0; j < layer.outFeatures; j++) {
@@ -410,10 +484,11 @@ export function validateQMlp(model: QMlp): QMlp {
     });
     return model;
   }
+  if (model.format === 'mixed') return validateMixed(model);
   if (model.format !== 'qdq' && model.format !== 'qoperator') {
     throw new InvalidQMlpError(
       '$.format',
-      `must be 'qdq', 'qoperator' or 'dynamic'; got ${String(model.format)}`,
+      `must be 'qdq', 'qoperator', 'dynamic' or 'mixed'; got ${String(model.format)}`,
     );
   }
   const path0 = model.executionPath;
@@ -481,6 +556,146 @@ export function validateQMlp(model: QMlp): QMlp {
     }
     if (l === last && model.logits === 'float' && layer.output !== null) {
       throw new InvalidQMlpError(`${path}.output`, 'must be null when the model has float logits');
+    }
+    previousOut = layer.outFeatures;
+  });
+  return model;
+}
+
+function checkInt8Output(
+  path: string,
+  layer: QStaticLayer,
+  isLast: boolean,
+  logits: 'dequantize' | 'float',
+): void {
+  if (layer.output === null) {
+    if (!isLast || logits !== 'float') {
+      throw new InvalidQMlpError(
+        `${path}.output`,
+        'only the last layer of a model with float logits may omit output quantisation',
+      );
+    }
+    if (layer.activation === 'relu') {
+      throw new InvalidQMlpError(
+        `${path}.activation`,
+        'a layer with float output cannot fold a ReLU',
+      );
+    }
+    return;
+  }
+  if (isLast && logits === 'float') {
+    throw new InvalidQMlpError(`${path}.output`, 'must be null when the model has float logits');
+  }
+  checkTensorQuant(`${path}.output`, layer.output);
+  if (layer.activation === 'relu') {
+    const { qmin } = elementTypeRange(layer.output.elementType);
+    if (layer.output.zeroPoint !== qmin) {
+      throw new InvalidQMlpError(
+        `${path}.output.zeroPoint`,
+        `a ReLU layer's output zero point must be ${qmin} (the ${layer.output.elementType} minimum) so ` +
+          `that the ReLU folds exactly into the requantisation clamp; got ${layer.output.zeroPoint}`,
+      );
+    }
+  }
+}
+
+function validateMixed(model: QMlpMixed): QMlp {
+  if (model.executionPath.kind !== 'fused-integer') {
+    throw new InvalidQMlpError(
+      '$.executionPath',
+      "a model with layers kept in float32 is modelled on the 'fused-integer' path only",
+    );
+  }
+  if (model.logits !== 'dequantize' && model.logits !== 'float') {
+    throw new InvalidQMlpError(
+      '$.logits',
+      `must be 'dequantize' or 'float'; got ${String(model.logits)}`,
+    );
+  }
+  const floats = model.layers.filter(isFloatLayer).length;
+  if (floats === 0 || floats === model.layers.length) {
+    throw new InvalidQMlpError(
+      '$.layers',
+      floats === 0
+        ? "a mixed model keeps at least one layer in float32; write an all-int8 model as format 'qdq'"
+        : 'a mixed model has at least one int8 layer; an all-float32 model is an FP32 Mlp',
+    );
+  }
+  const first = model.layers[0]!;
+  if (isFloatLayer(first)) {
+    if (model.input !== null) {
+      throw new InvalidQMlpError('$.input', 'must be null: the first layer reads float32 inputs');
+    }
+  } else {
+    if (model.input === null) {
+      throw new InvalidQMlpError('$.input', 'the first layer is int8, so the input is quantised');
+    }
+    checkTensorQuant('$.input', model.input);
+  }
+  let previousOut: number | null = null;
+  const last = model.layers.length - 1;
+  model.layers.forEach((layer, l) => {
+    const path = `$.layers[${l}]`;
+    checkShape(path, layer.inFeatures, layer.outFeatures, previousOut);
+    checkActivation(path, layer.activation);
+    const next = model.layers[l + 1];
+    if (isFloatLayer(layer)) {
+      const n = layer.inFeatures * layer.outFeatures;
+      if (!(layer.weight instanceof Float32Array) || layer.weight.length !== n) {
+        throw new InvalidQMlpError(`${path}.weight`, `must be a Float32Array of ${n} values`);
+      }
+      if (!(layer.bias instanceof Float32Array) || layer.bias.length !== layer.outFeatures) {
+        throw new InvalidQMlpError(
+          `${path}.bias`,
+          `must be a Float32Array of ${layer.outFeatures} values`,
+        );
+      }
+      if (l === last && model.logits !== 'float') {
+        throw new InvalidQMlpError('$.logits', "must be 'float' when the last layer is float32");
+      }
+      const previous = model.layers[l - 1];
+      if (
+        previous !== undefined &&
+        !isFloatLayer(previous) &&
+        next !== undefined &&
+        !isFloatLayer(next)
+      ) {
+        // onnxruntime's WeightBiasQuantization (level basic and above) quantises the weights of a
+        // Gemm whose input is a per-tensor DequantizeLinear and whose output reaches a
+        // QuantizeLinear: such a layer would run in int8, not float32.
+        throw new InvalidQMlpError(
+          path,
+          'a float32 layer between two int8 layers is not kept in float32 by onnxruntime: at optimisation ' +
+            "level basic and above it quantises that Gemm's weights to int8 itself; keep its neighbours in " +
+            'float32 too, or quantise it',
+        );
+      }
+      if (next !== undefined && !isFloatLayer(next)) {
+        if (layer.output === null) {
+          throw new InvalidQMlpError(
+            `${path}.output`,
+            'a float32 layer that feeds an int8 layer needs its QuantizeLinear parameters',
+          );
+        }
+        checkTensorQuant(`${path}.output`, layer.output);
+      } else if (layer.output !== null) {
+        throw new InvalidQMlpError(
+          `${path}.output`,
+          'must be null: only a float32 layer that feeds an int8 layer is quantised',
+        );
+      }
+    } else {
+      if (layer.kind !== 'int8') {
+        throw new InvalidQMlpError(`${path}.kind`, `must be 'int8' or 'float'`);
+      }
+      checkWeights(path, layer.weight, layer.weightQuant, layer.inFeatures, layer.outFeatures);
+      if (!(layer.bias instanceof Int32Array) || layer.bias.length !== layer.outFeatures) {
+        throw new InvalidQMlpError(
+          `${path}.bias`,
+          `must be an Int32Array of ${layer.outFeatures} values`,
+        );
+      }
+      checkInt8Output(path, layer, l === last, model.logits);
     }
     previousOut = layer.outFeatures;
   });

@@ -11,6 +11,7 @@ import {
   quantizeStatic,
   requantize,
   weightQuantFor,
+  isFloatLayer,
   type QMlp,
   type QuantElementType,
 } from '../src/index.js';
@@ -46,6 +47,7 @@ function bigAccumulator(
   j: number,
 ): bigint {
   const layer = model.layers[l]!;
+  if (isFloatLayer(layer)) throw new Error(`layer ${l} is kept in float32`);
   const k = layer.inFeatures;
   let sum = 0n;
   const zpW = weightQuantFor(layer.weightQuant, j).zeroPoint;

@@ -91,7 +91,7 @@ function randomModel(c: ModelCase): QMlp {
 function inputsFor(model: QMlp, count: number, seed: number): Float32Array[] {
   const next = lcg(seed);
   const k = model.layers[0]!.inFeatures;
-  const reach = model.format === 'dynamic' ? 4 : 300 * model.input.scale;
+  const reach = model.format === 'dynamic' || model.input === null ? 4 : 300 * model.input.scale;
   const out: Float32Array[] = [];
   for (let r = 0; r < count; r++) {
     const corner = r % 3 === 0;

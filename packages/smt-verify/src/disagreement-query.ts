@@ -111,6 +111,8 @@ export function prepareBox(
   const b = float32Box(box, inputs);
   if (accumulatorOverflow(model) !== null) return { unknown: 'accumulator-overflow' };
   if (model.format === 'dynamic') return { unknown: 'dynamic-scale' };
+  // The encoding models integer layers only; a layer kept in float32 runs a float32 Gemm.
+  if (model.format === 'mixed') return { unknown: 'float-path' };
   if (model.executionPath.kind !== 'fused-integer') return { unknown: 'float-path' };
   if (int8HeadUndetermined(model)) return { unknown: 'int8-softmax-collapse' };
   if (!int8ExactlyEncoded(model, options.cpu)) return { unknown: 'avx2-saturation' };

@@ -15,6 +15,7 @@ import {
   type Int8Executor,
   NonFiniteInputError,
   type QMlp,
+  refuseKeptFloat,
 } from '@quantproof/quant';
 import { type InputBox, inputCells } from '@quantproof/smt-verify';
 import { ModelInputError, TestingOptionsError } from './errors.js';
@@ -111,6 +112,7 @@ export class Aimer {
     }
     const faces: number[][] = [];
     const edges: number[][] = [];
+    refuseKeptFloat(int8, 'the aimed arbitraries');
     for (let i = 0; i < d; i++) {
       const lo = this.lower[i]!;
       const hi = this.upper[i]!;

@@ -4,6 +4,7 @@
 // (`@quantproof/test-support/int8-formats`; pure: no Node, no DOM).
 import { createMlp, createSeededRng, type Mlp } from '@quantproof/nn';
 import {
+  keepLayersInFloat32,
   type QMlp,
   type QuantizeStaticOptions,
   quantizeDynamic,
@@ -13,8 +14,11 @@ import {
 /** One int8 format: how a float network and its calibration inputs become an int8 model. */
 export interface Int8Format {
   readonly name: string;
-  /** The operator layout the format writes: QDQ, QOperator, or dynamic quantisation. */
-  readonly layout: 'qdq' | 'qoperator' | 'dynamic';
+  /**
+   * The operator layout the format writes: QDQ, QOperator, dynamic quantisation, or QDQ with some
+   * layers kept in float32 (`mixed`).
+   */
+  readonly layout: 'qdq' | 'qoperator' | 'dynamic' | 'mixed';
   readonly quantize: (mlp: Mlp, calibrationInputs: Float32Array) => QMlp;
 }
 
@@ -81,6 +85,55 @@ export const STATIC_INT8_FORMATS: readonly Int8Format[] = [
   ),
 ];
 
+const keptFloatFormat = (
+  name: string,
+  options: QuantizeStaticOptions,
+  keep: (layers: number) => readonly number[],
+): Int8Format => ({
+  name,
+  layout: 'mixed',
+  quantize: (mlp, calibrationInputs) =>
+    keepLayersInFloat32(
+      mlp,
+      quantizeStatic(mlp, calibrationInputs, options).model,
+      keep(mlp.layers.length),
+    ),
+});
+
+/**
+ * QDQ models with layers kept in float32 (onnxruntime's `nodes_to_exclude`): float32 prefixes
+ * (the first layer, all but the last), suffixes (the last layer, all but the first) and both, over
+ * int8 and uint8 activations, per-tensor and per-channel weights, dequantised and float logits.
+ */
+export const KEPT_FLOAT_INT8_FORMATS: readonly Int8Format[] = [
+  keptFloatFormat(
+    'mixed: first layer in float32, uint8 activations, per-channel, float logits',
+    { activationType: 'uint8', perChannel: true, logits: 'float' },
+    () => [0],
+  ),
+  keptFloatFormat('mixed: first layer in float32, int8 activations', {}, () => [0]),
+  keptFloatFormat(
+    'mixed: last layer in float32, uint8 activations',
+    { activationType: 'uint8' },
+    (n) => [n - 1],
+  ),
+  keptFloatFormat(
+    'mixed: all but the last layer in float32, int8 activations, per-channel, 4-bit weights',
+    { perChannel: true, weightBits: 4 },
+    (n) => Array.from({ length: n - 1 }, (_, l) => l),
+  ),
+  keptFloatFormat(
+    'mixed: first and last layers in float32, uint8 activations',
+    { activationType: 'uint8' },
+    (n) => (n > 2 ? [0, n - 1] : [0]),
+  ),
+  keptFloatFormat(
+    'mixed: all but the first layer in float32, uint8 activations, dequantised logits',
+    { activationType: 'uint8' },
+    (n) => Array.from({ length: n - 1 }, (_, l) => l + 1),
+  ),
+];
+
 /** Dynamic quantisation, per-tensor 8-bit and per-channel 6-bit weights. */
 export const DYNAMIC_INT8_FORMATS: readonly Int8Format[] = [
   { name: 'dynamic', layout: 'dynamic', quantize: (mlp) => quantizeDynamic(mlp).model },
@@ -91,9 +144,11 @@ export const DYNAMIC_INT8_FORMATS: readonly Int8Format[] = [
   },
 ];
 
-/** The format named `name` among the static and dynamic ones; throws for an unknown name. */
+/** The format named `name` among the static, dynamic and mixed ones; throws for an unknown name. */
 export function int8Format(name: string): Int8Format {
-  const format = [...STATIC_INT8_FORMATS, ...DYNAMIC_INT8_FORMATS].find((f) => f.name === name);
+  const format = [...STATIC_INT8_FORMATS, ...DYNAMIC_INT8_FORMATS, ...KEPT_FLOAT_INT8_FORMATS].find(
+    (f) => f.name === name,
+  );
   if (format === undefined) throw new Error(`no int8 format named '${name}'`);
   return format;
 }

@@ -9,7 +9,12 @@ import {
   readMlpOnnx,
   writeQMlpOnnx,
 } from '@quantproof/onnx';
-import { decisionAgreement, type QMlp, UnsupportedSchemeError } from '@quantproof/quant';
+import {
+  decisionAgreement,
+  type QMlp,
+  refuseKeptFloat,
+  UnsupportedSchemeError,
+} from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
@@ -271,6 +276,7 @@ export function quantizeCommand(
           ...(opts.certifyMaxBoxes === undefined ? {} : { maxBoxes: opts.certifyMaxBoxes }),
         };
         const target = opts.certifyDelta;
+        refuseKeptFloat(model, '--certify-delta');
         const repaired = await repairModel(mlp, model, region, {
           targetDelta: target,
           rounds: opts.certifyRounds,
@@ -321,7 +327,8 @@ export function quantizeCommand(
         format: model.format,
         executionPath: model.executionPath.kind,
         inputScale:
-          model.format !== 'dynamic' && model.inputScales !== undefined
+          (model.format === 'qdq' || model.format === 'qoperator') &&
+          model.inputScales !== undefined
             ? 'per-feature'
             : 'per-tensor',
         outputName,

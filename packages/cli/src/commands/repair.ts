@@ -16,6 +16,7 @@ import {
   type CalibrationRanges,
   type InputScaleGranularity,
   type QMlpStatic,
+  refuseKeptFloat,
   type QuantizeStaticOptions,
 } from '@quantproof/quant';
 import {
@@ -371,6 +372,7 @@ async function runRepair(
     found === null || found.cell === null
       ? null
       : { flipMargin: found.flipMargin, cell: found.cell, cellsExamined: found.cellsExamined };
+  refuseKeptFloat(start, 'repair');
   if (inputFloor !== null && opts.json !== true) {
     print(
       inputFloorText(

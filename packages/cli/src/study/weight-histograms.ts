@@ -2,7 +2,14 @@
 // (a first layer folded by per-feature input scales unfolded), counted on the same bins.
 
 import type { Mlp } from '@quantproof/nn';
-import { inputFeatureQuant, type QMlp, weightQuantFor } from '@quantproof/quant';
+import {
+  inputFeatureQuant,
+  type QMlp,
+  type QMlpDynamic,
+  type QMlpStatic,
+  refuseKeptFloat,
+  weightQuantFor,
+} from '@quantproof/quant';
 import type { WeightHistogramsJson } from '@quantproof/web-report';
 
 /** Histograms of every int8 variant's layers against the FP32 reference's, `bins` bins each (default 40). */
@@ -11,7 +18,19 @@ export function weightHistograms(
   variants: readonly { readonly name: string; readonly model: QMlp }[],
   bins = 40,
 ): WeightHistogramsJson[] {
-  return variants.map(({ name, model }) => ({
+  return variants.map(({ name, model }) => {
+    refuseKeptFloat(model, 'the weight histograms');
+    return histogramsOf(fp32, name, model, bins);
+  });
+}
+
+function histogramsOf(
+  fp32: Mlp,
+  name: string,
+  model: QMlpStatic | QMlpDynamic,
+  bins: number,
+): WeightHistogramsJson {
+  return {
     variant: name,
     layers: model.layers.map((layer, l) => {
       const reference = fp32.layers[l]!.weight;
@@ -56,5 +75,5 @@ export function weightHistograms(
         levelsUsed: levels.size,
       };
     }),
-  }));
+  };
 }

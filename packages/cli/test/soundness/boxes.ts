@@ -116,7 +116,7 @@ export function buildBox(
   const upper: number[] = [];
   for (let i = 0; i < inputs; i++) {
     // Each dimension's own faces (per-feature input scales).
-    const faces = int8.format === 'dynamic' ? null : inputFaces(int8, i);
+    const faces = int8.format === 'qdq' || int8.format === 'qoperator' ? inputFaces(int8, i) : null;
     const [lo, hi] = boxDimension(spec.kind, rng, faces, range, maxCells);
     lower.push(lo);
     upper.push(hi);

@@ -167,7 +167,9 @@ function describeSpec(spec: PairSpec, mlp: Mlp, int8: QMlp): string {
       : '',
     `int8 ${int8.format}`,
     int8.format === 'dynamic' ? '' : `act ${q.activationType} logits ${q.logits}`,
-    int8.format !== 'dynamic' && int8.inputScales !== undefined ? 'per-feature input scales' : '',
+    (int8.format === 'qdq' || int8.format === 'qoperator') && int8.inputScales !== undefined
+      ? 'per-feature input scales'
+      : '',
     `w ${q.weightType}${q.weightBits}${q.perChannel ? ' per-channel' : ''}${q.reduceRange ? ' reduced' : ''}`,
     `head ${int8.head ?? 'logits'}`,
     q.edit.kind === 'none' ? '' : `edit ${JSON.stringify(q.edit)}`,

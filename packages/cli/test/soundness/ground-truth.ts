@@ -5,7 +5,7 @@
 // neighbours of every decision change found inside a cell, by bisection in onnxruntime. A box
 // with few float32 points is enumerated whole.
 import type { SeededRng } from '@quantproof/nn';
-import { inputFeatureQuant, type QMlp } from '@quantproof/quant';
+import { inputFeatureQuant, type QMlp, refuseKeptFloat } from '@quantproof/quant';
 import { cellInterval, inputCells } from '@quantproof/smt-verify';
 import { float32FromOrdinal, float32Ordinal, float32Step, MAX_FLOAT32 } from './exact.js';
 import type { Evaluation, PairFiles } from './model-files.js';
@@ -91,6 +91,7 @@ function cellIntervals(
   box: FloatBox,
   grid: number,
 ): { intervals: { lo: number; hi: number }[][]; quantised: boolean } {
+  refuseKeptFloat(model, 'the cell oracle');
   if (model.format !== 'dynamic') {
     const intervals = box.lower.map((lo, i) => {
       const cells = inputCells(lo, box.upper[i]!, inputFeatureQuant(model, i));

@@ -6,7 +6,13 @@
 // model) and for the real-number FP32 network.
 
 import { forwardFp32 } from '@quantproof/nn';
-import { decideOutputs, elementTypeRange, inputFeatureQuants, type QMlp } from '@quantproof/quant';
+import {
+  decideOutputs,
+  elementTypeRange,
+  inputFeatureQuants,
+  type QMlp,
+  refuseKeptFloat,
+} from '@quantproof/quant';
 import { boxCentre, type Box, type Bounds } from '../box.js';
 import type { LinearForm } from '../back-substitution.js';
 import { headMarginFloor } from '../certify.js';
@@ -562,6 +568,7 @@ function gridShare(
     );
   });
   const quantizers = inputQuantizers(model);
+  refuseKeptFloat(model, 'the certified share');
   const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
   // Each dimension dequantised with its own input scale.
   const dequantized =
@@ -795,7 +802,7 @@ function cellShare(
 ): { lower: number; upper: number } {
   const model = pair.int8;
   const quantizers = inputQuantizers(model);
-  if (quantizers === null || model.format === 'dynamic')
+  if (quantizers === null || (model.format !== 'qdq' && model.format !== 'qoperator'))
     throw new Error('cellShare: a model without input cells');
   const featureQuants = inputFeatureQuants(model);
   const d = box.lower.length;

@@ -49,7 +49,8 @@ function sameQuants(a: readonly TensorQuant[], b: readonly TensorQuant[]): boole
  * tabulated (once per model), or null (dynamic: no fixed cells).
  */
 export function inputQuantizers(model: QMlp): InputQuantizer[] | null {
-  if (model.format === 'dynamic') return null;
+  // Dynamic models have no fixed cells; models with layers kept in float32 are not modelled here.
+  if (model.format === 'dynamic' || model.format === 'mixed') return null;
   const quants = inputFeatureQuants(model);
   const cached = quantizerCache.get(model);
   if (cached !== undefined && sameQuants(cached.quants, quants)) return cached.quantizers;

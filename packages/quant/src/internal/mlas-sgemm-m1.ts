@@ -109,3 +109,73 @@ export function sgemmM1(
     c[cOffset + col] = acc;
   }
 }
+
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
+/** The float32 next to `r` (a finite float32) in the direction of `toward` (≠ r). */
+function float32Neighbour(r: number, toward: number): number {
+  if (r === 0) return toward > 0 ? 2 ** -149 : -(2 ** -149);
+  F32[0] = r;
+  // Away from zero: larger magnitude, one more in the bit pattern; towards zero: one less.
+  U32[0] = U32[0]! + (toward > r === r > 0 ? 1 : -1);
+  return F32[0]!;
+}
+
+/**
+ * `fmaf(a, b, c)` on float32 values: `a · b + c` rounded once to float32 (round half to even), as
+ * `vfmadd231ps` computes it. `a · b` is exact in float64 (48 significant bits); the sum is split
+ * into its float64 rounding `s` and the exact remainder `e` (TwoSum), and the remainder decides the
+ * one case the double rounding gets wrong: `s` exactly halfway between two float32 values.
+ */
+export function fmaFloat32(a: number, b: number, c: number): number {
+  const p = a * b;
+  const s = p + c;
+  const r = fround(s);
+  if (!Number.isFinite(s)) return r;
+  const bp = s - c;
+  const e = p - bp + (c - (s - bp));
+  if (e === 0 || r === s) return r;
+  if (!Number.isFinite(r)) {
+    // s rounds to ±inf: only the overflow threshold itself (max + half an ulp) is a tie.
+    const threshold = Math.sign(s) * (2 ** 128 - 2 ** 103);
+    return s === threshold && Math.sign(e) !== Math.sign(s)
+      ? Math.sign(s) * 3.4028234663852886e38
+      : r;
+  }
+  const other = float32Neighbour(r, s);
+  if (s - r !== other - s) return r; // not a tie: s rounds as the exact sum does
+  // A tie in s: the exact sum lies on the side of e.
+  return e > 0 === other > r ? other : r;
+}
+
+/** `MLAS_SGEMM_PACKED_STRIDEK`: the K slice of a prepacked B. */
+const PACKED_STRIDE_K = 256;
+
+/**
+ * MLAS's SGEMM on a prepacked B (`MlasSgemmPackedOperation`, the path a `Gemm` with a constant
+ * float32 B takes once onnxruntime has prepacked it), for one row of A, alpha = 1, beta = 1 (the
+ * bias broadcast into C first): per K slice of `PACKED_STRIDE_K`, each output accumulates
+ * `acc = fma(a[k], b[n][k], acc)` from +0 in increasing k (the FMA3/AVX-512F kernels), and the
+ * slice is added to C with one more fused step, `C = fma(acc, alpha, C)`. B is stored as rows of
+ * length K (`Gemm(transB = 1)`).
+ */
+export function sgemmPackedTransposeB(
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array,
+  k: number,
+  n: number,
+  c: Float32Array,
+  cOffset: number,
+): void {
+  for (let start = 0; start < k; start += PACKED_STRIDE_K) {
+    const end = Math.min(k, start + PACKED_STRIDE_K);
+    for (let row = 0; row < n; row++) {
+      const base = row * k;
+      let acc = 0;
+      for (let kk = start; kk < end; kk++) acc = fmaFloat32(a[aOffset + kk]!, b[base + kk]!, acc);
+      c[cOffset + row] = fmaFloat32(acc, 1, c[cOffset + row]!);
+    }
+  }
+}

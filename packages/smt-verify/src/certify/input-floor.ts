@@ -61,7 +61,8 @@ export function inputQuantisationFloor(
   region: Box,
   options: InputQuantisationFloorOptions = {},
 ): InputQuantisationFloor | null {
-  if (int8.format === 'dynamic') return null;
+  // No fixed input cells (dynamic), or layers the cells' analysis does not model (mixed).
+  if (int8.format === 'dynamic' || int8.format === 'mixed') return null;
   const k = fp32.layers[fp32.layers.length - 1]!.outFeatures;
   // The model's own input cells (interval owns them: per-feature scales, tabulated faces).
   const quantizers = inputQuantizers(int8)!;
