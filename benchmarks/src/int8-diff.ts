@@ -23,6 +23,7 @@ import type { ExecutionPath, QMlp } from '@quantproof/quant';
 import {
   DIFFERENTIAL_NETWORKS as NETWORKS,
   DYNAMIC_INT8_FORMATS,
+  KEPT_FLOAT_INT8_FORMATS,
   type Int8Format as Format,
   int8Format,
   STATIC_INT8_FORMATS,
@@ -64,6 +65,10 @@ const RUNS: readonly Run[] = [
   ...[...QDQ_FORMATS, ...QOPERATOR_FORMATS].map((format): Run => ({
     format,
     path: "fused-integer, 'all', batches of 4096",
+  })),
+  ...KEPT_FLOAT_INT8_FORMATS.map((format): Run => ({
+    format,
+    path: "fused-integer, float32 layers, 'all', batches of 4096",
   })),
   ...QDQ_FORMATS.map((format): Run => ({
     format,

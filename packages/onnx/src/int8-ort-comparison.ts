@@ -16,9 +16,9 @@ export interface CompareInt8Options {
    */
   readonly level?: GraphOptimizationLevel;
   /**
-   * Rows per ORT call. Default 4096, and 1 for `unfused-float` models and models with layers kept
-   * in float32, whose float Gemm the executor models for one row per run only (a larger value
-   * throws). Dynamic models are compared
+   * Rows per ORT call. Default 4096, and 1 for `unfused-float` models, whose float Gemm the
+   * executor models for one row per run only (a larger value throws). Layers kept in float32 run on
+   * a prepacked B, row by row alike, so any batch size compares. Dynamic models are compared
    * with one DynamicQuantizeLinear range per call (the executor's `dynamicRange: 'per-batch'` on
    * the same rows), so batch 1 compares per-sample ranges.
    */
@@ -68,15 +68,17 @@ export async function compareInt8WithOrt(
   inputs: Float32Array,
   options: CompareInt8Options = {},
 ): Promise<Int8OrtComparison> {
-  // A float32 Gemm (the unfused path, or a layer kept in float32) is modelled for one row per run.
-  const unfused = model.executionPath.kind === 'unfused-float' || model.format === 'mixed';
+  // The unfused path's float32 Gemm (B from a DequantizeLinear, MLAS's M = 1 kernels) is modelled
+  // for one row per run; a layer kept in float32 has a constant, prepacked B, whose kernel computes
+  // every row alike.
+  const unfused = model.executionPath.kind === 'unfused-float';
   const batchSize = options.batchSize ?? (unfused ? 1 : 4096);
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
     throw new InvalidRunInputError(`batchSize = ${batchSize} is not a positive integer`);
   }
   if (unfused && batchSize !== 1) {
     throw new InvalidRunInputError(
-      `batchSize = ${batchSize} on a model with a float32 Gemm: the executor models it ` +
+      `batchSize = ${batchSize} on an unfused-float model: the executor models its float Gemm ` +
         'for one row per onnxruntime run only',
     );
   }
