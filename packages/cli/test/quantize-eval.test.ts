@@ -188,4 +188,69 @@ describe('quantproof quantize and eval', () => {
     expect(code).toBe(EXIT_CODES.input);
     expect(err).toMatch(/is an int8 model/);
   });
+
+  it('keeps layers in float32 with --keep-fp32: the file reads back, runs as written, and verify leaves it open', async () => {
+    const out = join(dir, 'keep-first.onnx');
+    const q = await quantproof([
+      'quantize',
+      '--fp32',
+      fp32,
+      '--keep-fp32',
+      '0',
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(q.code).toBe(EXIT_CODES.ok);
+    const report = JSON.parse(q.out) as { format: string; keptFp32: number[]; warnings: string[] };
+    expect(report.format).toBe('mixed');
+    expect(report.keptFp32).toEqual([0]);
+    // The input is not quantised, so no input saturation is warned about.
+    expect(report.warnings.filter((w) => /input scale/.test(w))).toEqual([]);
+    const read = readModelOnnx(new Uint8Array(readFileSync(out)));
+    if (read.kind !== 'int8' || read.model.format !== 'mixed') throw new Error('not a mixed model');
+    expect(read.model.layers.map((l) => l.kind)).toEqual(['float', 'int8', 'int8']);
+    expect(read.model.input).toBeNull();
+    const e = await quantproof([
+      'eval',
+      '--model',
+      out,
+      '--fp32',
+      fp32,
+      '--episodes',
+      '3',
+      '--json',
+    ]);
+    expect(e.code).toBe(EXIT_CODES.ok);
+    const v = await quantproof([
+      'verify',
+      '--fp32',
+      fp32,
+      '--int8',
+      out,
+      '--timeout',
+      '5',
+      '--json',
+    ]);
+    const verdict = JSON.parse(v.out) as { verdict: string; leaves: { by: string }[] };
+    expect(verdict.verdict).toBe('unknown');
+    expect(verdict.leaves.every((l) => /kept-float-layers/.test(l.by))).toBe(true);
+  });
+
+  it('refuses --keep-fp32 where onnxruntime would not keep the layer in float32, or the layout cannot hold it', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--keep-fp32', '1'], /between two int8 layers.*quantises that Gemm's weights/],
+      [['--keep-fp32', '0', '--format', 'qoperator'], /needs --format qdq/],
+      [['--keep-fp32', '0,1,2'], /at most all but one layer/],
+      [['--keep-fp32', '0', '--certify-delta', '1'], /does not model layers kept in float32/],
+      [['--keep-fp32', 'first'], /distinct layer indices/],
+    ];
+    for (const [flags, message] of cases) {
+      const out = join(dir, 'keep-refused.onnx');
+      const r = await quantproof(['quantize', '--fp32', fp32, ...flags, '--out', out]);
+      expect(r.code).toBe(EXIT_CODES.usage);
+      expect(r.err).toMatch(message);
+      expect(readdirSync(dir)).not.toContain('keep-refused.onnx');
+    }
+  });
 });

@@ -17,6 +17,31 @@ export interface StaticLayerDraft {
   readonly linearNode: StaticLinearNode;
 }
 
+/**
+ * A layer a QDQ graph keeps in float32: a Gemm on a constant float32 weight and bias, an optional
+ * Relu, and the QuantizeLinear → DequantizeLinear of its output when an int8 layer follows.
+ */
+export interface FloatLayerDraft {
+  readonly kind: 'float';
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  /** Row-major [out][in]. */
+  readonly weight: Float32Array;
+  readonly bias: Float32Array;
+  readonly reluNode: boolean;
+  readonly output: TensorQuant | null;
+}
+
+/** A QDQ graph with layers kept in float32, as read. */
+export interface MixedDraft {
+  readonly kind: 'mixed';
+  /** Null when the first layer reads the float32 input. */
+  readonly input: TensorQuant | null;
+  readonly layers: readonly (StaticLayerDraft | FloatLayerDraft)[];
+  readonly logits: 'dequantize' | 'float';
+  readonly head: OutputHead;
+}
+
 /** A QDQ or QOperator graph as read, before metadata and activations are applied. */
 export interface StaticDraft {
   readonly input: TensorQuant;

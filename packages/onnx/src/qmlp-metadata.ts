@@ -80,7 +80,8 @@ export function qmlpScheme(model: QMlp): QMlpScheme {
 /** The metadata_props entries quantproof writes for `model`, in order. */
 export function qmlpMetadataEntries(model: QMlp): [string, string][] {
   return [
-    [QMLP_METADATA_KEYS.format, model.format],
+    // The file's layout: a model with layers kept in float32 is a QDQ graph.
+    [QMLP_METADATA_KEYS.format, model.format === 'mixed' ? 'qdq' : model.format],
     [QMLP_METADATA_KEYS.executionPath, JSON.stringify(model.executionPath)],
     [QMLP_METADATA_KEYS.ortLevel, expectedOrtLevel(model.executionPath)],
     [QMLP_METADATA_KEYS.scheme, JSON.stringify(qmlpScheme(model))],

@@ -4,8 +4,15 @@ import { UnsupportedGraphError } from './errors.js';
 import type { GraphWalker } from './graph-walker.js';
 import { firstOutput, isOp, unsupported } from './graph-walker.js';
 import { floatAttribute, intAttribute } from './node-attributes.js';
-import type { NodeProtoObject } from './proto/onnx-schema.js';
-import type { StaticDraft, StaticLayerDraft, StaticLinearNode } from './qmlp-draft.js';
+import type { OutputHead } from '@quantproof/nn';
+import type { NodeProtoObject, TensorProtoObject } from './proto/onnx-schema.js';
+import type {
+  FloatLayerDraft,
+  MixedDraft,
+  StaticDraft,
+  StaticLayerDraft,
+  StaticLinearNode,
+} from './qmlp-draft.js';
 import {
   quantizeOutputType,
   readCheckedIntTensor,
@@ -17,6 +24,8 @@ import {
 } from './quant-params.js';
 import type { WeightMatrix } from './quant-params.js';
 import { readSoftmaxHead } from './softmax-head.js';
+import { TensorDataType } from './proto/onnx-schema.js';
+import { readFloatTensor } from './tensor-data.js';
 
 /**
  * Reads the QuantizeLinear at `q` and the DequantizeLinear that must follow it with the same
@@ -217,45 +226,152 @@ export function chainEnds(tensor: string): UnsupportedGraphError {
   );
 }
 
+/** A Gemm on a constant float32 weight (a layer kept in float32), or null if its weight is not one. */
+function readFloatGemm(
+  walker: GraphWalker,
+  node: NodeProtoObject,
+  current: string,
+): { weight: Float32Array; bias: Float32Array; inFeatures: number; outFeatures: number } | null {
+  const inputs = node.input ?? [];
+  const weightTensor = walker.constant(inputs[1]);
+  if (weightTensor === undefined || weightTensor.data_type !== TensorDataType.FLOAT) return null;
+  if (!isOp(node, 'Gemm')) {
+    throw unsupported(
+      node,
+      'a layer kept in float32 is read as a Gemm (transB 0 or 1); write it as Gemm, as onnxruntime fuses MatMul + Add into',
+    );
+  }
+  if (inputs[0] !== current) throw unsupported(node, `its A operand is not '${current}'`);
+  const transA = intAttribute(node, 'transA', 0);
+  const transB = intAttribute(node, 'transB', 0);
+  const alpha = floatAttribute(node, 'alpha', 1);
+  const beta = floatAttribute(node, 'beta', 1);
+  if (transA !== 0 || (transB !== 0 && transB !== 1) || alpha !== 1 || beta !== 1) {
+    throw unsupported(
+      node,
+      `transA = ${transA}, transB = ${transB}, alpha = ${alpha}, beta = ${beta}; only transA = 0, ` +
+        'transB 0 or 1 and alpha = beta = 1 are read',
+    );
+  }
+  const w = readFloatTensor(weightTensor);
+  if (w.dims.length !== 2) throw unsupported(node, `its weight has dims [${w.dims.join(', ')}]`);
+  const [rows, cols] = [w.dims[0]!, w.dims[1]!];
+  const outFeatures = transB === 1 ? rows : cols;
+  const inFeatures = transB === 1 ? cols : rows;
+  const weight = new Float32Array(outFeatures * inFeatures);
+  for (let j = 0; j < outFeatures; j++) {
+    for (let i = 0; i < inFeatures; i++) {
+      weight[j * inFeatures + i] = transB === 1 ? w.data[j * cols + i]! : w.data[i * cols + j]!;
+    }
+  }
+  let bias = new Float32Array(outFeatures);
+  const c = inputs[2];
+  if (c !== undefined && c !== '') {
+    const b = readFloatTensor(walker.requireConstant(node, c, 'bias'));
+    const rowShaped = b.dims.length === 1 || (b.dims.length === 2 && b.dims[0] === 1);
+    if (!rowShaped || b.data.length !== outFeatures) {
+      throw unsupported(
+        node,
+        `its bias has dims [${b.dims.join(', ')}]; expected [${outFeatures}]`,
+      );
+    }
+    bias = Float32Array.from(b.data);
+  }
+  walker.accept(node);
+  return { weight, bias, inFeatures, outFeatures };
+}
+
 /**
  * Reads a QDQ graph: input `QuantizeLinear → DequantizeLinear`, then per layer a Gemm (or MatMul
  * [+ Add]) on dequantised int8/uint8 weights and an int32 bias, an optional Relu, and
  * `QuantizeLinear → DequantizeLinear` of the output (absent after the last layer for float logits),
- * and an optional final Softmax over the features on the (float or dequantised) logits.
+ * and an optional final Softmax over the features on the (float or dequantised) logits. Layers kept
+ * in float32 (a Gemm on constant float32 weights, as onnxruntime's quantiser leaves the nodes it
+ * excludes) make a `MixedDraft`; the input then goes into such a layer or into the QuantizeLinear.
  */
-export function readQdqGraph(walker: GraphWalker): StaticDraft {
+export function readQdqGraph(walker: GraphWalker): StaticDraft | MixedDraft {
   const { input, output } = walker.file;
   const first = walker.soleConsumer(input.name);
   if (first === undefined) throw chainEnds(input.name);
-  if (!isOp(first, 'QuantizeLinear')) {
-    throw unsupported(first, `the input '${input.name}' must go into a QuantizeLinear first`);
-  }
-  const firstInputs = first.input ?? [];
-  const firstScales = readQuantParams(
-    walker,
-    first,
-    firstInputs[1],
-    firstInputs[2],
-    quantizeOutputType(first),
-  ).scales;
-  if (firstScales.length > 1) {
-    // Measured with onnxruntime-node 1.30.0 at level all: the first Gemm stays a float Gemm
-    // behind the per-axis DequantizeLinear while later layers fuse into QGemm — a mixed path.
+  let inputQuant: TensorQuant | null = null;
+  let current = input.name;
+  if (isOp(first, 'QuantizeLinear')) {
+    const firstInputs = first.input ?? [];
+    const firstScales = readQuantParams(
+      walker,
+      first,
+      firstInputs[1],
+      firstInputs[2],
+      quantizeOutputType(first),
+    ).scales;
+    if (firstScales.length > 1) {
+      // Measured with onnxruntime-node 1.30.0 at level all: the first Gemm stays a float Gemm
+      // behind the per-axis DequantizeLinear while later layers fuse into QGemm — a mixed path.
+      throw unsupported(
+        first,
+        `it quantises the input per feature (${firstScales.length} scales) in a QDQ graph, which ` +
+          'onnxruntime does not fuse into an integer first layer (it runs that layer as a float ' +
+          'Gemm, the others as QGemm) and quantproof does not model; write the model in the ' +
+          'QOperator layout (quantproof quantize --format qoperator --input-scale per-feature)',
+      );
+    }
+    const pair = readQdqPair(walker, first);
+    inputQuant = pair.quant;
+    current = pair.out;
+  } else if (!isOp(first, 'Gemm') || readFloatGemmWeight(walker, first) === null) {
     throw unsupported(
       first,
-      `it quantises the input per feature (${firstScales.length} scales) in a QDQ graph, which ` +
-        'onnxruntime does not fuse into an integer first layer (it runs that layer as a float ' +
-        'Gemm, the others as QGemm) and quantproof does not model; write the model in the ' +
-        'QOperator layout (quantproof quantize --format qoperator --input-scale per-feature)',
+      `the input '${input.name}' must go into a QuantizeLinear first (or into a Gemm kept in float32)`,
     );
   }
-  const { quant: inputQuant, out } = readQdqPair(walker, first);
-  let current = out;
   let currentQuant = inputQuant;
-  const layers: StaticLayerDraft[] = [];
+  const layers: (StaticLayerDraft | FloatLayerDraft)[] = [];
+  const result = (logits: 'dequantize' | 'float', head: OutputHead): StaticDraft | MixedDraft => {
+    if (layers.every((l) => !('kind' in l)) && inputQuant !== null) {
+      return { input: inputQuant, layers: layers as StaticLayerDraft[], logits, head };
+    }
+    return { kind: 'mixed', input: inputQuant, layers, logits, head };
+  };
   for (;;) {
     const node = walker.soleConsumer(current);
     if (node === undefined) throw chainEnds(current);
+    const kept =
+      isOp(node, 'Gemm') || isOp(node, 'MatMul') ? readFloatGemm(walker, node, current) : null;
+    if (kept !== null) {
+      let tail = firstOutput(node);
+      let next = walker.soleConsumer(tail);
+      let relu = false;
+      if (next !== undefined && isOp(next, 'Relu')) {
+        walker.accept(next);
+        relu = true;
+        tail = firstOutput(next);
+        next = walker.soleConsumer(tail);
+      }
+      const base = { kind: 'float' as const, ...kept, reluNode: relu };
+      const head = readSoftmaxHead(walker, tail);
+      if (head === 'softmax' || (next === undefined && tail === output.name)) {
+        layers.push({ ...base, output: null });
+        return result('float', head);
+      }
+      if (next === undefined) throw chainEnds(tail);
+      if (isOp(next, 'QuantizeLinear')) {
+        const pair = readQdqPair(walker, next);
+        layers.push({ ...base, output: pair.quant });
+        current = pair.out;
+        currentQuant = pair.quant;
+      } else {
+        layers.push({ ...base, output: null });
+        current = tail;
+        currentQuant = null;
+      }
+      continue;
+    }
+    if (currentQuant === null) {
+      throw unsupported(
+        node,
+        'expected a Gemm kept in float32 (constant float32 weights) or a QuantizeLinear on the float32 activations',
+      );
+    }
     const linear = isOp(node, 'Gemm')
       ? readGemm(walker, node, current)
       : isOp(node, 'MatMul')
@@ -304,7 +420,7 @@ export function readQdqGraph(walker: GraphWalker): StaticDraft {
         throw unsupported(relu, 'a Relu on float logits has no requantisation to fold into');
       }
       layers.push({ ...base, output: null });
-      return { input: inputQuant, layers, logits: 'float', head: floatHead };
+      return result('float', floatHead);
     }
     if (next === undefined) throw chainEnds(tail);
     if (!isOp(next, 'QuantizeLinear')) {
@@ -321,12 +437,18 @@ export function readQdqGraph(walker: GraphWalker): StaticDraft {
     }
     layers.push({ ...base, output: pair.quant });
     if (pair.out === output.name && walker.consumers(pair.out).length === 0) {
-      return { input: inputQuant, layers, logits: 'dequantize', head: 'logits' };
+      return result('dequantize', 'logits');
     }
     if (readSoftmaxHead(walker, pair.out) === 'softmax') {
-      return { input: inputQuant, layers, logits: 'dequantize', head: 'softmax' };
+      return result('dequantize', 'softmax');
     }
     current = pair.out;
     currentQuant = pair.quant;
   }
+}
+
+/** The constant float32 weight of a Gemm, or null (peeks; accepts nothing). */
+function readFloatGemmWeight(walker: GraphWalker, node: NodeProtoObject): TensorProtoObject | null {
+  const tensor = walker.constant((node.input ?? [])[1]);
+  return tensor !== undefined && tensor.data_type === TensorDataType.FLOAT ? tensor : null;
 }

@@ -1,4 +1,4 @@
-import { quantizeDynamic, quantizeStatic } from '@quantproof/quant';
+import { keepLayersInFloat32, quantizeDynamic, quantizeStatic } from '@quantproof/quant';
 import type { QMlp, QMlpDynamic, QMlpStatic } from '@quantproof/quant';
 import { describe, expect, it } from 'vitest';
 import { PER_FEATURE_SCHEME } from '@quantproof/test-support/int8-formats';
@@ -182,6 +182,48 @@ describe('readQMlpOnnx on a bias scale that underflows float32', () => {
   });
 });
 
+describe('readQMlpOnnx on layers kept in float32', () => {
+  const perChannel = quantizeStatic(mlp, calibration, {
+    activationType: 'uint8',
+    perChannel: true,
+  });
+  it.each([[[0]], [[2]], [[0, 1]], [[0, 2]], [[1, 2]]])(
+    'reads back keep = %j as written, and onnxruntime runs the file as read',
+    async (keep) => {
+      const model = keepLayersInFloat32(mlp, perChannel.model, keep);
+      const bytes = writeQMlpOnnx(model);
+      const read = readQMlpOnnx(bytes);
+      expect(read.model).toEqual(model);
+      expect(read.notes.join(' ')).toMatch(/kept in float32/);
+      await expectOrtAgrees(read.model, bytes);
+    },
+  );
+
+  it("reads onnxruntime's quantiser layout with the first node excluded (Gemm transB = 0, Relu kept)", async () => {
+    const model = keepLayersInFloat32(mlp, int8, [0]);
+    const first = model.layers[0]!;
+    if (first.kind !== 'float') throw new Error('layer 0 is not float');
+    // The first Gemm with its weight stored [in, out] (transB = 0), a separate Relu: the same model.
+    const transposed = new Float32Array(first.weight.length);
+    for (let j = 0; j < first.outFeatures; j++) {
+      for (let i = 0; i < first.inFeatures; i++) {
+        transposed[i * first.outFeatures + j] = first.weight[j * first.inFeatures + i]!;
+      }
+    }
+    const bytes = replaceInitializer(
+      editNodes(writeQMlpOnnx(model), (nodes) =>
+        nodes.map((n) =>
+          n.name === '/layers.0/Gemm' ? { ...n, attribute: [intAttr('transB', 0)] } : n,
+        ),
+      ),
+      'layers.0.weight',
+      floatTensorProto('layers.0.weight', [first.inFeatures, first.outFeatures], transposed),
+    );
+    expect(readQMlpOnnx(bytes).model).toEqual(model);
+    await expectOrtAgrees(model, bytes);
+  });
+});
+
 describe('readQMlpOnnx on a final Softmax', () => {
   const floatLogits = quantizeStatic(mlp, calibration, { logits: 'float' }).model;
   it.each<[string, QMlp, () => Uint8Array]>([
@@ -345,19 +387,23 @@ describe('readQMlpOnnx refuses what it cannot represent, naming the node or tens
       node('Relu', 'extra', ['obs'], ['side']),
     ]);
     expect(() => readQMlpOnnx(branch)).toThrow(/'extra' \(Relu\).*branches/);
-    const floatWeight = addInitializers(
+    // A float32 Gemm between two int8 layers: onnxruntime quantises its weights itself.
+    const sandwich = addInitializers(
       editNodes(bytes, (nodes) =>
-        nodes.map((n) =>
-          n.name === '/layers.1/Gemm'
-            ? { ...n, input: [n.input?.[0] ?? '', 'w_float', n.input?.[2] ?? ''] }
-            : n,
-        ),
+        nodes
+          .filter((n) => !/^layers\.1\.(weight|bias)_DequantizeLinear$/.test(n.name ?? ''))
+          .map((n) =>
+            n.name === '/layers.1/Gemm'
+              ? { ...n, input: [n.input?.[0] ?? '', 'w_float', 'b_float'] }
+              : n,
+          ),
       ),
-      [floatTensorProto('w_float', [2, 16], new Float32Array(32))],
+      [
+        floatTensorProto('w_float', [16, 16], new Float32Array(256).fill(0.01)),
+        floatTensorProto('b_float', [16], new Float32Array(16)),
+      ],
     );
-    expect(() => readQMlpOnnx(floatWeight)).toThrow(
-      /'\/layers.1\/Gemm' \(Gemm\).*'w_float' is not the output of a DequantizeLinear/,
-    );
+    expect(() => readQMlpOnnx(sandwich)).toThrow(/float32 layer between two int8 layers/);
     const mixed = editNodes(writeQMlpOnnx(dynamic), (nodes) => [
       ...nodes,
       node('Gemm', 'float_gemm', ['logits', 'w', 'b'], ['z']),

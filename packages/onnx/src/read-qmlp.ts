@@ -1,8 +1,11 @@
 import { elementTypeRange, InvalidQMlpError, validateQMlp } from '@quantproof/quant';
 import type {
   ExecutionPath,
+  QFloatLayer,
+  QMixedInt8Layer,
   QMlp,
   QMlpFormat,
+  QMlpMixed,
   QMlpStatic,
   QStaticLayer,
   WeightQuant,
@@ -14,7 +17,7 @@ import { MICROSOFT_DOMAIN } from './graph-builder.js';
 import { GraphWalker, INT8_GRAPH_HINT, isOp } from './graph-walker.js';
 import { fixedBatchNote, openModelFile } from './model-file.js';
 import type { ModelFile } from './model-file.js';
-import type { StaticDraft } from './qmlp-draft.js';
+import type { MixedDraft, StaticDraft } from './qmlp-draft.js';
 import { parseQMlpMetadata, QMLP_METADATA_KEYS } from './qmlp-metadata.js';
 import type { QMlpMetadata, QMlpScheme } from './qmlp-metadata.js';
 import { readDynamicGraph } from './read-dynamic.js';
@@ -116,7 +119,10 @@ export function readQMlpFile(file: ModelFile): ReadQMlpResult {
   } else {
     const draft = format === 'qdq' ? readQdqGraph(walker) : readQOperatorGraph(walker);
     walker.checkAllAccepted();
-    model = staticModel(format, draft, meta, ortLevel, notes);
+    model =
+      'kind' in draft
+        ? mixedModel(draft, meta, ortLevel, notes)
+        : staticModel(format, draft, meta, ortLevel, notes);
   }
   try {
     validateQMlp(model);
@@ -149,25 +155,31 @@ function schemeBits(scheme: QMlpScheme | null, layer: number): number {
 }
 
 /** Whether the scheme recorded in the metadata describes the layers read from the graph. */
+type SchemeLayer = { readonly weightQuant: WeightQuant } | { readonly kind: 'float' };
+
 function schemeMatches(
   scheme: QMlpScheme,
-  layers: readonly { readonly weightQuant: WeightQuant }[],
+  layers: readonly SchemeLayer[],
   logits: 'dequantize' | 'float',
 ): boolean {
   return (
     scheme.layers.length === layers.length &&
     scheme.logits === logits &&
-    scheme.layers.every(
-      (layer, l) =>
-        layer.weightType === layers[l]?.weightQuant.elementType &&
-        layer.weightGranularity === layers[l]?.weightQuant.granularity,
-    )
+    scheme.layers.every((layer, l) => {
+      const read = layers[l];
+      if (read === undefined) return false;
+      if ('kind' in read) return layer.weightType === 'float32';
+      return (
+        layer.weightType === read.weightQuant.elementType &&
+        layer.weightGranularity === read.weightQuant.granularity
+      );
+    })
   );
 }
 
 function checkScheme(
   meta: QMlpMetadata,
-  layers: readonly { readonly weightQuant: WeightQuant }[],
+  layers: readonly SchemeLayer[],
   logits: 'dequantize' | 'float',
   notes: string[],
 ): QMlpMetadata {
@@ -317,6 +329,80 @@ function staticModel(
     executionPath,
     input: draft.input,
     ...(draft.inputScales === undefined ? {} : { inputScales: draft.inputScales }),
+    layers,
+    logits: draft.logits,
+    ...(draft.head === 'softmax' ? { head: draft.head } : {}),
+  };
+}
+
+/**
+ * A QDQ graph with layers kept in float32, as onnxruntime runs it at level `extended` or `all`:
+ * int8 layers fused to QGemm, float32 layers as Gemm on their prepacked weights. Below `extended`
+ * the int8 layers would run unfused, which quantproof models for all-int8 graphs only.
+ */
+function mixedModel(
+  draft: MixedDraft,
+  metaIn: QMlpMetadata,
+  level: GraphOptimizationLevel,
+  notes: string[],
+): QMlpMixed {
+  if (level !== 'extended' && level !== 'all') {
+    throw new UnsupportedGraphError(
+      `the graph keeps layers in float32 and states optimisation level '${level}', where its int8 layers run unfused`,
+      "quantproof models such graphs at level 'all' or 'extended' (the default): drop the " +
+        `${QMLP_METADATA_KEYS.ortLevel} entry or set it to 'all'.`,
+    );
+  }
+  const meta = checkScheme(metaIn, draft.layers, draft.logits, notes);
+  const last = draft.layers.length - 1;
+  const inferredRelu: number[] = [];
+  const layers = draft.layers.map((layer, l): QFloatLayer | QMixedInt8Layer => {
+    if ('kind' in layer) {
+      return {
+        kind: 'float',
+        inFeatures: layer.inFeatures,
+        outFeatures: layer.outFeatures,
+        weight: layer.weight,
+        bias: layer.bias,
+        activation: layer.reluNode ? 'relu' : 'identity',
+        output: layer.output,
+      };
+    }
+    const declared = meta.scheme?.layers[l]?.activation;
+    let activation = layer.reluNode ? 'relu' : (declared ?? 'identity');
+    if (declared === undefined && !layer.reluNode && l < last && layer.output !== null) {
+      if (layer.output.zeroPoint === elementTypeRange(layer.output.elementType).qmin) {
+        activation = 'relu';
+        inferredRelu.push(l);
+      }
+    }
+    return {
+      kind: 'int8',
+      inFeatures: layer.inFeatures,
+      outFeatures: layer.outFeatures,
+      weight: layer.weight,
+      weightQuant: { ...layer.weightQuant, bits: schemeBits(meta.scheme, l) },
+      bias: layer.bias,
+      activation,
+      output: layer.output,
+    };
+  });
+  if (inferredRelu.length > 0) {
+    notes.push(
+      `layer(s) ${inferredRelu.join(', ')} have no Relu node but an output zero point equal to the ` +
+        "type's minimum, which clamps negatives to 0 exactly like the Relu onnxruntime's quantiser " +
+        "removes; read as 'relu'.",
+    );
+  }
+  const kept = draft.layers.flatMap((l, i) => ('kind' in l ? [i] : []));
+  notes.push(
+    `layer(s) ${kept.join(', ')} are kept in float32 (Gemm on float32 weights); read as a mixed ` +
+      'model, which the executor runs as onnxruntime does and the region verifier does not model yet.',
+  );
+  return {
+    format: 'mixed',
+    executionPath: { kind: 'fused-integer' },
+    input: draft.input,
     layers,
     logits: draft.logits,
     ...(draft.head === 'softmax' ? { head: draft.head } : {}),

@@ -11,7 +11,9 @@ import {
 } from '@quantproof/onnx';
 import {
   decisionAgreement,
+  InvalidQMlpError,
   type QMlp,
+  QuantOptionsError,
   refuseKeptFloat,
   UnsupportedSchemeError,
 } from '@quantproof/quant';
@@ -81,6 +83,18 @@ export interface QuantizeCommandOptions extends QuantizeModelOptions, RegionFlag
   readonly json?: boolean;
 }
 
+/** `--keep-fp32 0,2`: layer indices, each a non-negative integer, no repeats. */
+function layerList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  const layers = parts.map(Number);
+  if (parts.some((p) => !/^\d+$/.test(p)) || new Set(layers).size !== layers.length) {
+    throw new InvalidArgumentError(
+      `must be distinct layer indices separated by commas (0 is the first layer), e.g. 0 or 0,2; got "${value}".`,
+    );
+  }
+  return layers;
+}
+
 function fraction(value: string): number {
   const n = Number(value);
   if (!(n > 0 && n <= 1))
@@ -117,6 +131,14 @@ function quantizeForFlags(
   try {
     return quantizeModel(mlp, states, options);
   } catch (error) {
+    if (
+      options.keepFp32 !== undefined &&
+      (error instanceof QuantOptionsError || error instanceof InvalidQMlpError)
+    ) {
+      throw new UsageError(
+        `--keep-fp32 ${options.keepFp32.join(',')}: ${error.message.replace(/^\$\.layers\[\d+\]: /, '')}`,
+      );
+    }
     if (!(error instanceof UnsupportedSchemeError)) throw error;
     throw new InputError(
       `the --fp32 model cannot be quantised with these layout flags: ${error.message.replace("logits: 'dequantize'", '--logits dequantize')}`,
@@ -201,6 +223,11 @@ export function quantizeCommand(
       integerFlag('--certify-max-boxes', 1),
     )
     .addOption(cpuSemanticsOption())
+    .option(
+      '--keep-fp32 <layers>',
+      "keep these layers (0-based, comma-separated) in float32, as onnxruntime's quantiser does for nodes_to_exclude: a QDQ graph whose other layers are int8. Keeping the first layer removes the input quantisation. Not with --certify-delta: the region verifier does not model float32 layers yet",
+      layerList,
+    )
     .option('--seed <n>', 'seed of QAT and of --certify-delta', integerFlag('--seed', 0), 0)
     .option('--out <file>', 'where to write the int8 ONNX model', 'policy.int8.onnx')
     .option('--json', 'print one JSON document instead of a summary')
@@ -252,6 +279,11 @@ export function quantizeCommand(
         );
       }
       checkInputScaleFlag(opts.inputScale ?? 'per-tensor', opts.format);
+      if (opts.keepFp32 !== undefined && opts.certifyDelta !== undefined) {
+        throw new UsageError(
+          '--keep-fp32 and --certify-delta: the region verifier does not model layers kept in float32 yet, so no δ* can be certified for such a model; drop one of them',
+        );
+      }
       if (opts.certifyDelta !== undefined && opts.method === 'ptq-dynamic') {
         throw new UsageError(
           '--certify-delta repairs static int8 models, and ptq-dynamic computes its activation scales at run time; use --method ptq-static, qat or mixed',
@@ -326,6 +358,11 @@ export function quantizeCommand(
         method: opts.method,
         format: model.format,
         executionPath: model.executionPath.kind,
+        ...(model.format === 'mixed'
+          ? {
+              keptFp32: model.layers.flatMap((l, i) => (l.kind === 'float' ? [i] : [])),
+            }
+          : {}),
         inputScale:
           (model.format === 'qdq' || model.format === 'qoperator') &&
           model.inputScales !== undefined
@@ -361,6 +398,11 @@ export function quantizeCommand(
               ]
             : []),
           `agreement with FP32 on ${agreement.states} visited states: ${(100 * agreement.agreement).toFixed(2)}% (int8 ties ${agreement.int8Ties}, max |Δlogit| ${agreement.maxLogitDifference.toPrecision(3)})`,
+          ...(model.format === 'mixed'
+            ? [
+                `layers kept in float32: ${model.layers.flatMap((l, i) => (l.kind === 'float' ? [i] : [])).join(', ')} (run bit for bit by the executor; verify leaves such models open for now)`,
+              ]
+            : []),
           ...(agreement.int8Ties > 0.01 * agreement.states &&
           model.format !== 'dynamic' &&
           model.logits === 'dequantize'

@@ -13,6 +13,7 @@ import {
   createInt8Executor,
   type ExecutionPath,
   type QMlp,
+  type QMlpMixed,
   qmlpInputSize,
   qmlpOutputSize,
 } from '@quantproof/quant';
@@ -77,7 +78,11 @@ export async function loadModel(
       `${flag} ${path} cannot be evaluated or verified: ${error.message} (onnxruntime's result then depends on how its CPU kernel handles int32 overflow, which quantproof does not model)`,
     );
   }
-  await requireOrtPath(bytes, read.model.executionPath, read.ortLevel, path, flag);
+  if (read.model.format === 'mixed') {
+    await requireOrtLayers(bytes, read.model, read.ortLevel, path, flag);
+  } else {
+    await requireOrtPath(bytes, read.model.executionPath, read.ortLevel, path, flag);
+  }
   return { kind: 'int8', model: read.model, notes: read.notes, bytes, level: read.ortLevel };
 }
 
@@ -113,6 +118,39 @@ async function requireOrtPath(
   if (!same) {
     throw new InputError(
       `${flag} ${file}: at optimisation level '${level}' onnxruntime-node runs its layers with ${kernels || 'no linear kernel'}, not the ${describePath(path)} path its graph reads as; quantproof cannot model this file exactly (please report it with the file)`,
+    );
+  }
+}
+
+/**
+ * For a model with layers kept in float32: checks layer by layer that onnxruntime-node runs each
+ * float32 layer as a float Gemm and each int8 layer with an integer kernel (a float32 layer that
+ * onnxruntime quantised itself would show up as an integer kernel here).
+ */
+async function requireOrtLayers(
+  bytes: Uint8Array,
+  model: QMlpMixed,
+  level: GraphOptimizationLevel,
+  file: string,
+  flag: string,
+): Promise<void> {
+  let layers: readonly { readonly opType: string; readonly integer: boolean }[];
+  try {
+    const report = await ortExecutionPath(bytes, level);
+    layers = report.layers.map((l) => ({
+      opType: l.node.opType,
+      integer: l.executionPath?.kind === 'fused-integer',
+    }));
+  } catch (error) {
+    if (!(error instanceof OnnxError)) throw error;
+    throw new InputError(`${flag} ${file}: ${error.message}`);
+  }
+  const expected = model.layers.map((l) => l.kind === 'int8');
+  const same =
+    layers.length === expected.length && layers.every((l, i) => l.integer === expected[i]);
+  if (!same) {
+    throw new InputError(
+      `${flag} ${file}: at optimisation level '${level}' onnxruntime-node runs its layers with ${layers.map((l) => l.opType).join(', ') || 'no linear kernel'}, not the int8 and float32 layers its graph reads as (${model.layers.map((l) => l.kind).join(', ')}); quantproof cannot model this file exactly (please report it with the file)`,
     );
   }
 }

@@ -14,6 +14,8 @@ import {
   quantizeStatic,
   quantizeStaticWithRanges,
   searchMixedPrecision,
+  keepLayersInFloat32,
+  QuantOptionsError,
 } from '@quantproof/quant';
 
 /** The quantisation methods of the study. */
@@ -60,6 +62,11 @@ export interface QuantizeModelOptions {
   };
   /** How the warnings name `servedRegion` (default: "the operating box"). */
   readonly servedRegionName?: string;
+  /**
+   * Layers to keep in float32 (`keepLayersInFloat32`: the FP32 network's weights, QDQ format,
+   * static methods); keeping layer 0 leaves the input unquantised, so its warnings go.
+   */
+  readonly keepFp32?: readonly number[];
 }
 
 /** The quantised model and what the quantiser noticed. */
@@ -193,6 +200,22 @@ export function quantizeModel(
   states: Float32Array,
   options: QuantizeModelOptions,
 ): QuantizedModel {
+  const all = quantizeAllInt8(mlp, states, options);
+  const keep = options.keepFp32;
+  if (keep === undefined) return all;
+  if (all.model.format !== 'qdq') {
+    throw new QuantOptionsError(
+      `keeping layers in float32 writes a QDQ graph whose other layers are int8: it needs --format qdq and a static method (got ${all.model.format})`,
+    );
+  }
+  return { ...all, model: keepLayersInFloat32(mlp, all.model, keep) };
+}
+
+function quantizeAllInt8(
+  mlp: Mlp,
+  states: Float32Array,
+  options: QuantizeModelOptions,
+): QuantizedModel {
   const scheme: QuantizeStaticOptions = {
     format: options.format,
     activationType: options.activations,
@@ -203,8 +226,14 @@ export function quantizeModel(
     ...(options.inputScale === undefined ? {} : { inputScale: options.inputScale }),
     ...(options.logits === undefined ? {} : { logits: options.logits }),
   };
+  // A first layer kept in float32 reads the input as it is: the input quantisation's warnings go.
+  const inputKept = options.keepFp32?.includes(0) === true;
   const describe = (warnings: readonly QuantWarning[]): string[] =>
-    describeWarnings(warnings, options.inputScale ?? 'per-tensor', options.servedRegionName);
+    describeWarnings(
+      inputKept ? warnings.filter((w) => w.kind !== 'input-range-not-covered') : warnings,
+      options.inputScale ?? 'per-tensor',
+      options.servedRegionName,
+    );
   switch (options.method) {
     case 'ptq-static': {
       const result =
