@@ -21,13 +21,13 @@ import {
   requantize,
   roundHalfEven,
   type TensorQuant,
-  refuseKeptFloat,
 } from '@quantproof/quant';
 import { checkBoxDimension, float32Range, type Box, type Bounds } from './box.js';
 import {
   int8Network,
   type FusedLayerData,
   type Int8Network,
+  type KeptFloatLayerData,
   type UnfusedLayerData,
 } from './int8-network.js';
 import {
@@ -74,6 +74,16 @@ export type Int8LayerBounds =
       readonly input: Bounds;
       /** The float32 Gemm output, dequantised bias included. */
       readonly gemmOutput: Bounds;
+      readonly output: Bounds | null;
+    }
+  | {
+      /** A layer kept in float32 (mixed model). */
+      readonly kind: 'kept-float';
+      /** The float32 Gemm input (the network input, a float32 layer's output, or dequantised codes). */
+      readonly input: Bounds;
+      /** The float32 Gemm output, bias included, before the ReLU. */
+      readonly gemmOutput: Bounds;
+      /** Its QuantizeLinear codes (after the ReLU) when an int8 layer follows, else null. */
       readonly output: Bounds | null;
     }
   | {
@@ -214,20 +224,34 @@ function fusedLayerBounds(
 // Beyond this a float32 product or partial sum of the Gemm could overflow (as in the FP32 network).
 const OVERFLOW_GUARD = 2 ** 126;
 
+/**
+ * A float32 Gemm layer: the unfused path's (DequantizeLinear → Gemm → QuantizeLinear) or a layer
+ * kept in float32 (its input the float32 values `realIn` bounds when `data.inQuant` is null, a
+ * ReLU in float32 before its optional QuantizeLinear).
+ */
 function unfusedLayerBounds(
   layer: RealLayer,
-  data: UnfusedLayerData,
-  quantIn: Bounds,
+  data: UnfusedLayerData | KeptFloatLayerData,
+  quantIn: Bounds | null,
   realIn: Bounds,
 ): LayerResult {
   const n = layer.inFeatures;
   const m = layer.outFeatures;
-  const { scale: sIn, zeroPoint: zpIn } = data.inQuant;
-  // DequantizeLinear fl((q − zp)·s) is monotone in q: exact float32 bounds of the Gemm input.
-  const deq = {
-    lower: Float64Array.from(quantIn.lower, (q) => dequantizeLinear(q, sIn, zpIn)),
-    upper: Float64Array.from(quantIn.upper, (q) => dequantizeLinear(q, sIn, zpIn)),
-  };
+  const relu = data.kind === 'kept-float' && data.relu;
+  const inQuant = data.inQuant;
+  // DequantizeLinear fl((q − zp)·s) is monotone in q: exact float32 bounds of the Gemm input. A
+  // float32 input is its own bound (the real-units activation is the executed float32 value).
+  const deq =
+    inQuant === null || quantIn === null
+      ? realIn
+      : {
+          lower: Float64Array.from(quantIn.lower, (q) =>
+            dequantizeLinear(q, inQuant.scale, inQuant.zeroPoint),
+          ),
+          upper: Float64Array.from(quantIn.upper, (q) =>
+            dequantizeLinear(q, inQuant.scale, inQuant.zeroPoint),
+          ),
+        };
   const deqMax = magnitudes(deq);
   const amax = magnitudes(realIn);
   const out = data.outQuant;
@@ -284,8 +308,11 @@ function unfusedLayerBounds(
       const { qmin, qmax } = elementTypeRange(out.elementType);
       const vLo = roundHalfEven(float32Down(divDown(yLo, out.scale)));
       const vHi = roundHalfEven(float32Up(divUp(yHi, out.scale)));
+      // A ReLU before the QuantizeLinear: Q(relu(y)) = clamp(relu(RNE(fl(y/s)))) + zp, as
+      // RNE(fl(v/s)) ≤ 0 exactly when v ≤ s/2 and RNE(0) = 0; relu and clamp are monotone.
       const clampQ = (v: number): number =>
-        Math.min(Math.max(v, qmin - out.zeroPoint), qmax - out.zeroPoint) + out.zeroPoint;
+        Math.min(Math.max(relu ? Math.max(v, 0) : v, qmin - out.zeroPoint), qmax - out.zeroPoint) +
+        out.zeroPoint;
       quantOut.lower[j] = clampQ(vLo);
       quantOut.upper[j] = clampQ(vHi);
       pre.lower[j] = mulDown(out.scale, vLo);
@@ -302,7 +329,9 @@ function unfusedLayerBounds(
   const post = clampBounds(pre, layer);
   const logits =
     out === null || quantOut === null
-      ? gemm
+      ? relu
+        ? post
+        : gemm
       : {
           lower: Float64Array.from(quantOut.lower, (q) =>
             dequantizeLinear(q, out.scale, out.zeroPoint),
@@ -317,7 +346,10 @@ function unfusedLayerBounds(
     post,
     quantOut,
     logits,
-    executed: { kind: 'float-gemm', input: quantIn, gemmOutput: gemm, output: quantOut },
+    executed:
+      data.kind === 'kept-float'
+        ? { kind: 'kept-float', input: deq, gemmOutput: gemm, output: quantOut }
+        : { kind: 'float-gemm', input: quantIn!, gemmOutput: gemm, output: quantOut },
   };
 }
 
@@ -327,9 +359,10 @@ function unfusedLayerBounds(
  */
 export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
   const model = net.model;
-  refuseKeptFloat(model, 'the int8 bounds');
   const x32 = float32Range(box);
-  const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
+  // A first layer kept in float32 reads the float32 input itself, like a dynamic model.
+  const featureQuants =
+    model.format === 'dynamic' || model.format === 'mixed' ? null : inputFeatureQuants(model);
   let quantIn: Bounds | null = featureQuants === null ? null : quantizeBounds(x32, featureQuants);
   const domain =
     featureQuants === null || quantIn === null
@@ -350,7 +383,7 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
     } else if (data.kind === 'fused') {
       result = fusedLayerBounds(layer, data, quantIn!, realIn);
     } else {
-      result = unfusedLayerBounds(layer, data, quantIn!, realIn);
+      result = unfusedLayerBounds(layer, data, quantIn, realIn);
     }
     bias.push(result.bias);
     pre.push(result.pre);
@@ -363,7 +396,8 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
   });
   const last = post[post.length - 1]!;
   const lastData = net.data[net.data.length - 1]!;
-  const dequantizes = lastData.kind !== 'dynamic' && lastData.outQuant !== null;
+  const dequantizes =
+    (lastData.kind === 'fused' || lastData.kind === 'unfused') && lastData.outQuant !== null;
   // Dequantised logits are fl(a) of the exact real a: |fl(a) − a| ≤ 2^-24·|a| + 2^-150.
   const outputNoise = Float64Array.from(magnitudes(last), (a) =>
     dequantizes ? addUp(mulUp(UNIT_ROUNDOFF_FLOAT32, a), FLOAT32_MIN_SUBNORMAL) : 0,

@@ -18,14 +18,17 @@ import {
   dequantizeLinear,
   elementTypeRange,
   inputFeatureQuant,
+  int8Layer,
+  isFloatLayer,
+  KeptFloatLayersError,
   layerInputQuant,
   layerMultipliers,
   weightQuantFor,
   type QMlp,
   type QMlpDynamic,
+  type QMlpMixed,
   type QMlpStatic,
   type TensorQuant,
-  refuseKeptFloat,
 } from '@quantproof/quant';
 import { addUp, divDown, divUp, mulDown, mulUp, subUp } from './outward.js';
 import { identityActivation, type RealLayer, type RealNetwork } from './real-network.js';
@@ -57,6 +60,20 @@ export interface UnfusedLayerData {
   readonly rowAbsSum: Float64Array;
 }
 
+/**
+ * Extra data of a layer a mixed model keeps in float32: a Gemm on float32 weights (`Ŵ` are those
+ * weights, exact) whose input is the float32 network input or a float32 layer's output (`inQuant`
+ * null) or the DequantizeLinear of int8 codes; ReLU in float32; QuantizeLinear when `outQuant`.
+ */
+export interface KeptFloatLayerData {
+  readonly kind: 'kept-float';
+  readonly inQuant: TensorQuant | null;
+  readonly outQuant: TensorQuant | null;
+  readonly relu: boolean;
+  /** Σ_i |w_ji| per output, rounded up. */
+  readonly rowAbsSum: Float64Array;
+}
+
 /** Extra data of a dynamic layer. */
 export interface DynamicLayerData {
   readonly kind: 'dynamic';
@@ -67,7 +84,8 @@ export interface DynamicLayerData {
 }
 
 /** Per-layer data of the int8 network, by execution path. */
-export type Int8LayerData = FusedLayerData | UnfusedLayerData | DynamicLayerData;
+export type Int8LayerData =
+  FusedLayerData | UnfusedLayerData | DynamicLayerData | KeptFloatLayerData;
 
 /** The int8 model in real units plus what each layer's noise bound needs. */
 export interface Int8Network extends RealNetwork {
@@ -95,8 +113,11 @@ function outputClamp(q: TensorQuant, m: number): { lower: Float64Array; upper: F
   };
 }
 
-function fusedLayer(model: QMlpStatic, l: number): { layer: RealLayer; data: FusedLayerData } {
-  const q = model.layers[l]!;
+function fusedLayer(
+  model: QMlpStatic | QMlpMixed,
+  l: number,
+): { layer: RealLayer; data: FusedLayerData } {
+  const q = int8Layer(model, l);
   const n = q.inFeatures;
   const m = q.outFeatures;
   const inQuant = layerInputQuant(model, l);
@@ -111,7 +132,7 @@ function fusedLayer(model: QMlpStatic, l: number): { layer: RealLayer; data: Fus
   // The real input of feature i is s_i·(q_i − zp): the first layer of a model with per-feature
   // input scales divides by each feature's own scale (Ŵ_ji = s_out·M_j·wc_ji / s_i).
   const inScales = Float64Array.from({ length: n }, (_, i) =>
-    l === 0 ? inputFeatureQuant(model, i).scale : inQuant.scale,
+    l === 0 && model.format !== 'mixed' ? inputFeatureQuant(model, i).scale : inQuant.scale,
   );
   for (let j = 0; j < m; j++) {
     const zpW = weightQuantFor(q.weightQuant, j).zeroPoint;
@@ -214,18 +235,79 @@ function dynamicLayer(model: QMlpDynamic, l: number): { layer: RealLayer; data: 
   };
 }
 
+/**
+ * A layer kept in float32: the float32 Gemm's weights and bias as they are, its ReLU and its
+ * output QuantizeLinear as the clamp (`a = s·(Q(relu(y)) − zp)` lies in
+ * `[max(0 if relu, s·(qmin − zp)), s·(qmax − zp)]`), or the ReLU alone for a float32 output.
+ */
+function keptFloatLayer(
+  model: QMlpMixed,
+  l: number,
+): { layer: RealLayer; data: KeptFloatLayerData } {
+  const q = model.layers[l]!;
+  if (!isFloatLayer(q)) throw new RangeError(`layer ${l} is not kept in float32`);
+  const n = q.inFeatures;
+  const m = q.outFeatures;
+  const weight = Float64Array.from(q.weight);
+  const relu = q.activation === 'relu';
+  const previous = model.layers[l - 1];
+  const inQuant = previous === undefined || isFloatLayer(previous) ? null : previous.output;
+  let act = relu
+    ? { lower: new Float64Array(m), upper: new Float64Array(m).fill(Infinity) }
+    : identityActivation(m);
+  if (q.output !== null) {
+    const clamp = outputClamp(q.output, m);
+    act = {
+      lower: Float64Array.from(clamp.lower, (v) => (relu ? Math.max(0, v) : v)),
+      upper: clamp.upper,
+    };
+  }
+  return {
+    layer: {
+      inFeatures: n,
+      outFeatures: m,
+      weight,
+      bias: Float64Array.from(q.bias),
+      activationLower: act.lower,
+      activationUpper: act.upper,
+    },
+    data: {
+      kind: 'kept-float',
+      inQuant,
+      outQuant: q.output,
+      relu,
+      rowAbsSum: rowAbsSums(weight, n, m),
+    },
+  };
+}
+
+/**
+ * Whether the bounds model `model`: every static and dynamic model, and a mixed model whose first
+ * layer is kept in float32 (its input is not quantised; with an int8 first layer the cells of its
+ * input are not modelled for mixed models yet).
+ */
+export function boundsModel(model: QMlp): boolean {
+  return model.format !== 'mixed' || model.input === null;
+}
+
 /** The int8 model (validated by the caller) as a real-units network. */
 export function int8Network(model: QMlp): Int8Network {
-  refuseKeptFloat(model, 'the int8 bounds');
+  if (!boundsModel(model)) {
+    throw new KeptFloatLayersError('the int8 bounds (with an int8 first layer)');
+  }
   const layers: RealLayer[] = [];
   const data: Int8LayerData[] = [];
-  model.layers.forEach((_, l) => {
+  model.layers.forEach((layer, l) => {
     const built =
       model.format === 'dynamic'
         ? dynamicLayer(model, l)
-        : model.executionPath.kind === 'fused-integer'
-          ? fusedLayer(model, l)
-          : unfusedLayer(model, l);
+        : model.format === 'mixed'
+          ? isFloatLayer(layer)
+            ? keptFloatLayer(model, l)
+            : fusedLayer(model, l)
+          : model.executionPath.kind === 'fused-integer'
+            ? fusedLayer(model, l)
+            : unfusedLayer(model, l);
     layers.push(built.layer);
     data.push(built.data);
   });

@@ -216,6 +216,6 @@ export function linearBoundsInt8(model: QMlp, box: Box): LinearBounds {
   checkBoxDimension(box, qmlpInputSize(model), 'linearBoundsInt8');
   return logitLinearBounds(
     refineInt8(model, box),
-    model.format === 'dynamic' ? 'input' : 'dequantized-input',
+    model.format === 'dynamic' || model.format === 'mixed' ? 'input' : 'dequantized-input',
   );
 }

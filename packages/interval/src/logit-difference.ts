@@ -45,7 +45,7 @@ export function differenceBounds(fp32: Mlp, int8: QMlp, box: Box): DifferenceBou
   const fpLinear = logitLinearBounds(fp, 'input');
   const intLinear = logitLinearBounds(
     int,
-    int8.format === 'dynamic' ? 'input' : 'dequantized-input',
+    int8.format === 'dynamic' || int8.format === 'mixed' ? 'input' : 'dequantized-input',
   );
   const k = pair.outputSize;
   const n = pair.inputSize;

@@ -7,6 +7,8 @@ import {
   type ExecutionPath,
   type FloatGemmLayout,
   type QDynamicLayer,
+  type QFloatLayer,
+  type QMixedInt8Layer,
   type QMlp,
   type QStaticLayer,
   type WeightQuant,
@@ -195,9 +197,9 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
     m,
     'format',
     '$.model',
-    (v): v is Exclude<QMlp['format'], 'mixed'> =>
-      v === 'qdq' || v === 'qoperator' || v === 'dynamic',
-    '"qdq", "qoperator" or "dynamic"',
+    (v): v is QMlp['format'] =>
+      v === 'qdq' || v === 'qoperator' || v === 'dynamic' || v === 'mixed',
+    '"qdq", "qoperator", "dynamic" or "mixed"',
   );
   const rawLayers = m['layers'];
   if (!Array.isArray(rawLayers) || rawLayers.length === 0) {
@@ -227,7 +229,62 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
   }
   const head = rawHead === undefined ? {} : { head: rawHead as OutputHead };
   let model: QMlp;
-  if (format === 'dynamic') {
+  const logitsOf = (): 'dequantize' | 'float' =>
+    field(
+      m,
+      'logits',
+      '$.model',
+      (v): v is 'dequantize' | 'float' => v === 'dequantize' || v === 'float',
+      '"dequantize" or "float"',
+    );
+  if (format === 'mixed') {
+    const layers = rawLayers.map((raw: unknown, l): QFloatLayer | QMixedInt8Layer => {
+      const { path, layer, inFeatures, outFeatures, activation } = common(raw, l);
+      const kind = field(
+        layer,
+        'kind',
+        path,
+        (v): v is 'float' | 'int8' => v === 'float' || v === 'int8',
+        '"float" or "int8"',
+      );
+      const output =
+        layer['output'] === null ? null : readTensorQuant(layer['output'], `${path}.output`);
+      if (kind === 'float') {
+        return {
+          kind,
+          inFeatures,
+          outFeatures,
+          activation,
+          weight: decode(
+            layer,
+            'weight',
+            path,
+            'float32',
+            inFeatures * outFeatures,
+          ) as Float32Array,
+          bias: decode(layer, 'bias', path, 'float32', outFeatures) as Float32Array,
+          output,
+        };
+      }
+      return {
+        kind,
+        inFeatures,
+        outFeatures,
+        activation,
+        ...readWeights(layer, path, inFeatures, outFeatures),
+        bias: decode(layer, 'bias', path, 'int32', outFeatures) as Int32Array,
+        output,
+      };
+    });
+    model = {
+      format,
+      executionPath: { kind: 'fused-integer' },
+      input: m['input'] === null ? null : readTensorQuant(m['input'], '$.model.input'),
+      logits: logitsOf(),
+      layers,
+      ...head,
+    };
+  } else if (format === 'dynamic') {
     const layers = rawLayers.map((raw: unknown, l): QDynamicLayer => {
       const { path, layer, inFeatures, outFeatures, activation } = common(raw, l);
       const bias = decode(layer, 'bias', path, 'float32', outFeatures) as Float32Array;
@@ -281,13 +338,7 @@ export function qmlpFromJson(value: unknown): QMlpFromJsonResult {
               layers[0]?.inFeatures ?? 0,
             ) as Float32Array,
           }),
-      logits: field(
-        m,
-        'logits',
-        '$.model',
-        (v): v is 'dequantize' | 'float' => v === 'dequantize' || v === 'float',
-        '"dequantize" or "float"',
-      ),
+      logits: logitsOf(),
       layers,
       ...head,
     };

@@ -66,7 +66,9 @@ describe('qmlpToJson / qmlpFromJson', () => {
 
   it('writes the documented layout: little-endian base64 tensors, numbers for scalars', () => {
     const json = qmlpToJson(handStaticModel());
-    if (json.model.format === 'dynamic') throw new Error('unreachable');
+    if (json.model.format !== 'qdq' && json.model.format !== 'qoperator') {
+      throw new Error('unreachable');
+    }
     const layer = json.model.layers[0]!;
     expect(layer.weight).toBe('Av8BAQ=='); // int8 [2, -1, 1, 1]
     expect(layer.bias).toBe('BAAAAP7///8='); // int32 LE [4, -2]
@@ -176,7 +178,9 @@ describe('qmlpToJson / qmlpFromJson', () => {
       layers: [{ ...layer, weightQuant: { ...layer.weightQuant, bits: 8 } }],
     };
     const json = qmlpToJson(threeBit);
-    if (json.model.format === 'dynamic') throw new Error('unreachable');
+    if (json.model.format !== 'qdq' && json.model.format !== 'qoperator') {
+      throw new Error('unreachable');
+    }
     const stored = json.model.layers[0]!;
     const doc = {
       ...json,

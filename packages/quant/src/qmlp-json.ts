@@ -2,13 +2,7 @@ import type { Activation, JsonValue, OutputHead } from '@quantproof/nn';
 import { encodeBase64 } from '@quantproof/nn';
 import type { QuantElementType, QuantizedArray } from './element-type.js';
 import { InvalidQMlpError } from './errors.js';
-import {
-  refuseKeptFloat,
-  validateQMlp,
-  type ExecutionPath,
-  type QMlp,
-  type WeightQuant,
-} from './qmlp.js';
+import { validateQMlp, type ExecutionPath, type QMlp, type WeightQuant } from './qmlp.js';
 import type { TensorQuant } from './quantize-linear.js';
 
 /** The `format` marker of a serialised quantised model. */
@@ -61,6 +55,17 @@ export interface QDynamicLayerJson {
   readonly bias: string;
 }
 
+/** A layer kept in float32 as serialised: `weight` and `bias` float32 (base64). */
+export interface QFloatLayerJson {
+  readonly kind: 'float';
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly activation: Activation;
+  readonly weight: string;
+  readonly bias: string;
+  readonly output: TensorQuantJson | null;
+}
+
 /** The model part of a serialised `QMlp`, the same fields as the `QMlp` with tensors encoded. */
 export type QMlpModelJson =
   | {
@@ -72,6 +77,16 @@ export type QMlpModelJson =
       readonly logits: 'dequantize' | 'float';
       readonly layers: readonly QStaticLayerJson[];
       /** The output head, written only when the model has one (absent means `logits`). */
+      readonly head?: OutputHead;
+    }
+  | {
+      readonly format: 'mixed';
+      readonly executionPath: { readonly kind: 'fused-integer' };
+      readonly input: TensorQuantJson | null;
+      readonly logits: 'dequantize' | 'float';
+      readonly layers: readonly (
+        QFloatLayerJson | (QStaticLayerJson & { readonly kind: 'int8' })
+      )[];
       readonly head?: OutputHead;
     }
   | {
@@ -125,7 +140,42 @@ function weightQuantJson(q: WeightQuant): WeightQuantJson {
  */
 export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
   validateQMlp(model);
-  refuseKeptFloat(model, 'the JSON form of a quantised model');
+  if (model.format === 'mixed') {
+    const layers = model.layers.map(
+      (layer): QFloatLayerJson | (QStaticLayerJson & { readonly kind: 'int8' }) =>
+        layer.kind === 'float'
+          ? {
+              kind: 'float',
+              inFeatures: layer.inFeatures,
+              outFeatures: layer.outFeatures,
+              activation: layer.activation,
+              weight: encode(layer.weight),
+              bias: encode(layer.bias),
+              output: layer.output === null ? null : tensorQuantJson(layer.output),
+            }
+          : {
+              kind: 'int8',
+              inFeatures: layer.inFeatures,
+              outFeatures: layer.outFeatures,
+              activation: layer.activation,
+              weight: encode(layer.weight),
+              weightQuant: weightQuantJson(layer.weightQuant),
+              bias: encode(layer.bias),
+              output: layer.output === null ? null : tensorQuantJson(layer.output),
+            },
+    );
+    return envelope(
+      {
+        format: 'mixed',
+        executionPath: { kind: 'fused-integer' },
+        input: model.input === null ? null : tensorQuantJson(model.input),
+        logits: model.logits,
+        layers,
+        ...headJson(model),
+      },
+      metadata,
+    );
+  }
   if (model.format === 'dynamic') {
     model.layers.forEach((layer, l) => {
       layer.bias.forEach((b, j) => {

@@ -8,6 +8,8 @@ import {
   forwardInt8,
   InvalidQMlpError,
   keepLayersInFloat32,
+  qmlpFromJson,
+  qmlpToJson,
   QuantOptionsError,
   quantizeStatic,
   traceInt8,
@@ -175,6 +177,16 @@ describe('keepLayersInFloat32', () => {
     expect(() => keepLayersInFloat32(mlp, base, [])).toThrow(QuantOptionsError);
     expect(() => keepLayersInFloat32(mlp, base, [0, 1, 2])).toThrow(QuantOptionsError);
     expect(() => keepLayersInFloat32(mlp, base, [3])).toThrow(/layers are 0..2/);
+  });
+
+  it('round-trips through JSON bit for bit (the form workers receive)', () => {
+    for (const keep of [[0], [2], [0, 1], [0, 2]]) {
+      const mixed = keepLayersInFloat32(mlp, base, keep);
+      const back = qmlpFromJson(JSON.parse(JSON.stringify(qmlpToJson(mixed)))).model;
+      expect(back).toEqual(mixed);
+      const x = Float32Array.of(0.7, -0.3, 0.05, -1.5);
+      expect(Array.from(forwardInt8(back, x))).toEqual(Array.from(forwardInt8(mixed, x)));
+    }
   });
 
   it('validates what it builds, and the executor runs every allowed layout', () => {

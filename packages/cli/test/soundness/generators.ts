@@ -70,7 +70,8 @@ export type Focus =
   | 'boxes'
   | 'dynamic'
   | 'edited-int8'
-  | 'per-feature-input';
+  | 'per-feature-input'
+  | 'kept-float';
 
 /** Every focus, in the order the CI slice runs them. */
 export const FOCI: readonly Focus[] = [
@@ -81,6 +82,7 @@ export const FOCI: readonly Focus[] = [
   'dynamic',
   'edited-int8',
   'per-feature-input',
+  'kept-float',
   'any',
 ];
 
@@ -132,6 +134,12 @@ function focused(focus: Focus): {
       };
     case 'edited-int8':
       return { net: {}, quant: { edit: int8Edit }, boxKinds: ALL_BOX_KINDS };
+    case 'kept-float':
+      return {
+        net: { hidden: fc.integer({ min: 1, max: 6 }) },
+        quant: { format: fc.constant<QuantSpec['format']>('mixed') },
+        boxKinds: ['calibrated', 'saturating', 'ulps', 'huge', 'degenerate', 'calibrated'],
+      };
     case 'per-feature-input':
       return {
         net: { inputs: fc.constant(2) },
@@ -167,6 +175,7 @@ function describeSpec(spec: PairSpec, mlp: Mlp, int8: QMlp): string {
       : '',
     `int8 ${int8.format}`,
     int8.format === 'dynamic' ? '' : `act ${q.activationType} logits ${q.logits}`,
+    int8.format === 'mixed' ? 'first layer kept in float32' : '',
     (int8.format === 'qdq' || int8.format === 'qoperator') && int8.inputScales !== undefined
       ? 'per-feature input scales'
       : '',

@@ -5,6 +5,7 @@
 import { createSeededRng, type Mlp, type OutputHead } from '@quantproof/nn';
 import {
   CalibrationDataError,
+  keepLayersInFloat32,
   type QMlp,
   type QMlpStatic,
   quantizeDynamic,
@@ -42,7 +43,8 @@ export interface NetSpec {
 
 /** How the int8 twin is made. */
 export interface QuantSpec {
-  readonly format: 'qdq' | 'qoperator' | 'dynamic';
+  /** `mixed`: QDQ with the first layer kept in float32 (a network with a hidden layer only). */
+  readonly format: 'qdq' | 'qoperator' | 'dynamic' | 'mixed';
   readonly activationType: QuantElementType;
   readonly weightType: QuantElementType;
   readonly perChannel: boolean;
@@ -197,7 +199,7 @@ export const int8Edit: fc.Arbitrary<Int8Edit> = fc.oneof(
 
 /** The arbitraries of each `QuantSpec` field. */
 export const quantFields: FieldArbitraries<QuantSpec> = {
-  format: fc.constantFrom<QuantSpec['format']>('qdq', 'qoperator', 'dynamic'),
+  format: fc.constantFrom<QuantSpec['format']>('qdq', 'qoperator', 'dynamic', 'mixed'),
   activationType: fc.constantFrom<QuantElementType>('int8', 'uint8'),
   weightType: fc.constantFrom<QuantElementType>('int8', 'int8', 'uint8'),
   perChannel: fc.boolean(),
@@ -252,6 +254,19 @@ function quantizeWith(mlp: Mlp, spec: QuantSpec): QMlp | null {
           reduceRange,
           weightBits: spec.weightBits,
         }).model;
+      }
+      if (spec.format === 'mixed') {
+        if (mlp.layers.length < 2) return null;
+        const base = quantizeStatic(mlp, calibrationSamples(spec, inputs, scale), {
+          format: 'qdq',
+          activationType: spec.activationType,
+          weightType,
+          perChannel: spec.perChannel,
+          reduceRange,
+          weightBits: spec.weightBits,
+          logits: spec.logits,
+        }).model;
+        return keepLayersInFloat32(mlp, base, [0]);
       }
       return quantizeStatic(mlp, calibrationSamples(spec, inputs, scale), {
         format: spec.format,
@@ -315,7 +330,7 @@ function editInt8(model: QMlp, mlp: Mlp, spec: QuantSpec, net: NetSpec): QMlp | 
     return { ...model, layers } as QMlp;
   }
   // accumulator: a first-layer int32 bias near the int32 limit, so the accumulator can wrap.
-  if (model.format === 'dynamic') return null;
+  if (model.format === 'dynamic' || model.format === 'mixed') return null;
   const first = layers[0]!;
   const bias = Int32Array.from(first.bias);
   bias[0] = 2 ** 31 - 1 - 64;

@@ -6,13 +6,7 @@
 // model) and for the real-number FP32 network.
 
 import { forwardFp32 } from '@quantproof/nn';
-import {
-  decideOutputs,
-  elementTypeRange,
-  inputFeatureQuants,
-  type QMlp,
-  refuseKeptFloat,
-} from '@quantproof/quant';
+import { decideOutputs, elementTypeRange, inputFeatureQuants, type QMlp } from '@quantproof/quant';
 import { boxCentre, type Box, type Bounds } from '../box.js';
 import type { LinearForm } from '../back-substitution.js';
 import { headMarginFloor } from '../certify.js';
@@ -568,8 +562,10 @@ function gridShare(
     );
   });
   const quantizers = inputQuantizers(model);
-  refuseKeptFloat(model, 'the certified share');
-  const featureQuants = model.format === 'dynamic' ? null : inputFeatureQuants(model);
+  // No fixed input cells: dynamic models, and a first layer kept in float32 (the only mixed models
+  // the bounds take) read x itself.
+  const featureQuants =
+    model.format === 'dynamic' || model.format === 'mixed' ? null : inputFeatureQuants(model);
   // Each dimension dequantised with its own input scale.
   const dequantized =
     quantizers === null || featureQuants === null

@@ -3,6 +3,7 @@
 // the shape, and a failure replays exactly.
 import { createSeededRng, type Mlp, type Rng } from '@quantproof/nn';
 import {
+  keepLayersInFloat32,
   quantizeDynamic,
   quantizeStatic,
   type QMlp,
@@ -45,7 +46,8 @@ export function randomInputs(count: number, n: number, range: number, seed: numb
 
 /** How a random int8 model is quantised. */
 export interface QuantCase {
-  readonly kind: 'static' | 'dynamic';
+  /** `mixed`: a static QDQ model whose first `keepCount` layers (and the last, with `keepLast`) are kept in float32. */
+  readonly kind: 'static' | 'dynamic' | 'mixed';
   readonly activationType: QuantElementType;
   readonly perChannel: boolean;
   readonly format: 'qdq' | 'qoperator';
@@ -61,11 +63,15 @@ export interface QuantCase {
    * narrower range, as CartPole's θ beside x); default `per-tensor`.
    */
   readonly inputScale?: 'per-tensor' | 'per-feature';
+  /** Mixed models: how many leading layers stay in float32 (at least 1, at most all but one). */
+  readonly keepCount?: number;
+  /** Mixed models: keep the last layer in float32 too. */
+  readonly keepLast?: boolean;
 }
 
 /** Random quantisation schemes over every format and execution path. */
 export const quantCaseArb: fc.Arbitrary<QuantCase> = fc.record({
-  kind: fc.constantFrom<'static' | 'dynamic'>('static', 'static', 'dynamic'),
+  kind: fc.constantFrom<'static' | 'dynamic' | 'mixed'>('static', 'static', 'dynamic', 'mixed'),
   activationType: fc.constantFrom<QuantElementType>('int8', 'uint8'),
   perChannel: fc.boolean(),
   format: fc.constantFrom<'qdq' | 'qoperator'>('qdq', 'qoperator'),
@@ -75,6 +81,8 @@ export const quantCaseArb: fc.Arbitrary<QuantCase> = fc.record({
   gemm: fc.constantFrom<'gemm-transb' | 'gemm' | 'matmul-add'>('gemm-transb', 'gemm', 'matmul-add'),
   weightType: fc.constantFrom<QuantElementType>('int8', 'int8', 'uint8'),
   inputScale: fc.constantFrom<'per-tensor' | 'per-feature'>('per-tensor', 'per-feature'),
+  keepCount: fc.integer({ min: 1, max: 3 }),
+  keepLast: fc.boolean(),
 });
 
 /** Quantises `mlp` with `q`, calibrating static models on random inputs in [-range, range]. */
@@ -84,6 +92,20 @@ export function quantize(mlp: Mlp, q: QuantCase, range: number, seed: number): Q
     return quantizeDynamic(mlp, { perChannel: q.perChannel, weightType }).model;
   }
   const n = mlp.layers[0]!.inFeatures;
+  if (q.kind === 'mixed') {
+    const layers = mlp.layers.length;
+    const prefix = Math.min(q.keepCount ?? 1, layers - 1);
+    const keep = Array.from({ length: prefix }, (_, l) => l);
+    if (q.keepLast === true && prefix < layers - 1) keep.push(layers - 1);
+    const base = quantizeStatic(mlp, randomInputs(32, n, range, seed), {
+      format: 'qdq',
+      activationType: q.activationType,
+      perChannel: q.perChannel,
+      weightBits: q.bits,
+      logits: q.logits,
+    }).model;
+    return keepLayersInFloat32(mlp, base, keep);
+  }
   const unfused = q.path === 'unfused' && q.format === 'qdq';
   const uint8Weights = weightType === 'uint8' && q.activationType === 'uint8' && q.bits === 8;
   const perFeature = q.inputScale === 'per-feature' && q.format === 'qoperator';

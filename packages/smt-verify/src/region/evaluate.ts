@@ -208,7 +208,10 @@ export function createLeafEvaluator(
       // A dynamic model's error is not constant on input cells: within a leaf it follows the
       // rounding of every hidden unit, a pattern far finer than the leaf. Its smooth part peaks at
       // the bound's corner; seeded points near that corner and across the leaf sample the pattern.
-      if (model.format === 'dynamic') candidates.push(...errorProbes(box, analysis, task.seed));
+      // So is a model whose first layer is kept in float32: its hidden codes follow x as finely.
+      if (model.format === 'dynamic' || model.format === 'mixed') {
+        candidates.push(...errorProbes(box, analysis, task.seed));
+      }
       for (const x of candidates) {
         const v = errorAt(x, Math.max(task.errorLower, error?.value ?? 0));
         if (v > task.errorLower && (error === null || v > error.value)) {
