@@ -34,7 +34,6 @@ export { fp32LinearUpperBound } from './fp32-network.js';
 export { fp32ExecutionError, maxPairTolerance, pairTolerance } from './fp32-error.js';
 export { softmaxBoundsFp32, softmaxFp32 } from './softmax-bounds.js';
 export { ibpInt8, type Int8IntervalBounds, type Int8LayerBounds } from './int8-bounds.js';
-export { boundsModel } from './int8-network.js';
 export {
   fp32SpecLowerBound,
   linearBoundsFp32,

@@ -1,7 +1,7 @@
 // The input difference Δ₀ = (int8 model's input) − (FP32 network's input) of the joint analysis,
 // relaxed linearly in the float32 input x.
 
-import { inputFeatureQuant, KeptFloatLayersError } from '@quantproof/quant';
+import { hasInputCells, inputFeatureQuant } from '@quantproof/quant';
 import type { Bounds } from './box.js';
 import type { Int8BoxState } from './int8-bounds.js';
 import {
@@ -68,11 +68,7 @@ export function inputDifference(
   const first = state.executed.layers[0]!;
   // No input quantisation: dynamic models (their first layer's noise) and a first layer kept in
   // float32 read x itself.
-  if (model.format === 'dynamic' || first.kind === 'dynamic') return out;
-  if (model.format === 'mixed' || first.kind === 'kept-float') {
-    if (model.format === 'mixed' && model.input === null && first.kind === 'kept-float') return out;
-    throw new KeptFloatLayersError('the input difference bounds (with an int8 first layer)');
-  }
+  if (!hasInputCells(model) || first.kind === 'dynamic' || first.kind === 'kept-float') return out;
   const { qmin, qmax } = model.input.elementType === 'uint8' ? U8 : I8;
   for (let i = 0; i < n; i++) {
     // Each feature's own input quantisation (per-feature input scales).

@@ -21,6 +21,7 @@ import {
   requantize,
   roundHalfEven,
   type TensorQuant,
+  hasInputCells,
 } from '@quantproof/quant';
 import { checkBoxDimension, float32Range, type Box, type Bounds } from './box.js';
 import {
@@ -361,8 +362,7 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
   const model = net.model;
   const x32 = float32Range(box);
   // A first layer kept in float32 reads the float32 input itself, like a dynamic model.
-  const featureQuants =
-    model.format === 'dynamic' || model.format === 'mixed' ? null : inputFeatureQuants(model);
+  const featureQuants = hasInputCells(model) ? inputFeatureQuants(model) : null;
   let quantIn: Bounds | null = featureQuants === null ? null : quantizeBounds(x32, featureQuants);
   const domain =
     featureQuants === null || quantIn === null

@@ -20,7 +20,6 @@ import {
   inputFeatureQuant,
   int8Layer,
   isFloatLayer,
-  KeptFloatLayersError,
   layerInputQuant,
   layerMultipliers,
   weightQuantFor,
@@ -132,7 +131,7 @@ function fusedLayer(
   // The real input of feature i is s_i·(q_i − zp): the first layer of a model with per-feature
   // input scales divides by each feature's own scale (Ŵ_ji = s_out·M_j·wc_ji / s_i).
   const inScales = Float64Array.from({ length: n }, (_, i) =>
-    l === 0 && model.format !== 'mixed' ? inputFeatureQuant(model, i).scale : inQuant.scale,
+    l === 0 ? inputFeatureQuant(model, i).scale : inQuant.scale,
   );
   for (let j = 0; j < m; j++) {
     const zpW = weightQuantFor(q.weightQuant, j).zeroPoint;
@@ -281,20 +280,8 @@ function keptFloatLayer(
   };
 }
 
-/**
- * Whether the bounds model `model`: every static and dynamic model, and a mixed model whose first
- * layer is kept in float32 (its input is not quantised; with an int8 first layer the cells of its
- * input are not modelled for mixed models yet).
- */
-export function boundsModel(model: QMlp): boolean {
-  return model.format !== 'mixed' || model.input === null;
-}
-
 /** The int8 model (validated by the caller) as a real-units network. */
 export function int8Network(model: QMlp): Int8Network {
-  if (!boundsModel(model)) {
-    throw new KeptFloatLayersError('the int8 bounds (with an int8 first layer)');
-  }
   const layers: RealLayer[] = [];
   const data: Int8LayerData[] = [];
   model.layers.forEach((layer, l) => {

@@ -5,7 +5,7 @@
 // quantity, so linear bounds are never looser than IBP.
 
 import type { Mlp } from '@quantproof/nn';
-import { createInt8Executor, qmlpInputSize, type QMlp } from '@quantproof/quant';
+import { createInt8Executor, qmlpInputSize, type QMlp, hasInputCells } from '@quantproof/quant';
 import { mlpInputSize, validateMlp } from '@quantproof/nn';
 import { checkBoxDimension, type Box, type Bounds } from './box.js';
 import {
@@ -216,6 +216,6 @@ export function linearBoundsInt8(model: QMlp, box: Box): LinearBounds {
   checkBoxDimension(box, qmlpInputSize(model), 'linearBoundsInt8');
   return logitLinearBounds(
     refineInt8(model, box),
-    model.format === 'dynamic' || model.format === 'mixed' ? 'input' : 'dequantized-input',
+    hasInputCells(model) ? 'dequantized-input' : 'input',
   );
 }

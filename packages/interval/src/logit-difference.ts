@@ -10,7 +10,7 @@ import { logitLinearBounds, refineNetwork, type LinearBounds } from './linear-bo
 import { subDown, subUp } from './outward.js';
 import { preparePair } from './pair.js';
 import { intersectBounds } from './real-network.js';
-import type { QMlp } from '@quantproof/quant';
+import { hasInputCells, type QMlp } from '@quantproof/quant';
 
 /** Bounds of the logit difference `forwardInt8(fl(x)) − fp32(fl(x))` over a box. */
 export interface DifferenceBounds {
@@ -43,10 +43,7 @@ export function differenceBounds(fp32: Mlp, int8: QMlp, box: Box): DifferenceBou
   const int = refineNetwork(pair.intNet, int8BoxState(pair.intNet, box));
   const joint = analyseDifference(pair, box, fp, int);
   const fpLinear = logitLinearBounds(fp, 'input');
-  const intLinear = logitLinearBounds(
-    int,
-    int8.format === 'dynamic' || int8.format === 'mixed' ? 'input' : 'dequantized-input',
-  );
+  const intLinear = logitLinearBounds(int, hasInputCells(int8) ? 'dequantized-input' : 'input');
   const k = pair.outputSize;
   const n = pair.inputSize;
   const subtracted = {

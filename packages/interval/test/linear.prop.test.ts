@@ -1,5 +1,5 @@
 import { forwardFp32 } from '@quantproof/nn';
-import { createInt8Executor, inputFeatureQuant } from '@quantproof/quant';
+import { createInt8Executor, hasInputCells, inputFeatureQuant } from '@quantproof/quant';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -83,7 +83,7 @@ describe('linear bounds', () => {
           const exact = exactForward(mlp, x).logits;
           const first = trace.layers[0]!;
           const qv =
-            model.format === 'dynamic' || model.format === 'mixed' || first.kind === 'dynamic'
+            !hasInputCells(model) || first.kind === 'dynamic' || first.kind === 'kept-float'
               ? xv
               : Array.from(first.input, (qi, i) => {
                   // Each feature dequantised with its own scale (per-feature input scales).

@@ -56,6 +56,7 @@ export {
   layerMultipliers,
   inputFeatureQuant,
   inputFeatureQuants,
+  hasInputCells,
   int8Layer,
   isFloatLayer,
   refuseKeptFloat,

@@ -180,6 +180,22 @@ export function refuseKeptFloat<M extends QMlp>(
   if (model.format === 'mixed') throw new KeptFloatLayersError(what);
 }
 
+/**
+ * Whether `model` quantises its input with fixed scales (QuantizeLinear before an int8 first
+ * layer): static models, and mixed models whose first layer is int8. Its decision is then constant
+ * on every input quantisation cell. Dynamic models compute their scale at run time; a first layer
+ * kept in float32 reads the input as it is.
+ */
+export function hasInputCells(
+  model: QMlp,
+): model is QMlpStatic | (QMlpMixed & { readonly input: TensorQuant }) {
+  return (
+    model.format === 'qdq' ||
+    model.format === 'qoperator' ||
+    (model.format === 'mixed' && model.input !== null)
+  );
+}
+
 /** Whether layer `layer` of a mixed model is kept in float32. */
 export function isFloatLayer(layer: QMlp['layers'][number]): layer is QFloatLayer {
   return (layer as { kind?: string }).kind === 'float';
@@ -218,7 +234,18 @@ export function layerInputQuant(model: QMlpStatic | QMlpMixed, index: number): T
  * The quantisation input feature `i` goes through: scale `inputScales[i]` when the model has
  * per-feature input scales, else `input.scale`; zero point and element type of `input`.
  */
-export function inputFeatureQuant(model: QMlpStatic, i: number): TensorQuant {
+export function inputFeatureQuant(model: QMlpStatic | QMlpMixed, i: number): TensorQuant {
+  if (model.format === 'mixed') {
+    if (model.input === null) {
+      throw new InvalidQMlpError(
+        '$.input',
+        'the first layer is kept in float32: the input is not quantised',
+      );
+    }
+    if (i < 0 || i >= qmlpInputSize(model))
+      throw new RangeError(`input feature ${i} does not exist`);
+    return model.input;
+  }
   const scales = model.inputScales;
   if (scales === undefined) return model.input;
   const scale = scales[i];
@@ -227,7 +254,7 @@ export function inputFeatureQuant(model: QMlpStatic, i: number): TensorQuant {
 }
 
 /** `inputFeatureQuant` for every input feature, in order. */
-export function inputFeatureQuants(model: QMlpStatic): TensorQuant[] {
+export function inputFeatureQuants(model: QMlpStatic | QMlpMixed): TensorQuant[] {
   const n = qmlpInputSize(model);
   return Array.from({ length: n }, (_, i) => inputFeatureQuant(model, i));
 }

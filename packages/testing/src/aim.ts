@@ -15,7 +15,7 @@ import {
   type Int8Executor,
   NonFiniteInputError,
   type QMlp,
-  refuseKeptFloat,
+  hasInputCells,
 } from '@quantproof/quant';
 import { type InputBox, inputCells } from '@quantproof/smt-verify';
 import { ModelInputError, TestingOptionsError } from './errors.js';
@@ -112,12 +112,11 @@ export class Aimer {
     }
     const faces: number[][] = [];
     const edges: number[][] = [];
-    refuseKeptFloat(int8, 'the aimed arbitraries');
     for (let i = 0; i < d; i++) {
       const lo = this.lower[i]!;
       const hi = this.upper[i]!;
       const dimEdges = [lo, hi];
-      if (int8.format === 'dynamic') {
+      if (!hasInputCells(int8)) {
         faces.push([]);
       } else {
         const cells = inputCells(lo, hi, inputFeatureQuant(int8, i));

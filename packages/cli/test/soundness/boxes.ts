@@ -2,7 +2,13 @@
 // range, on quantisation-cell faces, huge (±1e6, ±1e30, ±max float32), degenerate, a few ulps wide,
 // and invalid ones (no float32 inside, bounds beyond float32, inverted).
 import { createSeededRng, type SeededRng } from '@quantproof/nn';
-import { inputFeatureQuant, type QMlp, type QMlpStatic } from '@quantproof/quant';
+import {
+  inputFeatureQuant,
+  type QMlp,
+  type QMlpMixed,
+  type QMlpStatic,
+  hasInputCells,
+} from '@quantproof/quant';
 import { cellInterval, inputCells } from '@quantproof/smt-verify';
 import { float32Step, MAX_FLOAT32 } from './exact.js';
 
@@ -24,7 +30,7 @@ export interface BoxSpec {
 }
 
 /** Float32 faces of the input quantisation: `faces[k]` is the first float32 of cell qmin + k + 1. */
-function inputFaces(model: QMlpStatic, i: number): number[] {
+function inputFaces(model: QMlpStatic | QMlpMixed, i: number): number[] {
   const cells = inputCells(-MAX_FLOAT32, MAX_FLOAT32, inputFeatureQuant(model, i));
   const faces: number[] = [];
   for (let q = cells.qLow + 1; q <= cells.qHigh; q++) faces.push(cellInterval(cells, q).lo);
@@ -116,7 +122,7 @@ export function buildBox(
   const upper: number[] = [];
   for (let i = 0; i < inputs; i++) {
     // Each dimension's own faces (per-feature input scales).
-    const faces = int8.format === 'qdq' || int8.format === 'qoperator' ? inputFaces(int8, i) : null;
+    const faces = hasInputCells(int8) ? inputFaces(int8, i) : null;
     const [lo, hi] = boxDimension(spec.kind, rng, faces, range, maxCells);
     lower.push(lo);
     upper.push(hi);

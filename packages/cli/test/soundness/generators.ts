@@ -175,7 +175,7 @@ function describeSpec(spec: PairSpec, mlp: Mlp, int8: QMlp): string {
       : '',
     `int8 ${int8.format}`,
     int8.format === 'dynamic' ? '' : `act ${q.activationType} logits ${q.logits}`,
-    int8.format === 'mixed' ? 'first layer kept in float32' : '',
+    int8.format === 'mixed' ? `${q.kept} layer kept in float32` : '',
     (int8.format === 'qdq' || int8.format === 'qoperator') && int8.inputScales !== undefined
       ? 'per-feature input scales'
       : '',

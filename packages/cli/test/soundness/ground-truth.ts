@@ -5,7 +5,7 @@
 // neighbours of every decision change found inside a cell, by bisection in onnxruntime. A box
 // with few float32 points is enumerated whole.
 import type { SeededRng } from '@quantproof/nn';
-import { inputFeatureQuant, type QMlp } from '@quantproof/quant';
+import { inputFeatureQuant, type QMlp, hasInputCells } from '@quantproof/quant';
 import { cellInterval, inputCells } from '@quantproof/smt-verify';
 import { float32FromOrdinal, float32Ordinal, float32Step, MAX_FLOAT32 } from './exact.js';
 import type { Evaluation, PairFiles } from './model-files.js';
@@ -91,8 +91,8 @@ function cellIntervals(
   box: FloatBox,
   grid: number,
 ): { intervals: { lo: number; hi: number }[][]; quantised: boolean } {
-  // A first layer kept in float32 has no fixed input cells either: pseudo-cells, as for dynamic.
-  if (model.format === 'qdq' || model.format === 'qoperator') {
+  // Fixed input cells (static models, an int8 first layer); else pseudo-cells, as for dynamic.
+  if (hasInputCells(model)) {
     const intervals = box.lower.map((lo, i) => {
       const cells = inputCells(lo, box.upper[i]!, inputFeatureQuant(model, i));
       const list: { lo: number; hi: number }[] = [];

@@ -5,6 +5,7 @@
 import { createSeededRng, type Mlp, type OutputHead } from '@quantproof/nn';
 import {
   CalibrationDataError,
+  isFloatLayer,
   keepLayersInFloat32,
   type QMlp,
   type QMlpStatic,
@@ -43,8 +44,12 @@ export interface NetSpec {
 
 /** How the int8 twin is made. */
 export interface QuantSpec {
-  /** `mixed`: QDQ with the first layer kept in float32 (a network with a hidden layer only). */
+  /**
+   * `mixed`: QDQ with one layer kept in float32 (`kept`: the first, or the last; a network with a
+   * hidden layer only).
+   */
   readonly format: 'qdq' | 'qoperator' | 'dynamic' | 'mixed';
+  readonly kept?: 'first' | 'last';
   readonly activationType: QuantElementType;
   readonly weightType: QuantElementType;
   readonly perChannel: boolean;
@@ -200,6 +205,7 @@ export const int8Edit: fc.Arbitrary<Int8Edit> = fc.oneof(
 /** The arbitraries of each `QuantSpec` field. */
 export const quantFields: FieldArbitraries<QuantSpec> = {
   format: fc.constantFrom<QuantSpec['format']>('qdq', 'qoperator', 'dynamic', 'mixed'),
+  kept: fc.constantFrom<QuantSpec['kept']>('first', 'last'),
   activationType: fc.constantFrom<QuantElementType>('int8', 'uint8'),
   weightType: fc.constantFrom<QuantElementType>('int8', 'int8', 'uint8'),
   perChannel: fc.boolean(),
@@ -266,7 +272,7 @@ function quantizeWith(mlp: Mlp, spec: QuantSpec): QMlp | null {
           weightBits: spec.weightBits,
           logits: spec.logits,
         }).model;
-        return keepLayersInFloat32(mlp, base, [0]);
+        return keepLayersInFloat32(mlp, base, [spec.kept === 'first' ? 0 : mlp.layers.length - 1]);
       }
       return quantizeStatic(mlp, calibrationSamples(spec, inputs, scale), {
         format: spec.format,
@@ -318,7 +324,8 @@ function editInt8(model: QMlp, mlp: Mlp, spec: QuantSpec, net: NetSpec): QMlp | 
     const l = layers.length - 1;
     const layer = layers[l]!;
     const j = edit.output % layer.outFeatures;
-    if (model.format === 'dynamic') {
+    // A float bias (dynamic, or a last layer kept in float32) moves by a float amount.
+    if (model.format === 'dynamic' || (model.format === 'mixed' && isFloatLayer(layer))) {
       const bias = Float32Array.from(layer.bias);
       bias[j] = Math.fround(bias[j]! + edit.amount / 1024);
       layers[l] = { ...layer, bias } as typeof layer;
@@ -330,7 +337,7 @@ function editInt8(model: QMlp, mlp: Mlp, spec: QuantSpec, net: NetSpec): QMlp | 
     return { ...model, layers } as QMlp;
   }
   // accumulator: a first-layer int32 bias near the int32 limit, so the accumulator can wrap.
-  if (model.format === 'dynamic' || model.format === 'mixed') return null;
+  if (model.format === 'dynamic' || (model.format === 'mixed' && model.input === null)) return null;
   const first = layers[0]!;
   const bias = Int32Array.from(first.bias);
   bias[0] = 2 ** 31 - 1 - 64;

@@ -6,7 +6,13 @@
 // model) and for the real-number FP32 network.
 
 import { forwardFp32 } from '@quantproof/nn';
-import { decideOutputs, elementTypeRange, inputFeatureQuants, type QMlp } from '@quantproof/quant';
+import {
+  decideOutputs,
+  elementTypeRange,
+  inputFeatureQuants,
+  type QMlp,
+  hasInputCells,
+} from '@quantproof/quant';
 import { boxCentre, type Box, type Bounds } from '../box.js';
 import type { LinearForm } from '../back-substitution.js';
 import { headMarginFloor } from '../certify.js';
@@ -562,10 +568,8 @@ function gridShare(
     );
   });
   const quantizers = inputQuantizers(model);
-  // No fixed input cells: dynamic models, and a first layer kept in float32 (the only mixed models
-  // the bounds take) read x itself.
-  const featureQuants =
-    model.format === 'dynamic' || model.format === 'mixed' ? null : inputFeatureQuants(model);
+  // No fixed input cells: dynamic models, and a first layer kept in float32, read x itself.
+  const featureQuants = hasInputCells(model) ? inputFeatureQuants(model) : null;
   // Each dimension dequantised with its own input scale.
   const dequantized =
     quantizers === null || featureQuants === null
@@ -798,7 +802,7 @@ function cellShare(
 ): { lower: number; upper: number } {
   const model = pair.int8;
   const quantizers = inputQuantizers(model);
-  if (quantizers === null || (model.format !== 'qdq' && model.format !== 'qoperator'))
+  if (quantizers === null || !hasInputCells(model))
     throw new Error('cellShare: a model without input cells');
   const featureQuants = inputFeatureQuants(model);
   const d = box.lower.length;

@@ -10,6 +10,7 @@ import {
   quantizeLinear,
   type QMlp,
   type TensorQuant,
+  hasInputCells,
 } from '@quantproof/quant';
 import type { Box } from '../box.js';
 import { FLOAT32_MAX, nextDownFloat32, nextUpFloat32 } from '../outward.js';
@@ -49,8 +50,8 @@ function sameQuants(a: readonly TensorQuant[], b: readonly TensorQuant[]): boole
  * tabulated (once per model), or null (dynamic: no fixed cells).
  */
 export function inputQuantizers(model: QMlp): InputQuantizer[] | null {
-  // Dynamic models have no fixed cells; models with layers kept in float32 are not modelled here.
-  if (model.format === 'dynamic' || model.format === 'mixed') return null;
+  // Dynamic models have no fixed cells, nor has a first layer kept in float32.
+  if (!hasInputCells(model)) return null;
   const quants = inputFeatureQuants(model);
   const cached = quantizerCache.get(model);
   if (cached !== undefined && sameQuants(cached.quants, quants)) return cached.quantizers;

@@ -67,6 +67,11 @@ export interface QuantCase {
   readonly keepCount?: number;
   /** Mixed models: keep the last layer in float32 too. */
   readonly keepLast?: boolean;
+  /**
+   * Mixed models: `false` keeps the last `keepCount` layers instead (an int8 first layer, so the
+   * input is quantised); default true.
+   */
+  readonly keepFirst?: boolean;
 }
 
 /** Random quantisation schemes over every format and execution path. */
@@ -83,6 +88,7 @@ export const quantCaseArb: fc.Arbitrary<QuantCase> = fc.record({
   inputScale: fc.constantFrom<'per-tensor' | 'per-feature'>('per-tensor', 'per-feature'),
   keepCount: fc.integer({ min: 1, max: 3 }),
   keepLast: fc.boolean(),
+  keepFirst: fc.boolean(),
 });
 
 /** Quantises `mlp` with `q`, calibrating static models on random inputs in [-range, range]. */
@@ -95,8 +101,11 @@ export function quantize(mlp: Mlp, q: QuantCase, range: number, seed: number): Q
   if (q.kind === 'mixed') {
     const layers = mlp.layers.length;
     const prefix = Math.min(q.keepCount ?? 1, layers - 1);
-    const keep = Array.from({ length: prefix }, (_, l) => l);
-    if (q.keepLast === true && prefix < layers - 1) keep.push(layers - 1);
+    const keep =
+      q.keepFirst === false
+        ? Array.from({ length: prefix }, (_, l) => layers - 1 - l)
+        : Array.from({ length: prefix }, (_, l) => l);
+    if (q.keepFirst !== false && q.keepLast === true && prefix < layers - 1) keep.push(layers - 1);
     const base = quantizeStatic(mlp, randomInputs(32, n, range, seed), {
       format: 'qdq',
       activationType: q.activationType,

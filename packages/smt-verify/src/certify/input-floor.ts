@@ -19,7 +19,7 @@ import {
   inputQuantizers,
 } from '@quantproof/interval';
 import { createSeededRng, forwardFp32, type Mlp, mlpHead } from '@quantproof/nn';
-import { decideOutputs, type QMlp } from '@quantproof/quant';
+import { decideOutputs, type QMlp, hasInputCells } from '@quantproof/quant';
 import { exactLogits } from '../exact-fp32.js';
 import { approximateDown } from '../rational.js';
 import { decisionOf, fp32Against } from '../replay.js';
@@ -61,8 +61,8 @@ export function inputQuantisationFloor(
   region: Box,
   options: InputQuantisationFloorOptions = {},
 ): InputQuantisationFloor | null {
-  // No fixed input cells (dynamic), or layers the cells' analysis does not model (mixed).
-  if (int8.format === 'dynamic' || int8.format === 'mixed') return null;
+  // No fixed input cells: dynamic models, and a first layer kept in float32.
+  if (!hasInputCells(int8)) return null;
   const k = fp32.layers[fp32.layers.length - 1]!.outFeatures;
   // The model's own input cells (interval owns them: per-feature scales, tabulated faces).
   const quantizers = inputQuantizers(int8)!;

@@ -8,7 +8,6 @@ import { performance } from 'node:perf_hooks';
 import { mlpToJson, type Mlp, createSeededRng, forwardFp32 } from '@quantproof/nn';
 import { type CpuSemantics, decideLogits, qmlpToJson, type QMlp } from '@quantproof/quant';
 import {
-  boundsModel,
   boxContains,
   createBox,
   driveAsync,
@@ -291,16 +290,6 @@ export async function verifyRegion(
   const f32 = float32Box(box, inputs);
   const root = createBox(f32.lower, f32.upper);
   const cpuSemantics: CpuSemantics = options.cpuSemantics ?? 'vnni-exact';
-  if (!boundsModel(int8)) {
-    // The bounds model layers kept in float32 when the first one is (no input cells): any other
-    // mixed model leaves the whole region open rather than being read as something it is not.
-    return unmodelledResult(
-      box,
-      root,
-      cpuSemantics,
-      'kept-float-layers: the bounds model layers kept in float32 only from the first layer on (the input is then not quantised); this model quantises its input first',
-    );
-  }
   const overflow = accumulatorOverflow(int8);
   if (overflow !== null) {
     return unmodelledResult(box, root, cpuSemantics, `accumulator-overflow: ${overflow}`);
