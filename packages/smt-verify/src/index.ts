@@ -73,9 +73,11 @@ export {
 } from './certify/certified-numbers.js';
 export {
   certifyLayerSensitivity,
+  type Fp32LayerSensitivity,
   type LayerSensitivity,
   type LayerSensitivityOptions,
   type LayerSensitivityResult,
+  type RefusedModel,
   type SensitivityModel,
 } from './certify/layer-sensitivity.js';
 export {

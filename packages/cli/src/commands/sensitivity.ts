@@ -1,7 +1,12 @@
 // `quantproof sensitivity`: which layer needs the higher precision, by certified δ* and ε* over a
 // region instead of sampled agreement.
 
-import { certifyLayerSensitivity, type LayerSensitivityResult } from '@quantproof/smt-verify';
+import {
+  certifyLayerSensitivity,
+  type LayerSensitivityResult,
+  type RefusedModel,
+  type SensitivityModel,
+} from '@quantproof/smt-verify';
 import { Command } from 'commander';
 import { COMMAND_DESCRIPTIONS, SENSITIVITY_LAYOUT_NOTE } from './catalog.js';
 import { UsageError } from '../errors.js';
@@ -33,12 +38,18 @@ export function sensitivityText(result: LayerSensitivityResult): string[] {
     numberBracketText(n.errorBound),
     bracketText(n.disagreement, 2),
   ];
+  const view = (m: SensitivityModel | RefusedModel): string[] =>
+    'refused' in m ? [`not deployable: ${m.refused}`, '', ''] : cells(m.numbers);
   const rows = [
     ['all layers', `${hi} bits`, ...cells(result.high.numbers)],
     ['all layers', `${lo} bits`, ...cells(result.low.numbers)],
     ...result.layers.flatMap((l) => [
       [`layer ${l.layer}`, `only it at ${lo}`, ...cells(l.lowered.numbers)],
       [`layer ${l.layer}`, `only it at ${hi}`, ...cells(l.keptHigh.numbers)],
+    ]),
+    ...result.fp32.flatMap((l) => [
+      [`layer ${l.layer}`, `only it in int8 (${hi} bits), rest float32`, ...view(l.onlyInt8)],
+      [`layer ${l.layer}`, `only it in float32, rest ${hi} bits`, ...view(l.onlyFp32)],
     ]),
   ];
   const top = result.ranking[0]!;
@@ -51,6 +62,11 @@ export function sensitivityText(result: LayerSensitivityResult): string[] {
     result.topCertain
       ? `layer ${top} is proven the most sensitive: keep it at ${hi} bits`
       : `which layer is the most sensitive is not proven: the δ* brackets overlap (raise --timeout or --max-boxes to narrow them)`,
+    ...(result.fp32Ranking.length > 0
+      ? [
+          `with the other layers kept in float32, most costly in int8 first (by certified δ*): ${result.fp32Ranking.map((l) => `layer ${l}`).join(', ')}`,
+        ]
+      : []),
     SENSITIVITY_LAYOUT_NOTE,
   ];
 }

@@ -1,14 +1,20 @@
 // Certified layer sensitivity: for each layer, δ*, ε* and the disagreeing-volume bracket with only
 // that layer's weights at a low bit width (the rest at the high one) and with only that layer kept
-// at the high width (the rest low), each certified by `verifyRegion` over the same region.
+// at the high width (the rest low); and, literally, with only that layer in int8 (the others kept
+// in float32) and with only that layer kept in float32 (the others int8) — each certified by
+// `verifyRegion` over the same region.
 //
-// Why bit widths and not "that layer in FP32": a model whose layers mix float and integer
-// arithmetic is neither a `QMlp` nor a network the difference bounds or the z3 encodings model, so
-// no certified number exists for it here. Activations stay int8 in every model, as deployed.
+// A layer kept in float32 is what onnxruntime's quantiser leaves of an excluded node (QDQ, float32
+// Gemm). One such layer between two int8 layers is not deployable as float32: onnxruntime
+// quantises its weights itself (WeightBiasQuantization), so that view is reported as refused.
 import type { Mlp } from '@quantproof/nn';
 import {
   type CalibrationRanges,
+  InvalidQMlpError,
+  keepLayersInFloat32,
+  type QMlp,
   type QMlpStatic,
+  QuantOptionsError,
   type QuantizeStaticOptions,
   quantizeStaticWithRanges,
 } from '@quantproof/quant';
@@ -36,12 +42,32 @@ export interface LayerSensitivityOptions {
   readonly verify?: RegionOptions;
   /** Called after each model is certified (for progress). */
   readonly onModel?: (bits: readonly number[], numbers: CertifiedNumbers) => void;
+  /**
+   * Also certify the float32 views (only one layer in int8; only one kept in float32); default
+   * true for networks of two layers or more.
+   */
+  readonly fp32Views?: boolean;
 }
 
-/** One model of the sweep: its weight bit widths and what was certified for it. */
+/** One model of the sweep: its weight bit widths (32: kept in float32) and what was certified for it. */
 export interface SensitivityModel {
   readonly bits: readonly number[];
   readonly numbers: CertifiedNumbers;
+}
+
+/** A float32 view that cannot be deployed as asked, and why. */
+export interface RefusedModel {
+  readonly bits: readonly number[];
+  readonly refused: string;
+}
+
+/** One layer's two float32 views (layers that are not int8 kept in float32, as onnxruntime runs them). */
+export interface Fp32LayerSensitivity {
+  readonly layer: number;
+  /** Only this layer in int8 (at `highBits`), every other kept in float32. */
+  readonly onlyInt8: SensitivityModel | RefusedModel;
+  /** Only this layer kept in float32, every other in int8 (at `highBits`). */
+  readonly onlyFp32: SensitivityModel | RefusedModel;
 }
 
 /** One layer's two views. */
@@ -77,6 +103,13 @@ export interface LayerSensitivityResult {
    * other layer's lowered δ* upper end — the layer to keep at the higher precision.
    */
   readonly topCertain: boolean;
+  /** The float32 views per layer; empty when not asked for or for a one-layer network. */
+  readonly fp32: readonly Fp32LayerSensitivity[];
+  /**
+   * Layers by the certified δ* of their `onlyInt8` model, most costly first (the same key as
+   * `ranking`); empty without float32 views.
+   */
+  readonly fp32Ranking: readonly number[];
 }
 
 function bitsOption(name: string, value: number, low: number, high: number): number {
@@ -99,14 +132,34 @@ export async function certifyLayerSensitivity(
   const lowBits = bitsOption('lowBits', options.lowBits ?? 4, 2, 7);
   const highBits = bitsOption('highBits', options.highBits ?? 8, lowBits + 1, 8);
   const count = fp32.layers.length;
+  const verified = async (bits: readonly number[], model: QMlp): Promise<SensitivityModel> => {
+    const numbers = certifiedNumbers(await verifyRegion(fp32, model, box, options.verify));
+    options.onModel?.(bits, numbers);
+    return { bits, numbers };
+  };
   const certify = async (bits: readonly number[]): Promise<SensitivityModel> => {
     const model: QMlpStatic = quantizeStaticWithRanges(fp32, options.ranges, {
       ...options.scheme,
       weightBits: bits,
     }).model;
-    const numbers = certifiedNumbers(await verifyRegion(fp32, model, box, options.verify));
-    options.onModel?.(bits, numbers);
-    return { bits, numbers };
+    return verified(bits, model);
+  };
+  // The float32 views: the high-width model with the chosen layers kept in float32.
+  const certifyKept = async (keep: readonly number[]): Promise<SensitivityModel | RefusedModel> => {
+    const bits = Array.from({ length: count }, (_, k) => (keep.includes(k) ? 32 : highBits));
+    let model: QMlp;
+    try {
+      const base = quantizeStaticWithRanges(fp32, options.ranges, {
+        ...options.scheme,
+        weightBits: highBits,
+      }).model;
+      model = keepLayersInFloat32(fp32, base, keep);
+    } catch (error) {
+      if (!(error instanceof QuantOptionsError) && !(error instanceof InvalidQMlpError))
+        throw error;
+      return { bits, refused: error.message.replace(/^\$\.layers\[\d+\]: /, '') };
+    }
+    return verified(bits, model);
   };
   const high = await certify(new Array<number>(count).fill(highBits));
   const low = await certify(new Array<number>(count).fill(lowBits));
@@ -131,6 +184,26 @@ export async function certifyLayerSensitivity(
       return a.layer - b.layer;
     })
     .map((s) => s.layer);
+  const fp32Layers: Fp32LayerSensitivity[] = [];
+  if ((options.fp32Views ?? true) && count > 1) {
+    const all = Array.from({ length: count }, (_, k) => k);
+    for (let l = 0; l < count; l++) {
+      const onlyInt8 = await certifyKept(all.filter((k) => k !== l));
+      const onlyFp32 = await certifyKept([l]);
+      fp32Layers.push({ layer: l, onlyInt8, onlyFp32 });
+    }
+  }
+  const certifiedKey = (m: SensitivityModel | RefusedModel): [number, number, number] =>
+    'refused' in m
+      ? [-Infinity, -Infinity, -Infinity]
+      : [flipMarginUpper(m.numbers), flipMarginLower(m.numbers), m.numbers.errorBound?.upper ?? 0];
+  const fp32Ranking = [...fp32Layers]
+    .sort((a, b) => {
+      const [ka, kb] = [certifiedKey(a.onlyInt8), certifiedKey(b.onlyInt8)];
+      for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return kb[i]! - ka[i]!;
+      return a.layer - b.layer;
+    })
+    .map((s) => s.layer);
   let rankingCertain = true;
   for (let i = 0; i + 1 < ranking.length; i++) {
     const more = layers[ranking[i]!]!.lowered.numbers;
@@ -143,5 +216,16 @@ export async function certifyLayerSensitivity(
     ranking
       .slice(1)
       .every((l) => flipMarginLower(top) > flipMarginUpper(layers[l]!.lowered.numbers));
-  return { lowBits, highBits, high, low, layers, ranking, rankingCertain, topCertain };
+  return {
+    lowBits,
+    highBits,
+    high,
+    low,
+    layers,
+    ranking,
+    rankingCertain,
+    topCertain,
+    fp32: fp32Layers,
+    fp32Ranking,
+  };
 }
