@@ -34,6 +34,7 @@ describe('repairToTarget', () => {
     expect(result.round).toBe(result.rounds.length - 1);
     expect(result.rounds.at(-1)!.reached).toBe(true);
     validateQMlp(result.model);
+    if (result.model.format === 'mixed') throw new Error('repaired into a mixed model');
     expect(result.model.layers[1]!.weightQuant.bits).toBe(3);
     const again = await verifyRegion(planted, result.model, plantedBox, verify);
     expect(again.flipMargin!.upper).toBeLessThanOrEqual(0.1);
@@ -51,6 +52,24 @@ describe('repairToTarget', () => {
     expect(result.round).toBe(0);
     expect(result.verification.flipMargin!.upper).toBeGreaterThan(0.1);
   }, 60_000);
+
+  it('with keepFp32, verifies and returns the model with those layers kept in float32', async () => {
+    const result = await repairToTarget(planted, plantedBox, {
+      ...options,
+      rounds: 1,
+      keepFp32: [0],
+      rng: createSeededRng(0),
+    });
+    if (result.model.format !== 'mixed') throw new Error('not a mixed model');
+    expect(result.model.layers.map((l) => l.kind)).toEqual(['float', 'int8', 'int8']);
+    expect(Array.from(result.model.layers[0]!.weight)).toEqual(
+      Array.from(planted.layers[0]!.weight),
+    );
+    // Every round's numbers are the mixed model's: verified again, the same certified δ*.
+    const again = await verifyRegion(planted, result.model, plantedBox, verify);
+    expect(again.flipMargin).toEqual(result.verification.flipMargin);
+    expect(result.rounds[result.round]!.numbers.flipMargin).toEqual(again.flipMargin);
+  }, 180_000);
 
   it('rejects a negative target', async () => {
     await expect(

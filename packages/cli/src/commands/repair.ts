@@ -15,6 +15,7 @@ import {
   calibrateRanges,
   type CalibrationRanges,
   type InputScaleGranularity,
+  type QMlpMixed,
   type QMlpStatic,
   refuseKeptFloat,
   type QuantizeStaticOptions,
@@ -99,7 +100,7 @@ export interface RepairCommandOptions extends RegionFlags {
 
 /** The repaired model under the FP32 file's tensor names, with the repair recorded in its metadata. */
 export function writeRepairedModel(
-  model: QMlpStatic,
+  model: QMlpStatic | QMlpMixed,
   fp32Bytes: Uint8Array,
   metadata: Readonly<Record<string, string>>,
 ): Uint8Array {

@@ -39,7 +39,17 @@ export function sensitivityText(result: LayerSensitivityResult): string[] {
     bracketText(n.disagreement, 2),
   ];
   const view = (m: SensitivityModel | RefusedModel): string[] =>
-    'refused' in m ? [`not deployable: ${m.refused}`, '', ''] : cells(m.numbers);
+    'refused' in m ? ['not deployable (below)', '—', '—'] : cells(m.numbers);
+  const refusals = result.fp32.flatMap((l) => {
+    const out: string[] = [];
+    if ('refused' in l.onlyInt8) {
+      out.push(`not deployable: layer ${l.layer} alone in int8 — ${l.onlyInt8.refused}`);
+    }
+    if ('refused' in l.onlyFp32) {
+      out.push(`not deployable: layer ${l.layer} alone in float32 — ${l.onlyFp32.refused}`);
+    }
+    return out;
+  });
   const rows = [
     ['all layers', `${hi} bits`, ...cells(result.high.numbers)],
     ['all layers', `${lo} bits`, ...cells(result.low.numbers)],
@@ -62,6 +72,7 @@ export function sensitivityText(result: LayerSensitivityResult): string[] {
     result.topCertain
       ? `layer ${top} is proven the most sensitive: keep it at ${hi} bits`
       : `which layer is the most sensitive is not proven: the δ* brackets overlap (raise --timeout or --max-boxes to narrow them)`,
+    ...refusals,
     ...(result.fp32Ranking.length > 0
       ? [
           `with the other layers kept in float32, most costly in int8 first (by certified δ*): ${result.fp32Ranking.map((l) => `layer ${l}`).join(', ')}`,

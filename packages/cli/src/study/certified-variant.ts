@@ -7,6 +7,7 @@ import type { Mlp } from '@quantproof/nn';
 import {
   calibrateInputFeatureRanges,
   calibrateRanges,
+  type QMlpMixed,
   type QMlpStatic,
   quantizeStatic,
 } from '@quantproof/quant';
@@ -21,7 +22,7 @@ import { CERTIFIED_VARIANT } from './variants.js';
 
 /** The certified variant, its quantiser's warnings and the repair's rounds. */
 export interface CertifiedVariant {
-  readonly model: QMlpStatic;
+  readonly model: QMlpStatic | QMlpMixed;
   readonly warnings: readonly string[];
   readonly repair: RepairRecordJson;
 }
@@ -63,11 +64,19 @@ export async function certifiedVariant(
         ...(options.workers === undefined ? {} : { workers: options.workers }),
       },
       onRound: (r) => options.log(`    ${roundText(r, CERTIFIED_VARIANT.targetDelta)}`),
+      keepFp32: CERTIFIED_VARIANT.keepFp32,
     },
   );
+  // A first layer kept in float32 reads the input as it is: no input range can saturate.
+  const inputKept = CERTIFIED_VARIANT.keepFp32.includes(0);
   return {
     model: repaired.model,
-    warnings: describeWarnings(start.warnings, CERTIFIED_VARIANT.scheme.inputScale),
+    warnings: describeWarnings(
+      inputKept
+        ? start.warnings.filter((w) => w.kind !== 'input-range-not-covered')
+        : start.warnings,
+      CERTIFIED_VARIANT.scheme.inputScale,
+    ),
     repair: repairRecord(repaired),
   };
 }

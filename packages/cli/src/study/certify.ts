@@ -105,6 +105,8 @@ export interface RepairModelOptions {
   /** Fine-tuning's loss; default QAT's (KL distillation). */
   readonly loss?: QatLoss;
   readonly onRound?: (round: RepairRound) => void;
+  /** Layers every round keeps in float32 (the model verified and returned is then mixed). */
+  readonly keepFp32?: readonly number[];
 }
 
 /**
@@ -129,6 +131,7 @@ export function repairModel(
     verify: options.verify,
     ...(options.loss === undefined ? {} : { loss: options.loss }),
     ...(options.onRound === undefined ? {} : { onRound: options.onRound }),
+    ...(options.keepFp32 === undefined ? {} : { keepFp32: options.keepFp32 }),
   });
 }
 

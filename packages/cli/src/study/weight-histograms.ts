@@ -2,14 +2,7 @@
 // (a first layer folded by per-feature input scales unfolded), counted on the same bins.
 
 import type { Mlp } from '@quantproof/nn';
-import {
-  inputFeatureQuant,
-  type QMlp,
-  type QMlpDynamic,
-  type QMlpStatic,
-  refuseKeptFloat,
-  weightQuantFor,
-} from '@quantproof/quant';
+import { inputFeatureQuant, isFloatLayer, type QMlp, weightQuantFor } from '@quantproof/quant';
 import type { WeightHistogramsJson } from '@quantproof/web-report';
 
 /** Histograms of every int8 variant's layers against the FP32 reference's, `bins` bins each (default 40). */
@@ -18,28 +11,22 @@ export function weightHistograms(
   variants: readonly { readonly name: string; readonly model: QMlp }[],
   bins = 40,
 ): WeightHistogramsJson[] {
-  return variants.map(({ name, model }) => {
-    refuseKeptFloat(model, 'the weight histograms');
-    return histogramsOf(fp32, name, model, bins);
-  });
+  return variants.map(({ name, model }) => histogramsOf(fp32, name, model, bins));
 }
 
-function histogramsOf(
-  fp32: Mlp,
-  name: string,
-  model: QMlpStatic | QMlpDynamic,
-  bins: number,
-): WeightHistogramsJson {
+function histogramsOf(fp32: Mlp, name: string, model: QMlp, bins: number): WeightHistogramsJson {
   return {
     variant: name,
-    layers: model.layers.map((layer, l) => {
+    // Layers kept in float32 hold the FP32 weights: only the int8 layers have a histogram.
+    layers: model.layers.flatMap((layer, l) => {
+      if (isFloatLayer(layer)) return [];
       const reference = fp32.layers[l]!.weight;
       const dequantised = new Float64Array(layer.weight.length);
       const levels = new Set<number>();
       // A first layer folded by per-feature input scales holds W_ji · s_i / s0: unfold it so
       // that it compares with the FP32 weights it stands for.
       const unfold = (i: number): number =>
-        l === 0 && model.format !== 'dynamic'
+        l === 0 && (model.format === 'qdq' || model.format === 'qoperator')
           ? model.input.scale / inputFeatureQuant(model, i).scale
           : 1;
       for (let j = 0; j < layer.outFeatures; j++) {

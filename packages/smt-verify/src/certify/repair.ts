@@ -6,7 +6,9 @@
 import { cloneMlp, type Mlp, type Rng } from '@quantproof/nn';
 import {
   type CalibrationRanges,
+  keepLayersInFloat32,
   type QatLoss,
+  type QMlpMixed,
   type QMlpStatic,
   type QuantizeStaticOptions,
   quantizeAwareTrain,
@@ -52,6 +54,12 @@ export interface RepairOptions {
   readonly boundaryLimit?: number;
   /** Options of every round's `verifyRegion` (give `maxBoxes` for a reproducible loop). */
   readonly verify?: RegionOptions;
+  /**
+   * Layers every round's model keeps in float32 (`keepLayersInFloat32`, the FP32 network's weights):
+   * the model verified, recorded and returned is that mixed model; fine-tuning trains the int8
+   * layers as before. Default none.
+   */
+  readonly keepFp32?: readonly number[];
   /** Called after each round is verified. */
   readonly onRound?: (round: RepairRound) => void;
 }
@@ -73,8 +81,11 @@ export interface RepairResult {
   /** `reached`: `model`'s certified δ* is ≤ the target; `budget`: no round reached it. */
   readonly kind: 'reached' | 'budget';
   readonly targetDelta: number;
-  /** The first round that reached the target, else the round with the smallest certified δ* upper end. */
-  readonly model: QMlpStatic;
+  /**
+   * The first round that reached the target, else the round with the smallest certified δ* upper
+   * end (a mixed model with `keepFp32`).
+   */
+  readonly model: QMlpStatic | QMlpMixed;
   readonly student: Mlp;
   readonly round: number;
   /** That round's verification, unchanged. */
@@ -140,11 +151,19 @@ export async function repairToTarget(
   let model =
     options.start?.model ?? quantizeStaticWithRanges(fp32, options.ranges, options.scheme).model;
   let student = cloneMlp(options.start?.student ?? fp32);
+  const keep = options.keepFp32;
+  const deployed = (m: QMlpStatic): QMlpStatic | QMlpMixed =>
+    keep === undefined || keep.length === 0 ? m : keepLayersInFloat32(fp32, m, keep);
   const history: RepairRound[] = [];
-  let best: { round: number; model: QMlpStatic; student: Mlp; verification: RegionResult } | null =
-    null;
+  let best: {
+    round: number;
+    model: QMlpStatic | QMlpMixed;
+    student: Mlp;
+    verification: RegionResult;
+  } | null = null;
   for (let round = 0; ; round++) {
-    const verification = await verifyRegion(fp32, model, box, options.verify);
+    const verified = deployed(model);
+    const verification = await verifyRegion(fp32, verified, box, options.verify);
     const numbers = certifiedNumbers(verification);
     const reached = flipMarginUpper(numbers) <= target;
     const last = reached || round === rounds;
@@ -165,7 +184,7 @@ export async function repairToTarget(
       reached ||
       flipMarginUpper(numbers) < flipMarginUpper(certifiedNumbers(best.verification))
     ) {
-      best = { round, model, student, verification };
+      best = { round, model: verified, student, verification };
     }
     if (last) break;
     const states = new Float32Array(options.states.length + extra.inputs.length);
