@@ -182,10 +182,19 @@ async function quantizeStep(
       repair: certified.repair,
     });
   }
+  // The file names how it was made; the round-by-round record (every round's brackets) is the
+  // run directory's (verify.json's `repair`), not repeated in the deployable model.
   const onnx = writeQMlpOnnx(certified.model, {
     metadata: {
       'source.method': CERTIFIED_VARIANT.name,
-      'source.details': JSON.stringify({ repair: certified.repair }),
+      'source.details': JSON.stringify({
+        repair: {
+          targetDelta: certified.repair.targetDelta,
+          kind: certified.repair.kind,
+          round: certified.repair.round,
+          rounds: certified.repair.rounds.length,
+        },
+      }),
     },
   });
   await writeFileAtomic(join(place.dir, 'models', `${CERTIFIED_VARIANT.name}.onnx`), onnx);
