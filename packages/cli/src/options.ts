@@ -23,3 +23,15 @@ export const MAX_EPISODES = 100_000;
 
 /** The most calibration episodes (their states are held in memory: about 8 KB each). */
 export const MAX_CALIBRATION_EPISODES = 10_000;
+
+/** `--keep-fp32 0,2`: layer indices, each a non-negative integer, no repeats. */
+export function layerList(value: string): number[] {
+  const parts = value.split(',').map((p) => p.trim());
+  const layers = parts.map(Number);
+  if (parts.some((p) => !/^\d+$/.test(p)) || new Set(layers).size !== layers.length) {
+    throw new InvalidArgumentError(
+      `must be distinct layer indices separated by commas (0 is the first layer), e.g. 0 or 0,2; got "${value}".`,
+    );
+  }
+  return layers;
+}

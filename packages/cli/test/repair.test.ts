@@ -33,6 +33,62 @@ beforeAll(() => {
 });
 
 describe('quantproof repair', () => {
+  it('keeps layers in float32 with --keep-fp32: every round and the re-check verify the mixed model', async () => {
+    const out = join(dir, 'net.repaired-keep.onnx');
+    const text = await quantproof([
+      'repair',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      int8Path,
+      '--target-delta',
+      '0.1',
+      '--keep-fp32',
+      '0',
+      '--rounds',
+      '1',
+      ...box,
+      ...budget,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(text.err).toBe('');
+    const report = JSON.parse(text.out) as { recheck: { flipMargin: { upper: number } | null } };
+    const read = readModelOnnx(new Uint8Array(readFileSync(out)));
+    if (read.kind !== 'int8' || read.model.format !== 'mixed') throw new Error('not a mixed model');
+    expect(read.model.layers.map((l) => l.kind)).toEqual(['float', 'int8', 'int8']);
+    // The written mixed file, verified again by verify: the same certified δ* as the re-check.
+    const verify = await quantproof([
+      'verify',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      out,
+      ...box,
+      ...budget,
+      '--json',
+    ]);
+    const result = parseVerification(JSON.parse(verify.out));
+    expect(result.flipMargin?.upper ?? null).toEqual(report.recheck.flipMargin?.upper ?? null);
+    // A mixed file as --int8 is refused with what to do instead.
+    const again = await quantproof([
+      'repair',
+      '--fp32',
+      fp32Path,
+      '--int8',
+      out,
+      '--target-delta',
+      '0.1',
+      ...box,
+      ...budget,
+      '--out',
+      join(dir, 'x.onnx'),
+    ]);
+    expect(again.code).toBe(EXIT_CODES.input);
+    expect(again.err).toMatch(/give the all-int8 file and --keep-fp32 0/);
+  }, 300_000);
+
   it('proves the target δ*, prints every round, and verify proves it again on the written file', async () => {
     const out = join(dir, 'net.repaired.onnx');
     const text = await quantproof([

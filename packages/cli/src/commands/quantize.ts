@@ -21,7 +21,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, readInputFile, writeFileAtomic } from '../files.js';
-import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
+import { integerFlag, layerList, MAX_CALIBRATION_EPISODES } from '../options.js';
 import { loadCartPoleFp32, loadFp32 } from '../study/load-model.js';
 import {
   addRegionFlags,
@@ -81,18 +81,6 @@ export interface QuantizeCommandOptions extends QuantizeModelOptions, RegionFlag
   readonly certifyMaxBoxes?: number;
   readonly cpuSemantics: CpuSemanticsFlag;
   readonly json?: boolean;
-}
-
-/** `--keep-fp32 0,2`: layer indices, each a non-negative integer, no repeats. */
-function layerList(value: string): number[] {
-  const parts = value.split(',').map((p) => p.trim());
-  const layers = parts.map(Number);
-  if (parts.some((p) => !/^\d+$/.test(p)) || new Set(layers).size !== layers.length) {
-    throw new InvalidArgumentError(
-      `must be distinct layer indices separated by commas (0 is the first layer), e.g. 0 or 0,2; got "${value}".`,
-    );
-  }
-  return layers;
 }
 
 function fraction(value: string): number {

@@ -17,7 +17,6 @@ import {
   type InputScaleGranularity,
   type QMlpMixed,
   type QMlpStatic,
-  refuseKeptFloat,
   type QuantizeStaticOptions,
 } from '@quantproof/quant';
 import {
@@ -30,7 +29,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { COMMAND_DESCRIPTIONS } from './catalog.js';
 import { InputError, UsageError } from '../errors.js';
 import { checkOutputFile, writeFileAtomic } from '../files.js';
-import { integerFlag, MAX_CALIBRATION_EPISODES } from '../options.js';
+import { integerFlag, layerList, MAX_CALIBRATION_EPISODES } from '../options.js';
 import { addRegionFlags, boxText, type RegionFlags, regionName, regionOf } from '../region.js';
 import {
   CALIBRATE_ON_CHOICES,
@@ -95,6 +94,8 @@ export interface RepairCommandOptions extends RegionFlags {
   readonly calibrationEpisodes: number;
   readonly cpuSemantics: CpuSemanticsFlag;
   readonly out: string;
+  /** Layers every round keeps in float32 (the model verified and written is then mixed). */
+  readonly keepFp32?: readonly number[];
   readonly json?: boolean;
 }
 
@@ -356,6 +357,11 @@ async function runRepair(
       `--int8 ${opts.int8} is dynamically quantised (its activation scales are computed at run time, so there are no ranges to fine-tune against); repair fine-tunes static int8 models: quantise with quantize --method ptq-static or qat first`,
     );
   }
+  if (start.format === 'mixed') {
+    throw new InputError(
+      `--int8 ${opts.int8} keeps layers in float32; repair fine-tunes the int8 layers of an all-int8 model: give the all-int8 file and --keep-fp32 ${start.layers.flatMap((l, i) => (l.kind === 'float' ? [i] : [])).join(',')} (every round then verifies the model with those layers in float32)`,
+    );
+  }
   const region = await regionOf(opts, mlpInputSize(fp32));
   const cpu = await resolveCpuSemantics(opts.cpuSemantics);
   const states = calibrationStates(fp32, opts.calibrationEpisodes, opts.calibrateOn, opts.seed, {
@@ -364,16 +370,15 @@ async function runRepair(
   });
   const verify = certifyRegionOptions(opts, cpu);
   if (opts.json !== true) print(describeCpuSemantics(cpu));
-  // Repair keeps the input quantisation: the floor it sets on δ* is known before any round.
-  const found = inputQuantisationFloor(fp32, start, region, {
-    cells: FLOOR_CELLS,
-    seed: opts.seed,
-  });
+  // Repair keeps the input quantisation: the floor it sets on δ* is known before any round (none
+  // when the first layer is kept in float32: the input is then not quantised).
+  const found = opts.keepFp32?.includes(0)
+    ? null
+    : inputQuantisationFloor(fp32, start, region, { cells: FLOOR_CELLS, seed: opts.seed });
   const inputFloor: InputFloorJson | null =
     found === null || found.cell === null
       ? null
       : { flipMargin: found.flipMargin, cell: found.cell, cellsExamined: found.cellsExamined };
-  refuseKeptFloat(start, 'repair');
   if (inputFloor !== null && opts.json !== true) {
     print(
       inputFloorText(
@@ -394,6 +399,7 @@ async function runRepair(
       onRound: (r) => {
         if (opts.json !== true) print(roundText(r, opts.targetDelta));
       },
+      ...(opts.keepFp32 === undefined ? {} : { keepFp32: opts.keepFp32 }),
     }),
   );
   const record = repairRecord(result);
@@ -455,6 +461,11 @@ export function repairCommand(
       4,
     );
   return addCertifyFlags(command, 'time budget of each round’s verification, in seconds', 20)
+    .option(
+      '--keep-fp32 <layers>',
+      'keep these layers (0-based, comma-separated) in float32 in every round: the model verified and written is a QDQ graph with those Gemms float32 (see quantize --keep-fp32)',
+      layerList,
+    )
     .option('--out <file>', 'where to write the repaired int8 ONNX model', 'policy.repaired.onnx')
     .option(
       '--json',
