@@ -310,103 +310,6 @@ function runInteger(
   }
 }
 
-/**
- * A mixed model on one input. The current activation is either float32 (`fa`: the input, a float
- * layer's output, or DequantizeLinear of int8 codes) or codes (`qa`: QuantizeLinear of the input or
- * of a float layer's activation, or an int8 layer's requantised output).
- */
-function runMixed(
-  model: QMlpMixed,
-  layers: readonly (IntegerLayer | KeptFloatLayer)[],
-  s: Scratch,
-  x: Float32Array,
-  xOffset: number,
-  out: Float32Array,
-  outOffset: number,
-  trace: TraceSink,
-): void {
-  let qa = s.qa;
-  let qb = s.qb;
-  let fa = s.fa;
-  let fb = s.fb;
-  const k0 = layers[0]!.k;
-  if (model.input === null) {
-    for (let i = 0; i < k0; i++) fa[i] = x[xOffset + i]!;
-  } else {
-    const q = model.input;
-    for (let i = 0; i < k0; i++) {
-      qa[i] = quantizeLinear(x[xOffset + i]!, q.scale, q.zeroPoint, q.elementType);
-    }
-  }
-  const last = layers.length - 1;
-  for (let l = 0; l <= last; l++) {
-    const layer = layers[l]!;
-    const { k, n } = layer;
-    const isLast = l === last;
-    if (layer.kind === 'integer') {
-      runInteger(layer, qa, qb, s.acc, out, outOffset);
-      const outQuant = layer.out;
-      trace?.push({
-        kind: 'integer',
-        inputQuant: layer.inQuant,
-        input: copyQuantized(qa, k, layer.inQuant),
-        accumulator: s.acc.slice(0, n),
-        output: outQuant === null ? null : copyQuantized(qb, n, outQuant),
-      });
-      if (outQuant !== null) {
-        const next = layers[l + 1];
-        if (isLast || next?.kind === 'kept-float') {
-          // The logits, or the next float layer's input: DequantizeLinear, fl32((q − zp) · s).
-          const target = isLast ? out : fa;
-          const offset = isLast ? outOffset : 0;
-          for (let j = 0; j < n; j++) {
-            target[offset + j] = dequantizeLinear(qb[j]!, outQuant.scale, outQuant.zeroPoint);
-          }
-        } else {
-          const swap = qa;
-          qa = qb;
-          qb = swap;
-        }
-      }
-      continue;
-    }
-    const y = isLast ? out : fb;
-    const yOffset = isLast ? outOffset : 0;
-    // Gemm broadcasts its bias into the output, then runs MLAS on the B it prepacked at load.
-    for (let j = 0; j < n; j++) y[yOffset + j] = layer.bias[j]!;
-    sgemmPackedTransposeB(fa, 0, layer.weights, k, n, y, yOffset);
-    // onnxruntime's Relu (or Gemm's fused Relu): v < 0 ? 0 : v, NaN and -0 unchanged.
-    if (layer.relu) {
-      for (let j = 0; j < n; j++) {
-        const v = y[yOffset + j]!;
-        if (v < 0) y[yOffset + j] = 0;
-      }
-    }
-    const outQuant = layer.out;
-    if (outQuant !== null) {
-      for (let j = 0; j < n; j++) {
-        qa[j] = quantizeLinear(
-          y[yOffset + j]!,
-          outQuant.scale,
-          outQuant.zeroPoint,
-          outQuant.elementType,
-        );
-      }
-    }
-    trace?.push({
-      kind: 'kept-float',
-      input: fa.slice(0, k),
-      output: y.slice(yOffset, yOffset + n),
-      quantized: outQuant === null ? null : copyQuantized(qa, n, outQuant),
-    });
-    if (outQuant === null) {
-      const swap = fa;
-      fa = fb;
-      fb = swap;
-    }
-  }
-}
-
 function prepareDynamic(model: QMlpDynamic, cpu: CpuSemantics): PreparedLayer[] {
   return model.layers.map((layer, l): PreparedLayer => {
     const k = layer.inFeatures;
@@ -472,8 +375,17 @@ function copyQuantized(values: Int32Array, length: number, quant: TensorQuant): 
   return out;
 }
 
-function runStatic(
-  model: QMlpStatic,
+/**
+ * A static or mixed model on one input: one chain of integer layers (QGemm), unfused float Gemm
+ * layers and layers kept in float32. The current activation is either codes (`qa`: the quantised
+ * input, an int8 layer's requantised output, a QuantizeLinear after a float layer) or float32
+ * (`fa`: the input itself when the first layer is kept in float32, a kept layer's output, or the
+ * DequantizeLinear of an int8 layer's codes before a kept layer). `inputScales` quantises the
+ * input per feature (null: the first layer reads it as float32).
+ */
+function runChain(
+  input: TensorQuant | null,
+  inputScales: Float32Array | undefined,
   layers: readonly PreparedLayer[],
   s: Scratch,
   x: Float32Array,
@@ -484,23 +396,59 @@ function runStatic(
 ): void {
   let qa = s.qa;
   let qb = s.qb;
-  const input = model.input;
-  const scales = model.inputScales;
+  let fa = s.fa;
+  let fb = s.fb;
   const k0 = layers[0]!.k;
   for (let i = 0; i < k0; i++) {
+    if (input === null) {
+      fa[i] = x[xOffset + i]!;
+      continue;
+    }
     // Per-axis QuantizeLinear: onnxruntime runs MlasQuantizeLinear once per feature with that
     // feature's scale (ComputeLoop over the axis), the same kernel as per tensor.
-    const scale = scales === undefined ? input.scale : scales[i]!;
+    const scale = inputScales === undefined ? input.scale : inputScales[i]!;
     qa[i] = quantizeLinear(x[xOffset + i]!, scale, input.zeroPoint, input.elementType);
   }
   const last = layers.length - 1;
   for (let l = 0; l <= last; l++) {
     const layer = layers[l]!;
-    if (layer.kind === 'dynamic' || layer.kind === 'kept-float') {
-      throw new Error(`unreachable: ${layer.kind} layer in a static model`);
+    if (layer.kind === 'dynamic') throw new Error('unreachable: dynamic layer in a static model');
+    const { k, n, out: outQuant } = layer;
+    const isLast = l === last;
+    if (layer.kind === 'kept-float') {
+      const y = isLast ? out : fb;
+      const yOffset = isLast ? outOffset : 0;
+      // Gemm broadcasts its bias into the output, then runs MLAS on the B it prepacked at load.
+      for (let j = 0; j < n; j++) y[yOffset + j] = layer.bias[j]!;
+      sgemmPackedTransposeB(fa, 0, layer.weights, k, n, y, yOffset);
+      // onnxruntime's Relu (or Gemm's fused Relu): v < 0 ? 0 : v, NaN and -0 unchanged.
+      if (layer.relu) {
+        for (let j = 0; j < n; j++) if (y[yOffset + j]! < 0) y[yOffset + j] = 0;
+      }
+      if (outQuant !== null) {
+        for (let j = 0; j < n; j++) {
+          qa[j] = quantizeLinear(
+            y[yOffset + j]!,
+            outQuant.scale,
+            outQuant.zeroPoint,
+            outQuant.elementType,
+          );
+        }
+      }
+      trace?.push({
+        kind: 'kept-float',
+        input: fa.slice(0, k),
+        output: y.slice(yOffset, yOffset + n),
+        quantized: outQuant === null ? null : copyQuantized(qa, n, outQuant),
+      });
+      if (outQuant === null) {
+        const swap = fa;
+        fa = fb;
+        fb = swap;
+      }
+      continue;
     }
-    const { k, n, inQuant, out: outQuant } = layer;
-    const logitsHere = l === last && outQuant === null;
+    const inQuant = layer.inQuant;
     if (layer.kind === 'integer') {
       runInteger(layer, qa, qb, s.acc, out, outOffset);
       trace?.push({
@@ -512,17 +460,18 @@ function runStatic(
       });
     } else {
       for (let i = 0; i < k; i++)
-        s.fa[i] = dequantizeLinear(qa[i]!, inQuant.scale, inQuant.zeroPoint);
-      const y = logitsHere ? out : s.fb;
+        fa[i] = dequantizeLinear(qa[i]!, inQuant.scale, inQuant.zeroPoint);
+      const logitsHere = isLast && outQuant === null;
+      const y = logitsHere ? out : fb;
       const yOffset = logitsHere ? outOffset : 0;
       if (layer.gemm === 'gemm-transb') {
         for (let j = 0; j < n; j++) y[yOffset + j] = layer.bias[j]!;
-        sgemmM1TransposeB(s.fa, 0, layer.weights, k, n, y, yOffset, 1, s.lanes);
+        sgemmM1TransposeB(fa, 0, layer.weights, k, n, y, yOffset, 1, s.lanes);
       } else if (layer.gemm === 'gemm') {
         for (let j = 0; j < n; j++) y[yOffset + j] = layer.bias[j]!;
-        sgemmM1(s.fa, 0, layer.weights, k, n, y, yOffset, 1);
+        sgemmM1(fa, 0, layer.weights, k, n, y, yOffset, 1);
       } else {
-        sgemmM1(s.fa, 0, layer.weights, k, n, y, yOffset, 0);
+        sgemmM1(fa, 0, layer.weights, k, n, y, yOffset, 0);
         for (let j = 0; j < n; j++) y[yOffset + j] = Math.fround(y[yOffset + j]! + layer.bias[j]!);
       }
       if (outQuant !== null) {
@@ -543,14 +492,19 @@ function runStatic(
         output: outQuant === null ? null : copyQuantized(qb, n, outQuant),
       });
     }
-    if (l === last && outQuant !== null) {
+    if (outQuant === null) continue; // float logits, already in `out`
+    if (isLast || layers[l + 1]!.kind === 'kept-float') {
+      // The logits, or the next kept layer's input: DequantizeLinear, fl32((q − zp) · s).
+      const target = isLast ? out : fa;
+      const offset = isLast ? outOffset : 0;
       for (let j = 0; j < n; j++) {
-        out[outOffset + j] = dequantizeLinear(qb[j]!, outQuant.scale, outQuant.zeroPoint);
+        target[offset + j] = dequantizeLinear(qb[j]!, outQuant.scale, outQuant.zeroPoint);
       }
+    } else {
+      const swap = qa;
+      qa = qb;
+      qb = swap;
     }
-    const swap = qa;
-    qa = qb;
-    qb = swap;
   }
 }
 
@@ -639,13 +593,9 @@ export function createInt8Executor(model: QMlp, options: ForwardInt8Options = {}
     outOffset: number,
     trace: TraceSink,
   ): void => {
-    if (model.format === 'mixed') {
-      const mixed = layers as (IntegerLayer | KeptFloatLayer)[];
-      runMixed(model, mixed, scratch, x, xOffset, out, outOffset, trace);
-      return;
-    }
     if (model.format !== 'dynamic') {
-      runStatic(model, layers, scratch, x, xOffset, out, outOffset, trace);
+      const scales = model.format === 'mixed' ? undefined : model.inputScales;
+      runChain(model.input, scales, layers, scratch, x, xOffset, out, outOffset, trace);
       return;
     }
     let src = scratch.fa;
