@@ -156,9 +156,11 @@ interface LinearRead {
   readonly linearNode: StaticLinearNode;
 }
 
-function readGemm(walker: GraphWalker, node: NodeProtoObject, current: string): LinearRead {
-  const inputs = node.input ?? [];
-  if (inputs[0] !== current) throw unsupported(node, `its A operand is not '${current}'`);
+/** A Gemm's transB (0 or 1) after checking it reads `current` with transA = 0, alpha = beta = 1. */
+function gemmTransB(node: NodeProtoObject, current: string): 0 | 1 {
+  if ((node.input ?? [])[0] !== current) {
+    throw unsupported(node, `its A operand is not '${current}'`);
+  }
   const transA = intAttribute(node, 'transA', 0);
   const transB = intAttribute(node, 'transB', 0);
   const alpha = floatAttribute(node, 'alpha', 1);
@@ -170,6 +172,12 @@ function readGemm(walker: GraphWalker, node: NodeProtoObject, current: string): 
         'transB 0 or 1 and alpha = beta = 1 are read',
     );
   }
+  return transB;
+}
+
+function readGemm(walker: GraphWalker, node: NodeProtoObject, current: string): LinearRead {
+  const inputs = node.input ?? [];
+  const transB = gemmTransB(node, current);
   const layout = transB === 1 ? 'out-in' : 'in-out';
   const { matrix, dq } = dequantizedWeight(walker, node, inputs[1], layout);
   walker.accept(node);
@@ -241,18 +249,7 @@ function readFloatGemm(
       'a layer kept in float32 is read as a Gemm (transB 0 or 1); write it as Gemm, as onnxruntime fuses MatMul + Add into',
     );
   }
-  if (inputs[0] !== current) throw unsupported(node, `its A operand is not '${current}'`);
-  const transA = intAttribute(node, 'transA', 0);
-  const transB = intAttribute(node, 'transB', 0);
-  const alpha = floatAttribute(node, 'alpha', 1);
-  const beta = floatAttribute(node, 'beta', 1);
-  if (transA !== 0 || (transB !== 0 && transB !== 1) || alpha !== 1 || beta !== 1) {
-    throw unsupported(
-      node,
-      `transA = ${transA}, transB = ${transB}, alpha = ${alpha}, beta = ${beta}; only transA = 0, ` +
-        'transB 0 or 1 and alpha = beta = 1 are read',
-    );
-  }
+  const transB = gemmTransB(node, current);
   const w = readFloatTensor(weightTensor);
   if (w.dims.length !== 2) throw unsupported(node, `its weight has dims [${w.dims.join(', ')}]`);
   const [rows, cols] = [w.dims[0]!, w.dims[1]!];

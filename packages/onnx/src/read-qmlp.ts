@@ -17,7 +17,7 @@ import { MICROSOFT_DOMAIN } from './graph-builder.js';
 import { GraphWalker, INT8_GRAPH_HINT, isOp } from './graph-walker.js';
 import { fixedBatchNote, openModelFile } from './model-file.js';
 import type { ModelFile } from './model-file.js';
-import type { MixedDraft, StaticDraft } from './qmlp-draft.js';
+import type { MixedDraft, StaticDraft, StaticLayerDraft } from './qmlp-draft.js';
 import { parseQMlpMetadata, QMLP_METADATA_KEYS } from './qmlp-metadata.js';
 import type { QMlpMetadata, QMlpScheme } from './qmlp-metadata.js';
 import { readDynamicGraph } from './read-dynamic.js';
@@ -286,6 +286,39 @@ function executionPathOf(
   return runs;
 }
 
+/**
+ * An int8 layer's activation: its Relu node, else the scheme's, else `relu` where the output zero
+ * point is the type's minimum (the quantiser removes a Relu that the requantisation clamp already
+ * does; recorded in `inferred`), else `identity`.
+ */
+function int8Activation(
+  layer: StaticLayerDraft,
+  l: number,
+  isLast: boolean,
+  meta: QMlpMetadata,
+  inferred: number[],
+): 'relu' | 'identity' {
+  const declared = meta.scheme?.layers[l]?.activation;
+  if (layer.reluNode) return 'relu';
+  if (declared !== undefined) return declared;
+  if (!isLast && layer.output !== null) {
+    if (layer.output.zeroPoint === elementTypeRange(layer.output.elementType).qmin) {
+      inferred.push(l);
+      return 'relu';
+    }
+  }
+  return 'identity';
+}
+
+function inferredReluNote(inferred: readonly number[], notes: string[]): void {
+  if (inferred.length === 0) return;
+  notes.push(
+    `layer(s) ${inferred.join(', ')} have no Relu node but an output zero point equal to the ` +
+      "type's minimum, which clamps negatives to 0 exactly like the Relu onnxruntime's quantiser " +
+      "removes; read as 'relu'.",
+  );
+}
+
 function staticModel(
   format: 'qdq' | 'qoperator',
   draft: StaticDraft,
@@ -298,15 +331,7 @@ function staticModel(
   const last = draft.layers.length - 1;
   const inferredRelu: number[] = [];
   const layers = draft.layers.map((layer, l): QStaticLayer => {
-    const declared = meta.scheme?.layers[l]?.activation;
-    let activation = layer.reluNode ? 'relu' : (declared ?? 'identity');
-    if (declared === undefined && !layer.reluNode && l < last && layer.output !== null) {
-      // The quantiser removes a Relu whose output quantisation already clamps negatives to 0.
-      if (layer.output.zeroPoint === elementTypeRange(layer.output.elementType).qmin) {
-        activation = 'relu';
-        inferredRelu.push(l);
-      }
-    }
+    const activation = int8Activation(layer, l, l === last, meta, inferredRelu);
     return {
       inFeatures: layer.inFeatures,
       outFeatures: layer.outFeatures,
@@ -317,13 +342,7 @@ function staticModel(
       output: layer.output,
     };
   });
-  if (inferredRelu.length > 0) {
-    notes.push(
-      `layer(s) ${inferredRelu.join(', ')} have no Relu node but an output zero point equal to the ` +
-        "type's minimum, which clamps negatives to 0 exactly like the Relu onnxruntime's quantiser " +
-        "removes; read as 'relu'.",
-    );
-  }
+  inferredReluNote(inferredRelu, notes);
   return {
     format,
     executionPath,
@@ -368,14 +387,7 @@ function mixedModel(
         output: layer.output,
       };
     }
-    const declared = meta.scheme?.layers[l]?.activation;
-    let activation = layer.reluNode ? 'relu' : (declared ?? 'identity');
-    if (declared === undefined && !layer.reluNode && l < last && layer.output !== null) {
-      if (layer.output.zeroPoint === elementTypeRange(layer.output.elementType).qmin) {
-        activation = 'relu';
-        inferredRelu.push(l);
-      }
-    }
+    const activation = int8Activation(layer, l, l === last, meta, inferredRelu);
     return {
       kind: 'int8',
       inFeatures: layer.inFeatures,
@@ -387,13 +399,7 @@ function mixedModel(
       output: layer.output,
     };
   });
-  if (inferredRelu.length > 0) {
-    notes.push(
-      `layer(s) ${inferredRelu.join(', ')} have no Relu node but an output zero point equal to the ` +
-        "type's minimum, which clamps negatives to 0 exactly like the Relu onnxruntime's quantiser " +
-        "removes; read as 'relu'.",
-    );
-  }
+  inferredReluNote(inferredRelu, notes);
   const kept = draft.layers.flatMap((l, i) => ('kind' in l ? [i] : []));
   notes.push(
     `layer(s) ${kept.join(', ')} are kept in float32 (Gemm on float32 weights); read as a mixed ` +

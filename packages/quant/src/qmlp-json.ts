@@ -2,7 +2,13 @@ import type { Activation, JsonValue, OutputHead } from '@quantproof/nn';
 import { encodeBase64 } from '@quantproof/nn';
 import type { QuantElementType, QuantizedArray } from './element-type.js';
 import { InvalidQMlpError } from './errors.js';
-import { validateQMlp, type ExecutionPath, type QMlp, type WeightQuant } from './qmlp.js';
+import {
+  validateQMlp,
+  type ExecutionPath,
+  type QMlp,
+  type QStaticLayer,
+  type WeightQuant,
+} from './qmlp.js';
 import type { TensorQuant } from './quantize-linear.js';
 
 /** The `format` marker of a serialised quantised model. */
@@ -132,6 +138,18 @@ function weightQuantJson(q: WeightQuant): WeightQuantJson {
   };
 }
 
+function staticLayerJson(layer: QStaticLayer): QStaticLayerJson {
+  return {
+    inFeatures: layer.inFeatures,
+    outFeatures: layer.outFeatures,
+    activation: layer.activation,
+    weight: encode(layer.weight),
+    weightQuant: weightQuantJson(layer.weightQuant),
+    bias: encode(layer.bias),
+    output: layer.output === null ? null : tensorQuantJson(layer.output),
+  };
+}
+
 /**
  * The JSON form of `model` (format version 1) with optional `metadata`, bit for bit: tensors as
  * base64 of their little-endian bytes, scalar scales and zero points as JSON numbers (exact for
@@ -153,16 +171,7 @@ export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
               bias: encode(layer.bias),
               output: layer.output === null ? null : tensorQuantJson(layer.output),
             }
-          : {
-              kind: 'int8',
-              inFeatures: layer.inFeatures,
-              outFeatures: layer.outFeatures,
-              activation: layer.activation,
-              weight: encode(layer.weight),
-              weightQuant: weightQuantJson(layer.weightQuant),
-              bias: encode(layer.bias),
-              output: layer.output === null ? null : tensorQuantJson(layer.output),
-            },
+          : { kind: 'int8', ...staticLayerJson(layer) },
     );
     return envelope(
       {
@@ -200,15 +209,7 @@ export function qmlpToJson(model: QMlp, metadata: QMlpMetadata = {}): QMlpJson {
       metadata,
     );
   }
-  const layers = model.layers.map((layer): QStaticLayerJson => ({
-    inFeatures: layer.inFeatures,
-    outFeatures: layer.outFeatures,
-    activation: layer.activation,
-    weight: encode(layer.weight),
-    weightQuant: weightQuantJson(layer.weightQuant),
-    bias: encode(layer.bias),
-    output: layer.output === null ? null : tensorQuantJson(layer.output),
-  }));
+  const layers = model.layers.map(staticLayerJson);
   const path = model.executionPath;
   return envelope(
     {

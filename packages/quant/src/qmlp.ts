@@ -555,40 +555,17 @@ export function validateQMlp(model: QMlp): QMlp {
         `has ${layer.bias.length} values; expected ${layer.outFeatures}`,
       );
     }
-    if (layer.output === null) {
-      if (l !== last || model.logits !== 'float') {
-        throw new InvalidQMlpError(
-          `${path}.output`,
-          'only the last layer of a model with float logits may omit output quantisation',
-        );
-      }
-    } else {
-      checkTensorQuant(`${path}.output`, layer.output);
-      if (layer.activation === 'relu') {
-        const { qmin } = elementTypeRange(layer.output.elementType);
-        if (layer.output.zeroPoint !== qmin) {
-          throw new InvalidQMlpError(
-            `${path}.output.zeroPoint`,
-            `a ReLU layer's output zero point must be ${qmin} (the ${layer.output.elementType} minimum) so ` +
-              `that the ReLU folds exactly into the requantisation clamp; got ${layer.output.zeroPoint}`,
-          );
-        }
-      }
-    }
-    if (layer.output === null && layer.activation === 'relu') {
-      throw new InvalidQMlpError(
-        `${path}.activation`,
-        'a layer with float output cannot fold a ReLU',
-      );
-    }
-    if (l === last && model.logits === 'float' && layer.output !== null) {
-      throw new InvalidQMlpError(`${path}.output`, 'must be null when the model has float logits');
-    }
+    checkInt8Output(path, layer, l === last, model.logits);
     previousOut = layer.outFeatures;
   });
   return model;
 }
 
+/**
+ * The output quantisation of an int8 layer: present unless it is the last layer of a model with
+ * float logits, a valid tensor quantisation, and with a ReLU a zero point at the element type's
+ * minimum (the ReLU folds into the requantisation clamp).
+ */
 function checkInt8Output(
   path: string,
   layer: QStaticLayer,
@@ -610,9 +587,6 @@ function checkInt8Output(
     }
     return;
   }
-  if (isLast && logits === 'float') {
-    throw new InvalidQMlpError(`${path}.output`, 'must be null when the model has float logits');
-  }
   checkTensorQuant(`${path}.output`, layer.output);
   if (layer.activation === 'relu') {
     const { qmin } = elementTypeRange(layer.output.elementType);
@@ -623,6 +597,9 @@ function checkInt8Output(
           `that the ReLU folds exactly into the requantisation clamp; got ${layer.output.zeroPoint}`,
       );
     }
+  }
+  if (isLast && logits === 'float') {
+    throw new InvalidQMlpError(`${path}.output`, 'must be null when the model has float logits');
   }
 }
 
