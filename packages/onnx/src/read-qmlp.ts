@@ -310,6 +310,25 @@ function int8Activation(
   return 'identity';
 }
 
+/** The int8 layer a draft reads as: its activation (`int8Activation`) and the scheme's bit width. */
+function int8LayerOf(
+  layer: StaticLayerDraft,
+  l: number,
+  isLast: boolean,
+  meta: QMlpMetadata,
+  inferred: number[],
+): QStaticLayer {
+  return {
+    inFeatures: layer.inFeatures,
+    outFeatures: layer.outFeatures,
+    weight: layer.weight,
+    weightQuant: { ...layer.weightQuant, bits: schemeBits(meta.scheme, l) },
+    bias: layer.bias,
+    activation: int8Activation(layer, l, isLast, meta, inferred),
+    output: layer.output,
+  };
+}
+
 function inferredReluNote(inferred: readonly number[], notes: string[]): void {
   if (inferred.length === 0) return;
   notes.push(
@@ -330,18 +349,9 @@ function staticModel(
   const executionPath = executionPathOf(format, draft, meta, level, notes);
   const last = draft.layers.length - 1;
   const inferredRelu: number[] = [];
-  const layers = draft.layers.map((layer, l): QStaticLayer => {
-    const activation = int8Activation(layer, l, l === last, meta, inferredRelu);
-    return {
-      inFeatures: layer.inFeatures,
-      outFeatures: layer.outFeatures,
-      weight: layer.weight,
-      weightQuant: { ...layer.weightQuant, bits: schemeBits(meta.scheme, l) },
-      bias: layer.bias,
-      activation,
-      output: layer.output,
-    };
-  });
+  const layers = draft.layers.map((layer, l): QStaticLayer =>
+    int8LayerOf(layer, l, l === last, meta, inferredRelu),
+  );
   inferredReluNote(inferredRelu, notes);
   return {
     format,
@@ -387,17 +397,7 @@ function mixedModel(
         output: layer.output,
       };
     }
-    const activation = int8Activation(layer, l, l === last, meta, inferredRelu);
-    return {
-      kind: 'int8',
-      inFeatures: layer.inFeatures,
-      outFeatures: layer.outFeatures,
-      weight: layer.weight,
-      weightQuant: { ...layer.weightQuant, bits: schemeBits(meta.scheme, l) },
-      bias: layer.bias,
-      activation,
-      output: layer.output,
-    };
+    return { kind: 'int8', ...int8LayerOf(layer, l, l === last, meta, inferredRelu) };
   });
   inferredReluNote(inferredRelu, notes);
   const kept = draft.layers.flatMap((l, i) => ('kind' in l ? [i] : []));
