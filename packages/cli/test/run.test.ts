@@ -112,15 +112,14 @@ describe('quantproof run', () => {
       );
     }
     expect(out).toContain(`theorem: ${certified.flipMarginTheorem!}.`);
-    // The floor its input quantisation sets: a lower bound of δ*, so never above the certified
-    // upper end, and it allows at least the coverage the theorem states.
-    const floor = certified.inputFloor!;
-    expect(floor.flipMargin).toBeGreaterThan(0);
-    if (upper !== null) expect(floor.flipMargin).toBeLessThanOrEqual(upper);
-    expect(floor.coverage).toBeGreaterThanOrEqual(certified.flipMarginCoverage!.share);
-    expect(out).toMatch(
-      /input quantisation floor: every int8 model with these input cells has δ\* ≥ /,
+    // Its first layer is kept in float32: the file says so, and no input quantisation sets a floor.
+    const file = readModelOnnx(
+      new Uint8Array(readFileSync(join(runDir, 'models', 'certified.onnx'))),
     );
+    if (file.kind !== 'int8' || file.model.format !== 'mixed') throw new Error('not a mixed model');
+    expect(file.model.layers.map((l) => l.kind)).toEqual(['float', 'int8', 'int8']);
+    expect(certified.inputFloor).toBeUndefined();
+    expect(out).not.toMatch(/input quantisation floor/);
     expect(out).toMatch(/^certified \(made by counterexample-guided repair towards δ\* ≤ 1, /m);
     for (const v of verify.variants) {
       if (v.variant !== 'certified') expect(v.flipMarginTheorem).toBeUndefined();

@@ -403,7 +403,7 @@ function mixedModel(
   const kept = draft.layers.flatMap((l, i) => ('kind' in l ? [i] : []));
   notes.push(
     `layer(s) ${kept.join(', ')} are kept in float32 (Gemm on float32 weights); read as a mixed ` +
-      'model, which the executor runs as onnxruntime does and the region verifier does not model yet.',
+      'model, which the executor runs as onnxruntime does and the region verifier proves or refutes like any int8 model.',
   );
   return {
     format: 'mixed',

@@ -213,7 +213,7 @@ export function quantizeCommand(
     .addOption(cpuSemanticsOption())
     .option(
       '--keep-fp32 <layers>',
-      "keep these layers (0-based, comma-separated) in float32, as onnxruntime's quantiser does for nodes_to_exclude: a QDQ graph whose other layers are int8. Keeping the first layer removes the input quantisation. Not with --certify-delta: the region verifier does not model float32 layers yet",
+      "keep these layers (0-based, comma-separated) in float32, as onnxruntime's quantiser does for nodes_to_exclude: a QDQ graph whose other layers are int8. Keeping the first layer removes the input quantisation. Not with --certify-delta (use repair --keep-fp32 on the all-int8 model)",
       layerList,
     )
     .option('--seed <n>', 'seed of QAT and of --certify-delta', integerFlag('--seed', 0), 0)
@@ -269,7 +269,7 @@ export function quantizeCommand(
       checkInputScaleFlag(opts.inputScale ?? 'per-tensor', opts.format);
       if (opts.keepFp32 !== undefined && opts.certifyDelta !== undefined) {
         throw new UsageError(
-          '--keep-fp32 and --certify-delta: the region verifier does not model layers kept in float32 yet, so no δ* can be certified for such a model; drop one of them',
+          '--keep-fp32 and --certify-delta are not combined here: quantise the all-int8 model, then run quantproof repair --keep-fp32 <layers> --target-delta δ on it (every round verifies the model with those layers kept in float32)',
         );
       }
       if (opts.certifyDelta !== undefined && opts.method === 'ptq-dynamic') {
@@ -388,7 +388,7 @@ export function quantizeCommand(
           `agreement with FP32 on ${agreement.states} visited states: ${(100 * agreement.agreement).toFixed(2)}% (int8 ties ${agreement.int8Ties}, max |Δlogit| ${agreement.maxLogitDifference.toPrecision(3)})`,
           ...(model.format === 'mixed'
             ? [
-                `layers kept in float32: ${model.layers.flatMap((l, i) => (l.kind === 'float' ? [i] : [])).join(', ')} (run bit for bit by the executor; verify leaves such models open for now)`,
+                `layers kept in float32: ${model.layers.flatMap((l, i) => (l.kind === 'float' ? [i] : [])).join(', ')} (run bit for bit by the executor, proven or refuted by verify like any int8 model)`,
               ]
             : []),
           ...(agreement.int8Ties > 0.01 * agreement.states &&
