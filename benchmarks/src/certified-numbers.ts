@@ -78,7 +78,7 @@ const lines = [
   `| study wall time (run.json total${wall === null ? '' : '; pnpm study as a whole'}) | ≤ 180 s | ${run.timings['total']!.toFixed(0)} s${wall === null ? '' : `; ${wall.toFixed(0)} s`} | ${ok((wall ?? run.timings['total']!) <= 180)} |`,
   '',
   v.inputFloor === undefined
-    ? row.format === 'mixed'
+    ? row.format === 'qdq+fp32'
       ? `no input quantisation floor: the certified variant keeps its first layer in float32, so its input is not quantised; its agreement with FP32 on the visited states (${pct(row.agreementVisited)}) bounds the coverage of any δ* theorem about it`
       : 'input quantisation floor: not recorded'
     : `input quantisation floor: every int8 model with the certified variant's input cells has δ* ≥ ${v.inputFloor.flipMargin.toPrecision(4)}, so the theorem can cover at most ${pct(v.inputFloor.coverage)} of the visited states without a finer input quantisation`,

@@ -118,6 +118,14 @@ describe('quantproof run', () => {
     );
     if (file.kind !== 'int8' || file.model.format !== 'mixed') throw new Error('not a mixed model');
     expect(file.model.layers.map((l) => l.kind)).toEqual(['float', 'int8', 'int8']);
+    // Its parameter bytes count the float32 layer at 4 bytes a weight.
+    const row = metrics.variants.find((m) => m.name === 'certified')!;
+    expect(row.parameterBytes).toBe(
+      file.model.layers.reduce(
+        (sum, l) => sum + l.weight.length * (l.kind === 'float' ? 4 : 1) + 4 * l.bias.length,
+        0,
+      ),
+    );
     expect(certified.inputFloor).toBeUndefined();
     expect(out).not.toMatch(/input quantisation floor/);
     expect(out).toMatch(/^certified \(made by counterexample-guided repair towards δ\* ≤ 1, /m);

@@ -64,8 +64,9 @@ async function latency(
 function parameterBytes(variant: Variant): number {
   if (variant.kind === 'fp32') return 4 * mlpParameterCount(variant.mlp);
   let bytes = 0;
+  // Element sizes: int8/uint8 weights 1 byte, float32 weights of a layer kept in float32 4 bytes.
   for (const layer of variant.model.layers) {
-    bytes += layer.weight.length + 4 * layer.bias.length;
+    bytes += layer.weight.length * layer.weight.BYTES_PER_ELEMENT + 4 * layer.bias.length;
   }
   return bytes;
 }
@@ -84,7 +85,14 @@ export function layerSqnr(fp32: Mlp, int8: QMlp, states: Float32Array): number[]
       const width = fp32.layers[l]!.outFeatures;
       let output: Float32Array;
       if (layerTrace.kind === 'dynamic') output = layerTrace.output;
-      else if (layerTrace.output === null) output = trace.logits;
+      else if (layerTrace.kind === 'kept-float') {
+        // What the next layer reads: the QuantizeLinear codes dequantised, or the float32 output.
+        const quant = int8.format === 'mixed' ? int8.layers[l]!.output : null;
+        output =
+          layerTrace.quantized === null || quant === null
+            ? layerTrace.output
+            : dequantizeLinearArray(layerTrace.quantized, quant);
+      } else if (layerTrace.output === null) output = trace.logits;
       else {
         const quant = int8.format === 'dynamic' ? null : int8.layers[l]!.output;
         output = quant === null ? trace.logits : dequantizeLinearArray(layerTrace.output, quant);
@@ -124,7 +132,14 @@ export async function compareModels(
     rows.push({
       name: variant.name,
       kind: variant.kind,
-      format: variant.kind === 'fp32' ? 'fp32' : variant.model.format,
+      // A model with layers kept in float32 is a QDQ graph with float32 Gemms ("mixed" would read
+      // as the mixed-precision variant).
+      format:
+        variant.kind === 'fp32'
+          ? 'fp32'
+          : variant.model.format === 'mixed'
+            ? 'qdq+fp32'
+            : variant.model.format,
       onnxBytes: variant.onnx.length,
       parameterBytes: parameterBytes(variant),
       latencyBatch1: await latency(variant.onnx, one, 1, calls.batch1),
