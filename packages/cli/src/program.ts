@@ -131,12 +131,6 @@ export async function runProgram(argv: readonly string[], io: ProgramIo): Promis
       io.stderr(`quantproof: ${error.message}\n`);
       return error.exitCode;
     }
-    // quant's KeptFloatLayersError (matched by name: the program loads no library up front): a
-    // model with layers kept in float32 given to an analysis that does not model them yet.
-    if (error instanceof Error && error.name === 'KeptFloatLayersError') {
-      io.stderr(`quantproof: ${error.message}\n`);
-      return EXIT_CODES.input;
-    }
     io.stderr(
       `quantproof: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );

@@ -230,7 +230,7 @@ const OVERFLOW_GUARD = 2 ** 126;
  * kept in float32 (its input the float32 values `realIn` bounds when `data.inQuant` is null, a
  * ReLU in float32 before its optional QuantizeLinear).
  */
-function unfusedLayerBounds(
+function floatGemmLayerBounds(
   layer: RealLayer,
   data: UnfusedLayerData | KeptFloatLayerData,
   quantIn: Bounds | null,
@@ -383,7 +383,7 @@ export function int8BoxState(net: Int8Network, box: Box): Int8BoxState {
     } else if (data.kind === 'fused') {
       result = fusedLayerBounds(layer, data, quantIn!, realIn);
     } else {
-      result = unfusedLayerBounds(layer, data, quantIn, realIn);
+      result = floatGemmLayerBounds(layer, data, quantIn, realIn);
     }
     bias.push(result.bias);
     pre.push(result.pre);

@@ -147,10 +147,7 @@ export class ChainReader {
     if (b.dims.length !== 2 || rows === undefined || cols === undefined) {
       throw new UnsupportedNodeError(who, `its weight B has shape [${b.dims.join(', ')}], not 2-D`);
     }
-    // transB = 1: B is [out, in] (PyTorch Linear); transB = 0: B is [in, out].
-    const outFeatures = transB === 1 ? rows : cols;
-    const inFeatures = transB === 1 ? cols : rows;
-    const weight = transB === 1 ? b.data : transpose(b.data, rows, cols);
+    const { weight, inFeatures, outFeatures } = gemmWeight(b, transB);
     const bias = hasBias ? this.biasVector(node, inputs[2], outFeatures) : null;
     this.pending = { inFeatures, outFeatures, weight, bias, activation: 'identity' };
   }
@@ -193,10 +190,8 @@ export class ChainReader {
 
   private biasVector(node: NodeProtoObject, name: string | undefined, size: number): Float32Array {
     const c = this.constant(node, name, 'bias');
-    const count = elementCount(c.dims) ?? -1;
-    const rowShaped = c.dims.length <= 1 || (c.dims.length === 2 && c.dims[0] === 1);
-    if (rowShaped && count === size) return c.data;
-    if (count === 1 && c.dims.length <= 2) return new Float32Array(size).fill(c.data[0] ?? 0);
+    const bias = gemmBias(c, size);
+    if (bias !== null) return bias;
     throw new UnsupportedNodeError(
       describeNode(node),
       `its bias '${c.name}' has shape [${c.dims.join(', ')}]; expected [${size}], [1, ${size}] or a scalar`,
@@ -239,6 +234,33 @@ export class ChainReader {
     // probabilities, so dropping it would change both the outputs and the decision.
     this.head = 'softmax';
   }
+}
+
+/**
+ * A float Gemm's constant B as `DenseLayer` weights, row-major [out][in]: transB = 1 stores B as
+ * [out, in] (PyTorch Linear), transB = 0 as [in, out]. B must be 2-D (the caller checks).
+ */
+export function gemmWeight(
+  b: FloatTensor,
+  transB: 0 | 1,
+): { weight: Float32Array; inFeatures: number; outFeatures: number } {
+  const rows = b.dims[0]!;
+  const cols = b.dims[1]!;
+  return transB === 1
+    ? { weight: b.data, inFeatures: cols, outFeatures: rows }
+    : { weight: transpose(b.data, rows, cols), inFeatures: rows, outFeatures: cols };
+}
+
+/**
+ * A float Gemm's constant C as a bias of `size` outputs: [size] or [1, size], or a scalar
+ * broadcast; null for any other shape.
+ */
+export function gemmBias(c: FloatTensor, size: number): Float32Array | null {
+  const count = elementCount(c.dims) ?? -1;
+  const rowShaped = c.dims.length <= 1 || (c.dims.length === 2 && c.dims[0] === 1);
+  if (rowShaped && count === size) return c.data;
+  if (count === 1 && c.dims.length <= 2) return new Float32Array(size).fill(c.data[0] ?? 0);
+  return null;
 }
 
 function transpose(data: Float32Array, rows: number, cols: number): Float32Array {

@@ -25,6 +25,7 @@ import {
 import type { WeightMatrix } from './quant-params.js';
 import { readSoftmaxHead } from './softmax-head.js';
 import { TensorDataType } from './proto/onnx-schema.js';
+import { gemmBias, gemmWeight } from './mlp-chain.js';
 import { readFloatTensor } from './tensor-data.js';
 
 /**
@@ -252,30 +253,28 @@ function readFloatGemm(
   const transB = gemmTransB(node, current);
   const w = readFloatTensor(weightTensor);
   if (w.dims.length !== 2) throw unsupported(node, `its weight has dims [${w.dims.join(', ')}]`);
-  const [rows, cols] = [w.dims[0]!, w.dims[1]!];
-  const outFeatures = transB === 1 ? rows : cols;
-  const inFeatures = transB === 1 ? cols : rows;
-  const weight = new Float32Array(outFeatures * inFeatures);
-  for (let j = 0; j < outFeatures; j++) {
-    for (let i = 0; i < inFeatures; i++) {
-      weight[j * inFeatures + i] = transB === 1 ? w.data[j * cols + i]! : w.data[i * cols + j]!;
-    }
-  }
-  let bias = new Float32Array(outFeatures);
+  // The FP32 reader's Gemm layout and bias rules: the same Gemm, read the same way.
+  const { weight, inFeatures, outFeatures } = gemmWeight(w, transB);
+  let bias: Float32Array = new Float32Array(outFeatures);
   const c = inputs[2];
   if (c !== undefined && c !== '') {
     const b = readFloatTensor(walker.requireConstant(node, c, 'bias'));
-    const rowShaped = b.dims.length === 1 || (b.dims.length === 2 && b.dims[0] === 1);
-    if (!rowShaped || b.data.length !== outFeatures) {
+    const read = gemmBias(b, outFeatures);
+    if (read === null) {
       throw unsupported(
         node,
-        `its bias has dims [${b.dims.join(', ')}]; expected [${outFeatures}]`,
+        `its bias has dims [${b.dims.join(', ')}]; expected [${outFeatures}], [1, ${outFeatures}] or a scalar`,
       );
     }
-    bias = Float32Array.from(b.data);
+    bias = read;
   }
   walker.accept(node);
-  return { weight, bias, inFeatures, outFeatures };
+  return {
+    weight: Float32Array.from(weight),
+    bias: Float32Array.from(bias),
+    inFeatures,
+    outFeatures,
+  };
 }
 
 /**

@@ -81,20 +81,3 @@ export class QMlpFormatError extends QuantError {
     this.path = path;
   }
 }
-
-/**
- * A model that keeps layers in float32 (`format: 'mixed'`) given to a computation that does not
- * model such layers: the executor runs it and onnxruntime does, but this computation would treat
- * it as something it is not, so it refuses instead of answering.
- */
-export class KeptFloatLayersError extends QuantError {
-  override readonly name: string = 'KeptFloatLayersError';
-
-  /** `what` names the computation, e.g. "the region verifier". */
-  constructor(what: string) {
-    super(
-      `${what} does not model layers kept in float32 yet; run the model with the executor or onnxruntime, ` +
-        'or quantise every layer to int8 for this',
-    );
-  }
-}

@@ -146,6 +146,15 @@ type PreparedLayer = IntegerLayer | FloatLayer | DynamicLayer | KeptFloatLayer;
 
 const INT32_MAX = 2147483647;
 
+/**
+ * onnxruntime's CPU Relu on float32 (the Relu node, Eigen's `cwiseMax(0)`, i.e. `std::max(v, 0.f)`,
+ * and Gemm's fused Relu): `v < 0 ? 0 : v` — NaN and −0 pass through unchanged (checked against
+ * onnxruntime-node 1.30.0 by @quantproof/onnx's differential tests).
+ */
+function reluFloat32(v: number): number {
+  return v < 0 ? 0 : v;
+}
+
 function prepareWeights(
   weight: QuantizedArray,
   k: number,
@@ -194,27 +203,42 @@ function checkAccumulatorBound(
   }
 }
 
-function prepareStatic(model: QMlpStatic, cpu: CpuSemantics): PreparedLayer[] {
+/**
+ * The layers of a static or mixed model: kept float32 layers as they are, int8 layers as the
+ * unfused path's float Gemm on dequantised weights or as the fused path's integer layer.
+ */
+function prepareChain(model: QMlpStatic | QMlpMixed, cpu: CpuSemantics): PreparedLayer[] {
   return model.layers.map((layer, l): PreparedLayer => {
+    if (isFloatLayer(layer)) {
+      return {
+        kind: 'kept-float',
+        k: layer.inFeatures,
+        n: layer.outFeatures,
+        weights: layer.weight,
+        bias: layer.bias,
+        relu: layer.activation === 'relu',
+        out: layer.output,
+      };
+    }
+    if (model.format === 'mixed' || model.executionPath.kind === 'fused-integer') {
+      return prepareInteger(model, l, cpu);
+    }
     const k = layer.inFeatures;
     const n = layer.outFeatures;
     const inQuant = layerInputQuant(model, l);
-    if (model.executionPath.kind === 'unfused-float') {
-      const gemm = model.executionPath.gemm;
-      const weights = new Float32Array(k * n);
-      const bias = new Float32Array(n);
-      for (let j = 0; j < n; j++) {
-        const { scale, zeroPoint } = weightQuantFor(layer.weightQuant, j);
-        for (let i = 0; i < k; i++) {
-          const w = dequantizeLinear(layer.weight[j * k + i]!, scale, zeroPoint);
-          weights[gemm === 'gemm-transb' ? j * k + i : i * n + j] = w;
-        }
-        // The bias DequantizeLinear's scale initializer is the float32 product s_in · s_w[j].
-        bias[j] = dequantizeLinear(layer.bias[j]!, Math.fround(inQuant.scale * scale), 0);
+    const gemm = model.executionPath.gemm;
+    const weights = new Float32Array(k * n);
+    const bias = new Float32Array(n);
+    for (let j = 0; j < n; j++) {
+      const { scale, zeroPoint } = weightQuantFor(layer.weightQuant, j);
+      for (let i = 0; i < k; i++) {
+        const w = dequantizeLinear(layer.weight[j * k + i]!, scale, zeroPoint);
+        weights[gemm === 'gemm-transb' ? j * k + i : i * n + j] = w;
       }
-      return { kind: 'float-gemm', k, n, inQuant, out: layer.output, gemm, weights, bias };
+      // The bias DequantizeLinear's scale initializer is the float32 product s_in · s_w[j].
+      bias[j] = dequantizeLinear(layer.bias[j]!, Math.fround(inQuant.scale * scale), 0);
     }
-    return prepareInteger(model, l, cpu);
+    return { kind: 'float-gemm', k, n, inQuant, out: layer.output, gemm, weights, bias };
   });
 }
 
@@ -261,20 +285,31 @@ interface KeptFloatLayer {
   readonly out: TensorQuant | null;
 }
 
-function prepareMixed(model: QMlpMixed, cpu: CpuSemantics): (IntegerLayer | KeptFloatLayer)[] {
-  return model.layers.map((layer, l) =>
-    isFloatLayer(layer)
-      ? {
-          kind: 'kept-float',
-          k: layer.inFeatures,
-          n: layer.outFeatures,
-          weights: layer.weight,
-          bias: layer.bias,
-          relu: layer.activation === 'relu',
-          out: layer.output,
-        }
-      : prepareInteger(model, l, cpu),
-  );
+/**
+ * Output `j`'s int32 accumulator `bias + Σ (q_x − zp_x)(q_w − zp_w)` over the input codes `qa`, as
+ * the modelled CPU computes it (AVX2 u8s8 pair saturation, or exact); static and dynamic layers.
+ */
+function accumulateRow(
+  layer: IntegerLayer | DynamicLayer,
+  qa: Int32Array,
+  zpX: number,
+  j: number,
+  bias: number,
+): number {
+  const k = layer.k;
+  return layer.saturating
+    ? accumulateAvx2Saturating(
+        qa,
+        0,
+        zpX,
+        layer.raw,
+        j * k,
+        k,
+        layer.zpB[j]!,
+        layer.columnSums[j]!,
+        bias,
+      )
+    : accumulateExact(qa, 0, zpX, layer.centred, j * k, k, bias);
 }
 
 /** Fused int8 layer: accumulators from `qa`, requantised into `qb` or float logits into `out`. */
@@ -288,19 +323,7 @@ function runInteger(
 ): void {
   const { k, n, inQuant, out: outQuant } = layer;
   for (let j = 0; j < n; j++) {
-    acc[j] = layer.saturating
-      ? accumulateAvx2Saturating(
-          qa,
-          0,
-          inQuant.zeroPoint,
-          layer.raw,
-          j * k,
-          k,
-          layer.zpB[j]!,
-          layer.columnSums[j]!,
-          layer.bias[j]!,
-        )
-      : accumulateExact(qa, 0, inQuant.zeroPoint, layer.centred, j * k, k, layer.bias[j]!);
+    acc[j] = accumulateRow(layer, qa, inQuant.zeroPoint, j, layer.bias[j]!);
     if (outQuant === null) {
       // QGemm without y_scale: MLAS_QGEMM_SCALE_BIAS_OUTPUT_PROCESSOR, fl32(fl32(acc) · M).
       out[outOffset + j] = Math.fround(Math.fround(acc[j]!) * layer.multipliers[j]!);
@@ -421,10 +444,7 @@ function runChain(
       // Gemm broadcasts its bias into the output, then runs MLAS on the B it prepacked at load.
       for (let j = 0; j < n; j++) y[yOffset + j] = layer.bias[j]!;
       sgemmPackedTransposeB(fa, 0, layer.weights, k, n, y, yOffset);
-      // onnxruntime's Relu (or Gemm's fused Relu): v < 0 ? 0 : v, NaN and -0 unchanged.
-      if (layer.relu) {
-        for (let j = 0; j < n; j++) if (y[yOffset + j]! < 0) y[yOffset + j] = 0;
-      }
+      if (layer.relu) for (let j = 0; j < n; j++) y[yOffset + j] = reluFloat32(y[yOffset + j]!);
       if (outQuant !== null) {
         for (let j = 0; j < n; j++) {
           qa[j] = quantizeLinear(
@@ -530,26 +550,11 @@ function runDynamicLayer(
     for (let i = 0; i < k; i++)
       qa[i] = quantizeLinear(xf[r * k + i]!, p.scale, p.zeroPoint, 'uint8');
     for (let j = 0; j < n; j++) {
-      acc[j] = layer.saturating
-        ? accumulateAvx2Saturating(
-            qa,
-            0,
-            p.zeroPoint,
-            layer.raw,
-            j * k,
-            k,
-            layer.zpB[j]!,
-            layer.columnSums[j]!,
-            0,
-          )
-        : accumulateExact(qa, 0, p.zeroPoint, layer.centred, j * k, k, 0);
+      acc[j] = accumulateRow(layer, qa, p.zeroPoint, j, 0);
       // The graph's Mul(a_scale, b_scale) (or the fused kernel's a_scale * b_scale) in float32.
       const multiplier = Math.fround(p.scale * layer.weightScales[j]!);
       let v = scaleAccumulator(acc[j]!, multiplier, layer.bias[j]!);
-      // onnxruntime's CPU Relu is Eigen's cwiseMax(0), i.e. std::max(v, 0.f) = v < 0 ? 0 : v
-      // (_mm_max_ps(0, v)): NaN and -0 pass through unchanged (checked against onnxruntime-node
-      // 1.30.0 by @quantproof/onnx's differential tests).
-      if (layer.relu) v = v < 0 ? 0 : v;
+      if (layer.relu) v = reluFloat32(v);
       y[yOffset + r * n + j] = v;
     }
     trace?.push({
@@ -578,12 +583,7 @@ export function createInt8Executor(model: QMlp, options: ForwardInt8Options = {}
   validateQMlp(model);
   const inputSize = qmlpInputSize(model);
   const outputSize = qmlpOutputSize(model);
-  const layers =
-    model.format === 'dynamic'
-      ? prepareDynamic(model, cpu)
-      : model.format === 'mixed'
-        ? prepareMixed(model, cpu)
-        : prepareStatic(model, cpu);
+  const layers = model.format === 'dynamic' ? prepareDynamic(model, cpu) : prepareChain(model, cpu);
   const scratch = createScratch(model);
 
   const runOne = (

@@ -6,7 +6,7 @@ import {
   type QuantElementType,
   type QuantizedArray,
 } from './element-type.js';
-import { InvalidQMlpError, KeptFloatLayersError } from './errors.js';
+import { InvalidQMlpError } from './errors.js';
 import type { TensorQuant } from './quantize-linear.js';
 import { requantizeMultiplier } from './requantize.js';
 
@@ -168,17 +168,6 @@ export interface QMlpMixed {
 
 /** A quantised MLP, discriminated by `format`. */
 export type QMlp = QMlpStatic | QMlpDynamic | QMlpMixed;
-
-/**
- * Refuses a model with layers kept in float32 (`KeptFloatLayersError`) where `what` does not model
- * them; narrows the model otherwise.
- */
-export function refuseKeptFloat<M extends QMlp>(
-  model: M,
-  what: string,
-): asserts model is Exclude<M, QMlpMixed> {
-  if (model.format === 'mixed') throw new KeptFloatLayersError(what);
-}
 
 /**
  * Whether `model` quantises its input with fixed scales (QuantizeLinear before an int8 first

@@ -14,7 +14,6 @@ import {
   InvalidQMlpError,
   type QMlp,
   QuantOptionsError,
-  refuseKeptFloat,
   UnsupportedSchemeError,
 } from '@quantproof/quant';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -288,7 +287,11 @@ export function quantizeCommand(
       let record: RepairRecordJson | null = null;
       let recheck: VariantVerification | null = null;
       const fp32File = await loadFp32(opts.fp32, '--fp32');
-      if (opts.certifyDelta !== undefined && model.format !== 'dynamic') {
+      // --keep-fp32 with --certify-delta was refused above: a model to certify is static int8.
+      if (
+        opts.certifyDelta !== undefined &&
+        (model.format === 'qdq' || model.format === 'qoperator')
+      ) {
         const cpu = await resolveCpuSemantics(opts.cpuSemantics);
         const flags = {
           timeout: opts.certifyTimeout,
@@ -296,7 +299,6 @@ export function quantizeCommand(
           ...(opts.certifyMaxBoxes === undefined ? {} : { maxBoxes: opts.certifyMaxBoxes }),
         };
         const target = opts.certifyDelta;
-        refuseKeptFloat(model, '--certify-delta');
         const repaired = await repairModel(mlp, model, region, {
           targetDelta: target,
           rounds: opts.certifyRounds,

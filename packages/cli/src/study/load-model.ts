@@ -13,7 +13,7 @@ import {
   createInt8Executor,
   type ExecutionPath,
   type QMlp,
-  type QMlpMixed,
+  isFloatLayer,
   qmlpInputSize,
   qmlpOutputSize,
 } from '@quantproof/quant';
@@ -78,11 +78,7 @@ export async function loadModel(
       `${flag} ${path} cannot be evaluated or verified: ${error.message} (onnxruntime's result then depends on how its CPU kernel handles int32 overflow, which quantproof does not model)`,
     );
   }
-  if (read.model.format === 'mixed') {
-    await requireOrtLayers(bytes, read.model, read.ortLevel, path, flag);
-  } else {
-    await requireOrtPath(bytes, read.model.executionPath, read.ortLevel, path, flag);
-  }
+  await requireOrtPath(bytes, read.model, read.ortLevel, path, flag);
   return { kind: 'int8', model: read.model, notes: read.notes, bytes, level: read.ortLevel };
 }
 
@@ -90,67 +86,48 @@ function describePath(path: ExecutionPath): string {
   return path.kind === 'fused-integer' ? 'fused-integer' : `unfused-float (${path.gemm})`;
 }
 
-/**
- * Checks that onnxruntime-node runs the file with the kernels of the execution path read from its
- * graph (`ortExecutionPath`): the executor, the bounds and the encodings model that path.
- */
-async function requireOrtPath(
-  bytes: Uint8Array,
-  path: ExecutionPath,
-  level: GraphOptimizationLevel,
-  file: string,
-  flag: string,
-): Promise<void> {
-  let runs: ExecutionPath | null;
-  let kernels: string;
-  try {
-    const report = await ortExecutionPath(bytes, level);
-    runs = report.executionPath;
-    kernels = report.layers.map((l) => l.node.opType).join(', ');
-  } catch (error) {
-    if (!(error instanceof OnnxError)) throw error;
-    throw new InputError(`${flag} ${file}: ${error.message}`);
-  }
-  const same =
-    runs !== null &&
-    runs.kind === path.kind &&
-    (runs.kind === 'fused-integer' || (path.kind === 'unfused-float' && runs.gemm === path.gemm));
-  if (!same) {
-    throw new InputError(
-      `${flag} ${file}: at optimisation level '${level}' onnxruntime-node runs its layers with ${kernels || 'no linear kernel'}, not the ${describePath(path)} path its graph reads as; quantproof cannot model this file exactly (please report it with the file)`,
-    );
-  }
+function samePath(a: ExecutionPath | null, b: ExecutionPath): boolean {
+  return (
+    a !== null &&
+    a.kind === b.kind &&
+    (a.kind === 'fused-integer' || (b.kind === 'unfused-float' && a.gemm === b.gemm))
+  );
 }
 
 /**
- * For a model with layers kept in float32: checks layer by layer that onnxruntime-node runs each
- * float32 layer as a float Gemm and each int8 layer with an integer kernel (a float32 layer that
- * onnxruntime quantised itself would show up as an integer kernel here).
+ * Checks layer by layer that onnxruntime-node runs the file with the kernels its graph reads as
+ * (`ortExecutionPath`): every layer on the model's execution path, except that a layer kept in
+ * float32 must run as a float Gemm (one onnxruntime quantised itself shows up as an integer
+ * kernel). The executor, the bounds and the encodings model exactly those kernels.
  */
-async function requireOrtLayers(
+async function requireOrtPath(
   bytes: Uint8Array,
-  model: QMlpMixed,
+  model: QMlp,
   level: GraphOptimizationLevel,
   file: string,
   flag: string,
 ): Promise<void> {
-  let layers: readonly { readonly opType: string; readonly integer: boolean }[];
+  let runs: readonly { readonly opType: string; readonly path: ExecutionPath | null }[];
   try {
     const report = await ortExecutionPath(bytes, level);
-    layers = report.layers.map((l) => ({
-      opType: l.node.opType,
-      integer: l.executionPath?.kind === 'fused-integer',
-    }));
+    runs = report.layers.map((l) => ({ opType: l.node.opType, path: l.executionPath }));
   } catch (error) {
     if (!(error instanceof OnnxError)) throw error;
     throw new InputError(`${flag} ${file}: ${error.message}`);
   }
-  const expected = model.layers.map((l) => l.kind === 'int8');
+  const expected = model.layers.map((layer): ExecutionPath | 'float32' =>
+    isFloatLayer(layer) ? 'float32' : model.executionPath,
+  );
   const same =
-    layers.length === expected.length && layers.every((l, i) => l.integer === expected[i]);
+    runs.length === expected.length &&
+    runs.every((r, i) => {
+      const e = expected[i]!;
+      return e === 'float32' ? r.path?.kind === 'unfused-float' : samePath(r.path, e);
+    });
   if (!same) {
+    const reads = expected.map((e) => (e === 'float32' ? 'float32' : describePath(e)));
     throw new InputError(
-      `${flag} ${file}: at optimisation level '${level}' onnxruntime-node runs its layers with ${layers.map((l) => l.opType).join(', ') || 'no linear kernel'}, not the int8 and float32 layers its graph reads as (${model.layers.map((l) => l.kind).join(', ')}); quantproof cannot model this file exactly (please report it with the file)`,
+      `${flag} ${file}: at optimisation level '${level}' onnxruntime-node runs its layers with ${runs.map((r) => r.opType).join(', ') || 'no linear kernel'}, not the ${[...new Set(reads)].join(' and ')} layers its graph reads as; quantproof cannot model this file exactly (please report it with the file)`,
     );
   }
 }

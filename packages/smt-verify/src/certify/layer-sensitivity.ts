@@ -112,6 +112,27 @@ export interface LayerSensitivityResult {
   readonly fp32Ranking: readonly number[];
 }
 
+/**
+ * Layer indices, most costly first, by the certified δ* of the model `of` picks for each (upper
+ * end, then lower end, then ε*'s upper end; ties: the lower index); refused models rank last.
+ */
+function rankLayers<T extends { readonly layer: number }>(
+  items: readonly T[],
+  of: (item: T) => SensitivityModel | RefusedModel,
+): number[] {
+  const key = (m: SensitivityModel | RefusedModel): [number, number, number] =>
+    'refused' in m
+      ? [-Infinity, -Infinity, -Infinity]
+      : [flipMarginUpper(m.numbers), flipMarginLower(m.numbers), m.numbers.errorBound?.upper ?? 0];
+  return [...items]
+    .sort((a, b) => {
+      const [ka, kb] = [key(of(a)), key(of(b))];
+      for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return kb[i]! - ka[i]!;
+      return a.layer - b.layer;
+    })
+    .map((s) => s.layer);
+}
+
 function bitsOption(name: string, value: number, low: number, high: number): number {
   if (!Number.isInteger(value) || value < low || value > high) {
     throw new SmtVerifyOptionsError(`${name} must be an integer in ${low}..${high}; got ${value}`);
@@ -172,18 +193,7 @@ export async function certifyLayerSensitivity(
     const keptHigh = count === 1 ? high : await certify(only(highBits, lowBits));
     layers.push({ layer: l, lowered, keptHigh });
   }
-  const key = (s: LayerSensitivity): [number, number, number] => [
-    flipMarginUpper(s.lowered.numbers),
-    flipMarginLower(s.lowered.numbers),
-    s.lowered.numbers.errorBound?.upper ?? 0,
-  ];
-  const ranking = [...layers]
-    .sort((a, b) => {
-      const [ka, kb] = [key(a), key(b)];
-      for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return kb[i]! - ka[i]!;
-      return a.layer - b.layer;
-    })
-    .map((s) => s.layer);
+  const ranking = rankLayers(layers, (s) => s.lowered);
   const fp32Layers: Fp32LayerSensitivity[] = [];
   if ((options.fp32Views ?? true) && count > 1) {
     const all = Array.from({ length: count }, (_, k) => k);
@@ -193,17 +203,7 @@ export async function certifyLayerSensitivity(
       fp32Layers.push({ layer: l, onlyInt8, onlyFp32 });
     }
   }
-  const certifiedKey = (m: SensitivityModel | RefusedModel): [number, number, number] =>
-    'refused' in m
-      ? [-Infinity, -Infinity, -Infinity]
-      : [flipMarginUpper(m.numbers), flipMarginLower(m.numbers), m.numbers.errorBound?.upper ?? 0];
-  const fp32Ranking = [...fp32Layers]
-    .sort((a, b) => {
-      const [ka, kb] = [certifiedKey(a.onlyInt8), certifiedKey(b.onlyInt8)];
-      for (let i = 0; i < 3; i++) if (ka[i] !== kb[i]) return kb[i]! - ka[i]!;
-      return a.layer - b.layer;
-    })
-    .map((s) => s.layer);
+  const fp32Ranking = rankLayers(fp32Layers, (s) => s.onlyInt8);
   let rankingCertain = true;
   for (let i = 0; i + 1 < ranking.length; i++) {
     const more = layers[ranking[i]!]!.lowered.numbers;
