@@ -321,7 +321,7 @@ function runInteger(
   out: Float32Array,
   outOffset: number,
 ): void {
-  const { k, n, inQuant, out: outQuant } = layer;
+  const { n, inQuant, out: outQuant } = layer;
   for (let j = 0; j < n; j++) {
     acc[j] = accumulateRow(layer, qa, inQuant.zeroPoint, j, layer.bias[j]!);
     if (outQuant === null) {
